@@ -1,0 +1,35 @@
+#pragma once
+// Distances between buyer locations (rows) and seller locations (columns), in
+// millimetres. A grid gives a square table over buses; a distances file gives
+// one row per buyer and one column per seller. Unknown entries are refused
+// when matching needs them. Thread-safety: const use from many threads.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "voltaic/market/units.hpp"
+
+namespace voltaic::market {
+
+class distance_table {
+ public:
+  static constexpr distance_mm unknown = -1;
+
+  distance_table() = default;
+  distance_table(std::size_t rows, std::size_t cols, distance_mm fill = unknown)
+      : rows_(rows), cols_(cols), mm_(rows * cols, fill) {}
+
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return cols_; }
+  distance_mm at(std::size_t row, std::size_t col) const { return mm_[row * cols_ + col]; }
+  void set(std::size_t row, std::size_t col, distance_mm d) { mm_[row * cols_ + col] = d; }
+  const std::vector<distance_mm>& data() const { return mm_; }
+
+ private:
+  std::size_t rows_ = 0;
+  std::size_t cols_ = 0;
+  std::vector<distance_mm> mm_;
+};
+
+}  // namespace voltaic::market

@@ -1,0 +1,48 @@
+#pragma once
+// Score matching of the winners (spec/market.md 5.3): every (winning buyer,
+// winning seller) pair ranked by score, highest first, ties by buyer then
+// seller curve position; walking that list, each usable pair trades
+// min(remaining request, remaining E') in integer mWh.
+//
+// match() produces exactly the trade sequence of that walk without sorting
+// all pairs: each buyer keeps a lazily refilled, sorted window of its best
+// sellers that are still selling, and a heap merges the buyers' windows.
+// match_reference() is the literal sort-everything definition, kept for tests
+// and benchmarks. Thread-safety: pure functions.
+
+#include <cstdint>
+#include <vector>
+
+#include "voltaic/market/clearing.hpp"
+#include "voltaic/market/distance_table.hpp"
+
+namespace voltaic::market {
+
+struct matching_options {
+  money_uc charge_per_m = 2'000;  // C_d in micro-credits per metre (0.002 per m)
+};
+
+struct trade {
+  std::uint32_t buyer = 0;   // book index
+  std::uint32_t seller = 0;  // book index
+  energy_mwh energy = 0;
+  distance_mm distance = 0;
+  double score = 0;
+  money_uc charge = 0;   // C_d * d, shared between buyer and seller
+  money_uc payment = 0;  // p0 * energy, from buyer to seller
+};
+
+// Buyer's half of a trade's charge; the seller carries charge - buyer half
+// (so the halves always add up to the charge).
+constexpr money_uc buyer_charge_share(money_uc charge) { return charge - charge / 2; }
+constexpr money_uc seller_charge_share(money_uc charge) { return charge / 2; }
+
+result<std::vector<trade>> match(const std::vector<order>& book, const clearing_result& clearing,
+                                 const distance_table& distances, const matching_options& options);
+
+result<std::vector<trade>> match_reference(const std::vector<order>& book,
+                                           const clearing_result& clearing,
+                                           const distance_table& distances,
+                                           const matching_options& options);
+
+}  // namespace voltaic::market
