@@ -33,6 +33,7 @@ class pair_scorer {
   std::size_t sellers() const { return cl_.sellers.size(); }
 
   distance_mm distance(std::size_t j, std::size_t i) const {
+    if (distances_.is_uniform()) return distances_.uniform_distance();
     const order& b = book_[cl_.buyers[j]];
     const order& s = book_[cl_.sellers[i]];
     if (b.location < 0 || s.location < 0 ||

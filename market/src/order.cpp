@@ -51,8 +51,7 @@ status validate_book(const std::vector<order>& book) {
     return make_error(errc::out_of_range, "order book has more than 10,000,000 orders");
   std::unordered_set<std::string_view> ids;
   ids.reserve(book.size() * 2);
-  std::vector<std::uint64_t> seqs;
-  seqs.reserve(book.size());
+  std::vector<std::uint64_t> seqs[2];  // per side: ties only break within a curve
   for (const order& o : book) {
     if (o.id.empty()) return make_error(errc::missing_field, "an order has an empty id");
     if (!price_in_range(o.price))
@@ -66,11 +65,19 @@ status validate_book(const std::vector<order>& book) {
       return order_error(errc::out_of_range, o.id, "distance preference is out of range");
     if (!ids.insert(o.id).second)
       return order_error(errc::duplicate_id, o.id, "duplicate id");
-    seqs.push_back(o.seq);
+    const welfare_params& w = o.welfare;
+    if (!std::isfinite(w.a) || !std::isfinite(w.b) || !std::isfinite(w.c) ||
+        !std::isfinite(w.omega) || !std::isfinite(w.alpha) || !(w.alpha > 0))
+      return order_error(errc::invalid_number, o.id,
+                         "welfare parameters must be finite with alpha > 0");
+    seqs[static_cast<int>(o.side)].push_back(o.seq);
   }
-  std::sort(seqs.begin(), seqs.end());
-  if (std::adjacent_find(seqs.begin(), seqs.end()) != seqs.end())
-    return make_error(errc::invalid_field, "two orders share a submission sequence number");
+  for (auto& side_seqs : seqs) {
+    std::sort(side_seqs.begin(), side_seqs.end());
+    if (std::adjacent_find(side_seqs.begin(), side_seqs.end()) != side_seqs.end())
+      return make_error(errc::invalid_field,
+                        "two orders of one side share a submission sequence number");
+  }
   return {};
 }
 

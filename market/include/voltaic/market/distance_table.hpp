@@ -1,7 +1,7 @@
 #pragma once
 // Distances between buyer locations (rows) and seller locations (columns), in
 // millimetres. A grid gives a square table over buses; a distances file gives
-// one row per buyer and one column per seller. Unknown entries are refused
+// one row per buyer and one column per seller; uniform() serves books without locations. Unknown entries are refused
 // when matching needs them. Thread-safety: const use from many threads.
 
 #include <cstddef>
@@ -20,6 +20,16 @@ class distance_table {
   distance_table(std::size_t rows, std::size_t cols, distance_mm fill = unknown)
       : rows_(rows), cols_(cols), mm_(rows * cols, fill) {}
 
+  // One distance between every buyer and every seller, whatever their
+  // locations ("no grid": every distance 0).
+  static distance_table uniform(distance_mm d) {
+    distance_table t;
+    t.uniform_ = d;
+    return t;
+  }
+  bool is_uniform() const { return uniform_ != unknown; }
+  distance_mm uniform_distance() const { return uniform_; }
+
   std::size_t rows() const { return rows_; }
   std::size_t cols() const { return cols_; }
   distance_mm at(std::size_t row, std::size_t col) const { return mm_[row * cols_ + col]; }
@@ -30,6 +40,7 @@ class distance_table {
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
   std::vector<distance_mm> mm_;
+  distance_mm uniform_ = unknown;
 };
 
 }  // namespace voltaic::market

@@ -39,7 +39,8 @@ struct order {
 result<order> make_order(std::string id, side s, double price_per_kwh, double energy_kwh,
                          double distance_pref_m, std::uint64_t seq);
 
-// Checks every order and the book as a whole: unique ids, unique seq, ranges.
+// Checks every order and the book as a whole: unique ids, seq unique per
+// side, ranges, finite welfare parameters.
 // The first problem found is returned, naming the order.
 status validate_book(const std::vector<order>& book);
 
