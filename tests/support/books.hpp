@@ -1,5 +1,6 @@
 #pragma once
 // Builds order books from test-vector JSON.
+#include <cmath>
 #include <string>
 #include <vector>
 
