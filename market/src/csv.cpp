@@ -1,0 +1,69 @@
+#include "voltaic/market/csv.hpp"
+
+#include <cctype>
+
+namespace voltaic::market {
+
+result<csv_reader> csv_reader::open(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(errc::io_error, path + ": cannot open the file for reading");
+  return csv_reader(path, std::move(in));
+}
+
+bool split_csv_line(std::string_view line, std::vector<std::string>& fields) {
+  fields.clear();
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+    } else if (c != '\r') {
+      field += c;
+    }
+  }
+  fields.push_back(std::move(field));
+  return !quoted;
+}
+
+bool csv_reader::next(std::vector<std::string>& fields) {
+  std::string text;
+  while (std::getline(in_, text)) {
+    ++line_;
+    std::size_t first = text.find_first_not_of(" \t\r");
+    if (first == std::string::npos || text[first] == '#') continue;
+    if (!split_csv_line(text, fields)) {
+      fields.clear();
+      return true;  // the caller reports an empty row as malformed
+    }
+    return true;
+  }
+  return false;
+}
+
+error csv_reader::at_line(errc code, const std::string& what) const {
+  return make_error(code, path_ + ":" + std::to_string(line_) + ": " + what);
+}
+
+int column_index(const std::vector<std::string>& header, std::string_view name) {
+  for (std::size_t k = 0; k < header.size(); ++k) {
+    std::string_view h = header[k];
+    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.front()))) h.remove_prefix(1);
+    while (!h.empty() && std::isspace(static_cast<unsigned char>(h.back()))) h.remove_suffix(1);
+    if (h.size() != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < h.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(h[i])) == std::tolower(static_cast<unsigned char>(name[i]));
+    if (same) return static_cast<int>(k);
+  }
+  return -1;
+}
+
+}  // namespace voltaic::market
