@@ -1,0 +1,43 @@
+#pragma once
+// The subcommands of the `voltaic` program. Each takes its parsed options,
+// writes results to `out` and one sentence per problem to `err`, and returns
+// the exit status (0 success, 1 failure of the work, 2 bad input).
+// Thread-safety: one command at a time.
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+namespace voltaic::runtime {
+
+struct clear_options {
+  std::string mechanism = "dpda";
+  std::string policy = "equal_share";
+  std::string orders;
+  std::string feeder;        // ieee-eu-lv, ieee33 or a directory
+  std::string distances;     // CSV buyer,seller,distance_m
+  std::string charge_per_m = "0.002";
+  bool json = false;
+  std::string out_dir;
+};
+
+int run_clear(const clear_options& options, std::ostream& out, std::ostream& err);
+
+struct demo_options {
+  std::uint64_t seed = 1;
+  std::size_t participants = 55;
+  std::string strategy = "cooperative";
+  std::string mechanism = "dpda";
+  std::string out_dir = "voltaic-demo";
+};
+
+int run_demo(const demo_options& options, std::ostream& out, std::ostream& err);
+
+// Where the feeders live: $VOLTAIC_DATA_DIR, else the source tree or the
+// installed share directory.
+std::string feeder_data_root();
+
+// The CAF version this program was built against ("0.17.6").
+std::string caf_version();
+
+}  // namespace voltaic::runtime

@@ -1,0 +1,72 @@
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "voltaic/market/feeder.hpp"
+#include "voltaic/market/order_file.hpp"
+#include "voltaic/market/report.hpp"
+#include "voltaic/runtime/commands.hpp"
+
+namespace voltaic::runtime {
+
+namespace {
+
+int fail(std::ostream& err, const std::string& message, int status = 2) {
+  err << "voltaic clear: " << message << "\n";
+  return status;
+}
+
+}  // namespace
+
+int run_clear(const clear_options& o, std::ostream& out, std::ostream& err) {
+  market::cycle_options opt;
+  auto mech = market::parse_mechanism(o.mechanism);
+  if (!mech) return fail(err, mech.err().message);
+  auto policy = market::parse_surplus_policy(o.policy);
+  if (!policy) return fail(err, policy.err().message);
+  opt.clearing = {mech.value(), policy.value()};
+  auto charge = market::parse_scaled(o.charge_per_m, market::uc_per_credit);
+  if (!charge || charge.value() < 0)
+    return fail(err, "--charge-per-m must be a decimal number >= 0, not '" + o.charge_per_m + "'");
+  opt.matching.charge_per_m = charge.value();
+  if (!o.feeder.empty() && !o.distances.empty())
+    return fail(err, "give either --feeder or --distances, not both");
+
+  auto file = market::load_orders_csv(o.orders);
+  if (!file) return fail(err, file.err().message);
+  auto& book = file.value().book;
+
+  market::distance_table distances = market::distance_table::uniform(0);
+  if (!o.distances.empty()) {
+    auto d = market::load_pair_distances(o.distances, book);
+    if (!d) return fail(err, d.err().message);
+    distances = std::move(d).value();
+  } else if (!o.feeder.empty()) {
+    auto f = market::load_feeder(o.feeder, feeder_data_root());
+    if (!f) return fail(err, f.err().message);
+    auto d = market::locate_on_grid(f.value().grid, book, file.value().buses);
+    if (!d) return fail(err, o.orders + ": " + d.err().message);
+    distances = std::move(d).value();
+  }
+
+  auto cycle = market::run_cycle(book, distances, opt);
+  if (!cycle) return fail(err, o.orders + ": " + cycle.err().message);
+
+  if (!o.out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.out_dir, ec);
+    if (ec) return fail(err, "cannot create " + o.out_dir + ": " + ec.message(), 1);
+    for (const auto& table : market::to_csv_tables(book, cycle.value())) {
+      const auto path = o.out_dir + "/" + table.name;
+      std::ofstream file_out(path, std::ios::binary);
+      file_out << table.text;
+      if (!file_out.flush()) return fail(err, "cannot write " + path, 1);
+    }
+  }
+  if (o.json) out << market::to_json(book, cycle.value()) << "\n";
+  else out << market::to_text(book, cycle.value());
+  if (!o.out_dir.empty() && !o.json) out << "results written to " << o.out_dir << "/\n";
+  return 0;
+}
+
+}  // namespace voltaic::runtime
