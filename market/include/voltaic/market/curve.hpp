@@ -3,7 +3,9 @@
 // (spec/market.md sections 1 "Sorting" and 2).
 //
 // Sellers: price ascending, then seq ascending. Buyers: price descending, then
-// seq ascending. Positions in the text are 1-based; vectors here are 0-based.
+// seq ascending. Remaining ties (a repeated seq) go by position in the book.
+// Sorting is a stable radix sort on price over the book in seq order: linear
+// in the number of orders. Positions in the text are 1-based; vectors here are 0-based.
 // Thread-safety: pure functions. Precondition: the book passed validate_book.
 
 #include <cstddef>

@@ -39,8 +39,10 @@ struct order {
 result<order> make_order(std::string id, side s, double price_per_kwh, double energy_kwh,
                          double distance_pref_m, std::uint64_t seq);
 
-// Checks every order and the book as a whole: unique ids, seq unique per
-// side, ranges, finite welfare parameters.
+// Checks every order and the book as a whole: unique ids, ranges, finite
+// welfare parameters. seq should be unique per side; if it is not, the
+// curves break remaining ties by position in the book, so the result is
+// still deterministic.
 // The first problem found is returned, naming the order.
 status validate_book(const std::vector<order>& book);
 
