@@ -11,7 +11,8 @@ namespace voltaic::market {
 namespace {
 
 // Everything the score of a (winning buyer j, winning seller i) pair needs,
-// precomputed once per cycle. j and i are positions among the winners.
+// precomputed once per cycle into flat arrays, so the inner loops over
+// sellers read contiguous memory. j and i are positions among the winners.
 class pair_scorer {
  public:
   pair_scorer(const std::vector<order>& book, const clearing_result& cl,
@@ -19,36 +20,37 @@ class pair_scorer {
       : book_(book), cl_(cl), distances_(distances),
         charge_per_m_(static_cast<double>(opt.charge_per_m) / 1e6), charge_per_m_uc_(opt.charge_per_m) {
     const double p0 = to_credits(cl.price);
+    sellers_.reserve(cl.sellers.size());
     for (std::size_t i = 0; i < cl.sellers.size(); ++i) {
       const order& s = book[cl.sellers[i]];
-      seller_welfare_.push_back(seller_welfare(s.welfare, p0, to_kwh(cl.seller_allowed[i])));
+      sellers_.push_back({s.price, s.location, to_metres(s.distance_pref),
+                          seller_welfare(s.welfare, p0, to_kwh(cl.seller_allowed[i]))});
     }
+    buyers_.reserve(cl.buyers.size());
     for (std::size_t j = 0; j < cl.buyers.size(); ++j) {
       const order& b = book[cl.buyers[j]];
-      buyer_welfare_.push_back(buyer_welfare(b.welfare, p0, to_kwh(cl.buyer_energy[j])));
+      buyers_.push_back({b.price, b.location, to_metres(b.distance_pref),
+                         buyer_welfare(b.welfare, p0, to_kwh(cl.buyer_energy[j]))});
     }
   }
 
-  std::size_t buyers() const { return cl_.buyers.size(); }
-  std::size_t sellers() const { return cl_.sellers.size(); }
+  std::size_t buyers() const { return buyers_.size(); }
+  std::size_t sellers() const { return sellers_.size(); }
 
   distance_mm distance(std::size_t j, std::size_t i) const {
     if (distances_.is_uniform()) return distances_.uniform_distance();
-    const order& b = book_[cl_.buyers[j]];
-    const order& s = book_[cl_.sellers[i]];
-    if (b.location < 0 || s.location < 0 ||
-        static_cast<std::size_t>(b.location) >= distances_.rows() ||
-        static_cast<std::size_t>(s.location) >= distances_.cols())
+    const std::int32_t row = buyers_[j].location, col = sellers_[i].location;
+    if (row < 0 || col < 0 || static_cast<std::size_t>(row) >= distances_.rows() ||
+        static_cast<std::size_t>(col) >= distances_.cols())
       return distance_table::unknown;
-    return distances_.at(static_cast<std::size_t>(b.location), static_cast<std::size_t>(s.location));
+    return distances_.at(static_cast<std::size_t>(row), static_cast<std::size_t>(col));
   }
 
   double score(std::size_t j, std::size_t i, distance_mm d) const {
-    const order& b = book_[cl_.buyers[j]];
-    const order& s = book_[cl_.sellers[i]];
-    return pair_score({to_credits(b.price), b.price >= s.price, to_metres(d), charge_per_m_,
-                       (seller_welfare_[i] + buyer_welfare_[j]) / 2.0, to_metres(b.distance_pref),
-                       to_metres(s.distance_pref)});
+    const party& b = buyers_[j];
+    const party& s = sellers_[i];
+    return pair_score({to_credits(b.price), b.price >= s.price, static_cast<double>(d) / 1e3, charge_per_m_,
+                       (s.welfare + b.welfare) / 2.0, b.pref_m, s.pref_m});
   }
 
   error missing(std::size_t j, std::size_t i) const {
@@ -70,13 +72,19 @@ class pair_scorer {
   }
 
  private:
+  struct party {
+    price_ucpkwh price;
+    std::int32_t location;
+    double pref_m;   // +inf for anywhere
+    double welfare;  // W_S or W_B at p0
+  };
   const std::vector<order>& book_;
   const clearing_result& cl_;
   const distance_table& distances_;
   double charge_per_m_;
   money_uc charge_per_m_uc_;
-  std::vector<double> seller_welfare_;
-  std::vector<double> buyer_welfare_;
+  std::vector<party> sellers_;
+  std::vector<party> buyers_;
 };
 
 // A pair's place in the walk: score descending, then buyer, then seller.
@@ -119,7 +127,7 @@ struct walk_state {
 struct buyer_window {
   std::vector<ranked_pair> pairs;
   std::size_t next = 0;
-  std::size_t capacity = 8;  // doubles at each refill
+  std::size_t capacity = 16;  // doubles at each refill
   bool has_last = false;
   ranked_pair last{};        // the last pair handed out; refills continue after it
   bool exhausted = false;    // no seller left that this buyer has not passed
