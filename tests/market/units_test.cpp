@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "voltaic/market/curve.hpp"
 #include "voltaic/market/order.hpp"
 #include "voltaic/market/settlement.hpp"
 #include "voltaic/market/units.hpp"
@@ -80,4 +81,13 @@ TEST_CASE("settlement charges the deviation penalty to both sides") {
   CHECK(s.total == 132'000'000 - 121'000 - 10'000'000);
   t.metered = t.agreed;
   CHECK(settle_seller(t).penalty == 0);
+}
+
+TEST_CASE("a repeated seq still gives a deterministic curve, ordered by position in the book") {
+  std::vector<order> book{make_order("a", side::sell, 1, 1, HUGE_VAL, 5).value(),
+                          make_order("b", side::sell, 1, 1, HUGE_VAL, 5).value(),
+                          make_order("c", side::sell, 1, 1, HUGE_VAL, 2).value()};
+  REQUIRE(validate_book(book).ok());
+  const auto c = build_curves(book);
+  CHECK(c.sellers == std::vector<std::uint32_t>{2, 0, 1});
 }

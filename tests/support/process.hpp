@@ -2,6 +2,7 @@
 // Runs a command line as a real child process and captures stdout, stderr and
 // the exit status (tests of the `voltaic` program).
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -18,7 +19,9 @@ struct process_result {
 
 inline process_result run_command(const std::string& command) {
   static int counter = 0;
-  const std::string err_path = "process_stderr_" + std::to_string(++counter) + ".txt";
+  // Test cases run as parallel processes in one directory: name by pid.
+  const std::string err_path =
+      "process_stderr_" + std::to_string(getpid()) + "_" + std::to_string(++counter) + ".txt";
   process_result r;
   FILE* pipe = popen((command + " 2>" + err_path).c_str(), "r");
   if (!pipe) return r;
