@@ -52,6 +52,42 @@ error csv_reader::at_line(errc code, const std::string& what) const {
   return make_error(code, path_ + ":" + std::to_string(line_) + ": " + what);
 }
 
+std::string trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+result<named_columns> named_columns::open(const std::string& path, const std::vector<std::string_view>& names) {
+  auto reader = csv_reader::open(path);
+  if (!reader) return reader.err();
+  std::vector<std::string> header;
+  if (!reader.value().next(header))
+    return make_error(errc::malformed_file, path + ": the file is empty (expected a header)");
+  std::vector<std::size_t> columns;
+  for (auto name : names) {
+    const int index = column_index(header, name);
+    if (index < 0)
+      return reader.value().at_line(errc::missing_field,
+                                    "the header has no column '" + std::string(name) + "'");
+    columns.push_back(static_cast<std::size_t>(index));
+  }
+  return named_columns(std::move(reader).value(), std::move(columns));
+}
+
+result<bool> named_columns::next(std::vector<std::string>& values) {
+  if (!reader_.next(row_)) return false;
+  values.clear();
+  for (std::size_t index : columns_) {
+    if (index >= row_.size())
+      return reader_.at_line(errc::malformed_file, "expected at least " + std::to_string(index + 1) +
+                                                       " fields, found " + std::to_string(row_.size()));
+    values.push_back(trim(row_[index]));
+  }
+  return true;
+}
+
 int column_index(const std::vector<std::string>& header, std::string_view name) {
   for (std::size_t k = 0; k < header.size(); ++k) {
     std::string_view h = header[k];

@@ -6,16 +6,6 @@
 
 namespace voltaic::market {
 
-namespace {
-
-std::string trimmed(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
-}
-
-}  // namespace
-
 result<order_file> load_orders_csv(const std::string& path) {
   auto opened = csv_reader::open(path);
   if (!opened) return opened.err();
@@ -39,9 +29,9 @@ result<order_file> load_orders_csv(const std::string& path) {
       return in.at_line(errc::malformed_file, "expected " + std::to_string(width) + " fields, found " +
                                                   std::to_string(row.size()));
     order o;
-    o.id = trimmed(row[static_cast<std::size_t>(c_id)]);
+    o.id = trim(row[static_cast<std::size_t>(c_id)]);
     if (o.id.empty()) return in.at_line(errc::missing_field, "the id is empty");
-    const std::string side_text = trimmed(row[static_cast<std::size_t>(c_side)]);
+    const std::string side_text = trim(row[static_cast<std::size_t>(c_side)]);
     if (side_text == "buy") o.side = side::buy;
     else if (side_text == "sell") o.side = side::sell;
     else return in.at_line(errc::invalid_field, "order '" + o.id + "': side must be buy or sell, not '" + side_text + "'");
@@ -51,7 +41,7 @@ result<order_file> load_orders_csv(const std::string& path) {
     if (!energy) return in.at_line(energy.err().code, "order '" + o.id + "': energy_kwh " + energy.err().message);
     o.price = price.value();
     o.energy = energy.value();
-    if (c_pref >= 0 && !trimmed(row[static_cast<std::size_t>(c_pref)]).empty()) {
+    if (c_pref >= 0 && !trim(row[static_cast<std::size_t>(c_pref)]).empty()) {
       auto pref = parse_scaled(row[static_cast<std::size_t>(c_pref)], mm_per_m);
       if (!pref) return in.at_line(pref.err().code, "order '" + o.id + "': distance_pref_m " + pref.err().message);
       o.distance_pref = pref.value();
@@ -62,7 +52,7 @@ result<order_file> load_orders_csv(const std::string& path) {
     if (!fresh)
       return in.at_line(errc::duplicate_id, "order '" + o.id + "': duplicate id (first on line " +
                                                 std::to_string(it->second) + ")");
-    out.buses.push_back(c_bus >= 0 ? trimmed(row[static_cast<std::size_t>(c_bus)]) : std::string());
+    out.buses.push_back(c_bus >= 0 ? trim(row[static_cast<std::size_t>(c_bus)]) : std::string());
     out.book.push_back(std::move(o));
   }
   return out;
@@ -76,32 +66,23 @@ result<distance_table> load_pair_distances(const std::string& path, std::vector<
     index.emplace(o.id, index.size());
   }
   distance_table table(buyer_row.size(), seller_col.size());
-  auto opened = csv_reader::open(path);
-  if (!opened) return opened.err();
-  csv_reader& in = opened.value();
-  std::vector<std::string> row;
-  if (!in.next(row)) return make_error(errc::malformed_file, path + ": the file is empty (expected a header)");
-  const int c_buyer = column_index(row, "buyer"), c_seller = column_index(row, "seller"),
-            c_distance = column_index(row, "distance_m");
-  if (c_buyer < 0 || c_seller < 0 || c_distance < 0)
-    return in.at_line(errc::missing_field, "the header must have the columns buyer,seller,distance_m");
-  const std::size_t width = row.size();
-  while (in.next(row)) {
-    if (row.size() != width)
-      return in.at_line(errc::malformed_file, "expected " + std::to_string(width) + " fields, found " +
-                                                  std::to_string(row.size()));
-    const std::string buyer = trimmed(row[static_cast<std::size_t>(c_buyer)]);
-    const std::string seller = trimmed(row[static_cast<std::size_t>(c_seller)]);
-    auto b = buyer_row.find(buyer);
-    if (b == buyer_row.end()) return in.at_line(errc::invalid_field, "'" + buyer + "' is not a buyer of the order book");
-    auto s = seller_col.find(seller);
-    if (s == seller_col.end()) return in.at_line(errc::invalid_field, "'" + seller + "' is not a seller of the order book");
-    auto d = parse_scaled(row[static_cast<std::size_t>(c_distance)], mm_per_m);
-    if (!d) return in.at_line(d.err().code, "distance_m " + d.err().message);
-    if (d.value() < 0 || d.value() > max_distance) return in.at_line(errc::out_of_range, "distance_m is out of range");
+  auto pairs = named_columns::open(path, {"buyer", "seller", "distance_m"});
+  if (!pairs) return pairs.err();
+  std::vector<std::string> v;
+  for (;;) {
+    auto more = pairs.value().next(v);
+    if (!more) return more.err();
+    if (!more.value()) return table;
+    auto b = buyer_row.find(v[0]);
+    if (b == buyer_row.end()) return pairs.value().at_line(errc::invalid_field, "'" + v[0] + "' is not a buyer of the order book");
+    auto s = seller_col.find(v[1]);
+    if (s == seller_col.end()) return pairs.value().at_line(errc::invalid_field, "'" + v[1] + "' is not a seller of the order book");
+    auto d = parse_scaled(v[2], mm_per_m);
+    if (!d) return pairs.value().at_line(d.err().code, "distance_m " + d.err().message);
+    if (d.value() < 0 || d.value() > max_distance)
+      return pairs.value().at_line(errc::out_of_range, "distance_m is out of range");
     table.set(b->second, s->second, d.value());
   }
-  return table;
 }
 
 result<distance_table> locate_on_grid(const grid& g, std::vector<order>& book,

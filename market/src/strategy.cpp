@@ -86,27 +86,22 @@ result<price_ucpkwh> scripted_prices::at(std::uint64_t cycle, const std::string&
 }
 
 result<scripted_prices> scripted_prices::load_csv(const std::string& path) {
-  auto opened = csv_reader::open(path);
-  if (!opened) return opened.err();
-  csv_reader& in = opened.value();
-  std::vector<std::string> row;
-  if (!in.next(row)) return make_error(errc::malformed_file, path + ": the file is empty (expected a header)");
-  const int c_cycle = column_index(row, "cycle"), c_agent = column_index(row, "agent"),
-            c_price = column_index(row, "price");
-  if (c_cycle < 0 || c_agent < 0 || c_price < 0)
-    return in.at_line(errc::missing_field, "the header must have the columns cycle,agent,price");
+  auto table = named_columns::open(path, {"cycle", "agent", "price"});
+  if (!table) return table.err();
   scripted_prices script;
-  while (in.next(row)) {
-    const auto need = static_cast<std::size_t>(std::max({c_cycle, c_agent, c_price}));
-    if (row.size() <= need) return in.at_line(errc::malformed_file, "too few fields");
-    auto cycle = parse_scaled(row[static_cast<std::size_t>(c_cycle)], 1);
-    if (!cycle || cycle.value() < 0) return in.at_line(errc::invalid_number, "cycle must be a whole number >= 0");
-    auto price = parse_scaled(row[static_cast<std::size_t>(c_price)], uc_per_credit);
-    if (!price) return in.at_line(price.err().code, "price " + price.err().message);
-    if (!price_in_range(price.value())) return in.at_line(errc::out_of_range, "price is out of range");
-    script.set(static_cast<std::uint64_t>(cycle.value()), row[static_cast<std::size_t>(c_agent)], price.value());
+  std::vector<std::string> v;
+  for (;;) {
+    auto more = table.value().next(v);
+    if (!more) return more.err();
+    if (!more.value()) return script;
+    auto cycle = parse_scaled(v[0], 1);
+    if (!cycle || cycle.value() < 0)
+      return table.value().at_line(errc::invalid_number, "cycle must be a whole number >= 0");
+    auto price = parse_scaled(v[2], uc_per_credit);
+    if (!price) return table.value().at_line(price.err().code, "price " + price.err().message);
+    if (!price_in_range(price.value())) return table.value().at_line(errc::out_of_range, "price is out of range");
+    script.set(static_cast<std::uint64_t>(cycle.value()), v[1], price.value());
   }
-  return script;
 }
 
 }  // namespace voltaic::market

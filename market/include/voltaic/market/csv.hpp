@@ -34,6 +34,26 @@ class csv_reader {
   std::size_t line_ = 0;
 };
 
+// A CSV file whose header must name the given columns. next() yields those
+// fields of each row, trimmed, in the order they were asked for.
+class named_columns {
+ public:
+  static result<named_columns> open(const std::string& path, const std::vector<std::string_view>& names);
+
+  // true: `values` holds the next row; false: end of file; error: a short row.
+  result<bool> next(std::vector<std::string>& values);
+  error at_line(errc code, const std::string& what) const { return reader_.at_line(code, what); }
+
+ private:
+  named_columns(csv_reader reader, std::vector<std::size_t> columns)
+      : reader_(std::move(reader)), columns_(std::move(columns)) {}
+  csv_reader reader_;
+  std::vector<std::size_t> columns_;
+  std::vector<std::string> row_;
+};
+
+std::string trim(std::string_view text);
+
 // Splits one CSV line; false on an unterminated quote.
 bool split_csv_line(std::string_view line, std::vector<std::string>& fields);
 
