@@ -1,0 +1,52 @@
+#pragma once
+// Ed25519 keys and domain-separated signatures (spec/protocols.md section 1).
+//
+// Everything signed is `domain tag || chain id || message bytes`; the tag
+// names what the bytes are (a transaction, a vote, a meter reading, ...), so a
+// signature over one kind can never verify as another, nor on another chain.
+// Key files hold the 64-byte secret key in hex, are written with mode 0600 and
+// refused when readable by other users.
+// Thread-safety: pure functions; key files are not locked.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "voltaic/chain/error.hpp"
+#include "voltaic/chain/hash.hpp"
+
+namespace voltaic::chain {
+
+using public_key = std::array<std::uint8_t, 32>;
+using signature = std::array<std::uint8_t, 64>;
+
+struct key_pair {
+  public_key pub{};
+  std::array<std::uint8_t, 64> secret{};  // libsodium's seed || public key
+};
+
+// What a signature is about. Values are fixed: they are part of every signature.
+enum class domain : std::uint8_t {
+  transaction = 1,
+  consensus_vote = 2,
+  meter_reading = 3,
+  routing_envelope = 4,
+  cross_chain_proof = 5,
+  certificate_of_existence = 6,
+  energy_receipt = 7,
+};
+
+const char* domain_tag(domain d);  // e.g. "voltaic/tx/1"
+
+key_pair generate_key_pair();
+key_pair key_pair_from_seed(const std::array<std::uint8_t, 32>& seed);
+
+signature sign(domain d, std::string_view chain_id, const bytes& message, const key_pair& key);
+bool verify(domain d, std::string_view chain_id, const bytes& message, const signature& sig,
+            const public_key& key);
+
+status save_key_file(const std::string& path, const key_pair& key);
+result<key_pair> load_key_file(const std::string& path);
+
+}  // namespace voltaic::chain

@@ -1,0 +1,99 @@
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/merkle.hpp"
+
+using namespace voltaic::chain;
+
+TEST_CASE("BLAKE2b-256 matches the reference vector") {
+  CHECK(to_hex(blake2b_256(std::string_view("abc"))) ==
+        "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+  CHECK(to_hex(blake2b_256(std::string_view(""))) ==
+        "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+}
+
+TEST_CASE("a signature verifies only for its domain, chain id, message and key") {
+  const key_pair alice = generate_key_pair(), bob = generate_key_pair();
+  const bytes msg{1, 2, 3};
+  const auto sig = sign(domain::transaction, "voltaic-main", msg, alice);
+  CHECK(verify(domain::transaction, "voltaic-main", msg, sig, alice.pub));
+  CHECK_FALSE(verify(domain::consensus_vote, "voltaic-main", msg, sig, alice.pub));  // another kind
+  CHECK_FALSE(verify(domain::transaction, "voltaic-test", msg, sig, alice.pub));     // another chain
+  CHECK_FALSE(verify(domain::transaction, "voltaic-main", bytes{1, 2, 4}, sig, alice.pub));
+  CHECK_FALSE(verify(domain::transaction, "voltaic-main", msg, sig, bob.pub));
+  auto flipped = sig;
+  flipped[10] ^= 1;
+  CHECK_FALSE(verify(domain::transaction, "voltaic-main", msg, flipped, alice.pub));
+}
+
+TEST_CASE("signing from a seed is deterministic") {
+  std::array<std::uint8_t, 32> seed{};
+  seed[0] = 7;
+  const auto a = key_pair_from_seed(seed), b = key_pair_from_seed(seed);
+  CHECK(a.pub == b.pub);
+  CHECK(sign(domain::meter_reading, "c", bytes{9}, a) == sign(domain::meter_reading, "c", bytes{9}, b));
+}
+
+TEST_CASE("key files are written 0600, never overwritten, and refused when others can read them") {
+  const std::string path = "crypto_test_key.txt";
+  std::remove(path.c_str());
+  const key_pair k = generate_key_pair();
+  REQUIRE(save_key_file(path, k).ok());
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto loaded = load_key_file(path);
+  REQUIRE(loaded.ok());
+  CHECK(loaded.value().pub == k.pub);
+  CHECK_FALSE(save_key_file(path, generate_key_pair()).ok());  // O_EXCL
+
+  ::chmod(path.c_str(), 0644);
+  auto unsafe = load_key_file(path);
+  REQUIRE_FALSE(unsafe.ok());
+  CHECK(unsafe.err().message.find("accessible to other users") != std::string::npos);
+
+  ::chmod(path.c_str(), 0600);
+  {  // alter the public half stored in the file
+    std::string text;
+    std::getline(std::ifstream(path), text);
+    text[text.size() - 1] = text.back() == '0' ? '1' : '0';
+    std::ofstream(path) << text << "\n";
+  }
+  CHECK_FALSE(load_key_file(path).ok());
+  std::remove(path.c_str());
+}
+
+TEST_CASE("every leaf of trees of 1 to 40 leaves has a proof that verifies, and only there") {
+  for (std::size_t n = 1; n <= 40; ++n) {
+    std::vector<hash256> leaves;
+    for (std::size_t i = 0; i < n; ++i) leaves.push_back(merkle_leaf(bytes{static_cast<std::uint8_t>(i), 42}));
+    const hash256 root = merkle_root(leaves);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto proof = make_merkle_proof(leaves, i);
+      CHECK(verify_merkle_proof(leaves[i], proof, root));
+      if (n > 1) CHECK_FALSE(verify_merkle_proof(leaves[(i + 1) % n], proof, root));
+      if (!proof.path.empty()) {
+        auto forged = proof;
+        forged.path[0].sibling[0] ^= 1;
+        CHECK_FALSE(verify_merkle_proof(leaves[i], forged, root));
+        auto wrong_side = proof;
+        wrong_side.path[0].sibling_on_left = !wrong_side.path[0].sibling_on_left;
+        CHECK_FALSE(verify_merkle_proof(leaves[i], wrong_side, root));
+      }
+    }
+  }
+}
+
+TEST_CASE("leaf and node hashing are separated, and an odd leaf is not duplicated") {
+  const hash256 a = merkle_leaf(bytes{1}), b = merkle_leaf(bytes{2}), c = merkle_leaf(bytes{3});
+  // A node can never pose as a leaf of the level above.
+  CHECK(merkle_root({a, b}) != merkle_leaf(bytes(a.begin(), a.end())));
+  // [a, b, c] and [a, b, c, c] differ (the Bitcoin duplication weakness).
+  CHECK(merkle_root({a, b, c}) != merkle_root({a, b, c, c}));
+  CHECK(merkle_root({}) != merkle_root({a}));
+}
