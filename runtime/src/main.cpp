@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--mechanism", demo.mechanism, "dpda or mcafee")->capture_default_str();
   demo_cmd->add_option("--out", demo.out_dir, "directory for orders and results")->capture_default_str();
 
+  std::string keygen_out;
+  auto* keygen_cmd = app.add_subcommand("keygen", "Create an Ed25519 key file and print its public key");
+  keygen_cmd->add_option("--out", keygen_out, "key file to create (mode 0600; never overwritten)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -42,5 +46,6 @@ int main(int argc, char** argv) {
   }
   if (*clear_cmd) return run_clear(clear, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
+  if (*keygen_cmd) return run_keygen(keygen_out, std::cout, std::cerr);
   return 2;
 }

@@ -151,3 +151,15 @@ TEST_CASE("voltaic demo clears 55 cooperative prosumers on the LV feeder") {
   REQUIRE(replay.status == 0);
   CHECK(replay.out == voltaic::test::read_text("demo_out/result.json"));
 }
+
+TEST_CASE("voltaic keygen writes a 0600 key file, prints the public key and refuses to overwrite") {
+  std::filesystem::remove("keygen_test.key");
+  const auto r = run_command(bin + " keygen --out keygen_test.key");
+  REQUIRE(r.status == 0);
+  CHECK(r.out.size() == 65);  // 64 hex digits and a newline
+  const auto perms = std::filesystem::status("keygen_test.key").permissions();
+  CHECK((perms & std::filesystem::perms::all) == (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  const auto again = run_command(bin + " keygen --out keygen_test.key");
+  CHECK(again.status == 1);
+  CHECK(again.err.find("cannot create the key file") != std::string::npos);
+}

@@ -33,6 +33,10 @@ struct demo_options {
 
 int run_demo(const demo_options& options, std::ostream& out, std::ostream& err);
 
+// Writes a new Ed25519 key file (mode 0600, never overwriting) and prints
+// the public key in hex.
+int run_keygen(const std::string& out_path, std::ostream& out, std::ostream& err);
+
 // Where the feeders live: $VOLTAIC_DATA_DIR, else the source tree or the
 // installed share directory.
 std::string feeder_data_root();

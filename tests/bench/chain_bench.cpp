@@ -1,0 +1,76 @@
+// Chain primitives (issue 3, first part): Ed25519 sign and verify with domain
+// separation, BLAKE2b-256, Merkle roots, canonical encode/decode.
+#include <benchmark/benchmark.h>
+
+#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/merkle.hpp"
+
+using namespace voltaic::chain;
+
+namespace {
+
+const bytes message(200, 0x5a);  // about the size of a signed transaction body
+
+void BM_ed25519_sign(benchmark::State& state) {
+  const key_pair k = generate_key_pair();
+  for (auto _ : state) benchmark::DoNotOptimize(sign(domain::transaction, "voltaic-main", message, k));
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_ed25519_verify(benchmark::State& state) {
+  const key_pair k = generate_key_pair();
+  const auto sig = sign(domain::transaction, "voltaic-main", message, k);
+  for (auto _ : state) benchmark::DoNotOptimize(verify(domain::transaction, "voltaic-main", message, sig, k.pub));
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_blake2b_256(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(blake2b_256(message));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(message.size()));
+}
+
+void BM_merkle_root(benchmark::State& state) {
+  std::vector<hash256> leaves;
+  for (std::int64_t i = 0; i < state.range(0); ++i) leaves.push_back(merkle_leaf(bytes{static_cast<std::uint8_t>(i)}));
+  for (auto _ : state) benchmark::DoNotOptimize(merkle_root(leaves));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+bytes sample_encoding() {
+  encoder e;
+  e.array(8).uint(1).bin(bytes(32, 1)).uint(123456).sint(-42).uint(987654321).bin(bytes(32, 2)).uint(7).bin(bytes(64, 3));
+  return e.take();
+}
+
+void BM_encode_record(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(sample_encoding());
+}
+
+void BM_decode_record(benchmark::State& state) {
+  const bytes b = sample_encoding();
+  for (auto _ : state) {
+    auto d = decoder::open(b);
+    auto& x = d.value();
+    (void)x.array(8);
+    benchmark::DoNotOptimize(x.uint());
+    benchmark::DoNotOptimize(x.bin(32));
+    benchmark::DoNotOptimize(x.uint());
+    benchmark::DoNotOptimize(x.sint());
+    benchmark::DoNotOptimize(x.uint());
+    benchmark::DoNotOptimize(x.bin(32));
+    benchmark::DoNotOptimize(x.uint());
+    benchmark::DoNotOptimize(x.bin(64));
+    benchmark::DoNotOptimize(x.finish());
+  }
+}
+
+}  // namespace
+
+BENCHMARK(BM_ed25519_sign);
+BENCHMARK(BM_ed25519_verify);
+BENCHMARK(BM_blake2b_256);
+BENCHMARK(BM_merkle_root)->Arg(1'000);
+BENCHMARK(BM_encode_record);
+BENCHMARK(BM_decode_record);
+BENCHMARK_MAIN();
