@@ -1,5 +1,3 @@
-#include <filesystem>
-#include <fstream>
 #include <ostream>
 
 #include "voltaic/market/feeder.hpp"
@@ -52,17 +50,9 @@ int run_clear(const clear_options& o, std::ostream& out, std::ostream& err) {
   auto cycle = market::run_cycle(book, distances, opt);
   if (!cycle) return fail(err, o.orders + ": " + cycle.err().message);
 
-  if (!o.out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(o.out_dir, ec);
-    if (ec) return fail(err, "cannot create " + o.out_dir + ": " + ec.message(), 1);
-    for (const auto& table : market::to_csv_tables(book, cycle.value())) {
-      const auto path = o.out_dir + "/" + table.name;
-      std::ofstream file_out(path, std::ios::binary);
-      file_out << table.text;
-      if (!file_out.flush()) return fail(err, "cannot write " + path, 1);
-    }
-  }
+  if (!o.out_dir.empty())
+    if (auto st = write_tables(o.out_dir, market::to_csv_tables(book, cycle.value())); !st)
+      return fail(err, st.err().message, 1);
   if (o.json) out << market::to_json(book, cycle.value()) << "\n";
   else out << market::to_text(book, cycle.value());
   if (!o.out_dir.empty() && !o.json) out << "results written to " << o.out_dir << "/\n";

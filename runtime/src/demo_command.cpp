@@ -1,8 +1,6 @@
 // The embedded default for now: a 55-prosumer market on the IEEE European LV
 // feeder, one prosumer per load bus, cleared once with grid distances. The
 // agent lab of issue 5 replaces this with trading cycles over the chain.
-#include <filesystem>
-#include <fstream>
 #include <ostream>
 
 #include "voltaic/market/feeder.hpp"
@@ -44,9 +42,6 @@ int run_demo(const demo_options& o, std::ostream& out, std::ostream& err) {
       << "), reference price 0.2023 per kWh, seed " << o.seed << "\n";
   out << market::to_text(book, cycle.value());
 
-  std::error_code ec;
-  std::filesystem::create_directories(o.out_dir, ec);
-  if (ec) return fail("cannot create " + o.out_dir + ": " + ec.message(), 1);
   std::string orders = "id,side,price,energy_kwh,distance_pref_m,bus\n";
   for (std::size_t k = 0; k < book.size(); ++k)
     orders += book[k].id + "," + market::to_string(book[k].side) + "," +
@@ -55,11 +50,7 @@ int run_demo(const demo_options& o, std::ostream& out, std::ostream& err) {
   std::vector<market::csv_table> tables{{"orders.csv", orders}};
   for (auto& t : market::to_csv_tables(book, cycle.value())) tables.push_back(std::move(t));
   tables.push_back({"result.json", market::to_json(book, cycle.value()) + "\n"});
-  for (const auto& t : tables) {
-    std::ofstream f(o.out_dir + "/" + t.name, std::ios::binary);
-    f << t.text;
-    if (!f.flush()) return fail("cannot write " + o.out_dir + "/" + t.name, 1);
-  }
+  if (auto st = write_tables(o.out_dir, tables); !st) return fail(st.err().message, 1);
   out << "orders and results written to " << o.out_dir << "/ (orders.csv, clearing.csv, trades.csv, "
       << "outcomes.csv, quotes.csv, result.json)\n";
   out << "replay with: voltaic clear --orders " << o.out_dir << "/orders.csv --feeder ieee-eu-lv\n";

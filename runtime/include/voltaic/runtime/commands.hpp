@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
+
+#include "voltaic/market/error.hpp"
+#include "voltaic/market/report.hpp"
 
 namespace voltaic::runtime {
 
@@ -36,6 +40,9 @@ int run_demo(const demo_options& options, std::ostream& out, std::ostream& err);
 // Writes a new Ed25519 key file (mode 0600, never overwriting) and prints
 // the public key in hex.
 int run_keygen(const std::string& out_path, std::ostream& out, std::ostream& err);
+
+// Creates `dir` and writes each table into it as a file.
+market::status write_tables(const std::string& dir, const std::vector<market::csv_table>& tables);
 
 // Where the feeders live: $VOLTAIC_DATA_DIR, else the source tree or the
 // installed share directory.
