@@ -153,6 +153,17 @@ status decoder::array(std::uint32_t size) {
   return {};
 }
 
+result<std::uint32_t> decoder::array_up_to(std::uint32_t max_size) {
+  auto o = impl_->next_object();
+  if (!o) return o.err();
+  if (o.value()->type != msgpack::type::ARRAY) return decode_error("expected an array");
+  const std::uint32_t size = o.value()->via.array.size;
+  if (size > max_size)
+    return decode_error("an array of " + std::to_string(size) + " elements exceeds " + std::to_string(max_size));
+  impl_->stack.push_back({o.value()->via.array.ptr, size, 0});
+  return size;
+}
+
 result<std::uint64_t> decoder::uint() {
   auto o = impl_->next_object();
   if (!o) return o.err();
@@ -184,6 +195,17 @@ result<bytes> decoder::bin(std::size_t exact_size) {
   if (exact_size != SIZE_MAX && b.size != exact_size)
     return decode_error("expected " + std::to_string(exact_size) + " bytes, found " + std::to_string(b.size));
   return bytes(b.ptr, b.ptr + b.size);
+}
+
+status decoder::bin_into(std::uint8_t* out, std::size_t size) {
+  auto o = impl_->next_object();
+  if (!o) return o.err();
+  if (o.value()->type != msgpack::type::BIN) return decode_error("expected a byte string");
+  const auto& b = o.value()->via.bin;
+  if (b.size != size)
+    return decode_error("expected " + std::to_string(size) + " bytes, found " + std::to_string(b.size));
+  if (size) std::memcpy(out, b.ptr, size);
+  return {};
 }
 
 result<std::string> decoder::str() {

@@ -56,23 +56,43 @@ merkle_proof make_merkle_proof(const std::vector<hash256>& leaves, std::uint64_t
   return proof;
 }
 
-bool verify_merkle_proof(const hash256& leaf, const merkle_proof& proof, const hash256& root) {
-  if (proof.leaf_count == 0 || proof.index >= proof.leaf_count) return false;
+bool verify_merkle_path(const hash256& leaf, std::uint64_t index, std::uint64_t leaf_count,
+                        const std::vector<hash256>& siblings, const hash256& root) {
+  if (leaf_count == 0 || index >= leaf_count) return false;
   hash256 acc = leaf;
-  std::uint64_t pos = proof.index, count = proof.leaf_count;
+  std::uint64_t pos = index, count = leaf_count;
   std::size_t step = 0;
   while (count > 1) {
     const std::uint64_t sibling = pos ^ 1;
     if (sibling < count) {
-      // The side is implied by the index; a proof claiming the other side is forged.
-      if (step >= proof.path.size() || proof.path[step].sibling_on_left != (sibling < pos)) return false;
-      acc = sibling < pos ? merkle_node(proof.path[step].sibling, acc) : merkle_node(acc, proof.path[step].sibling);
+      if (step >= siblings.size()) return false;
+      acc = sibling < pos ? merkle_node(siblings[step], acc) : merkle_node(acc, siblings[step]);
       ++step;
     }
     pos /= 2;
     count = (count + 1) / 2;
   }
-  return step == proof.path.size() && sodium_memcmp(acc.data(), root.data(), root.size()) == 0;
+  return step == siblings.size() && sodium_memcmp(acc.data(), root.data(), root.size()) == 0;
+}
+
+bool verify_merkle_proof(const hash256& leaf, const merkle_proof& proof, const hash256& root) {
+  if (proof.leaf_count == 0 || proof.index >= proof.leaf_count) return false;
+  // The side of each step is implied by the index; a proof claiming the other
+  // side is forged.
+  std::vector<hash256> siblings;
+  std::uint64_t pos = proof.index, count = proof.leaf_count;
+  std::size_t step = 0;
+  while (count > 1) {
+    const std::uint64_t sibling = pos ^ 1;
+    if (sibling < count) {
+      if (step >= proof.path.size() || proof.path[step].sibling_on_left != (sibling < pos)) return false;
+      siblings.push_back(proof.path[step].sibling);
+      ++step;
+    }
+    pos /= 2;
+    count = (count + 1) / 2;
+  }
+  return verify_merkle_path(leaf, proof.index, proof.leaf_count, siblings, root) && step == proof.path.size();
 }
 
 }  // namespace voltaic::chain

@@ -38,6 +38,29 @@ int main(int argc, char** argv) {
   auto* keygen_cmd = app.add_subcommand("keygen", "Create an Ed25519 key file and print its public key");
   keygen_cmd->add_option("--out", keygen_out, "key file to create (mode 0600; never overwritten)")->required();
 
+  auto* chain_cmd = app.add_subcommand("chain", "Build, verify and inspect a chain store");
+  chain_cmd->require_subcommand(1);
+  chain_bench_options bench;
+  auto* bench_cmd = chain_cmd->add_subcommand("bench", "Create a chain of signed transactions of every kind and time it");
+  bench_cmd->add_option("--dir", bench.dir, "empty directory for the chain store")->required();
+  bench_cmd->add_option("--blocks", bench.blocks, "number of blocks")->required()->check(CLI::PositiveNumber);
+  bench_cmd->add_option("--txs-per-block", bench.txs_per_block, "transactions per block")->required()
+      ->check(CLI::Range(1, 65'536));
+  bench_cmd->add_option("--validators", bench.validators, "validators in the genesis (proposers rotate)")
+      ->capture_default_str()->check(CLI::Range(1, 1'024));
+  bench_cmd->add_option("--seed", bench.seed, "seed of the generated keys and trades")->capture_default_str();
+  bench_cmd->add_flag("--spb-only", bench.spb_only, "only CTPs, ERCs and timeouts (measures bytes per trade)");
+  std::string verify_dir;
+  auto* verify_cmd = chain_cmd->add_subcommand("verify", "Re-check a chain from genesis");
+  verify_cmd->add_option("DIR", verify_dir, "chain directory")->required();
+  chain_inspect_options inspect;
+  auto* inspect_cmd = chain_cmd->add_subcommand("inspect", "Show a chain's summary, a block or a transaction");
+  inspect_cmd->add_option("DIR", inspect.dir, "chain directory")->required();
+  auto* height_opt = inspect_cmd->add_option("--height", inspect.height, "show the block at this height")
+      ->check(CLI::NonNegativeNumber);
+  inspect_cmd->add_option("--tx", inspect.tx, "show the transaction with this id (hex)")->excludes(height_opt);
+  inspect_cmd->add_flag("--json", inspect.json, "print JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -47,5 +70,8 @@ int main(int argc, char** argv) {
   if (*clear_cmd) return run_clear(clear, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
   if (*keygen_cmd) return run_keygen(keygen_out, std::cout, std::cerr);
+  if (*bench_cmd) return run_chain_bench(bench, std::cout, std::cerr);
+  if (*verify_cmd) return run_chain_verify(verify_dir, std::cout, std::cerr);
+  if (*inspect_cmd) return run_chain_inspect(inspect, std::cout, std::cerr);
   return 2;
 }

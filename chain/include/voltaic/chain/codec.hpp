@@ -65,10 +65,14 @@ class decoder {
 
   // Enters an array of exactly `size` elements.
   status array(std::uint32_t size);
+  // Enters an array of at most `max_size` elements and returns its length.
+  result<std::uint32_t> array_up_to(std::uint32_t max_size);
   result<std::uint64_t> uint();
   result<std::int64_t> sint();
   result<bool> boolean();
   result<bytes> bin(std::size_t exact_size = SIZE_MAX);
+  // A byte string of exactly `size` bytes copied into `out`.
+  status bin_into(std::uint8_t* out, std::size_t size);
   result<std::string> str();
   // True when every element of every entered array was read.
   status finish();

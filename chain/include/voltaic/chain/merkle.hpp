@@ -38,4 +38,9 @@ merkle_proof make_merkle_proof(const std::vector<hash256>& leaves, std::uint64_t
 // `root`. The path must have exactly the shape the index and count imply.
 bool verify_merkle_proof(const hash256& leaf, const merkle_proof& proof, const hash256& root);
 
+// The same check for a compact proof: siblings bottom-up, sides implied by
+// `index` and `leaf_count` (what ERCs carry).
+bool verify_merkle_path(const hash256& leaf, std::uint64_t index, std::uint64_t leaf_count,
+                        const std::vector<hash256>& siblings, const hash256& root);
+
 }  // namespace voltaic::chain

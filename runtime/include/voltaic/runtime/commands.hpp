@@ -41,6 +41,35 @@ int run_demo(const demo_options& options, std::ostream& out, std::ostream& err);
 // the public key in hex.
 int run_keygen(const std::string& out_path, std::ostream& out, std::ostream& err);
 
+struct chain_bench_options {
+  std::string dir;
+  std::uint64_t blocks = 10;
+  std::uint32_t txs_per_block = 100;
+  std::uint32_t validators = 1;
+  std::uint64_t seed = 1;
+  bool spb_only = false;  // only CTPs, ERCs and timeouts
+};
+
+// Builds a chain of signed, valid transactions of every kind in memory, then
+// times a replica executing and durably committing it into `dir`, next to
+// the raw signature-verification rate of the same transactions.
+int run_chain_bench(const chain_bench_options& options, std::ostream& out, std::ostream& err);
+
+// Re-checks the chain in `dir` from genesis: prints `ok <height> <head-hash>`
+// (exit 0) or `bad height <h>: <reason>` (exit 1). A store damaged so badly
+// that reading it crashes is reported the same way.
+int run_chain_verify(const std::string& dir, std::ostream& out, std::ostream& err);
+
+struct chain_inspect_options {
+  std::string dir;
+  std::int64_t height = -1;  // a block, or -1
+  std::string tx;            // a transaction id in hex, or empty
+  bool json = false;
+};
+
+// Prints the chain's summary, one block, or one transaction.
+int run_chain_inspect(const chain_inspect_options& options, std::ostream& out, std::ostream& err);
+
 // Creates `dir` and writes each table into it as a file.
 market::status write_tables(const std::string& dir, const std::vector<market::csv_table>& tables);
 

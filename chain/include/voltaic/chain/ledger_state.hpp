@@ -1,0 +1,178 @@
+#pragma once
+// The ledger state every replica holds (spec/protocols.md section 2): balances
+// and holds in micro-credits, nonces, the SPB CTP database, energy accounts,
+// order-set roots, clearings, settlements, the grid version and the DSO's
+// parameters.
+//
+// Every map journals the first value it had in the current block, so a block
+// that fails part-way rolls back to exactly the state before it, and the
+// block's state changes (the basis of the state root) come out in key order.
+// Persistent form: one key/value pair per record, key = one prefix byte plus
+// fixed-width big-endian fields; values are canonical msgpack arrays:
+//   'a' key           account       [balance_uc, held_uc, nonce]
+//   'c' ctp_id        CTP           [buyer, producer, amount_uc, energy_mwh, expiry_height, meter_root]
+//   'e' key           energy acct   [energy_mwh, price_ucpkwh]
+//   'o' market cycle  order root    [root, order_count]
+//   'r' market cycle  clearing      clearing_result_body fields
+//   's' market cycle party role  settlement [amount_uc]
+//   'g'               grid          [grid_version, distances_hash, height]
+//   'p'               DSO params    [charge_uc_per_m, penalty_ucpkwh]
+//   'n'               next CTP id   [id]
+// CTPs ('c') live in their own table; everything else in the state table.
+// Thread-safety: none; one owner (the chain's writer) at a time.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "voltaic/chain/error.hpp"
+#include "voltaic/chain/genesis.hpp"
+#include "voltaic/chain/hash.hpp"
+#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/transaction.hpp"
+
+namespace voltaic::chain {
+
+inline constexpr std::int64_t max_money_uc = 1'000'000'000'000'000'000;  // 1e12 credits
+
+struct account {
+  std::int64_t balance_uc = 0;
+  std::int64_t held_uc = 0;  // part of the balance held by open CTPs
+  std::uint64_t nonce = 0;   // last nonce used
+  std::int64_t available() const { return balance_uc - held_uc; }
+};
+
+struct ctp_record {
+  public_key buyer{};
+  public_key producer{};
+  std::int64_t amount_uc = 0;
+  std::int64_t energy_mwh = 0;
+  std::uint64_t expiry_height = 0;
+  hash256 meter_root{};
+};
+
+struct energy_account {
+  std::int64_t energy_mwh = 0;
+  std::int64_t price_ucpkwh = 0;
+};
+
+using cycle_key = std::pair<std::uint64_t, std::uint64_t>;  // market, cycle
+using settlement_key = std::tuple<std::uint64_t, std::uint64_t, public_key, std::uint8_t>;
+
+struct order_root_record {
+  hash256 root{};
+  std::uint64_t order_count = 0;
+};
+struct grid_record {
+  hash256 grid_version{};
+  hash256 distances_hash{};
+  std::uint64_t height = 0;
+};
+struct dso_record {
+  std::int64_t charge_uc_per_m = 0;
+  std::int64_t penalty_ucpkwh = 0;
+};
+
+// A map that remembers, per block, the value each key had before its first change.
+template <class K, class V>
+class journaled_map {
+ public:
+  const V* find(const K& k) const {
+    auto it = items_.find(k);
+    return it == items_.end() ? nullptr : &it->second;
+  }
+  void put(const K& k, V v) {
+    remember(k);
+    items_[k] = std::move(v);
+  }
+  void erase(const K& k) {
+    remember(k);
+    items_.erase(k);
+  }
+  // Loading from a store: no journal.
+  void load(const K& k, V v) { items_[k] = std::move(v); }
+
+  const std::map<K, V>& items() const { return items_; }
+  bool changed() const { return !before_.empty(); }
+  // Calls f(key, current value or nullptr) for every key changed this block.
+  template <class F>
+  void for_each_change(F&& f) const {
+    for (const auto& kv : before_) f(kv.first, find(kv.first));
+  }
+  void rollback() {
+    for (auto& [k, v] : before_) {
+      if (v) items_[k] = std::move(*v);
+      else items_.erase(k);
+    }
+    before_.clear();
+  }
+  void clear_journal() { before_.clear(); }
+
+ private:
+  void remember(const K& k) {
+    if (before_.count(k)) return;
+    auto it = items_.find(k);
+    before_.emplace(k, it == items_.end() ? std::nullopt : std::optional<V>(it->second));
+  }
+
+  std::map<K, V> items_;
+  std::map<K, std::optional<V>> before_;
+};
+
+enum class state_table : std::uint8_t { state = 0, ctps = 1 };
+
+struct state_change {
+  state_table table = state_table::state;
+  bytes key;
+  std::optional<bytes> value;  // nullopt: deleted
+};
+using state_changes = std::vector<state_change>;  // sorted by key
+
+// H(changes) in key order: [[key, present, value]...].
+hash256 changes_hash(const state_changes& changes);
+// The chained state root: H(previous root || H(changes)).
+hash256 next_state_root(const hash256& previous, const state_changes& changes);
+
+struct ledger_state {
+  genesis_config genesis;  // from block 0
+  std::uint64_t height = 0;
+  hash256 head_hash{};
+  std::uint64_t head_time_ms = 0;
+  hash256 state_root{};
+  hash256 ctp_db_hash{};
+
+  journaled_map<public_key, account> accounts;
+  journaled_map<std::uint64_t, ctp_record> ctps;
+  journaled_map<public_key, energy_account> energy_accounts;
+  journaled_map<cycle_key, order_root_record> order_roots;
+  journaled_map<cycle_key, clearing_result_body> clearings;
+  journaled_map<settlement_key, std::int64_t> settlements;
+  journaled_map<std::uint8_t, grid_record> grid;       // key 0
+  journaled_map<std::uint8_t, dso_record> dso_params;  // key 0
+  journaled_map<std::uint8_t, std::uint64_t> next_ctp_id;  // key 0
+
+  // Not state: CoEs whose signatures were already checked (same answer every
+  // time, so remembering them cannot change a result).
+  std::set<hash256> verified_coes;
+
+  bool is_validator(const public_key& k) const;
+  std::int64_t balance_of(const public_key& k) const;
+  std::uint64_t peek_next_ctp_id() const;
+
+  // This block's changes, sorted by key.
+  state_changes changes() const;
+  // Hash of the CTP database in id order.
+  hash256 compute_ctp_db_hash() const;
+  void rollback();
+  void clear_journal();
+
+  // Restores one stored record (from a store's state or CTP table).
+  status load_record(state_table table, const bytes& key, const bytes& value);
+  // Every record as stored, for comparing a store with a replayed state.
+  state_changes all_records() const;
+};
+
+}  // namespace voltaic::chain

@@ -1,0 +1,176 @@
+#pragma once
+// Transactions of the electricity chain (spec/protocols.md sections 2 and 3).
+//
+// Wire form, format version 1 (golden bytes pinned in tests/chain):
+//   envelope = [payload: bin, signature: bin(64)]
+//   payload  = [1, kind, signer: bin(32), nonce, expiry_height, body: array]
+// The signature covers `domain tag || chain id || payload` exactly as
+// received; a receiver verifies it before decoding and never re-encodes. The
+// kind sits inside the signed payload, so a signature over one kind cannot be
+// replayed as another. A transaction's id is BLAKE2b-256 of its envelope.
+// An ERC is signed by one of the meter's CoE keys under the energy-receipt
+// domain; its "nonce" is the meter counter.
+// Body fields are listed below in their encoded order.
+// Thread-safety: plain values and pure functions.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "voltaic/chain/error.hpp"
+#include "voltaic/chain/hash.hpp"
+#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/merkle.hpp"
+
+namespace voltaic::chain {
+
+inline constexpr std::uint64_t tx_format_version = 1;
+
+// Numeric tags are part of the format; never renumber.
+enum class tx_kind : std::uint8_t {
+  fund = 1,                // authority mints credits to an account (genesis/faucet in labs)
+  energy_account_add = 2,  // producer offers energy at a price (SPB energy account)
+  order_root = 3,          // validator fixes a cycle's order set by its Merkle root
+  clearing_result = 4,     // validator records a cycle's clearing
+  ctp_commit = 5,          // buyer commits to pay: a hold in the CTP database
+  erc = 6,                 // buyer's meter confirms energy received: pays the producer
+  ctp_timeout = 7,         // buyer drops an expired CTP: hold released
+  meter_settlement = 8,    // validator settles one party of an auction (market.md 5.4)
+  grid_update = 9,         // DSO publishes a grid version
+  dso_params = 10,         // DSO sets the grid charge and the penalty
+};
+inline constexpr std::uint8_t tx_kind_max = 10;
+const char* to_string(tx_kind kind);
+
+// [to, amount_uc]
+struct fund_body {
+  public_key to{};
+  std::int64_t amount_uc = 0;
+};
+// [energy_mwh, price_ucpkwh]
+struct energy_account_body {
+  std::int64_t energy_mwh = 0;
+  std::int64_t price_ucpkwh = 0;
+};
+// [market, cycle, root, order_count]
+struct order_root_body {
+  std::uint64_t market = 0;
+  std::uint64_t cycle = 0;
+  hash256 root{};
+  std::uint64_t order_count = 0;
+};
+// [market, cycle, mechanism, policy, case_number, price, price_adjusted,
+//  traded_mwh, trades_root, trade_count]; mechanism and policy use the
+// numbering of market/clearing.hpp.
+struct clearing_result_body {
+  std::uint64_t market = 0;
+  std::uint64_t cycle = 0;
+  std::uint8_t mechanism = 0;
+  std::uint8_t policy = 0;
+  std::uint8_t case_number = 0;
+  std::int64_t price_ucpkwh = 0;
+  bool price_adjusted = false;
+  std::int64_t traded_mwh = 0;
+  hash256 trades_root{};
+  std::uint64_t trade_count = 0;
+};
+// [producer, amount_uc, energy_mwh, expiry_height, meter_root]. meter_root is
+// the root of the buyer meter's CoE key tree: only that meter can confirm.
+struct ctp_commit_body {
+  public_key producer{};
+  std::int64_t amount_uc = 0;
+  std::int64_t energy_mwh = 0;
+  std::uint64_t expiry_height = 0;
+  hash256 meter_root{};
+};
+// Certificate of Existence (protocols.md section 3), encoded
+// [root, key_count, manufacturer, signer, manufacturer_sig, signer_sig]:
+// `manufacturer` certified meter `signer`; `signer` signed the key-tree root.
+struct certificate_of_existence {
+  hash256 root{};
+  std::uint64_t key_count = 0;
+  public_key manufacturer{};
+  public_key signer{};
+  signature manufacturer_sig{};
+  signature signer_sig{};
+};
+// [ctp_id, energy_mwh, coe, [leaf_index, [sibling...]]]; sides follow from the
+// index and the CoE's key count.
+struct erc_body {
+  std::uint64_t ctp_id = 0;
+  std::int64_t energy_mwh = 0;
+  certificate_of_existence coe;
+  std::uint64_t leaf_index = 0;
+  std::vector<hash256> siblings;
+};
+// [ctp_id]
+struct ctp_timeout_body {
+  std::uint64_t ctp_id = 0;
+};
+enum class party_role : std::uint8_t { buyer = 0, seller = 1 };
+// [market, cycle, party, role, agreed_mwh, metered_mwh, price_ucpkwh,
+//  tariff_uc, [ctp_id...]]; the listed CTPs (the party's holds for the
+// cycle) are released before a buyer is billed.
+struct meter_settlement_body {
+  std::uint64_t market = 0;
+  std::uint64_t cycle = 0;
+  public_key party{};
+  party_role role = party_role::buyer;
+  std::int64_t agreed_mwh = 0;
+  std::int64_t metered_mwh = 0;
+  std::int64_t price_ucpkwh = 0;
+  std::int64_t tariff_uc = 0;
+  std::vector<std::uint64_t> release_ctps;
+};
+// [grid_version, distances_hash, change]
+struct grid_update_body {
+  hash256 grid_version{};
+  hash256 distances_hash{};
+  std::string change;  // what changed, for people ("open L12-22")
+};
+// [charge_uc_per_m, penalty_ucpkwh]
+struct dso_params_body {
+  std::int64_t charge_uc_per_m = 0;
+  std::int64_t penalty_ucpkwh = 0;
+};
+
+using tx_body = std::variant<fund_body, energy_account_body, order_root_body, clearing_result_body, ctp_commit_body,
+                             erc_body, ctp_timeout_body, meter_settlement_body, grid_update_body, dso_params_body>;
+
+struct transaction {
+  public_key signer{};
+  std::uint64_t nonce = 0;  // strictly increasing per signer; the meter counter for an ERC
+  std::uint64_t expiry_height = 0;  // last height at which it may be included
+  tx_body body;
+
+  tx_kind kind() const { return static_cast<tx_kind>(body.index() + 1); }
+};
+
+// The domain a kind is signed under.
+domain signing_domain(tx_kind kind);
+
+bytes encode_payload(const transaction& tx);
+result<transaction> decode_payload(const std::uint8_t* data, std::size_t size);
+
+struct signed_transaction {
+  bytes payload;    // exactly the signed bytes
+  signature sig{};
+  transaction tx;   // decoded from payload
+  bytes envelope;   // [payload, sig] as stored and hashed
+  hash256 id{};     // BLAKE2b-256 of envelope
+};
+
+signed_transaction sign_transaction(const transaction& tx, std::string_view chain_id, const key_pair& key);
+// Decodes an envelope and its payload; does not check the signature.
+result<signed_transaction> decode_envelope(const std::uint8_t* data, std::size_t size);
+inline result<signed_transaction> decode_envelope(const bytes& b) { return decode_envelope(b.data(), b.size()); }
+// The signature over the payload bytes as received, under the kind's domain.
+bool signature_valid(const signed_transaction& stx, std::string_view chain_id);
+
+// The messages a CoE's two signatures cover (both under the CoE domain).
+bytes meter_certificate_message(const public_key& meter);
+bytes coe_root_message(const hash256& root, std::uint64_t key_count);
+
+}  // namespace voltaic::chain

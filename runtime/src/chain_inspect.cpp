@@ -1,0 +1,220 @@
+// voltaic chain inspect: the chain's summary, one block, or one transaction,
+// as text or JSON.
+#include <ostream>
+#include <sstream>
+
+#include "voltaic/chain/ledger.hpp"
+#include "voltaic/chain/lmdb_store.hpp"
+#include "voltaic/runtime/commands.hpp"
+
+namespace voltaic::runtime {
+
+namespace {
+
+using fields = std::vector<std::pair<std::string, std::string>>;  // name, JSON value
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+template <std::size_t N>
+std::string hex(const std::array<std::uint8_t, N>& a) {
+  return quoted(chain::to_hex(a));
+}
+
+// What a transaction body says, as fields.
+fields describe_body(const chain::transaction& tx) {
+  using namespace chain;
+  fields f;
+  std::visit(
+      [&](const auto& b) {
+        using B = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<B, fund_body>) {
+          f = {{"to", hex(b.to)}, {"amount_uc", std::to_string(b.amount_uc)}};
+        } else if constexpr (std::is_same_v<B, energy_account_body>) {
+          f = {{"energy_mwh", std::to_string(b.energy_mwh)}, {"price_ucpkwh", std::to_string(b.price_ucpkwh)}};
+        } else if constexpr (std::is_same_v<B, order_root_body>) {
+          f = {{"market", std::to_string(b.market)}, {"cycle", std::to_string(b.cycle)}, {"root", hex(b.root)},
+               {"order_count", std::to_string(b.order_count)}};
+        } else if constexpr (std::is_same_v<B, clearing_result_body>) {
+          f = {{"market", std::to_string(b.market)}, {"cycle", std::to_string(b.cycle)},
+               {"case", std::to_string(b.case_number)}, {"price_ucpkwh", std::to_string(b.price_ucpkwh)},
+               {"traded_mwh", std::to_string(b.traded_mwh)}, {"trades_root", hex(b.trades_root)}};
+        } else if constexpr (std::is_same_v<B, ctp_commit_body>) {
+          f = {{"producer", hex(b.producer)}, {"amount_uc", std::to_string(b.amount_uc)},
+               {"energy_mwh", std::to_string(b.energy_mwh)}, {"expiry_height", std::to_string(b.expiry_height)},
+               {"meter_root", hex(b.meter_root)}};
+        } else if constexpr (std::is_same_v<B, erc_body>) {
+          f = {{"ctp_id", std::to_string(b.ctp_id)}, {"energy_mwh", std::to_string(b.energy_mwh)}};
+        } else if constexpr (std::is_same_v<B, ctp_timeout_body>) {
+          f = {{"ctp_id", std::to_string(b.ctp_id)}};
+        } else if constexpr (std::is_same_v<B, meter_settlement_body>) {
+          f = {{"market", std::to_string(b.market)}, {"cycle", std::to_string(b.cycle)}, {"party", hex(b.party)},
+               {"role", quoted(b.role == party_role::buyer ? "buyer" : "seller")},
+               {"agreed_mwh", std::to_string(b.agreed_mwh)}, {"metered_mwh", std::to_string(b.metered_mwh)},
+               {"price_ucpkwh", std::to_string(b.price_ucpkwh)}, {"tariff_uc", std::to_string(b.tariff_uc)}};
+        } else if constexpr (std::is_same_v<B, grid_update_body>) {
+          f = {{"grid_version", hex(b.grid_version)}, {"distances_hash", hex(b.distances_hash)},
+               {"change", quoted(b.change)}};
+        } else {
+          f = {{"charge_uc_per_m", std::to_string(b.charge_uc_per_m)},
+               {"penalty_ucpkwh", std::to_string(b.penalty_ucpkwh)}};
+        }
+      },
+      tx.body);
+  return f;
+}
+
+fields describe_entry(const chain::bytes& entry) {
+  fields f{{"id", hex(chain::entry_id(entry))}, {"bytes", std::to_string(entry.size())}};
+  if (chain::is_receipt_entry(entry)) {
+    auto rc = chain::decode_receipt(entry.data(), entry.size());
+    if (!rc) return {{"error", quoted(rc.err().message)}};
+    f.insert(f.end(), {{"kind", quoted("erc_receipt")},
+                       {"ctp_id", std::to_string(rc.value().ctp_id)},
+                       {"energy_mwh", std::to_string(rc.value().energy_mwh)}});
+    return f;
+  }
+  auto stx = chain::decode_envelope(entry);
+  if (!stx) return {{"error", quoted(stx.err().message)}};
+  const auto& tx = stx.value().tx;
+  f.insert(f.end(), {{"kind", quoted(chain::to_string(tx.kind()))},
+                     {"signer", hex(tx.signer)},
+                     {"nonce", std::to_string(tx.nonce)},
+                     {"expiry_height", std::to_string(tx.expiry_height)}});
+  const fields body = describe_body(tx);
+  f.insert(f.end(), body.begin(), body.end());
+  return f;
+}
+
+void print(std::ostream& out, const fields& f, bool json, const std::string& indent = "") {
+  if (json) {
+    out << "{";
+    for (std::size_t i = 0; i < f.size(); ++i) out << (i ? "," : "") << quoted(f[i].first) << ":" << f[i].second;
+    out << "}";
+    return;
+  }
+  for (const auto& [name, value] : f) {
+    const bool is_string = !value.empty() && value[0] == '"';
+    out << indent << name << ": " << (is_string ? value.substr(1, value.size() - 2) : value) << "\n";
+  }
+}
+
+fields describe_header(const chain::block& b) {
+  const auto& h = b.header;
+  return {{"height", std::to_string(h.height)},
+          {"hash", hex(b.hash)},
+          {"chain_id", quoted(h.chain_id)},
+          {"prev_hash", hex(h.prev_hash)},
+          {"time_ms", std::to_string(h.time_ms)},
+          {"proposer", hex(h.proposer)},
+          {"tx_root", hex(h.tx_root)},
+          {"state_root", hex(h.state_root)},
+          {"ctp_db_hash", hex(h.ctp_db_hash)},
+          {"validator_set_hash", hex(h.validator_set_hash)},
+          {"entries", std::to_string(b.entries.size())},
+          {"certificate_votes", std::to_string(b.certificate.votes.size())}};
+}
+
+bool parse_hash(const std::string& text, chain::hash256& out) {
+  if (text.size() != 64) return false;
+  for (std::size_t i = 0; i < 32; ++i) {
+    unsigned v = 0;
+    if (std::sscanf(text.c_str() + 2 * i, "%2x", &v) != 1) return false;
+    out[i] = static_cast<std::uint8_t>(v);
+  }
+  return true;
+}
+
+int fail(std::ostream& err, const std::string& what, int code = 1) {
+  err << "voltaic chain inspect: " << what << "\n";
+  return code;
+}
+
+}  // namespace
+
+int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::ostream& err) {
+  chain::lmdb_options ro;
+  ro.read_only = true;
+  auto store = chain::open_lmdb_store(o.dir, ro);
+  if (!store) return fail(err, store.err().message);
+  auto& s = *store.value();
+
+  auto load_block = [&](std::uint64_t height) -> market::result<chain::block> {
+    auto raw = s.block_bytes(height);
+    if (!raw) return raw.err();
+    if (!raw.value()) return market::make_error(market::errc::invalid_argument, "no block at height " + std::to_string(height));
+    return chain::decode_block(*raw.value());
+  };
+
+  if (!o.tx.empty()) {
+    chain::hash256 id{};
+    if (!parse_hash(o.tx, id)) return fail(err, "--tx needs a transaction id of 64 hex digits", 2);
+    auto loc = s.find_tx(id);
+    if (!loc) return fail(err, loc.err().message);
+    if (!loc.value()) return fail(err, "transaction " + o.tx + " is not in this chain");
+    auto b = load_block(loc.value()->height);
+    if (!b) return fail(err, b.err().message);
+    fields f{{"height", std::to_string(loc.value()->height)}, {"index", std::to_string(loc.value()->index)}};
+    const fields e = describe_entry(b.value().entries.at(loc.value()->index));
+    f.insert(f.end(), e.begin(), e.end());
+    print(out, f, o.json);
+    if (o.json) out << "\n";
+    return 0;
+  }
+
+  if (o.height >= 0) {
+    auto b = load_block(static_cast<std::uint64_t>(o.height));
+    if (!b) return fail(err, b.err().message);
+    if (o.json) {
+      out << "{\"header\":";
+      print(out, describe_header(b.value()), true);
+      out << ",\"entries\":[";
+      for (std::size_t i = 0; i < b.value().entries.size(); ++i) {
+        out << (i ? "," : "");
+        print(out, describe_entry(b.value().entries[i]), true);
+      }
+      out << "]}\n";
+    } else {
+      print(out, describe_header(b.value()), false);
+      for (std::size_t i = 0; i < b.value().entries.size(); ++i) {
+        out << "entry " << i << ":\n";
+        print(out, describe_entry(b.value().entries[i]), false, "  ");
+      }
+    }
+    return 0;
+  }
+
+  auto l = chain::ledger::open(std::move(store).value(), nullptr);
+  if (!l) return fail(err, l.err().message);
+  const auto& st = l.value()->state();
+  std::int64_t money = 0, held = 0;
+  for (const auto& [k, a] : st.accounts.items()) {
+    money += a.balance_uc;
+    held += a.held_uc;
+  }
+  const fields f{{"chain_id", quoted(st.genesis.chain_id)},
+                 {"height", std::to_string(st.height)},
+                 {"head_hash", hex(st.head_hash)},
+                 {"state_root", hex(st.state_root)},
+                 {"validators", std::to_string(st.genesis.validators.size())},
+                 {"accounts", std::to_string(st.accounts.items().size())},
+                 {"open_ctps", std::to_string(st.ctps.items().size())},
+                 {"money_uc", std::to_string(money)},
+                 {"held_uc", std::to_string(held)}};
+  print(out, f, o.json);
+  if (o.json) out << "\n";
+  return 0;
+}
+
+}  // namespace voltaic::runtime
