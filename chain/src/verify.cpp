@@ -58,11 +58,7 @@ verify_outcome verify_chain(chain_store& store, const std::function<void(std::ui
   if (!read) return bad(st.height, read.err().message);
   std::sort(stored.begin(), stored.end(), [](const state_change& a, const state_change& b) { return a.key < b.key; });
   const state_changes replayed = st.all_records();
-  bool same = stored.size() == replayed.size();
-  for (std::size_t i = 0; same && i < stored.size(); ++i)
-    same = stored[i].table == replayed[i].table && stored[i].key == replayed[i].key &&
-           stored[i].value == replayed[i].value;
-  if (!same) return bad(st.height, "state-mismatch: the stored state differs from the replayed chain");
+  if (stored != replayed) return bad(st.height, "state-mismatch: the stored state differs from the replayed chain");
   verify_outcome ok;
   ok.ok = true;
   ok.height = st.height;

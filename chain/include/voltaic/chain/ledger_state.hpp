@@ -128,6 +128,7 @@ struct state_change {
   state_table table = state_table::state;
   bytes key;
   std::optional<bytes> value;  // nullopt: deleted
+  bool operator==(const state_change& o) const { return table == o.table && key == o.key && value == o.value; }
 };
 using state_changes = std::vector<state_change>;  // sorted by key
 

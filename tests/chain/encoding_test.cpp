@@ -1,0 +1,149 @@
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+
+#include "voltaic/chain/block.hpp"
+#include "voltaic/chain/transaction.hpp"
+
+using namespace voltaic::chain;
+
+namespace {
+
+template <std::size_t N>
+std::array<std::uint8_t, N> filled(std::uint8_t v) {
+  std::array<std::uint8_t, N> a;
+  a.fill(v);
+  return a;
+}
+
+// One body of every kind with recognisable field values (keys are byte
+// patterns: 0x11 signer, 0x22 counterparty, ...).
+std::vector<tx_body> sample_bodies() {
+  return {
+      fund_body{filled<32>(0x22), 5'000'000},
+      energy_account_body{10'000'000, 150'000},
+      order_root_body{1, 7, filled<32>(0x33), 55},
+      clearing_result_body{1, 7, 0, 1, 3, 140'000, true, 120'000'000, filled<32>(0x44), 12},
+      ctp_commit_body{filled<32>(0x22), 1'500'000, 10'000'000, 20, filled<32>(0x55)},
+      erc_body{9, 7'500'000,
+               certificate_of_existence{filled<32>(0x55), 4, filled<32>(0x66), filled<32>(0x77), filled<64>(0x88),
+                                        filled<64>(0x99)},
+               2, {filled<32>(0xaa), filled<32>(0xbb)}},
+      ctp_timeout_body{9},
+      meter_settlement_body{1, 7, filled<32>(0x22), party_role::seller, 10'000'000, 9'000'000, 140'000, 5'000, {3, 4}},
+      grid_update_body{filled<32>(0x33), filled<32>(0x44), "open L12-22"},
+      dso_params_body{2'000, 50'000},
+  };
+}
+
+// Pinned encodings, format version 1. Each payload starts 96 (array of 6),
+// 01 (format), the kind, c420 + signer, 03 (nonce), 64 (expiry 100), body.
+const std::map<std::string, std::string> golden = {
+    {"fund",
+     "960101c4201111111111111111111111111111111111111111111111111111111111111111036492c420222222222222"
+     "2222222222222222222222222222222222222222222222222222ce004c4b40"},
+    {"energy_account_add",
+     "960102c4201111111111111111111111111111111111111111111111111111111111111111036492ce00989680ce0002"
+     "49f0"},
+    {"order_root",
+     "960103c42011111111111111111111111111111111111111111111111111111111111111110364940107c42033333333"
+     "3333333333333333333333333333333333333333333333333333333337"},
+    {"clearing_result",
+     "960104c420111111111111111111111111111111111111111111111111111111111111111103649a0107000103ce0002"
+     "22e0c3ce07270e00c42044444444444444444444444444444444444444444444444444444444444444440c"},
+    {"ctp_commit",
+     "960105c4201111111111111111111111111111111111111111111111111111111111111111036495c420222222222222"
+     "2222222222222222222222222222222222222222222222222222ce0016e360ce0098968014c420555555555555555555"
+     "5555555555555555555555555555555555555555555555"},
+    {"erc",
+     "960106c420111111111111111111111111111111111111111111111111111111111111111103649409ce007270e096c4"
+     "20555555555555555555555555555555555555555555555555555555555555555504c420666666666666666666666666"
+     "6666666666666666666666666666666666666666c4207777777777777777777777777777777777777777777777777777"
+     "777777777777c44088888888888888888888888888888888888888888888888888888888888888888888888888888888"
+     "888888888888888888888888888888888888888888888888c44099999999999999999999999999999999999999999999"
+     "999999999999999999999999999999999999999999999999999999999999999999999999999999999999920292c420aa"
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac420bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"},
+    {"ctp_timeout",
+     "960107c420111111111111111111111111111111111111111111111111111111111111111103649109"},
+    {"meter_settlement",
+     "960108c42011111111111111111111111111111111111111111111111111111111111111110364990107c42022222222"
+     "2222222222222222222222222222222222222222222222222222222201ce00989680ce00895440ce000222e0cd138892"
+     "0304"},
+    {"grid_update",
+     "960109c4201111111111111111111111111111111111111111111111111111111111111111036493c420333333333333"
+     "3333333333333333333333333333333333333333333333333333c4204444444444444444444444444444444444444444"
+     "444444444444444444444444ab6f70656e204c31322d3232"},
+    {"dso_params",
+     "96010ac4201111111111111111111111111111111111111111111111111111111111111111036492cd07d0cdc350"},
+    {"header",
+     "9a01a36c616205c4200101010101010101010101010101010101010101010101010101010101010101cf0000018bcfe5"
+     "6800c4200202020202020202020202020202020202020202020202020202020202020202c42003030303030303030303"
+     "03030303030303030303030303030303030303030303c420040404040404040404040404040404040404040404040404"
+     "0404040404040404c4200505050505050505050505050505050505050505050505050505050505050505c42006060606"
+     "06060606060606060606060606060606060606060606060606060606"},
+    {"receipt",
+     "93c420070707070707070707070707070707070707070707070707070707070707070709ce007270e0"},
+};
+
+}  // namespace
+
+TEST_CASE("golden bytes pin the payload of every transaction kind, the header and the receipt") {
+  std::size_t checked = 0;
+  for (const auto& body : sample_bodies()) {
+    transaction tx;
+    tx.signer = filled<32>(0x11);
+    tx.nonce = 3;
+    tx.expiry_height = 100;
+    tx.body = body;
+    const bytes payload = encode_payload(tx);
+    CAPTURE(to_string(tx.kind()));
+    REQUIRE(golden.count(to_string(tx.kind())) == 1);
+    CHECK(to_hex(payload) == golden.at(to_string(tx.kind())));
+    // And back: decoding gives the same bytes when encoded again.
+    auto back = decode_payload(payload.data(), payload.size());
+    REQUIRE(back.ok());
+    CHECK(back.value().kind() == tx.kind());
+    CHECK(encode_payload(back.value()) == payload);
+    ++checked;
+  }
+  CHECK(checked == tx_kind_max);
+
+  block_header h{"lab", 5, filled<32>(1), 1'700'000'000'000ULL, filled<32>(2), filled<32>(3), filled<32>(4),
+                 filled<32>(5), filled<32>(6)};
+  const bytes hb = encode_header(h);
+  CHECK(to_hex(hb) == golden.at("header"));
+  auto hback = decode_header(hb.data(), hb.size());
+  REQUIRE(hback.ok());
+  CHECK(encode_header(hback.value()) == hb);
+
+  const bytes rb = encode_receipt({filled<32>(7), 9, 7'500'000});
+  CHECK(to_hex(rb) == golden.at("receipt"));
+  CHECK(is_receipt_entry(rb));
+  CHECK(entry_id(rb) == filled<32>(7));
+}
+
+TEST_CASE("payloads that are not a transaction are refused with a reason") {
+  transaction tx;
+  tx.signer = filled<32>(0x11);
+  tx.nonce = 1;
+  tx.body = ctp_timeout_body{1};
+  bytes p = encode_payload(tx);
+  bytes bad_version = p;
+  bad_version[1] = 0x02;
+  auto v = decode_payload(bad_version.data(), bad_version.size());
+  REQUIRE_FALSE(v.ok());
+  CHECK(v.err().message.rfind("bad-format-version", 0) == 0);
+  bytes bad_kind = p;
+  bad_kind[2] = 0x0b;
+  auto k = decode_payload(bad_kind.data(), bad_kind.size());
+  REQUIRE_FALSE(k.ok());
+  CHECK(k.err().message.rfind("unknown-kind", 0) == 0);
+  // A body of another kind's shape.
+  bytes wrong_shape = p;
+  wrong_shape[2] = 0x01;
+  CHECK_FALSE(decode_payload(wrong_shape.data(), wrong_shape.size()).ok());
+  // Truncated at every length.
+  for (std::size_t n = 0; n < p.size(); ++n) CHECK_FALSE(decode_payload(p.data(), n).ok());
+}
