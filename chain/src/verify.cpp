@@ -44,6 +44,10 @@ verify_outcome verify_chain(chain_store& store, const std::function<void(std::ui
     if (!b) return bad(h, b.err().message);
     if (b.value().header.height != h) return bad(h, "bad-block-height: the block says height " +
                                                      std::to_string(b.value().header.height));
+    // Consensus fills certificates later; until then a block has none, and
+    // an empty certificate with a round is damage.
+    if (b.value().certificate.votes.empty() && b.value().certificate.round != 0)
+      return bad(h, "bad-certificate: a round without votes");
     auto changes = h == 0 ? execute_genesis(st, b.value()) : execute_block(st, b.value(), {});
     if (!changes) return bad(h, changes.err().message);
     if (auto e = check_indexes(store, b.value()); !e.empty()) return bad(h, e);

@@ -1,4 +1,5 @@
 // voltaic chain bench | verify | inspect.
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -144,13 +145,17 @@ namespace {
 
 // Runs the verification in a child process so that a store damaged badly
 // enough to crash the LMDB reader is still a reported error, never a crash
-// of this command. The child reports each verified height through a pipe.
+// of this command. The child publishes the next height to verify in a shared
+// page and its verdict through a pipe.
 int verify_in_child(const std::string& dir, std::ostream& out, std::ostream& err) {
+  void* page = ::mmap(nullptr, sizeof(std::uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   int fds[2];
-  if (::pipe(fds) != 0) {
-    err << "voltaic chain verify: cannot create a pipe\n";
+  if (page == MAP_FAILED || ::pipe(fds) != 0) {
+    err << "voltaic chain verify: cannot set up the verifying process\n";
     return 1;
   }
+  auto* next_height = static_cast<volatile std::uint64_t*>(page);
+  *next_height = 0;
   out.flush();
   err.flush();
   const pid_t pid = ::fork();
@@ -168,10 +173,7 @@ int verify_in_child(const std::string& dir, std::ostream& out, std::ostream& err
     if (!store) {
       msg << "bad height 0: " << store.err().message << "\n";
     } else {
-      auto v = chain::verify_chain(*store.value(), [&](std::uint64_t h) {
-        const std::uint64_t next = h + 1;
-        (void)!::write(fds[1], &next, sizeof next);
-      });
+      auto v = chain::verify_chain(*store.value(), [&](std::uint64_t h) { *next_height = h + 1; });
       if (v.ok) {
         msg << "ok " << v.height << " " << chain::to_hex(v.head_hash) << "\n";
         code = 0;
@@ -179,32 +181,26 @@ int verify_in_child(const std::string& dir, std::ostream& out, std::ostream& err
         msg << "bad height " << v.height << ": " << v.reason << "\n";
       }
     }
-    const std::string text = "T" + msg.str();
+    const std::string text = msg.str();
     (void)!::write(fds[1], text.data(), text.size());
     ::_exit(code);
   }
   ::close(fds[1]);
-  std::string data;
+  std::string text;
   char buf[4096];
   ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) data.append(buf, static_cast<std::size_t>(n));
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
   ::close(fds[0]);
   int wstatus = 0;
   ::waitpid(pid, &wstatus, 0);
-  // Progress records are 8 bytes each until the final "T" text.
-  std::uint64_t first_unverified = 0;
-  std::size_t pos = 0;
-  while (pos + 8 <= data.size() && data[pos] != 'T') {
-    std::memcpy(&first_unverified, data.data() + pos, 8);
-    pos += 8;
-  }
-  if (pos < data.size() && data[pos] == 'T') {
-    const std::string text = data.substr(pos + 1);
+  const std::uint64_t reached = *next_height;
+  ::munmap(page, sizeof(std::uint64_t));
+  if (WIFEXITED(wstatus) && !text.empty()) {
     out << text;
-    return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 1;
+    return WEXITSTATUS(wstatus);
   }
-  out << "bad height " << first_unverified << ": store-corrupt: reading the store failed ("
-      << (WIFSIGNALED(wstatus) ? "signal " + std::to_string(WTERMSIG(wstatus)) : std::string("no result"))
+  out << "bad height " << reached << ": store-corrupt: reading the store failed ("
+      << (WIFSIGNALED(wstatus) ? "signal " + std::to_string(WTERMSIG(wstatus)) : std::string("no verdict"))
       << "); the file is damaged\n";
   return 1;
 }
