@@ -1,10 +1,14 @@
-// Chain primitives (issue 3, first part): Ed25519 sign and verify with domain
-// separation, BLAKE2b-256, Merkle roots, canonical encode/decode.
+// Chain primitives (issue 3): Ed25519 sign and verify with domain separation,
+// BLAKE2b-256, Merkle roots, canonical encode/decode of records and of real
+// transactions. Apply-and-commit throughput is `voltaic chain bench`.
 #include <benchmark/benchmark.h>
 
 #include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/state_machine.hpp"
 #include "voltaic/chain/keys.hpp"
 #include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/transaction.hpp"
+#include "voltaic/chain/workload.hpp"
 
 using namespace voltaic::chain;
 
@@ -65,6 +69,36 @@ void BM_decode_record(benchmark::State& state) {
   }
 }
 
+// One real transaction of a kind, from the bench workload (an ERC carries its
+// CoE and Merkle path, so it is the largest).
+signed_transaction sample_tx(tx_kind kind) {
+  workload_options wo;
+  wo.txs_per_block = 8;
+  workload wl(wo);
+  ledger_state st;
+  auto g = build_genesis(st, wl.genesis());
+  for (int h = 0; h < 4; ++h) {
+    auto txs = wl.next_block(st);
+    for (const auto& t : txs)
+      if (t.tx.kind() == kind) return t;
+    auto b = build_block(st, txs, 0, wl.proposer(st.height + 1).pub);
+    finish_block(st, b.blk);
+  }
+  return {};
+}
+
+void BM_tx_encode(benchmark::State& state) {
+  const auto stx = sample_tx(static_cast<tx_kind>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(encode_payload(stx.tx));
+  state.SetLabel(std::string(to_string(stx.tx.kind())) + ", " + std::to_string(stx.envelope.size()) + " bytes");
+}
+
+void BM_tx_decode(benchmark::State& state) {
+  const auto stx = sample_tx(static_cast<tx_kind>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(decode_envelope(stx.envelope));
+  state.SetLabel(std::string(to_string(stx.tx.kind())) + ", " + std::to_string(stx.envelope.size()) + " bytes");
+}
+
 }  // namespace
 
 BENCHMARK(BM_ed25519_sign);
@@ -73,4 +107,6 @@ BENCHMARK(BM_blake2b_256);
 BENCHMARK(BM_merkle_root)->Arg(1'000);
 BENCHMARK(BM_encode_record);
 BENCHMARK(BM_decode_record);
+BENCHMARK(BM_tx_encode)->Arg(static_cast<int>(tx_kind::ctp_commit))->Arg(static_cast<int>(tx_kind::erc));
+BENCHMARK(BM_tx_decode)->Arg(static_cast<int>(tx_kind::ctp_commit))->Arg(static_cast<int>(tx_kind::erc));
 BENCHMARK_MAIN();

@@ -1,0 +1,44 @@
+// Writes the fuzz seed corpus into DIR: valid transactions of every kind,
+// blocks, receipts, a genesis, state records, and hostile inputs (an array32
+// header claiming four billion elements, 10,000-deep nesting).
+#include <fstream>
+#include <string>
+
+#include "voltaic/chain/ledger.hpp"
+#include "voltaic/chain/workload.hpp"
+
+using namespace voltaic::chain;
+
+namespace {
+int written = 0;
+void put(const std::string& dir, const bytes& b) {
+  std::ofstream(dir + "/seed-" + std::to_string(written++), std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  const std::string dir = argv[1];
+  workload_options wo;
+  wo.txs_per_block = 12;
+  wo.accounts = 8;
+  workload wl(wo);
+  auto l = ledger::open(make_memory_store(), &wl.genesis());
+  if (!l) return 1;
+  put(dir, encode_genesis(wl.genesis()));
+  for (int i = 0; i < 12; ++i) {
+    const auto& st = l.value()->state();
+    auto built = l.value()->propose(wl.next_block(st), st.height + 1, wl.proposer(st.height + 1).pub);
+    if (!built) return 1;
+    if (i < 6) put(dir, encode_block(built.value().blk));
+    for (const auto& e : built.value().blk.entries) put(dir, e);
+    for (const auto& e : built.value().ercs) put(dir, e.envelope);
+  }
+  for (const auto& r : l.value()->state().all_records()) put(dir, *r.value);
+  put(dir, bytes{0xdd, 0xff, 0xff, 0xff, 0xff});
+  bytes deep(10'000, 0x91);
+  deep.push_back(0x00);
+  put(dir, deep);
+  return 0;
+}
