@@ -8,8 +8,10 @@
 #include <cstring>
 #include <fstream>
 #include <ostream>
+#include <set>
 #include <sstream>
 
+#include "voltaic/chain/coe.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
 #include "voltaic/chain/verify.hpp"
@@ -106,20 +108,27 @@ int run_chain_bench(const chain_bench_options& o, std::ostream& out, std::ostrea
   }
   const double apply_s = seconds_since(t1);
 
-  // 3. The floor: verifying every transaction signature once, same run.
+  // 3. The floor: verifying every transaction signature once, same run
+  //    (decoded beforehand, so only Ed25519 is timed).
+  std::vector<chain::signed_transaction> decoded;
+  for (const auto& m : blocks) {
+    for (const auto& e : m.blk.entries)
+      if (!chain::is_receipt_entry(e)) decoded.push_back(std::move(chain::decode_envelope(e).value()));
+    decoded.insert(decoded.end(), m.ercs.begin(), m.ercs.end());
+  }
   auto t2 = clock_type::now();
   std::uint64_t verified = 0;
-  for (const auto& m : blocks) {
-    for (const auto& e : m.blk.entries) {
-      if (chain::is_receipt_entry(e)) continue;
-      auto stx = chain::decode_envelope(e);
-      verified += stx && chain::signature_valid(stx.value(), wl.genesis().chain_id);
-    }
-    for (const auto& e : m.ercs) verified += chain::signature_valid(e, wl.genesis().chain_id);
-  }
+  for (const auto& stx : decoded) verified += chain::signature_valid(stx, wl.genesis().chain_id);
   const double verify_s = seconds_since(t2);
 
+  // Signatures the replica checked: one per transaction, plus the two of
+  // each CoE the first time it is seen.
+  std::set<chain::hash256> coes;
+  for (const auto& m : blocks)
+    for (const auto& e : m.ercs) coes.insert(chain::coe_id(std::get<chain::erc_body>(e.tx.body).coe));
+  const std::uint64_t signatures = txs + 2 * coes.size();
   const double apply_rate = static_cast<double>(txs) / apply_s;
+  const double apply_sig_rate = static_cast<double>(signatures) / apply_s;
   const double verify_rate = static_cast<double>(verified) / verify_s;
   out << "chain bench: " << o.blocks << " blocks x " << o.txs_per_block << " transactions, " << o.validators
       << " validator(s), into " << o.dir << "\n";
@@ -128,7 +137,10 @@ int run_chain_bench(const chain_bench_options& o, std::ostream& out, std::ostrea
   out << "apply-and-commit: " << fixed(apply_s, 3) << " s, " << fixed(apply_rate, 0)
       << " tx/s (signatures verified once, durable sync per block)\n";
   out << "raw Ed25519 verification of the same transactions: " << fixed(verify_rate, 0)
-      << " tx/s; apply-and-commit reaches " << fixed(100.0 * apply_rate / verify_rate, 1) << " %\n";
+      << " verifications/s\n";
+  out << "signatures checked while applying: " << signatures << " (" << coes.size()
+      << " CoEs, two each), " << fixed(apply_sig_rate, 0) << " /s = " << fixed(100.0 * apply_sig_rate / verify_rate, 1)
+      << " % of the raw rate; per transaction " << fixed(100.0 * apply_rate / verify_rate, 1) << " %\n";
   auto size = chain::lmdb_file_size(o.dir);
   if (size && trades > 0)
     out << "SPB trades confirmed: " << trades << "; on disk " << size.value() << " bytes, "
