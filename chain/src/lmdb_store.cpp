@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/block.hpp"
 
 namespace voltaic::chain {
 
@@ -48,6 +49,7 @@ class lmdb_store final : public chain_store {
 
   status open(const std::string& dir, const lmdb_options& options) {
     read_only_ = options.read_only;
+    dir_ = dir;
     if (!read_only_ && ::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
       return market::make_error(market::errc::io_error,
                                 "store-io: cannot create directory " + dir + ": " + std::strerror(errno));
@@ -67,7 +69,10 @@ class lmdb_store final : public chain_store {
     const char* names[] = {"blocks", "heights", "txindex", "state", "ctps", "meta"};
     MDB_dbi* dbis[] = {&blocks_, &heights_, &txindex_, &state_, &ctps_, &meta_};
     for (int i = 0; i < 6; ++i) {
-      rc = mdb_dbi_open(txn, names[i], create, dbis[i]);
+      // The transaction index keeps 8-byte id prefixes with every location
+      // sharing one (DUPSORT), 8-byte fixed values: small per transaction.
+      const unsigned dup = dbis[i] == &txindex_ ? static_cast<unsigned>(MDB_DUPSORT | MDB_DUPFIXED) : 0u;
+      rc = mdb_dbi_open(txn, names[i], create | dup, dbis[i]);
       if (rc) {
         mdb_txn_abort(txn);
         if (rc == MDB_NOTFOUND)
@@ -106,14 +111,42 @@ class lmdb_store final : public chain_store {
 
   result<std::optional<tx_location>> find_tx(const hash256& id) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto v = get(txindex_, view(id));
-    if (!v) return v.err();
-    if (!v.value()) return std::optional<tx_location>{};
-    if (v.value()->size() != 12) return market::make_error(market::errc::io_error, "store-corrupt: tx index record");
-    const bytes& b = *v.value();
-    tx_location loc{from_be64(b.data()), 0};
-    for (int i = 8; i < 12; ++i) loc.index = (loc.index << 8) | b[static_cast<std::size_t>(i)];
-    return std::optional<tx_location>(loc);
+    // Every location under the id's 8-byte prefix, confirmed against the
+    // entry itself (a prefix may be shared).
+    std::vector<tx_location> candidates;
+    {
+      MDB_txn* txn = nullptr;
+      int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+      if (rc) return lmdb_error("begin read", rc);
+      MDB_cursor* cur = nullptr;
+      rc = mdb_cursor_open(txn, txindex_, &cur);
+      if (rc) {
+        mdb_txn_abort(txn);
+        return lmdb_error("cursor", rc);
+      }
+      MDB_val k{8, const_cast<std::uint8_t*>(id.data())}, v;
+      for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP)) {
+        if (v.mv_size != 8) {
+          rc = MDB_CORRUPTED;
+          break;
+        }
+        const auto* b = static_cast<const std::uint8_t*>(v.mv_data);
+        candidates.push_back({from_be64(b) >> 16, static_cast<std::uint32_t>(b[6] << 8 | b[7])});
+      }
+      mdb_cursor_close(cur);
+      mdb_txn_abort(txn);
+      if (rc != MDB_NOTFOUND) return lmdb_error("read tx index", rc);
+    }
+    for (const auto& loc : candidates) {
+      const auto k = be64(loc.height);
+      auto raw = get(blocks_, view(k));
+      if (!raw) return raw.err();
+      if (!raw.value()) continue;
+      auto b = decode_block(*raw.value());
+      if (b && loc.index < b.value().entries.size() && entry_id(b.value().entries[loc.index]) == id)
+        return std::optional<tx_location>(loc);
+    }
+    return std::optional<tx_location>{};
   }
 
   status for_each_record(const record_visitor& visit) override {
@@ -139,6 +172,35 @@ class lmdb_store final : public chain_store {
       if (rc != MDB_NOTFOUND) return lmdb_error("read records", rc);
     }
     return {};
+  }
+
+  result<store_space> space() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    store_space out;
+    struct stat st {};
+    if (::stat((dir_ + "/data.mdb").c_str(), &st) == 0) out.file_bytes = static_cast<std::uint64_t>(st.st_size);
+    MDB_envinfo info;
+    MDB_stat stat;
+    mdb_env_info(env_, &info);
+    mdb_env_stat(env_, &stat);
+    // Free pages are listed in LMDB's free database (dbi 0): each value is a
+    // page-number array whose first element is its length.
+    std::uint64_t free_pages = 0;
+    MDB_txn* txn = nullptr;
+    int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+    if (rc) return lmdb_error("begin read", rc);
+    MDB_cursor* cur = nullptr;
+    rc = mdb_cursor_open(txn, 0, &cur);
+    if (rc == 0) {
+      MDB_val k, v;
+      for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+        if (v.mv_size >= sizeof(std::size_t)) free_pages += *static_cast<const std::size_t*>(v.mv_data);
+      mdb_cursor_close(cur);
+    }
+    mdb_txn_abort(txn);
+    const std::uint64_t used = static_cast<std::uint64_t>(info.me_last_pgno) + 1;
+    out.live_bytes = (used > free_pages ? used - free_pages : 0) * stat.ms_psize;
+    return out;
   }
 
   status commit(const block& b, const bytes& encoded, const state_changes& changes) override {
@@ -176,12 +238,11 @@ class lmdb_store final : public chain_store {
     const auto height = be64(b.header.height);
     put(blocks_, view(height), view(encoded));
     put(heights_, view(b.hash), view(height));
+    if (b.header.height >= (std::uint64_t{1} << 48)) return MDB_BAD_VALSIZE;
     for (std::size_t i = 0; i < b.entries.size() && rc == 0; ++i) {
       const hash256 id = entry_id(b.entries[i]);
-      std::array<std::uint8_t, 12> loc{};
-      std::copy(height.begin(), height.end(), loc.begin());
-      for (int j = 0; j < 4; ++j) loc[static_cast<std::size_t>(8 + j)] = static_cast<std::uint8_t>(i >> (24 - 8 * j));
-      put(txindex_, view(id), view(loc));
+      const auto loc = be64(b.header.height << 16 | i);  // 48-bit height, 16-bit index
+      put(txindex_, MDB_val{8, const_cast<std::uint8_t*>(id.data())}, view(loc));
     }
     for (const auto& c : changes) {
       if (rc) break;
@@ -218,6 +279,7 @@ class lmdb_store final : public chain_store {
   std::mutex mutex_;
   MDB_env* env_ = nullptr;
   bool read_only_ = false;
+  std::string dir_;
   MDB_dbi blocks_{}, heights_{}, txindex_{}, state_{}, ctps_{}, meta_{};
 };
 
@@ -227,14 +289,6 @@ result<std::unique_ptr<chain_store>> open_lmdb_store(const std::string& dir, con
   auto store = std::make_unique<lmdb_store>();
   if (auto s = store->open(dir, options); !s) return s.err();
   return std::unique_ptr<chain_store>(std::move(store));
-}
-
-result<std::uint64_t> lmdb_file_size(const std::string& dir) {
-  struct stat st {};
-  const std::string path = dir + "/data.mdb";
-  if (::stat(path.c_str(), &st) != 0)
-    return market::make_error(market::errc::io_error, "store-io: cannot stat " + path + ": " + std::strerror(errno));
-  return static_cast<std::uint64_t>(st.st_size);
 }
 
 }  // namespace voltaic::chain

@@ -38,6 +38,14 @@ class memory_store final : public chain_store {
       if (auto s = visit(entry.first, key, entry.second); !s) return s;
     return {};
   }
+  result<store_space> space() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::uint64_t n = 0;
+    for (const auto& [h, b] : blocks_) n += 8 + b.size();
+    for (const auto& [k, v] : records_) n += k.size() + v.second.size();
+    n += heights_.size() * 40 + txs_.size() * 44;
+    return store_space{n, n};
+  }
   status commit(const block& b, const bytes& encoded, const state_changes& changes) override {
     std::lock_guard<std::mutex> lock(mutex_);
     blocks_[b.header.height] = encoded;

@@ -141,10 +141,12 @@ int run_chain_bench(const chain_bench_options& o, std::ostream& out, std::ostrea
   out << "signatures checked while applying: " << signatures << " (" << coes.size()
       << " CoEs, two each), " << fixed(apply_sig_rate, 0) << " /s = " << fixed(100.0 * apply_sig_rate / verify_rate, 1)
       << " % of the raw rate; per transaction " << fixed(100.0 * apply_rate / verify_rate, 1) << " %\n";
-  auto size = chain::lmdb_file_size(o.dir);
-  if (size && trades > 0)
-    out << "SPB trades confirmed: " << trades << "; on disk " << size.value() << " bytes, "
-        << fixed(static_cast<double>(size.value()) / static_cast<double>(trades), 0) << " bytes per trade\n";
+  auto space = replica.value()->store().space();
+  if (space && trades > 0)
+    out << "SPB trades confirmed: " << trades << "; on disk " << space.value().file_bytes << " bytes ("
+        << space.value().live_bytes << " live, the rest LMDB free pages kept for reuse), "
+        << fixed(static_cast<double>(space.value().file_bytes) / static_cast<double>(trades), 0) << " bytes per trade ("
+        << fixed(static_cast<double>(space.value().live_bytes) / static_cast<double>(trades), 0) << " live)\n";
   if (o.spb_only && trades > 0)
     out << "block bytes per trade (CTP + receipt): "
         << fixed(static_cast<double>(trade_bytes) / static_cast<double>(trades), 0) << "\n";

@@ -1,7 +1,8 @@
 #pragma once
 // The on-disk chain store: one LMDB environment per chain directory, with
 // named databases blocks (height -> block), heights (block hash -> height),
-// txindex (entry id -> height, index), state, ctps and meta (head, format).
+// txindex (8-byte entry-id prefix -> 48-bit height and 16-bit index, several
+// per prefix, confirmed against the block on lookup), state, ctps and meta.
 // A block and its state changes commit in one write transaction with LMDB's
 // default durable sync, so a crash leaves either the whole block or none of
 // it and opening needs no repair. The map grows (doubling) on MDB_MAP_FULL;
@@ -26,7 +27,6 @@ struct lmdb_options {
 // Opens (creating the directory and databases unless read-only) the store in `dir`.
 result<std::unique_ptr<chain_store>> open_lmdb_store(const std::string& dir, const lmdb_options& options = {});
 
-// Size of the store's data file in bytes.
-result<std::uint64_t> lmdb_file_size(const std::string& dir);
+
 
 }  // namespace voltaic::chain

@@ -38,8 +38,14 @@ class state_store {
   virtual status for_each_record(const record_visitor& visit) = 0;
 };
 
+struct store_space {
+  std::uint64_t file_bytes = 0;  // what the store occupies
+  std::uint64_t live_bytes = 0;  // without space kept free for reuse
+};
+
 class chain_store : public block_store, public state_store {
  public:
+  virtual result<store_space> space() = 0;
   // Stores `encoded` (encode_block(b)) at b's height with its indexes and
   // applies `changes`, atomically and durably.
   virtual status commit(const block& b, const bytes& encoded, const state_changes& changes) = 0;
