@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "clearing_codec.hpp"
 #include "field_reader.hpp"
 #include "voltaic/chain/codec.hpp"
 
@@ -82,8 +83,7 @@ bytes value_of(const order_root_record& o) {
 }
 bytes value_of(const clearing_result_body& b) {
   encoder e;
-  e.array(10).uint(b.market).uint(b.cycle).uint(b.mechanism).uint(b.policy).uint(b.case_number);
-  e.sint(b.price_ucpkwh).boolean(b.price_adjusted).sint(b.traded_mwh).bin(b.trades_root).uint(b.trade_count);
+  detail::write_clearing(e, b);
   return e.take();
 }
 bytes value_of(std::int64_t amount) {
@@ -277,18 +277,7 @@ status ledger_state::load_record(state_table table, const bytes& key, const byte
     }
     case 'r': {
       if (!need(16)) return bad_record("clearing key length");
-      clearing_result_body b;
-      r.array(10);
-      b.market = r.u64();
-      b.cycle = r.u64();
-      b.mechanism = r.u8();
-      b.policy = r.u8();
-      b.case_number = r.u8();
-      b.price_ucpkwh = r.i64();
-      b.price_adjusted = r.boolean();
-      b.traded_mwh = r.i64();
-      b.trades_root = r.fixed<32>();
-      b.trade_count = r.u64();
+      const clearing_result_body b = detail::read_clearing(r);
       if (auto s = r.finish(); !s) return s;
       clearings.load({get_u64(k), get_u64(k + 8)}, b);
       return {};

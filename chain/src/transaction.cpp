@@ -1,5 +1,6 @@
 #include "voltaic/chain/transaction.hpp"
 
+#include "clearing_codec.hpp"
 #include "field_reader.hpp"
 #include "voltaic/chain/codec.hpp"
 
@@ -21,10 +22,7 @@ struct body_encoder {
   void operator()(const order_root_body& b) const {
     e.array(4).uint(b.market).uint(b.cycle).bin(b.root).uint(b.order_count);
   }
-  void operator()(const clearing_result_body& b) const {
-    e.array(10).uint(b.market).uint(b.cycle).uint(b.mechanism).uint(b.policy).uint(b.case_number);
-    e.sint(b.price_ucpkwh).boolean(b.price_adjusted).sint(b.traded_mwh).bin(b.trades_root).uint(b.trade_count);
-  }
+  void operator()(const clearing_result_body& b) const { detail::write_clearing(e, b); }
   void operator()(const ctp_commit_body& b) const {
     e.array(5).bin(b.producer).sint(b.amount_uc).sint(b.energy_mwh).uint(b.expiry_height).bin(b.meter_root);
   }
@@ -74,21 +72,8 @@ tx_body read_body(tx_kind kind, field_reader& r) {
       b.order_count = r.u64();
       return b;
     }
-    case tx_kind::clearing_result: {
-      clearing_result_body b;
-      r.array(10);
-      b.market = r.u64();
-      b.cycle = r.u64();
-      b.mechanism = r.u8();
-      b.policy = r.u8();
-      b.case_number = r.u8();
-      b.price_ucpkwh = r.i64();
-      b.price_adjusted = r.boolean();
-      b.traded_mwh = r.i64();
-      b.trades_root = r.fixed<32>();
-      b.trade_count = r.u64();
-      return b;
-    }
+    case tx_kind::clearing_result:
+      return detail::read_clearing(r);
     case tx_kind::ctp_commit: {
       ctp_commit_body b;
       r.array(5);
