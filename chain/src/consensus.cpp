@@ -120,9 +120,12 @@ bytes proposal_sign_bytes(const consensus_proposal& p) {
   return e.take();
 }
 
-status verify_commit(const commit_record& c, const std::vector<validator>& validators, consensus_crypto& crypto) {
+hash256 default_value_id(const bytes& value) { return blake2b_256(value); }
+
+status verify_commit(const commit_record& c, const std::vector<validator>& validators, consensus_crypto& crypto,
+                     const value_id_fn& id_of) {
   auto bad = [](const std::string& what) { return chain_error("bad-certificate", what); };
-  if (blake2b_256(c.value) != c.value_id) return bad("the value does not match its id");
+  if (id_of(c.value) != c.value_id) return bad("the value does not match its id");
   std::uint64_t total = 0, power = 0;
   for (const auto& v : validators) total += v.power;
   std::set<std::uint32_t> seen;
@@ -192,7 +195,7 @@ void consensus_engine::start_round(std::uint32_t round, engine_output& out) {
     p.round = round;
     p.valid_round = valid_value_ ? valid_round_ : -1;
     p.value = valid_value_ ? valid_value_->value : source_(height_);
-    p.value_id = blake2b_256(p.value);
+    p.value_id = config_.value_id(p.value);
     p.proposer = *config_.self;
     if (guard_.permit(height_, round, round_step::propose)) {
       p.sig = crypto_.sign(proposal_sign_bytes(p));
@@ -381,7 +384,7 @@ engine_output consensus_engine::on_proposal(const consensus_proposal& p) {
     out.lagging.emplace_back(p.proposer, p.height);
     return out;
   }
-  if (blake2b_256(p.value) != p.value_id ||
+  if (config_.value_id(p.value) != p.value_id ||
       !crypto_.verify(proposal_sign_bytes(p), p.sig, config_.validators[p.proposer].key))
     return out;
   if (p.height > height_) {
@@ -451,7 +454,7 @@ engine_output consensus_engine::on_timeout(const timeout_request& t) {
 engine_output consensus_engine::on_commit(const commit_record& c) {
   engine_output out;
   if (c.height != height_ || decided_) return out;
-  if (!verify_commit(c, config_.validators, crypto_) || !check_(c.height, c.value)) return out;
+  if (!verify_commit(c, config_.validators, crypto_, config_.value_id) || !check_(c.height, c.value)) return out;
   decided_ = true;
   out.decisions.push_back(c);
   reset_height(height_ + 1);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "voltaic/chain/certificate.hpp"
 #include "voltaic/chain/state_machine.hpp"
 
 namespace voltaic::chain {
@@ -31,7 +32,8 @@ std::string check_indexes(chain_store& store, const block& b) {
 
 }  // namespace
 
-verify_outcome verify_chain(chain_store& store, const std::function<void(std::uint64_t)>& verified) {
+verify_outcome verify_chain(chain_store& store, const std::function<void(std::uint64_t)>& verified,
+                            const verify_options& options) {
   auto head = store.head_height();
   if (!head) return bad(0, head.err().message);
   if (!head.value()) return bad(0, "store-empty: no blocks");
@@ -48,6 +50,12 @@ verify_outcome verify_chain(chain_store& store, const std::function<void(std::ui
     // an empty certificate with a round is damage.
     if (b.value().certificate.votes.empty() && b.value().certificate.round != 0)
       return bad(h, "bad-certificate: a round without votes");
+    if (h > 0 && b.value().certificate.votes.empty() && options.require_certificates)
+      return bad(h, "bad-certificate: the block has no commit certificate");
+    if (h > 0 && !b.value().certificate.votes.empty()) {
+      if (auto s = verify_certificate(b.value(), st.genesis.validators, st.genesis.chain_id); !s)
+        return bad(h, s.err().message);
+    }
     auto changes = h == 0 ? execute_genesis(st, b.value()) : execute_block(st, b.value(), {});
     if (!changes) return bad(h, changes.err().message);
     if (auto e = check_indexes(store, b.value()); !e.empty()) return bad(h, e);

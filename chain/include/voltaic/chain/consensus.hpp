@@ -45,7 +45,7 @@ struct consensus_proposal {
   std::uint32_t round = 0;
   std::int64_t valid_round = -1;
   bytes value;
-  hash256 value_id{};  // BLAKE2b-256 of value
+  hash256 value_id{};  // the value's id (value_id_fn; by default BLAKE2b-256)
   std::uint32_t proposer = 0;
   signature sig{};
 };
@@ -121,10 +121,16 @@ result<std::unique_ptr<sign_guard>> open_file_sign_guard(const std::string& path
 bytes vote_sign_bytes(const consensus_vote& v);
 bytes proposal_sign_bytes(const consensus_proposal& p);
 
+// How a value is named in votes. Blocks use their header hash, so a block's
+// commit certificate verifies against the hash in its header.
+using value_id_fn = std::function<hash256(const bytes& value)>;
+hash256 default_value_id(const bytes& value);
+
 // Checks a commit certificate against the validator set: distinct known
 // voters, precommits for this height, round and value, valid signatures,
 // more than two thirds of the power. Reasons: "bad-certificate: ...".
-status verify_commit(const commit_record& c, const std::vector<validator>& validators, consensus_crypto& crypto);
+status verify_commit(const commit_record& c, const std::vector<validator>& validators, consensus_crypto& crypto,
+                     const value_id_fn& id_of = default_value_id);
 
 struct engine_config {
   std::vector<validator> validators;
@@ -134,6 +140,7 @@ struct engine_config {
   std::uint64_t timeout_precommit_ms = 100;
   std::uint64_t timeout_increment_ms = 100;  // added per round
   std::uint64_t gossip_ms = 200;             // re-send own messages of the current round
+  value_id_fn value_id = default_value_id;
 };
 
 class consensus_engine {

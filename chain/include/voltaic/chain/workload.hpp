@@ -40,6 +40,7 @@ class workload {
 
   const key_pair& authority() const { return authority_; }
   const key_pair& dso() const { return dso_; }
+  const key_pair& validator_key(std::size_t i) const { return validators_[i]; }
   const key_pair& account_key(std::size_t i) const { return accounts_[i]; }
   const meter_keys& meter(std::size_t i) const { return meters_[i]; }
 

@@ -1,0 +1,70 @@
+#include "voltaic/chain/certificate.hpp"
+
+#include <set>
+
+#include "field_reader.hpp"
+
+namespace voltaic::chain {
+
+commit_certificate certificate_of(const commit_record& c) {
+  commit_certificate cert;
+  cert.round = c.round;
+  for (const auto& v : c.precommits) cert.votes.push_back({v.voter, v.sig});
+  return cert;
+}
+
+status verify_certificate(const block& b, const std::vector<validator>& validators, std::string_view chain_id) {
+  auto bad = [](const std::string& what) { return chain_error("bad-certificate", what); };
+  std::uint64_t total = 0, power = 0;
+  for (const auto& v : validators) total += v.power;
+  std::set<std::uint32_t> seen;
+  for (const auto& vs : b.certificate.votes) {
+    if (vs.validator_index >= validators.size()) return bad("a voter outside the validator set");
+    if (!seen.insert(vs.validator_index).second) return bad("a voter counted twice");
+    consensus_vote v;
+    v.kind = vote_kind::precommit;
+    v.height = b.header.height;
+    v.round = static_cast<std::uint32_t>(b.certificate.round);
+    v.value_id = b.hash;
+    v.voter = vs.validator_index;
+    if (b.certificate.round > UINT32_MAX ||
+        !verify(domain::consensus_vote, chain_id, vote_sign_bytes(v), vs.sig, validators[vs.validator_index].key))
+      return bad("a precommit signature does not verify for this block");
+    power += validators[vs.validator_index].power;
+  }
+  if (3 * power <= 2 * total) return bad("precommits of two thirds of the power or less");
+  return {};
+}
+
+bytes encode_block_proposal(const block& b, const std::vector<bytes>& erc_envelopes) {
+  encoder e;
+  e.array(2).bin(encode_block(b)).array(static_cast<std::uint32_t>(erc_envelopes.size()));
+  for (const auto& x : erc_envelopes) e.bin(x);
+  return e.take();
+}
+
+result<block_proposal> decode_block_proposal(const bytes& value) {
+  decode_limits limits;
+  limits.max_message = 64u << 20;
+  limits.max_bin = 64u << 20;
+  auto d = decoder::open(value, limits);
+  if (!d) return d.err();
+  detail::field_reader r(d.value());
+  r.array(2);
+  const bytes blk = r.bin();
+  block_proposal p;
+  const std::uint32_t n = r.array_up_to(65'536);
+  for (std::uint32_t i = 0; i < n && !r.failed(); ++i) p.ercs.push_back(r.bin());
+  if (auto s = r.finish(); !s) return s.err();
+  auto b = decode_block(blk);
+  if (!b) return b.err();
+  p.blk = std::move(b).value();
+  return p;
+}
+
+hash256 block_proposal_id(const bytes& value) {
+  auto p = decode_block_proposal(value);
+  return p ? p.value().blk.hash : hash256{};
+}
+
+}  // namespace voltaic::chain
