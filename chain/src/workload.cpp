@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace voltaic::chain {
 
@@ -82,6 +83,25 @@ signed_transaction workload::sign_as(const key_pair& key, tx_body body, const le
   return sign_transaction(tx, options_.chain_id, key);
 }
 
+void workload::resolve_ids(const ledger_state& st) {
+  // Match each unresolved CTP to the open CTP with its buyer, energy and
+  // expiry; ids already claimed are skipped.
+  std::set<std::uint64_t> claimed;
+  for (const auto& p : pending_)
+    if (p.id) claimed.insert(p.id);
+  for (auto& p : pending_) {
+    if (p.id) continue;
+    for (const auto& [id, c] : st.ctps.items()) {
+      if (claimed.count(id) || c.buyer != accounts_[p.buyer].pub || c.energy_mwh != p.energy_mwh ||
+          c.expiry_height != p.expiry_height)
+        continue;
+      p.id = id;
+      claimed.insert(id);
+      break;
+    }
+  }
+}
+
 std::vector<signed_transaction> workload::next_block(const ledger_state& st) {
   const std::uint64_t height = st.height + 1;
   const std::size_t budget = std::max<std::uint32_t>(1, options_.txs_per_block);
@@ -128,12 +148,16 @@ std::vector<signed_transaction> workload::next_block(const ledger_state& st) {
   }
 
   // Timeouts for CTPs left to expire, ERCs for the others, then new CTPs.
+  resolve_ids(st);
   std::vector<pending_ctp> still;
   std::size_t ercs = 0;
   const std::size_t erc_budget = (budget + 1) / 2;
   for (const auto& p : pending_) {
-    const ctp_record* c = st.ctps.find(p.id);
-    if (!c) continue;  // already gone
+    const ctp_record* c = p.id ? st.ctps.find(p.id) : nullptr;
+    if (!c) {
+      if (!p.id && p.expiry_height >= height) still.push_back(p);  // not in a block yet
+      continue;
+    }
     if (!p.confirm && height > c->expiry_height && txs.size() < budget) {
       txs.push_back(sign_as(accounts_[p.buyer], ctp_timeout_body{p.id}, st));
       continue;
@@ -154,7 +178,6 @@ std::vector<signed_transaction> workload::next_block(const ledger_state& st) {
   }
   pending_.swap(still);
 
-  std::uint64_t next_id = st.peek_next_ctp_id();
   while (txs.size() < budget) {
     const std::size_t buyer = next_u64() % n;
     std::size_t producer = next_u64() % n;
@@ -164,7 +187,7 @@ std::vector<signed_transaction> workload::next_block(const ledger_state& st) {
     ctp_commit_body body{accounts_[producer].pub, amount, energy, height + options_.ctp_lifetime,
                          meters_[buyer].coe.root};
     txs.push_back(sign_as(accounts_[buyer], body, st));
-    pending_.push_back({next_id++, buyer, energy, next_u64() % 10 != 0});
+    pending_.push_back({0, buyer, energy, height + options_.ctp_lifetime, next_u64() % 10 != 0});
   }
   return txs;
 }

@@ -46,11 +46,13 @@ class workload {
 
  private:
   struct pending_ctp {
-    std::uint64_t id;
+    std::uint64_t id;  // 0 until found on the chain (blocks may reorder transactions)
     std::size_t buyer;
     std::int64_t energy_mwh;
+    std::uint64_t expiry_height;
     bool confirm;  // false: left to expire and timed out
   };
+  void resolve_ids(const ledger_state& st);
   // Signs with the next nonce: above both this generator's and the chain's.
   signed_transaction sign_as(const key_pair& key, tx_body body, const ledger_state& st);
   std::uint64_t next_u64();

@@ -1,0 +1,59 @@
+#pragma once
+// The pool of signed transactions waiting for a block. Only signed, decodable
+// transactions get in; each refusal has a stable reason:
+//   "too-large", "decode", "bad-signature", "duplicate", "nonce-stale",
+//   "nonce-taken" (another waiting transaction of the signer has this nonce
+//   or meter counter), "tx-expired", "sender-over-quota", "pool-full".
+// Blocks are proposed from take(): senders in order of their first waiting
+// transaction, each sender's transactions by nonce, so one sender cannot
+// starve the others and nonces arrive in order. Committed and stale
+// transactions leave through prune().
+// Thread-safety: none; owned by one miner.
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "voltaic/chain/ledger_state.hpp"
+#include "voltaic/chain/transaction.hpp"
+
+namespace voltaic::chain {
+
+struct mempool_limits {
+  std::size_t max_tx_bytes = 64 * 1024;
+  std::size_t max_per_sender = 256;
+  std::size_t capacity = 200'000;
+};
+
+class mempool {
+ public:
+  explicit mempool(mempool_limits limits = {}) : limits_(limits) {}
+
+  // Checks and admits an envelope against the state the next block builds on.
+  status add(const bytes& envelope, const ledger_state& st);
+  bool contains(const hash256& id) const { return by_id_.count(id) != 0; }
+  std::size_t size() const { return by_id_.size(); }
+
+  // Up to `max` transactions for the next block (they stay until pruned).
+  std::vector<signed_transaction> take(std::size_t max) const;
+
+  // Drops what `st` has made stale: used nonces, passed expiries, and the ids
+  // given (a committed block's transactions, ERCs included).
+  void prune(const ledger_state& st, const std::vector<hash256>& committed = {});
+
+ private:
+  struct entry {
+    signed_transaction stx;
+    std::uint64_t arrival;
+  };
+  void erase(const hash256& id);
+
+  mempool_limits limits_;
+  std::uint64_t arrivals_ = 0;
+  std::map<hash256, entry> by_id_;
+  std::map<public_key, std::map<std::uint64_t, hash256>> by_sender_;  // signer -> nonce -> id
+};
+
+}  // namespace voltaic::chain
