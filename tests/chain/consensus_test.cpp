@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "voltaic/chain/consensus.hpp"
+#include "voltaic/chain/consensus_codec.hpp"
 
 using namespace voltaic::chain;
 
@@ -329,4 +330,29 @@ TEST_CASE("the sign guard persists the last signed step and refuses to sign it a
   CHECK(again_out.proposals.empty());
   CHECK(again_out.votes.empty());
   std::filesystem::remove(path);
+}
+
+TEST_CASE("consensus messages round-trip through their wire form and bad bytes are errors") {
+  consensus_proposal p{7, 2, 1, bytes{9, 8, 7}, blake2b_256(bytes{9, 8, 7}), 3, {}};
+  p.sig[0] = 0x11;
+  consensus_vote v{vote_kind::prevote, 7, 2, true, hash256{}, 1, {}};
+  v.sig[63] = 0x22;
+  commit_record c{7, 2, p.value, p.value_id, {}};
+  consensus_vote pc{vote_kind::precommit, 7, 2, false, p.value_id, 0, {}};
+  c.precommits = {pc, pc};
+  c.precommits[1].voter = 2;
+  for (const consensus_message& m : {consensus_message{p}, consensus_message{v}, consensus_message{c}}) {
+    const bytes b = encode_consensus_message(m);
+    auto back = decode_consensus_message(b);
+    REQUIRE(back.ok());
+    CHECK(encode_consensus_message(back.value()) == b);
+    for (std::size_t n = 0; n < b.size(); ++n) CHECK_FALSE(decode_consensus_message(b.data(), n).ok());
+  }
+  const auto pb = std::get<consensus_proposal>(decode_consensus_message(encode_consensus_message(p)).value());
+  CHECK(pb.valid_round == 1);
+  CHECK(pb.value == p.value);
+  CHECK(pb.sig == p.sig);
+  bytes wrong_kind = encode_consensus_message(v);
+  wrong_kind[3] = 0x07;  // vote kind
+  CHECK_FALSE(decode_consensus_message(wrong_kind).ok());
 }

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "voltaic/chain/consensus_codec.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/workload.hpp"
 
@@ -36,6 +37,13 @@ int main(int argc, char** argv) {
     for (const auto& e : built.value().ercs) put(dir, e.envelope);
   }
   for (const auto& r : l.value()->state().all_records()) put(dir, *r.value);
+  // Consensus messages of each shape.
+  consensus_proposal p{3, 1, 0, bytes{1, 2, 3}, blake2b_256(bytes{1, 2, 3}), 2, {}};
+  consensus_vote v{vote_kind::precommit, 3, 1, false, p.value_id, 1, {}};
+  commit_record c{3, 1, p.value, p.value_id, {v, v}};
+  put(dir, encode_consensus_message(p));
+  put(dir, encode_consensus_message(v));
+  put(dir, encode_consensus_message(c));
   put(dir, bytes{0xdd, 0xff, 0xff, 0xff, 0xff});
   bytes deep(10'000, 0x91);
   deep.push_back(0x00);
