@@ -1,0 +1,58 @@
+#pragma once
+// The miner (validator) actor: the consensus engine, the state machine, the
+// mempool and the LMDB store of one validator, driven by CAF messages.
+//
+// It runs detached (its own thread): it is its store's only writer and never
+// keeps an LMDB transaction across handlers. Every consensus message travels
+// as its canonical bytes (chain/consensus_codec.hpp) in a std::string, and
+// the engine checks its signature, so a peer's bytes are never trusted. A
+// proposal is a block from the mempool with its ERCs; every validator
+// re-executes it before prevoting. A miner behind its peers fetches certified
+// blocks and checks each certificate before applying it.
+//
+// Messages (atoms at most 10 characters):
+//   (tx, envelope)          -> string "ok" or the refusal reason
+//   (peers, vector<actor>)     the other validators
+//   (cons, message bytes)      from a peer
+//   (blockreq, height)      -> string stored block bytes, empty if none
+//   (head)                  -> (height, head hash hex)
+//   (txfind, id hex)        -> (height, index), height 0 if not committed
+// Thread-safety: an actor; all state is its own.
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "voltaic/chain/consensus.hpp"
+#include "voltaic/chain/genesis.hpp"
+#include "voltaic/chain/keys.hpp"
+
+namespace voltaic::agents {
+
+using tx_atom = caf::atom_constant<caf::atom("tx")>;
+using txgossip_atom = caf::atom_constant<caf::atom("txgossip")>;
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
+using cons_atom = caf::atom_constant<caf::atom("cons")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using blockreq_atom = caf::atom_constant<caf::atom("blockreq")>;
+using head_atom = caf::atom_constant<caf::atom("head")>;
+using txfind_atom = caf::atom_constant<caf::atom("txfind")>;
+
+struct miner_config {
+  std::string name;
+  std::string store_dir;      // this validator's LMDB chain
+  std::string sign_guard_path;  // last signed (height, round, step)
+  chain::genesis_config genesis;
+  chain::key_pair key;
+  std::uint32_t index = 0;    // in genesis.validators
+  chain::engine_config timing;  // timeouts; validators and self are filled in
+  std::size_t max_block_txs = 2'000;
+};
+
+// Spawns a miner as a detached actor. Opening the store or the sign guard can
+// fail: the actor then quits with an error (monitor it to learn why).
+caf::actor spawn_miner(caf::actor_system& system, const miner_config& config);
+
+}  // namespace voltaic::agents

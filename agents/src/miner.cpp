@@ -1,0 +1,211 @@
+#include "voltaic/agents/miner.hpp"
+
+#include <chrono>
+#include <iostream>
+
+#include "voltaic/chain/certificate.hpp"
+#include "voltaic/chain/consensus_codec.hpp"
+#include "voltaic/chain/ledger.hpp"
+#include "voltaic/chain/lmdb_store.hpp"
+#include "voltaic/chain/mempool.hpp"
+
+namespace voltaic::agents {
+
+namespace {
+
+using cblock_atom = caf::atom_constant<caf::atom("cblock")>;
+
+constexpr std::size_t max_blocks_per_push = 64;  // certified blocks sent to a lagging peer at once
+
+chain::bytes as_bytes(const std::string& s) { return chain::bytes(s.begin(), s.end()); }
+std::string as_string(const chain::bytes& b) { return std::string(b.begin(), b.end()); }
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+struct miner_state {
+  miner_config cfg;
+  std::unique_ptr<chain::ledger> chain;
+  std::unique_ptr<chain::consensus_crypto> crypto;
+  std::unique_ptr<chain::sign_guard> guard;
+  std::unique_ptr<chain::consensus_engine> engine;
+  chain::mempool pool;
+  std::vector<caf::actor> peers;  // by validator index; our own slot unused
+  std::vector<chain::equivocation> evidence;  // until an evidence transaction kind exists
+  static inline const char* name = "voltaic.miner";
+};
+
+using miner_actor = caf::stateful_actor<miner_state>;
+
+chain::block_options strict() {
+  chain::block_options o;
+  o.require_erc_witness = true;
+  return o;
+}
+
+void broadcast(miner_actor* self, const std::string& message) {
+  for (std::size_t i = 0; i < self->state.peers.size(); ++i)
+    if (i != self->state.cfg.index && self->state.peers[i]) self->send(self->state.peers[i], cons_atom::value, message);
+}
+
+void after_commit(miner_actor* self, const chain::block& b);
+
+void handle(miner_actor* self, chain::engine_output out) {
+  auto& st = self->state;
+  for (const auto& t : out.timeouts)
+    self->delayed_send(self, std::chrono::milliseconds(t.delay_ms), tick_atom::value,
+                       static_cast<std::uint8_t>(t.kind), t.height, t.round);
+  for (const auto& c : out.decisions) {
+    auto p = chain::decode_block_proposal(c.value);
+    if (!p) {
+      std::cerr << st.cfg.name << ": a decided value is not a block: " << p.err().message << "\n";
+      continue;
+    }
+    chain::block b = p.value().blk;
+    b.certificate = chain::certificate_of(c);
+    std::vector<chain::signed_transaction> ercs;
+    for (const auto& e : p.value().ercs)
+      if (auto stx = chain::decode_envelope(e)) ercs.push_back(std::move(stx).value());
+    if (auto s = st.chain->append(b, ercs, strict()); !s) {
+      std::cerr << st.cfg.name << ": cannot commit decided block " << b.header.height << ": " << s.err().message
+                << "\n";
+      continue;
+    }
+    after_commit(self, b);
+  }
+  for (auto& e : out.evidence) st.evidence.push_back(std::move(e));
+  // Peers at older heights get the certified blocks they lack.
+  for (const auto& [peer, height] : out.lagging) {
+    if (peer >= st.peers.size() || !st.peers[peer]) continue;
+    for (std::uint64_t h = height; h <= st.chain->state().height && h < height + max_blocks_per_push; ++h) {
+      auto raw = st.chain->store().block_bytes(h);
+      if (raw && raw.value()) self->send(st.peers[peer], cblock_atom::value, as_string(*raw.value()));
+    }
+  }
+  for (const auto& p : out.proposals) broadcast(self, as_string(chain::encode_consensus_message(p)));
+  for (const auto& v : out.votes) broadcast(self, as_string(chain::encode_consensus_message(v)));
+}
+
+void after_commit(miner_actor* self, const chain::block& b) {
+  std::vector<chain::hash256> used;
+  for (const auto& e : b.entries) used.push_back(chain::entry_id(e));
+  self->state.pool.prune(self->state.chain->state(), used);
+}
+
+// A certified block from a peer, for a miner that fell behind.
+void apply_certified(miner_actor* self, const chain::bytes& raw) {
+  auto& st = self->state;
+  auto b = chain::decode_block(raw);
+  if (!b || b.value().header.height != st.chain->state().height + 1) return;
+  if (!chain::verify_certificate(b.value(), st.cfg.genesis.validators, st.cfg.genesis.chain_id)) return;
+  if (auto s = st.chain->append(b.value(), {}); !s) {
+    std::cerr << st.cfg.name << ": a certified block does not apply: " << s.err().message << "\n";
+    return;
+  }
+  after_commit(self, b.value());
+  handle(self, st.engine->start(st.chain->state().height + 1));
+}
+
+caf::behavior miner(miner_actor* self, miner_config cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  auto fail = [self](const std::string& why) {
+    std::cerr << self->state.cfg.name << ": " << why << "\n";
+    self->quit(caf::make_error(caf::sec::runtime_error, why));
+    return caf::behavior{};
+  };
+  auto store = chain::open_lmdb_store(st.cfg.store_dir);
+  if (!store) return fail(store.err().message);
+  auto opened = chain::ledger::open(std::move(store).value(), &st.cfg.genesis);
+  if (!opened) return fail(opened.err().message);
+  st.chain = std::move(opened).value();
+  if (st.chain->state().genesis.chain_id != st.cfg.genesis.chain_id)
+    return fail("the store holds another chain");
+  auto guard = chain::open_file_sign_guard(st.cfg.sign_guard_path);
+  if (!guard) return fail(guard.err().message);
+  st.guard = std::move(guard).value();
+  st.crypto = chain::make_ed25519_consensus_crypto(st.cfg.genesis.chain_id, st.cfg.key);
+
+  chain::engine_config ec = st.cfg.timing;
+  ec.validators = st.cfg.genesis.validators;
+  ec.self = st.cfg.index;
+  ec.value_id = chain::block_proposal_id;
+  auto source = [self](std::uint64_t) {
+    auto& s = self->state;
+    chain::ledger_state scratch = s.chain->state();
+    auto built = chain::build_block(scratch, s.pool.take(s.cfg.max_block_txs), now_ms(), s.cfg.key.pub);
+    std::vector<chain::bytes> ercs;
+    for (const auto& e : built.ercs) ercs.push_back(e.envelope);
+    return chain::encode_block_proposal(built.blk, ercs);
+  };
+  auto check = [self](std::uint64_t height, const chain::bytes& value) {
+    auto p = chain::decode_block_proposal(value);
+    if (!p || p.value().blk.header.height != height) return false;
+    std::vector<chain::signed_transaction> ercs;
+    for (const auto& e : p.value().ercs) {
+      auto stx = chain::decode_envelope(e);
+      if (!stx) return false;
+      ercs.push_back(std::move(stx).value());
+    }
+    chain::ledger_state scratch = self->state.chain->state();
+    return chain::execute_block(scratch, p.value().blk, ercs, strict()).ok();
+  };
+  st.engine = std::make_unique<chain::consensus_engine>(ec, *st.crypto, *st.guard, source, check);
+  handle(self, st.engine->start(st.chain->state().height + 1));
+
+  return {
+      [self](tx_atom, const std::string& envelope) -> std::string {
+        auto& s = self->state;
+        if (auto r = s.pool.add(as_bytes(envelope), s.chain->state()); !r) return r.err().message;
+        for (std::size_t i = 0; i < s.peers.size(); ++i)
+          if (i != s.cfg.index && s.peers[i]) self->send(s.peers[i], txgossip_atom::value, envelope);
+        return "ok";
+      },
+      [self](txgossip_atom, const std::string& envelope) {
+        (void)self->state.pool.add(as_bytes(envelope), self->state.chain->state());
+      },
+      [self](peers_atom, const std::vector<caf::actor>& peers) { self->state.peers = peers; },
+      [self](cons_atom, const std::string& raw) {
+        auto m = chain::decode_consensus_message(as_bytes(raw));
+        if (!m) return;  // malformed: dropped (the engine would refuse it anyway)
+        auto& engine = *self->state.engine;
+        if (auto* p = std::get_if<chain::consensus_proposal>(&m.value())) handle(self, engine.on_proposal(*p));
+        else if (auto* v = std::get_if<chain::consensus_vote>(&m.value())) handle(self, engine.on_vote(*v));
+        else handle(self, engine.on_commit(std::get<chain::commit_record>(m.value())));
+      },
+      [self](tick_atom, std::uint8_t kind, std::uint64_t height, std::uint32_t round) {
+        chain::timeout_request t;
+        t.kind = static_cast<chain::timer>(kind);
+        t.height = height;
+        t.round = round;
+        handle(self, self->state.engine->on_timeout(t));
+      },
+      [self](cblock_atom, const std::string& raw) { apply_certified(self, as_bytes(raw)); },
+      [self](blockreq_atom, std::uint64_t height) -> std::string {
+        auto raw = self->state.chain->store().block_bytes(height);
+        return raw && raw.value() ? as_string(*raw.value()) : std::string{};
+      },
+      [self](head_atom) -> std::tuple<std::uint64_t, std::string> {
+        const auto& s = self->state.chain->state();
+        return std::make_tuple(s.height, chain::to_hex(s.head_hash));
+      },
+      [self](txfind_atom, const std::string& id_hex) -> std::tuple<std::uint64_t, std::uint32_t> {
+        chain::hash256 id{};
+        if (id_hex.size() != 64) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
+        for (std::size_t i = 0; i < 32; ++i) id[i] = static_cast<std::uint8_t>(std::stoul(id_hex.substr(2 * i, 2), nullptr, 16));
+        auto loc = self->state.chain->store().find_tx(id);
+        if (!loc || !loc.value()) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
+        return std::make_tuple(loc.value()->height, loc.value()->index);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_miner(caf::actor_system& system, const miner_config& config) {
+  return system.spawn<caf::detached>(miner, config);
+}
+
+}  // namespace voltaic::agents
