@@ -193,8 +193,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       },
       [self](txfind_atom, const std::string& id_hex) -> std::tuple<std::uint64_t, std::uint32_t> {
         chain::hash256 id{};
-        if (id_hex.size() != 64) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
-        for (std::size_t i = 0; i < 32; ++i) id[i] = static_cast<std::uint8_t>(std::stoul(id_hex.substr(2 * i, 2), nullptr, 16));
+        if (!chain::from_hex(id_hex, id)) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
         auto loc = self->state.chain->store().find_tx(id);
         if (!loc || !loc.value()) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
         return std::make_tuple(loc.value()->height, loc.value()->index);

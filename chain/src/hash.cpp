@@ -27,4 +27,20 @@ std::string to_hex(const std::uint8_t* data, std::size_t size) {
   return hex;
 }
 
+bool from_hex(std::string_view text, std::uint8_t* out, std::size_t size) {
+  if (text.size() != 2 * size) return false;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < size; ++i) {
+    const int hi = digit(text[2 * i]), lo = digit(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
 }  // namespace voltaic::chain

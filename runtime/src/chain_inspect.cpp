@@ -126,16 +126,6 @@ fields describe_header(const chain::block& b) {
           {"certificate_votes", std::to_string(b.certificate.votes.size())}};
 }
 
-bool parse_hash(const std::string& text, chain::hash256& out) {
-  if (text.size() != 64) return false;
-  for (std::size_t i = 0; i < 32; ++i) {
-    unsigned v = 0;
-    if (std::sscanf(text.c_str() + 2 * i, "%2x", &v) != 1) return false;
-    out[i] = static_cast<std::uint8_t>(v);
-  }
-  return true;
-}
-
 int fail(std::ostream& err, const std::string& what, int code = 1) {
   err << "voltaic chain inspect: " << what << "\n";
   return code;
@@ -159,7 +149,7 @@ int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::os
 
   if (!o.tx.empty()) {
     chain::hash256 id{};
-    if (!parse_hash(o.tx, id)) return fail(err, "--tx needs a transaction id of 64 hex digits", 2);
+    if (!chain::from_hex(o.tx, id)) return fail(err, "--tx needs a transaction id of 64 hex digits", 2);
     auto loc = s.find_tx(id);
     if (!loc) return fail(err, loc.err().message);
     if (!loc.value()) return fail(err, "transaction " + o.tx + " is not in this chain");

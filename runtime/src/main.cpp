@@ -61,6 +61,17 @@ int main(int argc, char** argv) {
   inspect_cmd->add_option("--tx", inspect.tx, "show the transaction with this id (hex)")->excludes(height_opt);
   inspect_cmd->add_flag("--json", inspect.json, "print JSON");
 
+  run_options run;
+  auto* run_cmd = app.add_subcommand("run", "Run the validators a config assigns to this process (Ctrl-C stops)");
+  run_cmd->add_option("CONFIG", run.config, "deployment file (TOML)")->required();
+  run_cmd->add_option("--only", run.only, "names of the validators to run here (default: all)")->delimiter(',');
+  load_options load;
+  auto* load_cmd = app.add_subcommand("load", "Send signed transactions and report committed rate and latency");
+  load_cmd->add_option("--config", load.config, "deployment file (TOML)")->required();
+  load_cmd->add_option("--rate", load.rate, "transactions per second")->capture_default_str()->check(CLI::PositiveNumber);
+  load_cmd->add_option("--duration", load.duration_s, "seconds of sending")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -70,6 +81,8 @@ int main(int argc, char** argv) {
   if (*clear_cmd) return run_clear(clear, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
   if (*keygen_cmd) return run_keygen(keygen_out, std::cout, std::cerr);
+  if (*run_cmd) return run_node(run, std::cout, std::cerr);
+  if (*load_cmd) return run_load(load, std::cout, std::cerr);
   if (*bench_cmd) return run_chain_bench(bench, std::cout, std::cerr);
   if (*verify_cmd) return run_chain_verify(verify_dir, std::cout, std::cerr);
   if (*inspect_cmd) return run_chain_inspect(inspect, std::cout, std::cerr);

@@ -24,6 +24,13 @@ template <std::size_t N>
 std::string to_hex(const std::array<std::uint8_t, N>& a) { return to_hex(a.data(), N); }
 inline std::string to_hex(const bytes& b) { return to_hex(b.data(), b.size()); }
 
+// Parses exactly 2*N hex digits into `out`; false on any other text.
+bool from_hex(std::string_view text, std::uint8_t* out, std::size_t size);
+template <std::size_t N>
+bool from_hex(std::string_view text, std::array<std::uint8_t, N>& out) {
+  return from_hex(text, out.data(), N);
+}
+
 // libsodium's sodium_init, once; false if the library cannot start.
 bool crypto_ready();
 

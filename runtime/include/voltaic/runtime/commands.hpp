@@ -70,6 +70,25 @@ struct chain_inspect_options {
 // Prints the chain's summary, one block, or one transaction.
 int run_chain_inspect(const chain_inspect_options& options, std::ostream& out, std::ostream& err);
 
+struct run_options {
+  std::string config;              // TOML, see run_config.hpp
+  std::vector<std::string> only;   // validators to run here; empty: all
+};
+
+// Runs validators until SIGINT or SIGTERM.
+int run_node(const run_options& options, std::ostream& out, std::ostream& err);
+
+struct load_options {
+  std::string config;
+  double rate = 1'000;      // transactions per second
+  double duration_s = 10;   // seconds of sending
+};
+
+// Sends signed transactions to the validators of a config and reports the
+// committed rate and the commit latency (p50, p99). Exit 1 if some never
+// committed.
+int run_load(const load_options& options, std::ostream& out, std::ostream& err);
+
 // Creates `dir` and writes each table into it as a file.
 market::status write_tables(const std::string& dir, const std::vector<market::csv_table>& tables);
 

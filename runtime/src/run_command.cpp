@@ -1,0 +1,144 @@
+// voltaic run FILE.toml: starts this process's validators, publishes each at
+// its configured address, keeps connections to the others (reconnecting when
+// a peer goes away) and shuts down cleanly on SIGINT or SIGTERM.
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <ostream>
+#include <thread>
+
+#include "voltaic/agents/miner.hpp"
+#include "voltaic/chain/keys.hpp"
+#include "voltaic/runtime/commands.hpp"
+#include "voltaic/runtime/run_config.hpp"
+
+namespace voltaic::runtime {
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+extern "C" void on_stop_signal(int) { stop_requested = true; }
+
+}  // namespace
+
+int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
+  auto config = load_run_config(o.config);
+  if (!config) {
+    err << "voltaic run: " << config.err().message << "\n";
+    return 2;
+  }
+  const run_config& c = config.value();
+  std::vector<bool> local(c.validators.size(), o.only.empty());
+  for (const auto& name : o.only) {
+    bool found = false;
+    for (std::size_t i = 0; i < c.validators.size(); ++i)
+      if (c.validators[i].name == name) local[i] = found = true;
+    if (!found) {
+      err << "voltaic run: " << o.config << " has no validator named '" << name << "'\n";
+      return 2;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(c.chain_dir, ec);
+
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  // Never wait forever on a peer: heartbeats find dead connections.
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+  caf::actor_system system{cfg};
+
+  std::vector<caf::actor> peers(c.validators.size());
+  std::vector<caf::actor> mine;
+  for (std::size_t i = 0; i < c.validators.size(); ++i) {
+    if (!local[i]) continue;
+    const auto& v = c.validators[i];
+    auto key = chain::load_key_file(v.key_file);
+    if (!key) {
+      err << "voltaic run: validator " << v.name << ": " << key.err().message << "\n";
+      return 1;
+    }
+    if (key.value().pub != v.key) {
+      err << "voltaic run: validator " << v.name << ": " << v.key_file << " is not the key of its public_key\n";
+      return 1;
+    }
+    agents::miner_config mc;
+    mc.name = v.name;
+    mc.store_dir = c.chain_dir + "/" + v.name;
+    mc.sign_guard_path = c.chain_dir + "/" + v.name + ".signed";
+    mc.genesis = c.genesis;
+    mc.key = key.value();
+    mc.index = static_cast<std::uint32_t>(i);
+    mc.timing = c.timing;
+    mc.max_block_txs = c.max_block_txs;
+    peers[i] = agents::spawn_miner(system, mc);
+    mine.push_back(peers[i]);
+    auto port = system.middleman().publish(peers[i], v.port, v.host.c_str(), true);
+    if (!port) {
+      err << "voltaic run: validator " << v.name << " cannot listen on " << v.host << ":" << v.port << ": "
+          << system.render(port.error()) << "\n";
+      for (auto& m : mine) caf::anon_send_exit(m, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    out << "validator " << v.name << " listening on " << v.host << ":" << *port << ", chain in " << mc.store_dir
+        << std::endl;
+  }
+
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  caf::scoped_actor self{system};
+  for (auto& m : mine) self->monitor(m);
+  auto tell_peers = [&] {
+    for (auto& m : mine) self->send(m, agents::peers_atom::value, peers);
+  };
+  tell_peers();
+  auto last_report = std::chrono::steady_clock::now();
+  int status = 0;
+  while (!stop_requested) {
+    bool changed = false;
+    for (std::size_t i = 0; i < c.validators.size(); ++i) {
+      if (local[i] || peers[i]) continue;
+      auto remote = system.middleman().remote_actor(c.validators[i].host, c.validators[i].port);
+      if (!remote) continue;
+      peers[i] = *remote;
+      self->monitor(peers[i]);
+      changed = true;
+    }
+    if (changed) tell_peers();
+    // A peer that went away is retried; a local miner that stopped ends the run.
+    self->receive(
+        [&](caf::down_msg& d) {
+          for (std::size_t i = 0; i < peers.size(); ++i)
+            if (peers[i] && peers[i].address() == d.source) {
+              if (local[i]) {
+                err << "voltaic run: validator " << c.validators[i].name << " stopped: " << system.render(d.reason)
+                    << "\n";
+                status = 1;
+                stop_requested = true;
+              }
+              peers[i] = nullptr;
+              tell_peers();
+            }
+        },
+        caf::after(std::chrono::milliseconds(500)) >> [&] {});
+    if (std::chrono::steady_clock::now() - last_report > std::chrono::seconds(5)) {
+      last_report = std::chrono::steady_clock::now();
+      for (std::size_t i = 0; i < peers.size(); ++i) {
+        if (!local[i] || !peers[i]) continue;
+        self->request(peers[i], std::chrono::seconds(5), agents::head_atom::value)
+            .receive([&](std::uint64_t h, const std::string& hash) {
+              out << c.validators[i].name << " height " << h << " head " << hash.substr(0, 16) << std::endl;
+            },
+                     [&](caf::error&) {});
+      }
+    }
+  }
+  for (auto& m : mine) self->send_exit(m, caf::exit_reason::user_shutdown);
+  out << "stopped" << std::endl;
+  return status;
+}
+
+}  // namespace voltaic::runtime
