@@ -34,6 +34,8 @@ struct miner_state {
   chain::mempool pool;
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
   std::vector<chain::equivocation> evidence;  // until an evidence transaction kind exists
+  std::uint64_t behind_to = 0;  // highest height a peer was seen at
+  bool fetching = false;        // a block request is out
   static inline const char* name = "voltaic.miner";
 };
 
@@ -92,6 +94,27 @@ void after_commit(miner_actor* self, const chain::block& b) {
   std::vector<chain::hash256> used;
   for (const auto& e : b.entries) used.push_back(chain::entry_id(e));
   self->state.pool.prune(self->state.chain->state(), used);
+}
+
+void apply_certified(miner_actor* self, const chain::bytes& raw);
+
+// Pulls certified blocks one by one from a peer that is ahead, until level.
+// (A restarted validator may be unable to sign at its height, so it cannot
+// rely on its own messages making peers notice it is behind.)
+void fetch_from(miner_actor* self, const caf::actor& peer) {
+  auto& st = self->state;
+  if (st.fetching || !peer || st.behind_to <= st.chain->state().height) return;
+  st.fetching = true;
+  self->request(peer, std::chrono::seconds(5), blockreq_atom::value, st.chain->state().height + 1)
+      .then(
+          [self, peer](const std::string& raw) {
+            self->state.fetching = false;
+            if (raw.empty()) return;
+            const std::uint64_t before = self->state.chain->state().height;
+            apply_certified(self, as_bytes(raw));
+            if (self->state.chain->state().height > before) fetch_from(self, peer);
+          },
+          [self](caf::error&) { self->state.fetching = false; });
 }
 
 // A certified block from a peer, for a miner that fell behind.
@@ -171,9 +194,16 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         auto m = chain::decode_consensus_message(as_bytes(raw));
         if (!m) return;  // malformed: dropped (the engine would refuse it anyway)
         auto& engine = *self->state.engine;
-        if (auto* p = std::get_if<chain::consensus_proposal>(&m.value())) handle(self, engine.on_proposal(*p));
-        else if (auto* v = std::get_if<chain::consensus_vote>(&m.value())) handle(self, engine.on_vote(*v));
-        else handle(self, engine.on_commit(std::get<chain::commit_record>(m.value())));
+        chain::engine_output out;
+        if (auto* p = std::get_if<chain::consensus_proposal>(&m.value())) out = engine.on_proposal(*p);
+        else if (auto* v = std::get_if<chain::consensus_vote>(&m.value())) out = engine.on_vote(*v);
+        else out = engine.on_commit(std::get<chain::commit_record>(m.value()));
+        const std::uint64_t ahead = out.behind_to;
+        handle(self, std::move(out));
+        if (ahead > self->state.chain->state().height + 1) {
+          self->state.behind_to = std::max(self->state.behind_to, ahead - 1);
+          fetch_from(self, caf::actor_cast<caf::actor>(self->current_sender()));
+        }
       },
       [self](tick_atom, std::uint8_t kind, std::uint64_t height, std::uint32_t round) {
         chain::timeout_request t;

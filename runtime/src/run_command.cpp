@@ -136,7 +136,16 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
       }
     }
   }
+  // Let go of every reference into the network before the system stops:
+  // the miners forget their peers, the listening ports close, and only then
+  // do the miners exit (a leftover reference keeps the system waiting).
+  for (auto& m : mine) self->send(m, agents::peers_atom::value, std::vector<caf::actor>{});
+  for (std::size_t i = 0; i < peers.size(); ++i)
+    if (local[i] && peers[i]) system.middleman().unpublish(peers[i], c.validators[i].port);
+  std::fill(peers.begin(), peers.end(), caf::actor{});
   for (auto& m : mine) self->send_exit(m, caf::exit_reason::user_shutdown);
+  self->wait_for(mine);
+  mine.clear();
   out << "stopped" << std::endl;
   return status;
 }
