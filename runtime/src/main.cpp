@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   load_cmd->add_option("--rate", load.rate, "transactions per second")->capture_default_str()->check(CLI::PositiveNumber);
   load_cmd->add_option("--duration", load.duration_s, "seconds of sending")->capture_default_str()
       ->check(CLI::PositiveNumber);
+  load_cmd->add_option("--seed", load.seed, "seed of the 256 sender keys")->capture_default_str();
 
   try {
     app.parse(argc, argv);

@@ -101,9 +101,16 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
     bool changed = false;
     for (std::size_t i = 0; i < c.validators.size(); ++i) {
       if (local[i] || peers[i]) continue;
-      auto remote = system.middleman().remote_actor(c.validators[i].host, c.validators[i].port);
-      if (!remote) continue;
-      peers[i] = *remote;
+      // Connect with a deadline: a peer that accepts but never answers must
+      // not stall this loop (remote_actor() would wait for it).
+      caf::actor found;
+      self->request(system.middleman().actor_handle(), std::chrono::seconds(2), caf::connect_atom::value,
+                    c.validators[i].host, c.validators[i].port)
+          .receive([&](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                       const std::set<std::string>&) { found = caf::actor_cast<caf::actor>(ptr); },
+                   [&](caf::error&) {});
+      if (!found) continue;
+      peers[i] = found;
       self->monitor(peers[i]);
       changed = true;
     }

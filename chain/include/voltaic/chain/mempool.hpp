@@ -23,7 +23,7 @@ namespace voltaic::chain {
 
 struct mempool_limits {
   std::size_t max_tx_bytes = 64 * 1024;
-  std::size_t max_per_sender = 256;
+  std::size_t max_per_sender = 4'096;
   std::size_t capacity = 200'000;
 };
 

@@ -82,6 +82,7 @@ struct load_options {
   std::string config;
   double rate = 1'000;      // transactions per second
   double duration_s = 10;   // seconds of sending
+  std::uint64_t seed = 1;   // of the senders' keys
 };
 
 // Sends signed transactions to the validators of a config and reports the
