@@ -177,6 +177,12 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   };
   st.engine = std::make_unique<chain::consensus_engine>(ec, *st.crypto, *st.guard, source, check);
   handle(self, st.engine->start(st.chain->state().height + 1));
+  // On exit, drop every handle to other actors first: miners refer to each
+  // other, and CAF 0.17 destroys a stateful actor only when no handle is left.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    self->state.peers.clear();
+    self->quit(msg.reason);
+  });
 
   return {
       [self](tx_atom, const std::string& envelope) -> std::string {
@@ -189,7 +195,11 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](txgossip_atom, const std::string& envelope) {
         (void)self->state.pool.add(as_bytes(envelope), self->state.chain->state());
       },
-      [self](peers_atom, const std::vector<caf::actor>& peers) { self->state.peers = peers; },
+      [self](peers_atom, const std::vector<caf::actor>& peers) {
+        self->state.peers = peers;
+        // Never hold a strong reference to ourselves: the actor would never be destroyed.
+        if (self->state.cfg.index < self->state.peers.size()) self->state.peers[self->state.cfg.index] = caf::actor{};
+      },
       [self](cons_atom, const std::string& raw) {
         auto m = chain::decode_consensus_message(as_bytes(raw));
         if (!m) return;  // malformed: dropped (the engine would refuse it anyway)

@@ -81,18 +81,29 @@ int run_load(const load_options& o, std::ostream& out, std::ostream& err) {
   auto next_poll = start;
   steady::time_point last_commit = start;
 
+  // Each transaction goes to the next validator in turn; if that one refuses
+  // to take it (unreachable, slow, full) the others are tried at once, so a
+  // sender's next nonce never overtakes one that no validator holds.
   auto submit = [&](pending_tx& p, bool again) {
-    const auto& target = validators[p.sent_to % validators.size()];
-    self->request(target, std::chrono::seconds(5), agents::tx_atom::value, p.envelope)
-        .receive([&](const std::string& r) {
-          // A resubmission may find its transaction waiting or just committed.
-          const bool expected = again && (r.rfind("duplicate", 0) == 0 || r.rfind("nonce-stale", 0) == 0);
-          if (r != "ok" && !expected) {
-            ++refused;
-            ++refusals[r.substr(0, r.find(':'))];
-          }
-        },
-                 [&](caf::error&) { ++refused; });
+    std::string last;
+    for (std::size_t attempt = 0; attempt < validators.size(); ++attempt, ++p.sent_to) {
+      const auto& target = validators[p.sent_to % validators.size()];
+      std::string r;
+      self->request(target, std::chrono::seconds(2), agents::tx_atom::value, p.envelope)
+          .receive([&](const std::string& reply) { r = reply; },
+                   [&](caf::error& e) { r = "unreachable: " + system.render(e); });
+      // A resubmission may find its transaction waiting or just committed.
+      const bool taken = r == "ok" || (again && (r.rfind("duplicate", 0) == 0 || r.rfind("nonce-stale", 0) == 0));
+      if (taken) {
+        p.last_sent = steady::now();
+        return;
+      }
+      last = r;
+      if (r.rfind("unreachable", 0) != 0 && r.rfind("pool-full", 0) != 0 && r.rfind("sender-over-quota", 0) != 0)
+        break;  // a verdict on the transaction itself: another validator would agree
+    }
+    ++refused;
+    ++refusals[last.substr(0, last.find(':'))];
     p.last_sent = steady::now();
   };
   auto poll = [&] {

@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
+#include <iostream>
 #include <filesystem>
 #include <ostream>
 #include <thread>
@@ -154,7 +156,13 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
   self->wait_for(mine);
   mine.clear();
   out << "stopped" << std::endl;
-  return status;
+  // Every miner has terminated, so every block is durably committed. CAF
+  // 0.17's system destructor can wait forever for a detached thread whose
+  // actor is still referenced from a dead BASP connection; nothing is left to
+  // save, so end the process here.
+  std::cout.flush();
+  std::cerr.flush();
+  std::_Exit(status);
 }
 
 }  // namespace voltaic::runtime

@@ -47,6 +47,12 @@ TEST_CASE("SIGKILL at random moments, 100 times: the store opens, verifies and k
 
     auto store = open_lmdb_store(dir.string());
     REQUIRE(store.ok());
+    auto empty = store.value()->head_height();
+    REQUIRE(empty.ok());
+    if (!empty.value()) {  // killed before the genesis block: nothing may be recorded
+      CHECK((!fs::exists(record) || fs::file_size(record) == 0));
+      continue;
+    }
     auto l = ledger::open(std::move(store).value(), nullptr);
     REQUIRE_MESSAGE(l.ok(), l.err().message);
     auto v = verify_chain(l.value()->store());

@@ -77,12 +77,24 @@ struct cluster {
     posix_spawn_file_actions_destroy(&actions);
     pids[name] = pid;
   }
+  // Sends `sig` and waits; a process that has not ended after 20 s is a
+  // failure (and is killed, so the test itself never hangs).
   void stop(const std::string& name, int sig) {
     auto it = pids.find(name);
     if (it == pids.end()) return;
     ::kill(it->second, sig);
     int status = 0;
-    ::waitpid(it->second, &status, 0);
+    bool ended = false;
+    for (int i = 0; i < 200 && !ended; ++i) {
+      ended = ::waitpid(it->second, &status, WNOHANG) == it->second;
+      if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!ended) {
+      ::kill(it->second, SIGKILL);
+      ::waitpid(it->second, &status, 0);
+    }
+    CHECK_MESSAGE(ended, name << " did not stop within 20 s");
+    if (sig == SIGTERM) CHECK_MESSAGE((WIFEXITED(status) && WEXITSTATUS(status) == 0), name << " did not exit cleanly");
     pids.erase(it);
   }
   // A replica's head, read from its store while it runs (LMDB allows readers
@@ -119,6 +131,8 @@ TEST_CASE("four validators in four processes: load, crashes, halts, catch-up, id
     const auto at = r.out.find("sent ");
     return at == std::string::npos ? 0ull : std::stoull(r.out.substr(at + 5));
   };
+  // Consensus is running once every replica has committed a block.
+  REQUIRE(c.wait_until([&] { return c.head("v0") >= 2 && c.head("v1") >= 2 && c.head("v2") >= 2 && c.head("v3") >= 2; }, 60));
   // Under load, at least 200 blocks.
   auto first = c.load(300, 8);
   CHECK_MESSAGE(first.status == 0, first.out << first.err);

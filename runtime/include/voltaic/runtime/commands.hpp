@@ -75,7 +75,8 @@ struct run_options {
   std::vector<std::string> only;   // validators to run here; empty: all
 };
 
-// Runs validators until SIGINT or SIGTERM.
+// Runs validators until SIGINT or SIGTERM, then ends the process (after every
+// miner has stopped and its last block is durable).
 int run_node(const run_options& options, std::ostream& out, std::ostream& err);
 
 struct load_options {
