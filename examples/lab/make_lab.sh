@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes a four-validator lab on loopback: keys (voltaic keygen) and lab.toml
-# in DIR (default ./lab). Then:
+# Makes a lab of VALIDATORS (default 4) validators on loopback: keys
+# (voltaic keygen) and lab.toml in DIR (default ./lab). Then:
 #   voltaic run DIR/lab.toml                          # all four in one process
 #   voltaic run DIR/lab.toml --only v0   (and v1, v2, v3 in other terminals)
 #   voltaic load --config DIR/lab.toml --rate 500 --duration 10
@@ -8,6 +8,7 @@ set -euo pipefail
 dir="${1:-lab}"
 voltaic="${VOLTAIC:-$(dirname "$0")/../../build/runtime/voltaic}"
 base_port="${BASE_PORT:-24100}"
+validators="${VALIDATORS:-4}"
 mkdir -p "$dir/keys"
 key() { [ -f "$dir/keys/$1.key" ] || "$voltaic" keygen --out "$dir/keys/$1.key" > "$dir/keys/$1.pub"; cat "$dir/keys/$1.pub"; }
 {
@@ -25,7 +26,7 @@ key() { [ -f "$dir/keys/$1.key" ] || "$voltaic" keygen --out "$dir/keys/$1.key" 
   echo "dso = \"$(key dso)\""
   echo "manufacturers = [\"$(key manufacturer)\"]"
   echo "balances = [ { account = \"$(key dso)\", credits = \"1000000\" } ]"
-  for i in 0 1 2 3; do
+  for ((i = 0; i < validators; i++)); do
     echo
     echo '[[validator]]'
     echo "name = \"v$i\""
