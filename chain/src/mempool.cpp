@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "voltaic/chain/state_machine.hpp"
+
 namespace voltaic::chain {
 
 status mempool::add(const bytes& envelope, const ledger_state& st) {
@@ -12,7 +14,7 @@ status mempool::add(const bytes& envelope, const ledger_state& st) {
   if (!stx) return stx.err();
   signed_transaction& t = stx.value();
   if (by_id_.count(t.id)) return chain_error("duplicate", "already waiting");
-  if (!signature_valid(t, st.genesis.chain_id)) return chain_error("bad-signature", "the signature does not verify");
+  if (!signature_checked(st, t)) return chain_error("bad-signature", "the signature does not verify");
   if (t.tx.expiry_height <= st.height) return chain_error("tx-expired", "expired at height " + std::to_string(t.tx.expiry_height));
   const bool is_erc = t.tx.kind() == tx_kind::erc;  // its nonce is a meter counter, not state
   if (!is_erc) {

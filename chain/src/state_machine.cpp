@@ -159,12 +159,12 @@ status apply_ctp_commit(ledger_state& st, const transaction& tx, const ctp_commi
 
 status apply_erc(ledger_state& st, const transaction& tx, const erc_body& b, std::uint64_t height) {
   const hash256 id = coe_id(b.coe);
-  if (!st.verified_coes.count(id)) {
+  if (!st.verified->coes.count(id)) {
     if (auto s = verify_coe(b.coe, st.genesis.chain_id, st.genesis.manufacturers); !s) return s;
   }
   if (auto s = verify_erc_key(b, tx.signer); !s) return s;
   if (auto s = settle_ctp(st, b.ctp_id, b.energy_mwh, &b.coe.root, height); !s) return s;
-  st.verified_coes.insert(id);
+  st.verified->coes.insert(id);
   return {};
 }
 
@@ -317,7 +317,7 @@ status apply_entry(ledger_state& st, const bytes& entry, std::uint64_t height,
     if (it != ercs.end()) {
       const signed_transaction& erc = *it->second;
       if (receipt_entry(erc) != entry) return refuse("bad-receipt", "the receipt differs from its ERC");
-      if (!signature_valid(erc, st.genesis.chain_id)) return refuse("bad-signature", "ERC signature");
+      if (!signature_checked(st, erc)) return refuse("bad-signature", "ERC signature");
       return dispatch(st, erc.tx, height);
     }
     if (options.require_erc_witness) return refuse("erc-missing", "a receipt arrived without its ERC");
@@ -326,15 +326,29 @@ status apply_entry(ledger_state& st, const bytes& entry, std::uint64_t height,
   auto stx = decode_envelope(entry);
   if (!stx) return stx.err();
   if (stx.value().tx.kind() == tx_kind::erc) return refuse("bad-entry", "an ERC is stored as its receipt");
-  if (!signature_valid(stx.value(), st.genesis.chain_id))
+  if (!signature_checked(st, stx.value()))
     return refuse("bad-signature", std::string("signature over a ") + to_string(stx.value().tx.kind()));
   return dispatch(st, stx.value().tx, height);
 }
 
 }  // namespace
 
+bool signature_checked(const ledger_state& st, const signed_transaction& stx) {
+  // Keyed by the bytes actually checked (payload, which names the signer and
+  // the kind, and signature), not by a caller-supplied id.
+  bytes checked = stx.payload;
+  checked.insert(checked.end(), stx.sig.begin(), stx.sig.end());
+  const hash256 key = blake2b_256(checked);
+  auto& memo = st.verified->transactions;
+  if (memo.count(key)) return true;
+  if (!signature_valid(stx, st.genesis.chain_id)) return false;
+  if (memo.size() >= 1'000'000) memo.clear();  // bounded; a miss only costs a check
+  memo.insert(key);
+  return true;
+}
+
 status apply_transaction(ledger_state& st, const signed_transaction& stx, std::uint64_t height, bytes& entry) {
-  if (!signature_valid(stx, st.genesis.chain_id))
+  if (!signature_checked(st, stx))
     return refuse("bad-signature", std::string("signature over a ") + to_string(stx.tx.kind()));
   if (auto s = dispatch(st, stx.tx, height); !s) return s;
   entry = stx.tx.kind() == tx_kind::erc ? receipt_entry(stx) : stx.envelope;

@@ -23,6 +23,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <unordered_set>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -57,6 +59,14 @@ struct ctp_record {
 struct energy_account {
   std::int64_t energy_mwh = 0;
   std::int64_t price_ucpkwh = 0;
+};
+
+struct hash256_hasher {
+  std::size_t operator()(const hash256& h) const noexcept {
+    std::size_t v = 0;
+    for (std::size_t i = 0; i < sizeof v; ++i) v = (v << 8) | h[i];
+    return v;
+  }
 };
 
 using cycle_key = std::pair<std::uint64_t, std::uint64_t>;  // market, cycle
@@ -155,9 +165,16 @@ struct ledger_state {
   journaled_map<std::uint8_t, dso_record> dso_params;  // key 0
   journaled_map<std::uint8_t, std::uint64_t> next_ctp_id;  // key 0
 
-  // Not state: CoEs whose signatures were already checked (same answer every
-  // time, so remembering them cannot change a result).
-  std::set<hash256> verified_coes;
+  // Not state: signatures already checked — hashes of (payload, signature)
+  // of transactions, and CoE ids. A check gives the same answer
+  // every time, so remembering it cannot change a result. Shared by copies of
+  // this state (proposal scratch states), so the mempool's check serves the
+  // proposal, its re-execution and the commit.
+  struct signature_memo {
+    std::unordered_set<hash256, hash256_hasher> transactions;
+    std::unordered_set<hash256, hash256_hasher> coes;
+  };
+  std::shared_ptr<signature_memo> verified = std::make_shared<signature_memo>();
 
   bool is_validator(const public_key& k) const;
   std::int64_t balance_of(const public_key& k) const;

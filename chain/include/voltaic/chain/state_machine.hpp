@@ -24,6 +24,10 @@
 
 namespace voltaic::chain {
 
+// The transaction's signature, checked once per state lineage (see
+// ledger_state::verified).
+bool signature_checked(const ledger_state& st, const signed_transaction& stx);
+
 // Applies one transaction as part of block `height`. On success `entry` is
 // what the block stores for it (the envelope, or an ERC's receipt).
 status apply_transaction(ledger_state& st, const signed_transaction& stx, std::uint64_t height, bytes& entry);
