@@ -33,7 +33,7 @@ struct miner_state {
   std::unique_ptr<chain::consensus_engine> engine;
   chain::mempool pool;
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
-  std::vector<chain::equivocation> evidence;  // until an evidence transaction kind exists
+  std::uint64_t own_nonce = 0;  // last nonce this validator used for its own transactions
   std::uint64_t behind_to = 0;  // highest height a peer was seen at
   bool fetching = false;        // a block request is out
   static inline const char* name = "voltaic.miner";
@@ -77,7 +77,34 @@ void handle(miner_actor* self, chain::engine_output out) {
     }
     after_commit(self, b);
   }
-  for (auto& e : out.evidence) st.evidence.push_back(std::move(e));
+  // Equivocation goes on chain as an evidence transaction from this validator.
+  for (const auto& e : out.evidence) {
+    chain::evidence_body body;
+    body.height = e.first.height;
+    body.round = e.first.round;
+    body.vote_kind = static_cast<std::uint8_t>(e.first.kind);
+    body.voter = e.first.voter;
+    body.nil_a = e.first.nil;
+    body.value_a = e.first.value_id;
+    body.sig_a = e.first.sig;
+    body.nil_b = e.second.nil;
+    body.value_b = e.second.value_id;
+    body.sig_b = e.second.sig;
+    const chain::account* mine = st.chain->state().accounts.find(st.cfg.key.pub);
+    st.own_nonce = std::max(st.own_nonce, mine ? mine->nonce : 0) + 1;
+    chain::transaction tx;
+    tx.signer = st.cfg.key.pub;
+    tx.nonce = st.own_nonce;
+    tx.expiry_height = st.chain->state().height + 1'000;
+    tx.body = body;
+    const auto stx = chain::sign_transaction(tx, st.cfg.genesis.chain_id, st.cfg.key);
+    if (st.pool.add(stx.envelope, st.chain->state())) {
+      std::cerr << st.cfg.name << ": validator " << e.first.voter << " signed two votes at height " << e.first.height
+                << " round " << e.first.round << "; evidence submitted\n";
+      for (std::size_t i = 0; i < st.peers.size(); ++i)
+        if (i != st.cfg.index && st.peers[i]) self->send(st.peers[i], txgossip_atom::value, as_string(stx.envelope));
+    }
+  }
   // Peers at older heights get the certified blocks they lack.
   for (const auto& [peer, height] : out.lagging) {
     if (peer >= st.peers.size() || !st.peers[peer]) continue;
@@ -159,6 +186,11 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     auto& s = self->state;
     chain::ledger_state scratch = s.chain->state();
     auto built = chain::build_block(scratch, s.pool.take(s.cfg.max_block_txs), now_ms(), s.cfg.key.pub);
+    // What the current state refuses (e.g. evidence another validator already
+    // recorded) leaves the pool rather than being proposed again.
+    std::vector<chain::hash256> refused;
+    for (const auto& [id, why] : built.rejected) refused.push_back(id);
+    if (!refused.empty()) s.pool.prune(s.chain->state(), refused);
     std::vector<chain::bytes> ercs;
     for (const auto& e : built.ercs) ercs.push_back(e.envelope);
     return chain::encode_block_proposal(built.blk, ercs);

@@ -58,6 +58,14 @@ bytes key_of(char prefix, const settlement_key& s) {
   return out;
 }
 bytes key_of(char prefix, std::uint8_t) { return bytes{static_cast<std::uint8_t>(prefix)}; }
+bytes key_of(char prefix, const evidence_key& e) {
+  bytes out{static_cast<std::uint8_t>(prefix)};
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(std::get<0>(e) >> shift));
+  put_u64(out, std::get<1>(e));
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(std::get<2>(e) >> shift));
+  out.push_back(std::get<3>(e));
+  return out;
+}
 
 // ---- values ----
 bytes value_of(const account& a) {
@@ -169,6 +177,7 @@ state_changes ledger_state::changes() const {
   collect_changes(grid, 'g', state_table::state, out);
   collect_changes(dso_params, 'p', state_table::state, out);
   collect_changes(next_ctp_id, 'n', state_table::state, out);
+  collect_changes(evidence, 'v', state_table::state, out);
   sort_by_key(out);
   return out;
 }
@@ -184,6 +193,7 @@ state_changes ledger_state::all_records() const {
   collect_all(grid, 'g', state_table::state, out);
   collect_all(dso_params, 'p', state_table::state, out);
   collect_all(next_ctp_id, 'n', state_table::state, out);
+  collect_all(evidence, 'v', state_table::state, out);
   sort_by_key(out);
   return out;
 }
@@ -205,6 +215,7 @@ void ledger_state::rollback() {
   grid.rollback();
   dso_params.rollback();
   next_ctp_id.rollback();
+  evidence.rollback();
 }
 
 void ledger_state::clear_journal() {
@@ -217,6 +228,7 @@ void ledger_state::clear_journal() {
   grid.clear_journal();
   dso_params.clear_journal();
   next_ctp_id.clear_journal();
+  evidence.clear_journal();
 }
 
 status ledger_state::load_record(state_table table, const bytes& key, const bytes& value) {
@@ -317,6 +329,18 @@ status ledger_state::load_record(state_table table, const bytes& key, const byte
       const std::uint64_t id = r.u64();
       if (auto s = r.finish(); !s) return s;
       next_ctp_id.load(0, id);
+      return {};
+    }
+    case 'v': {
+      if (!need(17)) return bad_record("evidence key length");
+      r.array(1);
+      const std::uint64_t at = r.u64();
+      if (auto s = r.finish(); !s) return s;
+      auto u32 = [](const std::uint8_t* p) {
+        return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
+               static_cast<std::uint32_t>(p[2]) << 8 | p[3];
+      };
+      evidence.load({u32(k), get_u64(k + 4), u32(k + 12), k[16]}, at);
       return {};
     }
     default:

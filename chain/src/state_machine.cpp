@@ -5,6 +5,7 @@
 #include <set>
 
 #include "voltaic/chain/coe.hpp"
+#include "voltaic/chain/consensus.hpp"
 #include "voltaic/chain/merkle.hpp"
 #include "voltaic/market/units.hpp"
 
@@ -252,6 +253,33 @@ status apply_dso_params(ledger_state& st, const transaction& tx, const dso_param
   return {};
 }
 
+status apply_evidence(ledger_state& st, const transaction& tx, const evidence_body& b, std::uint64_t height) {
+  if (!st.is_validator(tx.signer)) return refuse("not-validator", "only a validator reports evidence");
+  const auto& validators = st.genesis.validators;
+  if (b.voter >= validators.size()) return refuse("bad-evidence", "the voter is not in the validator set");
+  if (b.vote_kind != 2 && b.vote_kind != 3) return refuse("bad-evidence", "not a prevote or precommit");
+  if (b.height > height) return refuse("bad-evidence", "votes from a future height");
+  if (b.nil_a == b.nil_b && (b.nil_a || b.value_a == b.value_b))
+    return refuse("bad-evidence", "the two votes are the same");
+  auto vote = [&](bool nil, const hash256& id, const signature& sig) {
+    consensus_vote v;
+    v.kind = static_cast<vote_kind>(b.vote_kind);
+    v.height = b.height;
+    v.round = b.round;
+    v.nil = nil;
+    v.value_id = nil ? hash256{} : id;
+    v.voter = b.voter;
+    return verify(domain::consensus_vote, st.genesis.chain_id, vote_sign_bytes(v), sig, validators[b.voter].key);
+  };
+  if (!vote(b.nil_a, b.value_a, b.sig_a) || !vote(b.nil_b, b.value_b, b.sig_b))
+    return refuse("bad-evidence", "a vote signature does not verify");
+  const evidence_key key{b.voter, b.height, b.round, b.vote_kind};
+  if (st.evidence.find(key)) return refuse("evidence-exists", "this equivocation is already recorded");
+  bump_nonce(st, tx);
+  st.evidence.put(key, height);
+  return {};
+}
+
 // Every handler checks before it changes anything, so a refusal leaves the
 // state as it was.
 status dispatch(ledger_state& st, const transaction& tx, std::uint64_t height) {
@@ -268,7 +296,8 @@ status dispatch(ledger_state& st, const transaction& tx, std::uint64_t height) {
         else if constexpr (std::is_same_v<B, ctp_timeout_body>) return apply_timeout(st, tx, b, height);
         else if constexpr (std::is_same_v<B, meter_settlement_body>) return apply_settlement(st, tx, b);
         else if constexpr (std::is_same_v<B, grid_update_body>) return apply_grid_update(st, tx, b, height);
-        else return apply_dso_params(st, tx, b);
+        else if constexpr (std::is_same_v<B, dso_params_body>) return apply_dso_params(st, tx, b);
+        else return apply_evidence(st, tx, b, height);
       },
       tx.body);
 }

@@ -45,6 +45,11 @@ struct body_encoder {
     e.array(3).bin(b.grid_version).bin(b.distances_hash).str(b.change);
   }
   void operator()(const dso_params_body& b) const { e.array(2).sint(b.charge_uc_per_m).sint(b.penalty_ucpkwh); }
+  void operator()(const evidence_body& b) const {
+    e.array(6).uint(b.height).uint(b.round).uint(b.vote_kind).uint(b.voter);
+    e.array(3).boolean(b.nil_a).bin(b.value_a).bin(b.sig_a);
+    e.array(3).boolean(b.nil_b).bin(b.value_b).bin(b.sig_b);
+  }
 };
 
 tx_body read_body(tx_kind kind, field_reader& r) {
@@ -132,6 +137,23 @@ tx_body read_body(tx_kind kind, field_reader& r) {
       if (b.change.size() > max_change_note) r.fail("grid change note longer than 256 bytes");
       return b;
     }
+    case tx_kind::evidence: {
+      evidence_body b;
+      r.array(6);
+      b.height = r.u64();
+      b.round = static_cast<std::uint32_t>(r.u64_max(UINT32_MAX, "round"));
+      b.vote_kind = r.u8();
+      b.voter = static_cast<std::uint32_t>(r.u64_max(UINT32_MAX, "voter"));
+      r.array(3);
+      b.nil_a = r.boolean();
+      b.value_a = r.fixed<32>();
+      b.sig_a = r.fixed<64>();
+      r.array(3);
+      b.nil_b = r.boolean();
+      b.value_b = r.fixed<32>();
+      b.sig_b = r.fixed<64>();
+      return b;
+    }
     case tx_kind::dso_params: {
       dso_params_body b;
       r.array(2);
@@ -158,6 +180,7 @@ const char* to_string(tx_kind kind) {
     case tx_kind::meter_settlement: return "meter_settlement";
     case tx_kind::grid_update: return "grid_update";
     case tx_kind::dso_params: return "dso_params";
+    case tx_kind::evidence: return "evidence";
   }
   return "unknown";
 }

@@ -66,9 +66,12 @@ fields describe_body(const chain::transaction& tx) {
         } else if constexpr (std::is_same_v<B, grid_update_body>) {
           f = {{"grid_version", hex(b.grid_version)}, {"distances_hash", hex(b.distances_hash)},
                {"change", quoted(b.change)}};
-        } else {
+        } else if constexpr (std::is_same_v<B, dso_params_body>) {
           f = {{"charge_uc_per_m", std::to_string(b.charge_uc_per_m)},
                {"penalty_ucpkwh", std::to_string(b.penalty_ucpkwh)}};
+        } else {
+          f = {{"voter", std::to_string(b.voter)}, {"height", std::to_string(b.height)},
+               {"round", std::to_string(b.round)}, {"vote_kind", std::to_string(b.vote_kind)}};
         }
       },
       tx.body);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "voltaic/chain/coe.hpp"
+#include "voltaic/chain/consensus.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/market/units.hpp"
 
@@ -311,4 +312,29 @@ TEST_CASE("blocks: a bad entry or header rolls back, and replicas agree on every
   CHECK(replica->state().head_hash == l.state().head_hash);
   CHECK(replica->state().state_root == l.state().state_root);
   CHECK(replica->state().all_records() == l.state().all_records());
+}
+
+TEST_CASE("evidence of a double-signing validator is recorded once, and forged evidence is refused") {
+  lab l;
+  auto crypto = make_ed25519_consensus_crypto(l.chain_id, l.validator);
+  auto signed_vote = [&](bool nil, const hash256& id) {
+    consensus_vote v{vote_kind::precommit, 1, 0, nil, nil ? hash256{} : id, 0, {}};
+    return crypto->sign(vote_sign_bytes(v));
+  };
+  const hash256 a = blake2b_256("block a"), b = blake2b_256("block b");
+  evidence_body e{1, 0, 3, 0, false, a, signed_vote(false, a), false, b, signed_vote(false, b)};
+  CHECK(l.propose({l.tx(l.stranger, e)}) == std::vector<std::string>{"not-validator"});
+  evidence_body same = e;
+  same.value_b = a;
+  same.sig_b = e.sig_a;
+  CHECK(l.propose({l.tx(l.validator, same)}) == std::vector<std::string>{"bad-evidence"});
+  evidence_body forged = e;
+  forged.sig_b[0] ^= 1;
+  CHECK(l.propose({l.tx(l.validator, forged)}) == std::vector<std::string>{"bad-evidence"});
+  evidence_body nil_vs_value{1, 0, 3, 0, true, hash256{}, signed_vote(true, hash256{}), false, b, signed_vote(false, b)};
+  CHECK(l.propose({l.tx(l.validator, e)}).empty());
+  CHECK(l.state().evidence.items().size() == 1);
+  CHECK(l.propose({l.tx(l.validator, e)}) == std::vector<std::string>{"evidence-exists"});
+  // A nil and a value for the same step is equivocation too, but the step is recorded.
+  CHECK(l.propose({l.tx(l.validator, nil_vs_value)}) == std::vector<std::string>{"evidence-exists"});
 }

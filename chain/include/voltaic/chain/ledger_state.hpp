@@ -18,6 +18,7 @@
 //   'g'               grid          [grid_version, distances_hash, height]
 //   'p'               DSO params    [charge_uc_per_m, penalty_ucpkwh]
 //   'n'               next CTP id   [id]
+//   'v' voter height round kind  evidence  [height recorded]
 // CTPs ('c') live in their own table; everything else in the state table.
 // Thread-safety: none; one owner (the chain's writer) at a time.
 
@@ -71,6 +72,7 @@ struct hash256_hasher {
 
 using cycle_key = std::pair<std::uint64_t, std::uint64_t>;  // market, cycle
 using settlement_key = std::tuple<std::uint64_t, std::uint64_t, public_key, std::uint8_t>;
+using evidence_key = std::tuple<std::uint32_t, std::uint64_t, std::uint32_t, std::uint8_t>;  // voter, height, round, kind
 
 struct order_root_record {
   hash256 root{};
@@ -164,6 +166,7 @@ struct ledger_state {
   journaled_map<std::uint8_t, grid_record> grid;       // key 0
   journaled_map<std::uint8_t, dso_record> dso_params;  // key 0
   journaled_map<std::uint8_t, std::uint64_t> next_ctp_id;  // key 0
+  journaled_map<evidence_key, std::uint64_t> evidence;    // -> height recorded
 
   // Not state: signatures already checked — hashes of (payload, signature)
   // of transactions, and CoE ids. A check gives the same answer

@@ -40,8 +40,9 @@ enum class tx_kind : std::uint8_t {
   meter_settlement = 8,    // validator settles one party of an auction (market.md 5.4)
   grid_update = 9,         // DSO publishes a grid version
   dso_params = 10,         // DSO sets the grid charge and the penalty
+  evidence = 11,           // a validator signed two different votes for one step
 };
-inline constexpr std::uint8_t tx_kind_max = 10;
+inline constexpr std::uint8_t tx_kind_max = 11;
 const char* to_string(tx_kind kind);
 
 // [to, amount_uc]
@@ -136,8 +137,24 @@ struct dso_params_body {
   std::int64_t penalty_ucpkwh = 0;
 };
 
+// [height, round, vote_kind, voter, [nil, value_id, sig], [nil, value_id, sig]]:
+// two consensus votes (chain/consensus.hpp) of `voter` for one step that differ.
+struct evidence_body {
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  std::uint8_t vote_kind = 0;  // 2 prevote, 3 precommit
+  std::uint32_t voter = 0;     // index in the validator set
+  bool nil_a = false;
+  hash256 value_a{};
+  signature sig_a{};
+  bool nil_b = false;
+  hash256 value_b{};
+  signature sig_b{};
+};
+
 using tx_body = std::variant<fund_body, energy_account_body, order_root_body, clearing_result_body, ctp_commit_body,
-                             erc_body, ctp_timeout_body, meter_settlement_body, grid_update_body, dso_params_body>;
+                             erc_body, ctp_timeout_body, meter_settlement_body, grid_update_body, dso_params_body,
+                             evidence_body>;
 
 struct transaction {
   public_key signer{};
