@@ -3,10 +3,14 @@
 // is not missed and catches up after a restart; with two of four stopped the
 // chain halts without forking and resumes when one returns; transactions sent
 // to a killed validator are resubmitted and committed exactly once; every
-// replica verifies and all agree on every block.
+// replica verifies and all agree on every block; a peer sending garbage (or a
+// header claiming a 4 GiB frame) is disconnected while the chain goes on.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,6 +44,8 @@ struct cluster {
   fs::path dir;
   std::vector<std::string> names{"v0", "v1", "v2", "v3"};
   std::map<std::string, pid_t> pids;
+  int base = 0;
+  int port_of(int i) const { return base + i; }
 
   explicit cluster(const std::string& tag) {
     dir = fs::temp_directory_path() / ("voltaic-cluster-" + tag + "-" + std::to_string(::getpid()));
@@ -50,7 +56,7 @@ struct cluster {
       REQUIRE(r.status == 0);
       return r.out.substr(0, 64);
     };
-    const int base = 21000 + (::getpid() % 400) * 10;
+    base = 21000 + (::getpid() % 400) * 10;
     std::ofstream toml(dir / "lab.toml");
     toml << "[chain]\nid = \"cluster\"\ndir = \"chain\"\n\n[consensus]\ntimeout_propose_ms = 300\ngossip_ms = 150\n\n";
     toml << "[genesis]\nauthority = \"" << key("authority") << "\"\nauthority_key_file = \"keys/authority.key\"\n";
@@ -121,6 +127,38 @@ struct cluster {
   }
 };
 
+// Connects to a validator's port, reads its greeting, sends `junk`, and
+// returns the seconds until the validator closes the connection (-1 if it
+// stays open for 15 s).
+double seconds_until_closed(int port, const std::string& junk) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -2;
+  }
+  timeval tv{15, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[4096];
+  (void)::recv(fd, buf, sizeof buf, 0);  // the BASP greeting
+  (void)!::send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
+  const auto start = std::chrono::steady_clock::now();
+  double closed = -1;
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0) {
+      closed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      break;
+    }
+    if (n < 0) break;  // timeout
+  }
+  ::close(fd);
+  return closed;
+}
+
 }  // namespace
 
 TEST_CASE("four validators in four processes: load, crashes, halts, catch-up, identical verified chains") {
@@ -137,6 +175,17 @@ TEST_CASE("four validators in four processes: load, crashes, halts, catch-up, id
   auto first = c.load(300, 8);
   CHECK_MESSAGE(first.status == 0, first.out << first.err);
   REQUIRE(c.wait_until([&] { return c.head("v0") >= 200; }, 120));
+
+  // Garbage on a validator's port: a header claiming a 4 GiB payload, and
+  // bytes that are no protocol at all. The validator hangs up; the chain goes on.
+  const std::uint64_t before_garbage = c.head("v0");
+  const double huge = seconds_until_closed(c.port_of(0), std::string(4096, '\xff'));
+  CHECK(huge >= 0);
+  std::string ramp;
+  for (int i = 0; i < 2048; ++i) ramp.push_back(static_cast<char>(i));
+  const double junk = seconds_until_closed(c.port_of(0), ramp);
+  CHECK(junk >= 0);
+  CHECK(c.wait_until([&] { return c.head("v0") >= before_garbage + 5; }, 30));
 
   // SIGKILL one validator during load: the others go on, and every
   // transaction (some sent to the dead one) is committed.
