@@ -16,6 +16,17 @@ hash256 blake2b_256(const std::uint8_t* data, std::size_t size) {
   return out;
 }
 
+hash256 blake2b_256(const std::uint8_t* a, std::size_t a_size, const std::uint8_t* b, std::size_t b_size) {
+  crypto_ready();
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  crypto_generichash_update(&state, a, a_size);
+  crypto_generichash_update(&state, b, b_size);
+  hash256 out{};
+  crypto_generichash_final(&state, out.data(), out.size());
+  return out;
+}
+
 std::string to_hex(const std::uint8_t* data, std::size_t size) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string hex;

@@ -145,9 +145,7 @@ hash256 changes_hash(const state_changes& changes) {
 
 hash256 next_state_root(const hash256& previous, const state_changes& changes) {
   const hash256 h = changes_hash(changes);
-  bytes both(previous.begin(), previous.end());
-  both.insert(both.end(), h.begin(), h.end());
-  return blake2b_256(both);
+  return blake2b_256(previous.data(), previous.size(), h.data(), h.size());
 }
 
 bool ledger_state::is_validator(const public_key& k) const {

@@ -365,9 +365,7 @@ status apply_entry(ledger_state& st, const bytes& entry, std::uint64_t height,
 bool signature_checked(const ledger_state& st, const signed_transaction& stx) {
   // Keyed by the bytes actually checked (payload, which names the signer and
   // the kind, and signature), not by a caller-supplied id.
-  bytes checked = stx.payload;
-  checked.insert(checked.end(), stx.sig.begin(), stx.sig.end());
-  const hash256 key = blake2b_256(checked);
+  const hash256 key = blake2b_256(stx.payload.data(), stx.payload.size(), stx.sig.data(), stx.sig.size());
   auto& memo = st.verified->transactions;
   if (memo.count(key)) return true;
   if (!signature_valid(stx, st.genesis.chain_id)) return false;

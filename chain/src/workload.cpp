@@ -6,8 +6,6 @@
 
 namespace voltaic::chain {
 
-namespace {
-
 key_pair derived_key(std::uint64_t seed, std::uint64_t role, std::uint64_t index) {
   std::array<std::uint8_t, 32> s{};
   for (int i = 0; i < 8; ++i) {
@@ -17,6 +15,8 @@ key_pair derived_key(std::uint64_t seed, std::uint64_t role, std::uint64_t index
   }
   return key_pair_from_seed(s);
 }
+
+namespace {
 
 constexpr std::int64_t opening_balance = 1'000'000'000'000;  // 1e6 credits
 constexpr std::uint64_t tx_lifetime = 100;                    // blocks a transaction stays valid

@@ -16,6 +16,7 @@
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/block.hpp"
 #include "voltaic/chain/transaction.hpp"
+#include "voltaic/chain/workload.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/run_config.hpp"
 
@@ -45,14 +46,9 @@ int run_load(const load_options& o, std::ostream& out, std::ostream& err) {
   }
   const run_config& c = config.value();
   constexpr std::size_t senders = 256;
+  constexpr std::uint64_t load_sender_role = 0x10;  // apart from the workload's roles
   std::vector<chain::key_pair> keys;
-  for (std::size_t i = 0; i < senders; ++i) {
-    std::array<std::uint8_t, 32> seed{};
-    for (int b = 0; b < 8; ++b) seed[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(o.seed >> (8 * b));
-    seed[8] = 0x10;
-    seed[16] = static_cast<std::uint8_t>(i);
-    keys.push_back(chain::key_pair_from_seed(seed));
-  }
+  for (std::size_t i = 0; i < senders; ++i) keys.push_back(chain::derived_key(o.seed, load_sender_role, i));
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   caf::actor_system system{cfg};

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "miners.hpp"
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/consensus_codec.hpp"
 #include "voltaic/chain/ledger.hpp"
@@ -29,27 +30,10 @@ TEST_CASE("a double-signing validator's evidence is committed and the honest rep
   {
     caf::actor_system_config cfg;
     caf::actor_system system{cfg};
-    std::vector<caf::actor> miners(4);
-    for (std::uint32_t i = 0; i < 3; ++i) {  // validator 3 is the double-signer, played below
-      agents::miner_config mc;
-      mc.name = "v" + std::to_string(i);
-      mc.store_dir = (root / mc.name).string();
-      mc.sign_guard_path = (root / (mc.name + ".signed")).string();
-      mc.genesis = wl.genesis();
-      mc.key = wl.validator_key(i);
-      mc.index = i;
-      mc.timing.timeout_propose_ms = 200;
-      mc.timing.gossip_ms = 100;
-      miners[i] = agents::spawn_miner(system, mc);
-    }
-    for (std::uint32_t i = 0; i < 3; ++i) caf::anon_send(miners[i], agents::peers_atom::value, miners);
+    // Validator 3 is the double-signer, played below.
+    const auto miners = test::spawn_miners(system, wl, root, {0, 1, 2});
     caf::scoped_actor client{system};
-    auto head_of = [&](const caf::actor& m) {
-      std::uint64_t h = 0;
-      client->request(m, std::chrono::seconds(10), agents::head_atom::value)
-          .receive([&](std::uint64_t height, const std::string&) { h = height; }, [&](caf::error&) {});
-      return h;
-    };
+    auto head_of = [&](const caf::actor& m) { return test::head_of(client, m); };
     // Two different prevotes from validator 3 for one step of the next height.
     auto crypto = chain::make_ed25519_consensus_crypto(wo.chain_id, wl.validator_key(3));
     const std::uint64_t h = head_of(miners[0]) + 1;

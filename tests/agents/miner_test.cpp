@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "miners.hpp"
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
 #include "voltaic/chain/verify.hpp"
@@ -42,29 +43,10 @@ TEST_CASE("four miners in one process commit a certified chain under load") {
   {
     caf::actor_system_config cfg;
     caf::actor_system system{cfg};
-    std::vector<caf::actor> miners;
-    for (std::uint32_t i = 0; i < 4; ++i) {
-      agents::miner_config mc;
-      mc.name = "v" + std::to_string(i);
-      mc.store_dir = (root / mc.name).string();
-      mc.sign_guard_path = (root / (mc.name + ".signed")).string();
-      mc.genesis = wl.genesis();
-      mc.key = wl.validator_key(i);
-      mc.index = i;
-      mc.timing.timeout_propose_ms = 200;
-      mc.timing.gossip_ms = 100;
-      miners.push_back(agents::spawn_miner(system, mc));
-    }
-    for (auto& m : miners) caf::anon_send(m, agents::peers_atom::value, miners);
-
+    const auto miners = test::spawn_miners(system, wl, root, {0, 1, 2, 3});
     caf::scoped_actor client{system};
     std::uint64_t accepted = 0, nonce = 0;
-    auto head_of = [&](const caf::actor& m) {
-      std::uint64_t h = 0;
-      client->request(m, std::chrono::seconds(10), agents::head_atom::value)
-          .receive([&](std::uint64_t height, const std::string&) { h = height; }, [&](caf::error&) {});
-      return h;
-    };
+    auto head_of = [&](const caf::actor& m) { return test::head_of(client, m); };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (std::chrono::steady_clock::now() < deadline) {
       // A burst of transactions to one miner in turn; they gossip onwards.

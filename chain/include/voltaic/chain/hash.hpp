@@ -19,6 +19,9 @@ inline hash256 blake2b_256(std::string_view data) {
   return blake2b_256(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
 }
 
+// BLAKE2b-256 of two byte ranges one after the other, without joining them.
+hash256 blake2b_256(const std::uint8_t* a, std::size_t a_size, const std::uint8_t* b, std::size_t b_size);
+
 std::string to_hex(const std::uint8_t* data, std::size_t size);
 template <std::size_t N>
 std::string to_hex(const std::array<std::uint8_t, N>& a) { return to_hex(a.data(), N); }

@@ -16,6 +16,11 @@
 
 namespace voltaic::chain {
 
+// A lab key from (seed, role, index): the three numbers, little-endian, fill
+// the first 24 bytes of the Ed25519 seed. Deterministic, so generators and
+// tests can rebuild the same keys; never for real deployments.
+key_pair derived_key(std::uint64_t seed, std::uint64_t role, std::uint64_t index);
+
 struct workload_options {
   std::uint32_t txs_per_block = 100;
   std::uint32_t validators = 1;

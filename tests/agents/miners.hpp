@@ -1,0 +1,41 @@
+#pragma once
+// Test helpers: miners of a workload's validator set in one actor system,
+// each with its own LMDB store under `root`, and a head query.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "voltaic/agents/miner.hpp"
+#include "voltaic/chain/workload.hpp"
+
+namespace voltaic::test {
+
+// Spawns the miners whose indexes are listed (the others' slots stay empty)
+// and tells each the whole peer vector.
+inline std::vector<caf::actor> spawn_miners(caf::actor_system& system, const chain::workload& wl,
+                                            const std::filesystem::path& root, const std::vector<std::uint32_t>& which) {
+  std::vector<caf::actor> miners(wl.genesis().validators.size());
+  for (std::uint32_t i : which) {
+    agents::miner_config mc;
+    mc.name = "v" + std::to_string(i);
+    mc.store_dir = (root / mc.name).string();
+    mc.sign_guard_path = (root / (mc.name + ".signed")).string();
+    mc.genesis = wl.genesis();
+    mc.key = wl.validator_key(i);
+    mc.index = i;
+    mc.timing.timeout_propose_ms = 200;
+    mc.timing.gossip_ms = 100;
+    miners[i] = agents::spawn_miner(system, mc);
+  }
+  for (std::uint32_t i : which) caf::anon_send(miners[i], agents::peers_atom::value, miners);
+  return miners;
+}
+
+inline std::uint64_t head_of(caf::scoped_actor& client, const caf::actor& miner) {
+  std::uint64_t h = 0;
+  client->request(miner, std::chrono::seconds(10), agents::head_atom::value)
+      .receive([&](std::uint64_t height, const std::string&) { h = height; }, [&](caf::error&) {});
+  return h;
+}
+
+}  // namespace voltaic::test
