@@ -36,25 +36,31 @@ status verify_certificate(const block& b, const std::vector<validator>& validato
   return {};
 }
 
-bytes encode_block_proposal(const block& b, const std::vector<bytes>& erc_envelopes) {
+bytes encode_block_proposal(const block& b, const std::vector<bytes>& erc_envelopes,
+                            const std::vector<bytes>& order_envelopes) {
   encoder e;
-  e.array(2).bin(encode_block(b)).array(static_cast<std::uint32_t>(erc_envelopes.size()));
+  e.array(3).bin(encode_block(b)).array(static_cast<std::uint32_t>(erc_envelopes.size()));
   for (const auto& x : erc_envelopes) e.bin(x);
+  e.array(static_cast<std::uint32_t>(order_envelopes.size()));
+  for (const auto& x : order_envelopes) e.bin(x);
   return e.take();
 }
 
 result<block_proposal> decode_block_proposal(const bytes& value) {
   decode_limits limits;
-  limits.max_message = 64u << 20;
+  limits.max_message = 256u << 20;  // a cycle of 100,000 orders is about 25 MB
   limits.max_bin = 64u << 20;
+  limits.max_array = 4'000'000;
   auto d = decoder::open(value, limits);
   if (!d) return d.err();
   detail::field_reader r(d.value());
-  r.array(2);
+  r.array(3);
   const bytes blk = r.bin();
   block_proposal p;
   const std::uint32_t n = r.array_up_to(65'536);
   for (std::uint32_t i = 0; i < n && !r.failed(); ++i) p.ercs.push_back(r.bin());
+  const std::uint32_t m = r.array_up_to(4'000'000);
+  for (std::uint32_t i = 0; i < m && !r.failed(); ++i) p.orders.push_back(r.bin());
   if (auto s = r.finish(); !s) return s.err();
   auto b = decode_block(blk);
   if (!b) return b.err();

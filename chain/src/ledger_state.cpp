@@ -109,6 +109,11 @@ bytes value_of(const grid_record& g) {
   e.array(3).bin(g.grid_version).bin(g.distances_hash).uint(g.height);
   return e.take();
 }
+bytes value_of(const due_record& d) {
+  encoder e;
+  e.array(3).sint(d.agreed_mwh).sint(d.tariff_uc).bin(d.meter);
+  return e.take();
+}
 bytes value_of(const dso_record& d) {
   encoder e;
   e.array(2).sint(d.charge_uc_per_m).sint(d.penalty_ucpkwh);
@@ -172,6 +177,8 @@ state_changes ledger_state::changes() const {
   collect_changes(order_roots, 'o', state_table::state, out);
   collect_changes(clearings, 'r', state_table::state, out);
   collect_changes(settlements, 's', state_table::state, out);
+  collect_changes(dues, 'd', state_table::state, out);
+  collect_changes(dues_recorded, 't', state_table::state, out);
   collect_changes(grid, 'g', state_table::state, out);
   collect_changes(dso_params, 'p', state_table::state, out);
   collect_changes(next_ctp_id, 'n', state_table::state, out);
@@ -188,6 +195,8 @@ state_changes ledger_state::all_records() const {
   collect_all(order_roots, 'o', state_table::state, out);
   collect_all(clearings, 'r', state_table::state, out);
   collect_all(settlements, 's', state_table::state, out);
+  collect_all(dues, 'd', state_table::state, out);
+  collect_all(dues_recorded, 't', state_table::state, out);
   collect_all(grid, 'g', state_table::state, out);
   collect_all(dso_params, 'p', state_table::state, out);
   collect_all(next_ctp_id, 'n', state_table::state, out);
@@ -210,6 +219,8 @@ void ledger_state::rollback() {
   order_roots.rollback();
   clearings.rollback();
   settlements.rollback();
+  dues.rollback();
+  dues_recorded.rollback();
   grid.rollback();
   dso_params.rollback();
   next_ctp_id.rollback();
@@ -223,6 +234,8 @@ void ledger_state::clear_journal() {
   order_roots.clear_journal();
   clearings.clear_journal();
   settlements.clear_journal();
+  dues.clear_journal();
+  dues_recorded.clear_journal();
   grid.clear_journal();
   dso_params.clear_journal();
   next_ctp_id.clear_journal();
@@ -298,6 +311,25 @@ status ledger_state::load_record(state_table table, const bytes& key, const byte
       const std::int64_t amount = r.i64();
       if (auto s = r.finish(); !s) return s;
       settlements.load({get_u64(k), get_u64(k + 8), get_fixed<32>(k + 16), k[48]}, amount);
+      return {};
+    }
+    case 'd': {
+      if (!need(49)) return bad_record("due key length");
+      due_record due;
+      r.array(3);
+      due.agreed_mwh = r.i64();
+      due.tariff_uc = r.i64();
+      due.meter = r.fixed<32>();
+      if (auto s = r.finish(); !s) return s;
+      dues.load({get_u64(k), get_u64(k + 8), get_fixed<32>(k + 16), k[48]}, due);
+      return {};
+    }
+    case 't': {
+      if (!need(16)) return bad_record("dues marker key length");
+      r.array(1);
+      const std::uint64_t count = r.u64();
+      if (auto s = r.finish(); !s) return s;
+      dues_recorded.load({get_u64(k), get_u64(k + 8)}, count);
       return {};
     }
     case 'g': {

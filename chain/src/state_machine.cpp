@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "voltaic/chain/coe.hpp"
 #include "voltaic/chain/consensus.hpp"
@@ -185,8 +186,43 @@ status apply_timeout(ledger_state& st, const transaction& tx, const ctp_timeout_
   return {};
 }
 
+status apply_cycle_dues(ledger_state& st, const transaction& tx, const cycle_dues_body& b) {
+  if (!st.is_validator(tx.signer)) return refuse("not-validator", "only a validator records a cycle's dues");
+  const cycle_key key{b.market, b.cycle};
+  const clearing_result_body* clearing = st.clearings.find(key);
+  if (!clearing) return refuse("clearing-missing", "no clearing recorded for this cycle");
+  if (st.dues_recorded.find(key)) return refuse("dues-exist", "this cycle's dues are already recorded");
+  int128 bought = 0, sold = 0;
+  for (std::size_t i = 0; i < b.dues.size(); ++i) {
+    const party_due& d = b.dues[i];
+    const std::string at = "due " + std::to_string(i);
+    if (i > 0 && !(std::tie(b.dues[i - 1].party, b.dues[i - 1].role) < std::tie(d.party, d.role)))
+      return refuse("bad-dues", at + " is not in (party, role) order or repeats one");
+    if (!market::energy_in_range(d.agreed_mwh)) return refuse("energy-out-of-range", at + ": agreed energy");
+    if (d.tariff_uc < 0 || d.tariff_uc > max_money_uc) return refuse("amount-out-of-range", at + ": tariff");
+    if (d.party == st.genesis.dso) return refuse("bad-dues", at + ": the DSO is the counterparty, not a party");
+    (d.role == party_role::buyer ? bought : sold) += d.agreed_mwh;
+  }
+  // Energy is conserved per cycle: what buyers agreed to take is what sellers
+  // agreed to give, and both are the clearing's traded energy.
+  if (bought != sold || bought != clearing->traded_mwh)
+    return refuse("bad-dues", "agreed energy does not add up to the clearing's traded energy");
+  for (const auto& d : b.dues)
+    st.dues.put({b.market, b.cycle, d.party, static_cast<std::uint8_t>(d.role)}, {d.agreed_mwh, d.tariff_uc, d.meter});
+  st.dues_recorded.put(key, b.dues.size());
+  bump_nonce(st, tx);
+  return {};
+}
+
 status apply_settlement(ledger_state& st, const transaction& tx, const meter_settlement_body& b) {
-  if (!st.is_validator(tx.signer)) return refuse("not-validator", "only a validator settles a cycle");
+  const settlement_key due_key{b.market, b.cycle, b.party, static_cast<std::uint8_t>(b.role)};
+  const due_record* due = st.dues.find(due_key);
+  if (!due) return refuse("due-unknown", "the party agreed nothing in this role for this cycle");
+  if (tx.signer != due->meter) return refuse("not-meter", "only the meter the party's order named may settle it");
+  const clearing_result_body* clearing = st.clearings.find({b.market, b.cycle});
+  if (!clearing || b.agreed_mwh != due->agreed_mwh || b.tariff_uc != due->tariff_uc ||
+      b.price_ucpkwh != clearing->price_ucpkwh)
+    return refuse("settlement-mismatch", "agreed energy, tariff or price differ from the chain's record");
   if (b.agreed_mwh < 0 || b.metered_mwh < 0 || b.agreed_mwh > market::max_order_energy ||
       b.metered_mwh > market::max_order_energy)
     return refuse("energy-out-of-range", "agreed or metered energy outside 0..1 GWh");
@@ -297,6 +333,7 @@ status dispatch(ledger_state& st, const transaction& tx, std::uint64_t height) {
         else if constexpr (std::is_same_v<B, meter_settlement_body>) return apply_settlement(st, tx, b);
         else if constexpr (std::is_same_v<B, grid_update_body>) return apply_grid_update(st, tx, b, height);
         else if constexpr (std::is_same_v<B, dso_params_body>) return apply_dso_params(st, tx, b);
+        else if constexpr (std::is_same_v<B, cycle_dues_body>) return apply_cycle_dues(st, tx, b);
         else return apply_evidence(st, tx, b, height);
       },
       tx.body);

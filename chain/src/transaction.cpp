@@ -14,6 +14,7 @@ using detail::field_reader;
 constexpr std::uint32_t max_merkle_depth = 32;
 constexpr std::uint32_t max_release_ctps = 4'096;
 constexpr std::size_t max_change_note = 256;
+constexpr std::uint32_t max_cycle_dues = 12'000;  // parties of one market's cycle in one transaction
 
 struct body_encoder {
   encoder& e;
@@ -49,6 +50,11 @@ struct body_encoder {
     e.array(6).uint(b.height).uint(b.round).uint(b.vote_kind).uint(b.voter);
     e.array(3).boolean(b.nil_a).bin(b.value_a).bin(b.sig_a);
     e.array(3).boolean(b.nil_b).bin(b.value_b).bin(b.sig_b);
+  }
+  void operator()(const cycle_dues_body& b) const {
+    e.array(3).uint(b.market).uint(b.cycle).array(static_cast<std::uint32_t>(b.dues.size()));
+    for (const auto& d : b.dues)
+      e.array(5).bin(d.party).uint(static_cast<std::uint8_t>(d.role)).bin(d.meter).sint(d.agreed_mwh).sint(d.tariff_uc);
   }
 };
 
@@ -154,6 +160,25 @@ tx_body read_body(tx_kind kind, field_reader& r) {
       b.sig_b = r.fixed<64>();
       return b;
     }
+    case tx_kind::cycle_dues: {
+      cycle_dues_body b;
+      r.array(3);
+      b.market = r.u64();
+      b.cycle = r.u64();
+      const std::uint32_t n = r.array_up_to(max_cycle_dues);
+      b.dues.reserve(n);
+      for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
+        party_due d;
+        r.array(5);
+        d.party = r.fixed<32>();
+        d.role = static_cast<party_role>(r.u64_max(1, "role"));
+        d.meter = r.fixed<32>();
+        d.agreed_mwh = r.i64();
+        d.tariff_uc = r.i64();
+        b.dues.push_back(d);
+      }
+      return b;
+    }
     case tx_kind::dso_params: {
       dso_params_body b;
       r.array(2);
@@ -181,12 +206,15 @@ const char* to_string(tx_kind kind) {
     case tx_kind::grid_update: return "grid_update";
     case tx_kind::dso_params: return "dso_params";
     case tx_kind::evidence: return "evidence";
+    case tx_kind::cycle_dues: return "cycle_dues";
   }
   return "unknown";
 }
 
 domain signing_domain(tx_kind kind) {
-  return kind == tx_kind::erc ? domain::energy_receipt : domain::transaction;
+  if (kind == tx_kind::erc) return domain::energy_receipt;
+  if (kind == tx_kind::meter_settlement) return domain::meter_reading;
+  return domain::transaction;
 }
 
 bytes encode_payload(const transaction& tx) {

@@ -1,6 +1,7 @@
 #include "voltaic/chain/workload.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <map>
 #include <set>
 
@@ -135,16 +136,26 @@ std::vector<signed_transaction> workload::next_block(const ledger_state& st) {
     c.cycle = cycle;
     c.case_number = 1;
     c.price_ucpkwh = 140'000;
-    c.traded_mwh = 120'000'000;
+    c.traded_mwh = 10'000'000;
     c.trades_root = blake2b_256("trades/" + std::to_string(cycle));
-    c.trade_count = 12;
+    c.trade_count = 1;
+    // Party 0 bought 10 kWh from party 1; each settles with its meter's
+    // reading key (role 8), signed under the meter-reading domain.
+    const key_pair buyer_meter = derived_key(options_.seed, 8, 0);
+    const key_pair seller_meter = derived_key(options_.seed, 8, 1);
+    cycle_dues_body dues{0, cycle, {}};
+    dues.dues.push_back({accounts_[0].pub, party_role::buyer, buyer_meter.pub, 10'000'000, 5'000});
+    dues.dues.push_back({accounts_[1].pub, party_role::seller, seller_meter.pub, 10'000'000, 5'000});
+    std::sort(dues.dues.begin(), dues.dues.end(),
+              [](const party_due& a, const party_due& b) { return std::tie(a.party, a.role) < std::tie(b.party, b.role); });
     if (txs.size() < budget) txs.push_back(sign_as(validator, o, st));
     if (txs.size() < budget) txs.push_back(sign_as(validator, c, st));
+    if (txs.size() < budget) txs.push_back(sign_as(validator, dues, st));
     meter_settlement_body buyer{0, cycle, accounts_[0].pub, party_role::buyer, 10'000'000, 9'000'000, 140'000, 5'000, {}};
     meter_settlement_body seller{0, cycle, accounts_[1].pub, party_role::seller, 10'000'000, 10'000'000, 140'000,
                                  5'000, {}};
-    if (txs.size() < budget) txs.push_back(sign_as(validator, buyer, st));
-    if (txs.size() < budget) txs.push_back(sign_as(validator, seller, st));
+    if (txs.size() < budget) txs.push_back(sign_as(buyer_meter, buyer, st));
+    if (txs.size() < budget) txs.push_back(sign_as(seller_meter, seller, st));
   }
 
   // Timeouts for CTPs left to expire, ERCs for the others, then new CTPs.

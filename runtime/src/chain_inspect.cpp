@@ -69,6 +69,11 @@ fields describe_body(const chain::transaction& tx) {
         } else if constexpr (std::is_same_v<B, dso_params_body>) {
           f = {{"charge_uc_per_m", std::to_string(b.charge_uc_per_m)},
                {"penalty_ucpkwh", std::to_string(b.penalty_ucpkwh)}};
+        } else if constexpr (std::is_same_v<B, cycle_dues_body>) {
+          std::int64_t agreed = 0;
+          for (const auto& d : b.dues) agreed += d.role == party_role::buyer ? d.agreed_mwh : 0;
+          f = {{"market", std::to_string(b.market)}, {"cycle", std::to_string(b.cycle)},
+               {"parties", std::to_string(b.dues.size())}, {"bought_mwh", std::to_string(agreed)}};
         } else {
           f = {{"voter", std::to_string(b.voter)}, {"height", std::to_string(b.height)},
                {"round", std::to_string(b.round)}, {"vote_kind", std::to_string(b.vote_kind)}};

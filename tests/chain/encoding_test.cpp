@@ -35,6 +35,7 @@ std::vector<tx_body> sample_bodies() {
       grid_update_body{filled<32>(0x33), filled<32>(0x44), "open L12-22"},
       dso_params_body{2'000, 50'000},
       evidence_body{4, 1, 3, 2, false, filled<32>(0x33), filled<64>(0x88), true, hash256{}, filled<64>(0x99)},
+      cycle_dues_body{1, 7, {party_due{filled<32>(0x22), party_role::seller, filled<32>(0x33), 10'000'000, 5'000}}},
   };
 }
 
@@ -85,6 +86,10 @@ const std::map<std::string, std::string> golden = {
      "888893c3c4200000000000000000000000000000000000000000000000000000000000000000c4409999999999999999"
      "999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999"
      "9999999999999999"},
+    {"cycle_dues",
+     "96010cc420111111111111111111111111111111111111111111111111111111111111111103649301079195c4202222"
+     "22222222222222222222222222222222222222222222222222222222222201c420333333333333333333333333333333"
+     "3333333333333333333333333333333333ce00989680cd1388"},
     {"header",
      "9a01a36c616205c4200101010101010101010101010101010101010101010101010101010101010101cf0000018bcfe5"
      "6800c4200202020202020202020202020202020202020202020202020202020202020202c42003030303030303030303"
@@ -144,7 +149,7 @@ TEST_CASE("payloads that are not a transaction are refused with a reason") {
   REQUIRE_FALSE(v.ok());
   CHECK(v.err().message.rfind("bad-format-version", 0) == 0);
   bytes bad_kind = p;
-  bad_kind[2] = 0x0c;  // one past the last kind
+  bad_kind[2] = 0x0d;  // one past the last kind
   auto k = decode_payload(bad_kind.data(), bad_kind.size());
   REQUIRE_FALSE(k.ok());
   CHECK(k.err().message.rfind("unknown-kind", 0) == 0);

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <tuple>
 
 #include "voltaic/chain/coe.hpp"
 #include "voltaic/chain/consensus.hpp"
@@ -240,14 +241,47 @@ TEST_CASE("holds, balances and authorisation") {
 
 TEST_CASE("meter settlement follows market.md 5.4 with the DSO as counterparty") {
   lab l;
+  const key_pair buyer_reader = seeded(60), seller_reader = seeded(61);  // the parties' meters
   CHECK(l.propose({l.tx(l.dso, dso_params_body{2'000, 50'000})}).empty());  // penalty 0.05 credits/kWh
   const std::int64_t money = l.total_money();
   const auto hold = l.open_ctp(3'000'000, 10'000'000, 50, l.buyer_meter);
-  // Buyer agreed 10 kWh, metered 9 kWh at p0 = 0.14: 1.26 + tariff 0.005 + 1 kWh * 0.05.
   meter_settlement_body buyer{0, 1, l.buyer.pub, party_role::buyer, 10'000'000, 9'000'000, 140'000, 5'000, {hold}};
+  // Nothing agreed on chain yet: no meter can settle.
+  CHECK(l.propose({l.tx(buyer_reader, buyer)}) == std::vector<std::string>{"due-unknown"});
+  // The cycle: order set, clearing at p0 = 0.14 with 10 kWh traded, dues.
+  cycle_dues_body dues{0, 1, {}};
+  dues.dues.push_back({l.buyer.pub, party_role::buyer, buyer_reader.pub, 10'000'000, 5'000});
+  dues.dues.push_back({l.producer.pub, party_role::seller, seller_reader.pub, 10'000'000, 5'000});
+  std::sort(dues.dues.begin(), dues.dues.end(),
+            [](const party_due& a, const party_due& b) { return std::tie(a.party, a.role) < std::tie(b.party, b.role); });
+  cycle_dues_body unbalanced = dues;
+  unbalanced.dues[0].agreed_mwh += 1;  // energy would not be conserved
+  cycle_dues_body unsorted = dues;
+  std::swap(unsorted.dues[0], unsorted.dues[1]);
+  CHECK(l.propose({l.tx(l.validator, dues)}) == std::vector<std::string>{"clearing-missing"});
+  CHECK(l.propose({l.tx(l.validator, order_root_body{0, 1, {}, 2}),
+                   l.tx(l.validator, clearing_result_body{0, 1, 0, 0, 1, 140'000, false, 10'000'000, {}, 1})})
+            .empty());
+  CHECK(l.propose({l.tx(l.stranger, dues)}) == std::vector<std::string>{"not-validator"});
+  CHECK(l.propose({l.tx(l.validator, unbalanced)}) == std::vector<std::string>{"bad-dues"});
+  CHECK(l.propose({l.tx(l.validator, unsorted)}) == std::vector<std::string>{"bad-dues"});
+  CHECK(l.propose({l.tx(l.validator, dues)}).empty());
+  CHECK(l.propose({l.tx(l.validator, dues)}) == std::vector<std::string>{"dues-exist"});
+
+  // Only the party's meter settles it, and only for what the chain recorded.
+  CHECK(l.propose({l.tx(l.validator, buyer)}) == std::vector<std::string>{"not-meter"});
+  CHECK(l.propose({l.tx(seller_reader, buyer)}) == std::vector<std::string>{"not-meter"});
+  meter_settlement_body cheaper = buyer;
+  cheaper.tariff_uc = 0;
+  CHECK(l.propose({l.tx(buyer_reader, cheaper)}) == std::vector<std::string>{"settlement-mismatch"});
+  meter_settlement_body wrong_price = buyer;
+  wrong_price.price_ucpkwh = 1;
+  CHECK(l.propose({l.tx(buyer_reader, wrong_price)}) == std::vector<std::string>{"settlement-mismatch"});
+
+  // Buyer agreed 10 kWh, metered 9 kWh at p0 = 0.14: 1.26 + tariff 0.005 + 1 kWh * 0.05.
   // Seller agreed 10 kWh, metered 8 kWh: 1.12 - 0.005 - 2 kWh * 0.05.
   meter_settlement_body seller{0, 1, l.producer.pub, party_role::seller, 10'000'000, 8'000'000, 140'000, 5'000, {}};
-  CHECK(l.propose({l.tx(l.validator, buyer), l.tx(l.validator, seller)}).empty());
+  CHECK(l.propose({l.tx(buyer_reader, buyer), l.tx(seller_reader, seller)}).empty());
   const std::int64_t bill = 1'260'000 + 5'000 + 50'000;
   const std::int64_t income = 1'120'000 - 5'000 - 100'000;
   CHECK(l.acct(l.buyer).balance_uc == 10'000'000 - bill);
@@ -258,7 +292,7 @@ TEST_CASE("meter settlement follows market.md 5.4 with the DSO as counterparty")
   CHECK(l.total_money() == money);
   // Once per party and cycle.
   buyer.release_ctps.clear();
-  CHECK(l.propose({l.tx(l.validator, buyer)}) == std::vector<std::string>{"settlement-exists"});
+  CHECK(l.propose({l.tx(buyer_reader, buyer)}) == std::vector<std::string>{"settlement-exists"});
 }
 
 TEST_CASE("blocks: a bad entry or header rolls back, and replicas agree on every hash") {

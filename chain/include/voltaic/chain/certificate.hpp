@@ -21,13 +21,16 @@ commit_certificate certificate_of(const commit_record& c);
 // under the consensus domain and `chain_id`. Reason: "bad-certificate".
 status verify_certificate(const block& b, const std::vector<validator>& validators, std::string_view chain_id);
 
-// What validators agree on: a block with the full ERCs behind its receipts.
-//   proposal value = [block bytes, [erc envelope...]]
+// What validators agree on: a block with the full ERCs behind its receipts
+// and the signed orders behind the order-set roots it fixes.
+//   proposal value = [block bytes, [erc envelope...], [order envelope...]]
 // Its id is the block's header hash.
-bytes encode_block_proposal(const block& b, const std::vector<bytes>& erc_envelopes);
+bytes encode_block_proposal(const block& b, const std::vector<bytes>& erc_envelopes,
+                            const std::vector<bytes>& order_envelopes = {});
 struct block_proposal {
   block blk;
   std::vector<bytes> ercs;
+  std::vector<bytes> orders;
 };
 result<block_proposal> decode_block_proposal(const bytes& value);
 hash256 block_proposal_id(const bytes& value);  // zero hash when it does not decode

@@ -35,6 +35,7 @@ enum class domain : std::uint8_t {
   cross_chain_proof = 5,
   certificate_of_existence = 6,
   energy_receipt = 7,
+  order = 8,  // a prosumer's order to the validators (not a transaction)
 };
 
 const char* domain_tag(domain d);  // e.g. "voltaic/tx/1"

@@ -15,6 +15,8 @@
 //   'o' market cycle  order root    [root, order_count]
 //   'r' market cycle  clearing      clearing_result_body fields
 //   's' market cycle party role  settlement [amount_uc]
+//   'd' market cycle party role  due        [agreed_mwh, tariff_uc, meter]
+//   't' market cycle  dues recorded [party_count]
 //   'g'               grid          [grid_version, distances_hash, height]
 //   'p'               DSO params    [charge_uc_per_m, penalty_ucpkwh]
 //   'n'               next CTP id   [id]
@@ -82,6 +84,11 @@ struct grid_record {
   hash256 grid_version{};
   hash256 distances_hash{};
   std::uint64_t height = 0;
+};
+struct due_record {
+  std::int64_t agreed_mwh = 0;
+  std::int64_t tariff_uc = 0;
+  public_key meter{};
 };
 struct dso_record {
   std::int64_t charge_uc_per_m = 0;
@@ -163,6 +170,8 @@ struct ledger_state {
   journaled_map<cycle_key, order_root_record> order_roots;
   journaled_map<cycle_key, clearing_result_body> clearings;
   journaled_map<settlement_key, std::int64_t> settlements;
+  journaled_map<settlement_key, due_record> dues;
+  journaled_map<cycle_key, std::uint64_t> dues_recorded;  // -> party count
   journaled_map<std::uint8_t, grid_record> grid;       // key 0
   journaled_map<std::uint8_t, dso_record> dso_params;  // key 0
   journaled_map<std::uint8_t, std::uint64_t> next_ctp_id;  // key 0

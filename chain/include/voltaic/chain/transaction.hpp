@@ -41,8 +41,9 @@ enum class tx_kind : std::uint8_t {
   grid_update = 9,         // DSO publishes a grid version
   dso_params = 10,         // DSO sets the grid charge and the penalty
   evidence = 11,           // a validator signed two different votes for one step
+  cycle_dues = 12,         // validator records what each party of a cleared cycle agreed
 };
-inline constexpr std::uint8_t tx_kind_max = 11;
+inline constexpr std::uint8_t tx_kind_max = 12;
 const char* to_string(tx_kind kind);
 
 // [to, amount_uc]
@@ -112,7 +113,10 @@ struct ctp_timeout_body {
 };
 enum class party_role : std::uint8_t { buyer = 0, seller = 1 };
 // [market, cycle, party, role, agreed_mwh, metered_mwh, price_ucpkwh,
-//  tariff_uc, [ctp_id...]]; the listed CTPs (the party's holds for the
+//  tariff_uc, [ctp_id...]]; signed by the party's meter (the key its order
+// named) under the meter-reading domain, the nonce being the meter's counter.
+// agreed, price and tariff must equal what the chain recorded for the party
+// (cycle_dues and the clearing); the listed CTPs (the party's holds for the
 // cycle) are released before a buyer is billed.
 struct meter_settlement_body {
   std::uint64_t market = 0;
@@ -152,9 +156,25 @@ struct evidence_body {
   signature sig_b{};
 };
 
+// One party's share of a cleared cycle: [party, role, meter, agreed_mwh, tariff_uc].
+struct party_due {
+  public_key party{};
+  party_role role = party_role::buyer;
+  public_key meter{};
+  std::int64_t agreed_mwh = 0;  // energy it agreed to trade this cycle
+  std::int64_t tariff_uc = 0;   // its summed halves of the grid charges
+};
+// [market, cycle, [party_due...]], sorted by (party, role); follows the
+// cycle's clearing_result in the same or a later block.
+struct cycle_dues_body {
+  std::uint64_t market = 0;
+  std::uint64_t cycle = 0;
+  std::vector<party_due> dues;
+};
+
 using tx_body = std::variant<fund_body, energy_account_body, order_root_body, clearing_result_body, ctp_commit_body,
                              erc_body, ctp_timeout_body, meter_settlement_body, grid_update_body, dso_params_body,
-                             evidence_body>;
+                             evidence_body, cycle_dues_body>;
 
 struct transaction {
   public_key signer{};
