@@ -1,0 +1,213 @@
+// The cycle contract: signed orders, the order set's root, the clearing and
+// the per-party dues that validators put on chain.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "support/random_books.hpp"
+#include "voltaic/chain/ledger.hpp"
+#include "voltaic/chain/market_cycle.hpp"
+#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/workload.hpp"
+
+using namespace voltaic::chain;
+namespace market = voltaic::market;
+
+namespace {
+
+const std::string chain_id = "cycle-test";
+
+// The random book as orders signed by one owner each (and a meter each).
+std::vector<signed_order> sign_book(const std::vector<market::order>& book, std::uint64_t market_id,
+                                    std::uint64_t cycle) {
+  std::vector<signed_order> out;
+  for (std::size_t i = 0; i < book.size(); ++i) {
+    order_terms t;
+    t.market = market_id;
+    t.cycle = cycle;
+    t.side = book[i].side;
+    t.price_ucpkwh = book[i].price;
+    t.energy_mwh = book[i].energy;
+    t.distance_pref_mm = book[i].distance_pref;
+    t.bus = static_cast<std::uint32_t>(book[i].location);
+    t.seq = book[i].seq;
+    t.meter = derived_key(9, 2, i).pub;
+    out.push_back(sign_order(t, chain_id, derived_key(9, 1, i)));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a signed order round-trips, and forgery, truncation and bad ranges are refused") {
+  const auto m = voltaic::test::make_random_market(3);
+  REQUIRE(!m.book.empty());
+  const auto orders = sign_book(m.book, 4, 2);
+  for (const auto& o : orders) {
+    auto back = decode_order(o.envelope);
+    REQUIRE(back.ok());
+    CHECK(back.value().id == o.id);
+    CHECK(back.value().terms.price_ucpkwh == o.terms.price_ucpkwh);
+    CHECK(back.value().terms.distance_pref_mm == o.terms.distance_pref_mm);
+    CHECK(order_signature_valid(back.value(), chain_id));
+    CHECK_FALSE(order_signature_valid(back.value(), "another-chain"));
+  }
+  // A payload byte changed after signing: the owner's signature no longer holds.
+  bytes forged = orders[0].envelope;
+  forged[forged.size() - 70] ^= 1;  // inside the meter key, the payload's last field
+  auto f = decode_order(forged);
+  REQUIRE(f.ok());
+  CHECK_FALSE(order_signature_valid(f.value(), chain_id));
+  for (std::size_t n = 0; n < orders[0].envelope.size(); ++n)
+    CHECK_FALSE(decode_order(orders[0].envelope.data(), n).ok());
+  order_terms bad;
+  bad.energy_mwh = 0;
+  auto zero = decode_order(sign_order(bad, chain_id, derived_key(9, 1, 0)).envelope);
+  REQUIRE_FALSE(zero.ok());
+  CHECK(zero.err().message.find("energy") != std::string::npos);
+}
+
+TEST_CASE("clearing a cycle is independent of arrival order and conserves energy and charges, over 300 books") {
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    CAPTURE(seed);
+    const auto m = voltaic::test::make_random_market(seed);
+    auto orders = sign_book(m.book, 1, seed);
+    market::clearing_options rules;
+    rules.policy = seed % 2 ? market::surplus_policy::equal_share : market::surplus_policy::water_fill;
+    rules.mechanism = seed % 5 == 0 ? market::mechanism::mcafee : market::mechanism::dpda;
+    auto a = clear_market_cycle(1, seed, orders, m.distances, rules, 2'000);
+    REQUIRE(a.ok());
+    std::reverse(orders.begin(), orders.end());
+    auto b = clear_market_cycle(1, seed, orders, m.distances, rules, 2'000);
+    REQUIRE(b.ok());
+    const auto& x = a.value();
+    const auto& y = b.value();
+    // Byte-identical transactions whatever order the validator heard the orders in.
+    auto tx_of = [](tx_body body) {
+      transaction t;
+      t.body = std::move(body);
+      return encode_payload(t);
+    };
+    CHECK(tx_of(x.root) == tx_of(y.root));
+    CHECK(tx_of(x.clearing) == tx_of(y.clearing));
+    CHECK(tx_of(x.dues) == tx_of(y.dues));
+
+    // The clearing price and case do not depend on the book's order either:
+    // market/ on the book as generated gives the same.
+    const auto direct = market::clear(m.book, rules);
+    CHECK(x.clearing.price_ucpkwh == direct.price);
+    CHECK(x.clearing.case_number == direct.case_number);
+
+    // Energy is conserved: buyers' and sellers' dues both equal the traded energy;
+    // the tariffs add up to the trades' charges.
+    std::int64_t bought = 0, sold = 0, tariffs = 0, charges = 0, traded = 0;
+    for (const auto& d : x.dues.dues) {
+      (d.role == party_role::buyer ? bought : sold) += d.agreed_mwh;
+      tariffs += d.tariff_uc;
+    }
+    for (const auto& t : x.result.trades) {
+      charges += t.charge;
+      traded += t.energy;
+    }
+    CHECK(bought == traded);
+    CHECK(sold == traded);
+    CHECK(x.clearing.traded_mwh == traded);
+    CHECK(tariffs == charges);
+    CHECK(x.root.order_count == orders.size());
+    std::vector<hash256> leaves;
+    for (const auto& o : x.orders) leaves.push_back(merkle_leaf(o.id.data(), o.id.size()));
+    CHECK(x.root.root == merkle_root(leaves));
+    // Every order has exactly one outcome.
+    CHECK(x.result.outcomes.size() == orders.size());
+  }
+}
+
+TEST_CASE("an order set with a foreign order, a duplicate owner or an unknown bus is refused, naming it") {
+  const auto m = voltaic::test::make_random_market(11);
+  auto orders = sign_book(m.book, 1, 5);
+  REQUIRE(orders.size() >= 2);
+  market::clearing_options rules;
+  auto other_cycle = orders;
+  order_terms t = other_cycle[0].terms;
+  t.cycle = 6;
+  other_cycle[0] = sign_order(t, chain_id, derived_key(9, 1, 0));
+  auto r = clear_market_cycle(1, 5, other_cycle, m.distances, rules, 2'000);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.err().message.find("another market or cycle") != std::string::npos);
+
+  auto twice = orders;
+  t = twice[1].terms;
+  t.seq += 100;
+  twice.push_back(sign_order(t, chain_id, derived_key(9, 1, 1)));
+  r = clear_market_cycle(1, 5, twice, m.distances, rules, 2'000);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.err().message.find("two orders") != std::string::npos);
+
+  auto far = orders;
+  t = far[0].terms;
+  t.bus = 1'000;
+  far[0] = sign_order(t, chain_id, derived_key(9, 1, 0));
+  r = clear_market_cycle(1, 5, far, m.distances, rules, 2'000);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.err().message.find("outside the grid") != std::string::npos);
+}
+
+TEST_CASE("the cycle's transactions apply on a ledger and its dues balance there") {
+  // A book that crosses, on a one-validator chain: sellers on bus 0, buyers on bus 1, 150 m apart.
+  std::vector<market::order> book;
+  for (int i = 0; i < 3; ++i) {
+    market::order s{"s" + std::to_string(i), market::side::sell, 100'000 + 10'000 * i, 30'000'000};
+    market::order b{"b" + std::to_string(i), market::side::buy, 200'000 - 10'000 * i, 20'000'000};
+    s.location = 0;
+    b.location = 1;
+    s.seq = 2 * i;
+    b.seq = 2 * i + 1;
+    book.push_back(s);
+    book.push_back(b);
+  }
+  market::distance_table d(2, 2, 0);
+  d.set(0, 1, 150'000);
+  d.set(1, 0, 150'000);
+  auto c = clear_market_cycle(0, 1, sign_book(book, 0, 1), d, {}, 2'000);
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c.value().result.trades.empty());
+  std::map<std::size_t, std::pair<std::int64_t, std::int64_t>> bought;  // buyer book index -> energy, tariff
+  for (const auto& t : c.value().result.trades) {
+    CHECK(t.charge == 300'000);  // 150 m at 0.002 per metre
+    bought[t.buyer].first += t.energy;
+    bought[t.buyer].second += market::buyer_charge_share(t.charge);
+  }
+
+  const key_pair validator = derived_key(9, 3, 0);
+  genesis_config g;
+  g.chain_id = chain_id;
+  g.authority = derived_key(9, 4, 0).pub;
+  g.dso = derived_key(9, 5, 0).pub;
+  g.validators = {{validator.pub, 1}};
+  auto chain = std::move(ledger::open(make_memory_store(), &g)).value();
+  std::vector<signed_transaction> txs;
+  std::uint64_t nonce = 0;
+  for (tx_body body : {tx_body{c.value().root}, tx_body{c.value().clearing}, tx_body{c.value().dues}}) {
+    transaction t;
+    t.signer = validator.pub;
+    t.nonce = ++nonce;
+    t.expiry_height = 10;
+    t.body = std::move(body);
+    txs.push_back(sign_transaction(t, chain_id, validator));
+  }
+  auto built = chain->propose(txs, 2'000, validator.pub);
+  REQUIRE(built.ok());
+  CHECK(built.value().rejected.empty());
+  const auto& st = chain->state();
+  REQUIRE(st.dues_recorded.find({0, 1}));
+  CHECK(*st.dues_recorded.find({0, 1}) == c.value().dues.dues.size());
+  for (const auto& [index, due] : bought) {
+    const auto& owner = c.value().orders[index].terms.owner;
+    const auto* recorded = st.dues.find({0, 1, owner, 0});
+    REQUIRE(recorded);
+    CHECK(recorded->agreed_mwh == due.first);
+    CHECK(recorded->tariff_uc == due.second);
+    CHECK(recorded->meter == c.value().orders[index].terms.meter);
+  }
+}
