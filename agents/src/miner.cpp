@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "voltaic/chain/certificate.hpp"
+#include "voltaic/chain/cycle_desk.hpp"
 #include "voltaic/chain/consensus_codec.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
@@ -32,6 +33,7 @@ struct miner_state {
   std::unique_ptr<chain::sign_guard> guard;
   std::unique_ptr<chain::consensus_engine> engine;
   chain::mempool pool;
+  std::unique_ptr<chain::cycle_desk> desk;  // when the miner clears markets
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
   std::uint64_t own_nonce = 0;  // last nonce this validator used for its own transactions
   std::uint64_t behind_to = 0;  // highest height a peer was seen at
@@ -52,7 +54,7 @@ void broadcast(miner_actor* self, const std::string& message) {
     if (i != self->state.cfg.index && self->state.peers[i]) self->send(self->state.peers[i], cons_atom::value, message);
 }
 
-void after_commit(miner_actor* self, const chain::block& b);
+void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders = {});
 
 void handle(miner_actor* self, chain::engine_output out) {
   auto& st = self->state;
@@ -75,7 +77,7 @@ void handle(miner_actor* self, chain::engine_output out) {
                 << "\n";
       continue;
     }
-    after_commit(self, b);
+    after_commit(self, b, p.value().orders);
   }
   // Equivocation goes on chain as an evidence transaction from this validator.
   for (const auto& e : out.evidence) {
@@ -117,10 +119,11 @@ void handle(miner_actor* self, chain::engine_output out) {
   for (const auto& v : out.votes) broadcast(self, as_string(chain::encode_consensus_message(v)));
 }
 
-void after_commit(miner_actor* self, const chain::block& b) {
+void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders) {
   std::vector<chain::hash256> used;
   for (const auto& e : b.entries) used.push_back(chain::entry_id(e));
   self->state.pool.prune(self->state.chain->state(), used);
+  if (self->state.desk) self->state.desk->committed(b, carried_orders);
 }
 
 void apply_certified(miner_actor* self, const chain::bytes& raw);
@@ -182,10 +185,26 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   ec.validators = st.cfg.genesis.validators;
   ec.self = st.cfg.index;
   ec.value_id = chain::block_proposal_id;
+  if (st.cfg.grid) st.desk = std::make_unique<chain::cycle_desk>(st.cfg.genesis.chain_id, *st.cfg.grid, st.cfg.rules);
   auto source = [self](std::uint64_t) {
     auto& s = self->state;
     chain::ledger_state scratch = s.chain->state();
-    auto built = chain::build_block(scratch, s.pool.take(s.cfg.max_block_txs), now_ms(), s.cfg.key.pub);
+    std::vector<chain::signed_transaction> txs;
+    chain::cycle_batch cycles;
+    if (s.desk) {
+      cycles = s.desk->propose(scratch, s.cfg.key, s.own_nonce);
+      txs = cycles.txs;
+    }
+    auto pooled = s.pool.take(s.cfg.max_block_txs);
+    if (s.desk) {
+      const auto unfit = s.desk->unfit_grid_updates(pooled);
+      if (!unfit.empty()) {
+        s.pool.prune(s.chain->state(), unfit);
+        pooled = s.pool.take(s.cfg.max_block_txs);
+      }
+    }
+    txs.insert(txs.end(), pooled.begin(), pooled.end());
+    auto built = chain::build_block(scratch, txs, now_ms(), s.cfg.key.pub);
     // What the current state refuses (e.g. evidence another validator already
     // recorded) leaves the pool rather than being proposed again.
     std::vector<chain::hash256> refused;
@@ -193,7 +212,11 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     if (!refused.empty()) s.pool.prune(s.chain->state(), refused);
     std::vector<chain::bytes> ercs;
     for (const auto& e : built.ercs) ercs.push_back(e.envelope);
-    return chain::encode_block_proposal(built.blk, ercs);
+    // Carry the orders of every cycle whose three transactions made it in.
+    std::vector<chain::bytes> orders;
+    for (const auto& [cycle, envelopes] : cycles.orders)
+      if (scratch.dues_recorded.find(cycle)) orders.insert(orders.end(), envelopes.begin(), envelopes.end());
+    return chain::encode_block_proposal(built.blk, ercs, orders);
   };
   auto check = [self](std::uint64_t height, const chain::bytes& value) {
     auto p = chain::decode_block_proposal(value);
@@ -204,7 +227,16 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       if (!stx) return false;
       ercs.push_back(std::move(stx).value());
     }
-    chain::ledger_state scratch = self->state.chain->state();
+    auto& s = self->state;
+    if (s.desk) {
+      if (auto why = s.desk->check(p.value().blk, p.value().orders, s.chain->state()); !why.empty()) {
+        std::cerr << s.cfg.name << ": refusing block " << height << ": " << why << "\n";
+        return false;
+      }
+    } else if (!p.value().orders.empty()) {
+      return false;  // cannot check a clearing without the grid
+    }
+    chain::ledger_state scratch = s.chain->state();
     return chain::execute_block(scratch, p.value().blk, ercs, strict()).ok();
   };
   st.engine = std::make_unique<chain::consensus_engine>(ec, *st.crypto, *st.guard, source, check);
@@ -262,6 +294,44 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](head_atom) -> std::tuple<std::uint64_t, std::string> {
         const auto& s = self->state.chain->state();
         return std::make_tuple(s.height, chain::to_hex(s.head_hash));
+      },
+      [self](order_atom, const std::string& envelope) -> std::string {
+        auto& s = self->state;
+        if (!s.desk) return "no-market";
+        auto verdict = s.desk->admit(as_bytes(envelope), s.chain->state());
+        if (verdict == "ok")
+          for (std::size_t i = 0; i < s.peers.size(); ++i)
+            if (i != s.cfg.index && s.peers[i]) self->send(s.peers[i], ordgossip_atom::value, envelope);
+        return verdict;
+      },
+      [self](ordgossip_atom, const std::string& envelope) {
+        if (self->state.desk) (void)self->state.desk->admit(as_bytes(envelope), self->state.chain->state());
+      },
+      [self](close_atom, std::uint64_t market, std::uint64_t cycle) {
+        if (self->state.desk) self->state.desk->close({market, cycle});
+      },
+      [self](cycleq_atom, std::uint64_t market, std::uint64_t cycle) -> std::tuple<bool, std::vector<std::string>> {
+        std::vector<std::string> out;
+        const auto* fixed = self->state.desk ? self->state.desk->fixed_orders({market, cycle}) : nullptr;
+        if (!fixed || !self->state.chain->state().dues_recorded.find({market, cycle})) return {false, out};
+        for (const auto& e : *fixed) out.push_back(as_string(e));
+        return {true, out};
+      },
+      [self](account_atom, const std::string& key_hex) -> std::tuple<std::int64_t, std::int64_t, std::uint64_t> {
+        chain::public_key k{};
+        if (!chain::from_hex(key_hex, k)) return {0, 0, 0};
+        const chain::account* a = self->state.chain->state().accounts.find(k);
+        return a ? std::make_tuple(a->balance_uc, a->held_uc, a->nonce) : std::make_tuple(std::int64_t{0}, std::int64_t{0}, std::uint64_t{0});
+      },
+      [self](ctps_atom, const std::string& buyer_hex) -> std::vector<std::string> {
+        std::vector<std::string> out;
+        chain::public_key buyer{};
+        if (!chain::from_hex(buyer_hex, buyer)) return out;
+        for (const auto& [id, c] : self->state.chain->state().ctps.items())
+          if (c.buyer == buyer)
+            out.push_back(std::to_string(id) + " " + chain::to_hex(c.producer) + " " + std::to_string(c.expiry_height) +
+                          " " + std::to_string(c.amount_uc));
+        return out;
       },
       [self](txfind_atom, const std::string& id_hex) -> std::tuple<std::uint64_t, std::uint32_t> {
         chain::hash256 id{};

@@ -26,13 +26,11 @@ int main(int argc, char** argv) {
   clear_cmd->add_option("--out", clear.out_dir, "write clearing, trades, outcomes and quotes CSVs to this directory");
 
   demo_options demo;
-  auto* demo_cmd = app.add_subcommand("demo", "Clear the embedded default: 55 prosumers on the IEEE European LV feeder");
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Trade the embedded default: 55 prosumers on the IEEE European LV feeder, 4 validators, 3 cycles");
   demo_cmd->add_option("--seed", demo.seed, "random seed")->capture_default_str();
-  demo_cmd->add_option("--participants", demo.participants, "number of prosumers")->capture_default_str();
-  demo_cmd->add_option("--strategy", demo.strategy, "truthful, cooperative, non_cooperative or adaptive")
-      ->capture_default_str();
-  demo_cmd->add_option("--mechanism", demo.mechanism, "dpda or mcafee")->capture_default_str();
-  demo_cmd->add_option("--out", demo.out_dir, "directory for orders and results")->capture_default_str();
+  demo_cmd->add_flag("--print-scenario", demo.print_scenario, "print the embedded scenario file and stop");
+  demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
   std::string keygen_out;
   auto* keygen_cmd = app.add_subcommand("keygen", "Create an Ed25519 key file and print its public key");
@@ -65,6 +63,7 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run the validators a config assigns to this process (Ctrl-C stops)");
   run_cmd->add_option("CONFIG", run.config, "deployment file (TOML)")->required();
   run_cmd->add_option("--only", run.only, "names of the validators to run here (default: all)")->delimiter(',');
+  run_cmd->add_option("--out", run.out_dir, "directory for a scenario's results and chains")->capture_default_str();
   load_options load;
   auto* load_cmd = app.add_subcommand("load", "Send signed transactions and report committed rate and latency");
   load_cmd->add_option("--config", load.config, "deployment file (TOML)")->required();

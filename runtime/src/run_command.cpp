@@ -16,6 +16,8 @@
 #include "voltaic/chain/keys.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/run_config.hpp"
+#include "voltaic/runtime/scenario_config.hpp"
+#include "voltaic/runtime/trading_run.hpp"
 
 namespace voltaic::runtime {
 
@@ -27,6 +29,18 @@ extern "C" void on_stop_signal(int) { stop_requested = true; }
 }  // namespace
 
 int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
+  if (is_scenario_file(o.config)) {
+    if (!o.only.empty()) {
+      err << "voltaic run: --only is not supported for trading scenarios yet; they run in one process\n";
+      return 2;
+    }
+    auto scenario = load_scenario(o.config);
+    if (!scenario) {
+      err << "voltaic run: " << scenario.err().message << "\n";
+      return 2;
+    }
+    return run_trading(scenario.value(), o.out_dir, out, err);
+  }
   auto config = load_run_config(o.config);
   if (!config) {
     err << "voltaic run: " << config.err().message << "\n";

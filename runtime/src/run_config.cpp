@@ -1,9 +1,9 @@
 #include "voltaic/runtime/run_config.hpp"
 
-#include <toml++/toml.h>
-
 #include <filesystem>
 
+#include "run_config_toml.hpp"
+#include "voltaic/chain/workload.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::runtime {
@@ -16,14 +16,23 @@ market::error bad(const std::string& file, const std::string& what) {
 
 }  // namespace
 
-market::result<run_config> load_run_config(const std::string& path) {
-  toml::table doc;
+market::result<toml::table> parse_toml_file(const std::string& path) {
   try {
-    doc = toml::parse_file(path);
+    return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     return bad(path + ":" + std::to_string(where.line), std::string(e.description()));
   }
+}
+
+market::result<run_config> load_run_config(const std::string& path) {
+  auto doc = parse_toml_file(path);
+  if (!doc) return doc.err();
+  return read_run_config(doc.value(), path, std::nullopt);
+}
+
+market::result<run_config> read_run_config(const toml::table& doc, const std::string& path,
+                                           std::optional<std::uint64_t> lab_seed) {
   const std::filesystem::path base = std::filesystem::path(path).parent_path();
   auto resolve = [&](const std::string& p) {
     return p.empty() || std::filesystem::path(p).is_absolute() ? p : (base / p).string();
@@ -48,9 +57,18 @@ market::result<run_config> load_run_config(const std::string& path) {
   c.max_block_txs = cons["max_block_txs"].value_or(c.max_block_txs);
 
   const auto gen = doc["genesis"];
-  if (auto s = key_of("[genesis] authority", gen["authority"].value_or(std::string{}), c.genesis.authority); !s)
+  // Lab scenarios may leave keys out: they derive from the scenario's seed.
+  auto key_or_lab = [&](const std::string& field, const toml::node_view<const toml::node>& node, std::uint64_t role,
+                        std::uint64_t index, chain::public_key& out) -> market::status {
+    if (lab_seed && !node) {
+      out = chain::derived_key(*lab_seed, role, index).pub;
+      return {};
+    }
+    return key_of(field, node.value_or(std::string{}), out);
+  };
+  if (auto s = key_or_lab("[genesis] authority", gen["authority"], lab_role_authority, 0, c.genesis.authority); !s)
     return s.err();
-  if (auto s = key_of("[genesis] dso", gen["dso"].value_or(std::string{}), c.genesis.dso); !s) return s.err();
+  if (auto s = key_or_lab("[genesis] dso", gen["dso"], lab_role_dso, 0, c.genesis.dso); !s) return s.err();
   c.authority_key_file = resolve(gen["authority_key_file"].value_or(std::string{}));
   if (const auto* makers = gen["manufacturers"].as_array())
     for (const auto& m : *makers) {
@@ -71,6 +89,18 @@ market::result<run_config> load_run_config(const std::string& path) {
     }
 
   const auto* validators = doc["validator"].as_array();
+  if (lab_seed && !validators) {
+    const auto count = doc["scenario"]["validators"].value_or(std::int64_t{1});
+    if (count <= 0 || count > 100) return bad(path, "[scenario] validators must be in 1..100");
+    for (std::int64_t i = 0; i < count; ++i) {
+      validator_endpoint e;
+      e.name = "v" + std::to_string(i);
+      e.key = chain::derived_key(*lab_seed, lab_role_validator, static_cast<std::uint64_t>(i)).pub;
+      c.genesis.validators.push_back({e.key, 1});
+      c.validators.push_back(std::move(e));
+    }
+    return c;
+  }
   if (!validators || validators->empty()) return bad(path, "no [[validator]] entries");
   for (const auto& v : *validators) {
     const auto* t = v.as_table();
@@ -78,7 +108,9 @@ market::result<run_config> load_run_config(const std::string& path) {
     validator_endpoint e;
     e.name = (*t)["name"].value_or(std::string{});
     if (e.name.empty()) return bad(path, "a [[validator]] has no name");
-    if (auto s = key_of("validator " + e.name + " public_key", (*t)["public_key"].value_or(std::string{}), e.key); !s)
+    if (auto s = key_or_lab("validator " + e.name + " public_key", (*t)["public_key"], lab_role_validator,
+                            c.validators.size(), e.key);
+        !s)
       return s.err();
     e.key_file = resolve((*t)["key_file"].value_or(std::string{}));
     e.host = (*t)["host"].value_or(std::string{"127.0.0.1"});

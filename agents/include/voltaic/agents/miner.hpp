@@ -17,6 +17,12 @@
 //   (blockreq, height)      -> string stored block bytes, empty if none
 //   (head)                  -> (height, head hash hex)
 //   (txfind, id hex)        -> (height, index), height 0 if not committed
+// and the trading messages of messages.hpp (orders, closing a cycle, queries).
+// A miner with a market grid clears every cycle it is told to close: as
+// proposer it adds the cycle's order root, clearing and dues (its own
+// signed transactions) and carries the orders in the proposal; as validator
+// it re-runs the clearing on the carried orders and refuses a proposal
+// whose transactions differ from what it computed.
 // Thread-safety: an actor; all state is its own.
 
 #include <caf/all.hpp>
@@ -25,9 +31,14 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "voltaic/agents/messages.hpp"
 #include "voltaic/chain/consensus.hpp"
 #include "voltaic/chain/genesis.hpp"
 #include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/market_grid.hpp"
+#include "voltaic/market/clearing.hpp"
 
 namespace voltaic::agents {
 
@@ -49,6 +60,10 @@ struct miner_config {
   std::uint32_t index = 0;    // in genesis.validators
   chain::engine_config timing;  // timeouts; validators and self are filled in
   std::size_t max_block_txs = 2'000;
+  // The markets' grid (every market is an instance of this feeder) and the
+  // clearing rules; without a grid the miner clears no cycles.
+  std::optional<chain::market_grid> grid;
+  market::clearing_options rules;
 };
 
 // Spawns a miner as a detached actor. Opening the store or the sign guard can

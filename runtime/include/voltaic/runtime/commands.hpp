@@ -29,10 +29,8 @@ int run_clear(const clear_options& options, std::ostream& out, std::ostream& err
 
 struct demo_options {
   std::uint64_t seed = 1;
-  std::size_t participants = 55;
-  std::string strategy = "cooperative";
-  std::string mechanism = "dpda";
   std::string out_dir = "voltaic-demo";
+  bool print_scenario = false;  // print the embedded scenario file and stop
 };
 
 int run_demo(const demo_options& options, std::ostream& out, std::ostream& err);
@@ -73,6 +71,7 @@ int run_chain_inspect(const chain_inspect_options& options, std::ostream& out, s
 struct run_options {
   std::string config;              // TOML, see run_config.hpp
   std::vector<std::string> only;   // validators to run here; empty: all
+  std::string out_dir = "voltaic-out";  // a scenario's outputs
 };
 
 // Runs validators until SIGINT or SIGTERM, then ends the process (after every

@@ -1,0 +1,44 @@
+#pragma once
+// The atoms of the trading agents' messages, one per fact (CAF 0.17 atoms are
+// at most 10 characters). Payloads are basic types or canonical bytes in a
+// std::string, so every message crosses processes without registration.
+//
+// To miners:
+//   (order, envelope)            -> "ok" or the refusal reason; a signed order
+//   (ordgossip, envelope)           the same between miners
+//   (close, market, cycle)          the quotation phase of a cycle is over
+//   (cycleq, market, cycle)      -> (committed, [order envelope...]) the
+//                                   order set the chain fixed, in canonical order
+//   (account, key hex)           -> (balance_uc, held_uc, nonce)
+//   (ctps, buyer key hex)        -> ["id producer_hex expiry_height amount_uc"...]
+// To prosumers:
+//   (bid, cycle)                 -> order envelope (submitted to its miner)
+//   (outcome, cycle, outcome, reason, traded_mwh, price, [ "seller_hex energy amount" ...])
+//                                -> [CTP transaction id hex...] it submitted
+//   (expire)                     -> [timeout transaction id hex...] for its expired CTPs
+// To smart meters:
+//   (read, market, cycle, role, agreed_mwh, price, tariff_uc, [producer hex...])
+//                                -> settlement transaction id hex, or "" when it does not report
+// To the DSO:
+//   (publish)                    -> [transaction id hex...] its charge, penalty and grid version
+//   (gridchg, change text)       -> transaction id hex of the grid update
+// Thread-safety: declarations only.
+
+#include <caf/all.hpp>
+
+namespace voltaic::agents {
+
+using order_atom = caf::atom_constant<caf::atom("order")>;
+using ordgossip_atom = caf::atom_constant<caf::atom("ordgossip")>;
+using close_atom = caf::atom_constant<caf::atom("close")>;
+using cycleq_atom = caf::atom_constant<caf::atom("cycleq")>;
+using account_atom = caf::atom_constant<caf::atom("account")>;
+using ctps_atom = caf::atom_constant<caf::atom("ctps")>;
+using bid_atom = caf::atom_constant<caf::atom("bid")>;
+using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
+using read_atom = caf::atom_constant<caf::atom("read")>;
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using gridchg_atom = caf::atom_constant<caf::atom("gridchg")>;
+
+}  // namespace voltaic::agents

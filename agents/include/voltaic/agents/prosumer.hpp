@@ -1,0 +1,43 @@
+#pragma once
+// A prosumer agent (spec/protocols.md sections 1 and 6): its key, its
+// bidding strategy from market/, its energy position per cycle. Each cycle it
+// signs one order and submits it to its miner; on feedback it remembers the
+// outcome (p0 and the reason when rejected, which an adaptive strategy uses)
+// and, as a buyer, commits to pay each accepted trade (a CTP hold). After a
+// CTP expires unconfirmed it times it out to get its hold back.
+// Messages: see messages.hpp (bid, outcome, expire).
+// Thread-safety: an actor; all state is its own.
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "voltaic/chain/keys.hpp"
+#include "voltaic/market/order.hpp"
+#include "voltaic/market/strategy.hpp"
+
+namespace voltaic::agents {
+
+struct prosumer_config {
+  std::string name;
+  chain::key_pair key;
+  chain::public_key meter{};  // the smart meter that settles this prosumer's trades
+  std::string chain_id;
+  std::uint64_t market = 0;
+  std::uint32_t bus = 0;  // index among the market's load buses
+  market::side side = market::side::buy;
+  market::price_ucpkwh valuation = 0;  // private: seller's cost or buyer's worth per kWh
+  market::price_ucpkwh reference = 202'300;
+  market::strategy_kind strategy = market::strategy_kind::cooperative;
+  market::energy_mwh min_energy = 30'000'000;  // energy position per cycle, drawn uniformly
+  market::energy_mwh max_energy = 200'000'000;
+  market::distance_mm distance_pref = market::distance_anywhere;
+  std::uint64_t seed = 1;
+  std::uint64_t ctp_lifetime_blocks = 40;
+  caf::actor miner;
+};
+
+caf::actor spawn_prosumer(caf::actor_system& system, const prosumer_config& config);
+
+}  // namespace voltaic::agents

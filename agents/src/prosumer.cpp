@@ -1,0 +1,148 @@
+#include "voltaic/agents/prosumer.hpp"
+
+#include <iostream>
+#include <sstream>
+
+#include "tx_signer.hpp"
+#include "voltaic/agents/messages.hpp"
+#include "voltaic/chain/signed_order.hpp"
+#include "voltaic/market/outcome.hpp"
+#include "voltaic/market/rng.hpp"
+
+namespace voltaic::agents {
+
+namespace {
+
+struct prosumer_state {
+  prosumer_config cfg;
+  detail::tx_signer signer;
+  market::bid_memory memory;
+  market::price_ucpkwh last_bid = 0;
+  static inline const char* name = "voltaic.prosumer";
+};
+
+using prosumer_actor = caf::stateful_actor<prosumer_state>;
+
+// The cycle's own random stream: the same seed, name and cycle give the same
+// bid in any process and whatever other agents do.
+market::rng cycle_rng(const prosumer_config& c, std::uint64_t cycle) {
+  std::uint64_t h = c.seed * 0x9e3779b97f4a7c15ULL ^ cycle;
+  for (char ch : c.name) h = (h ^ static_cast<unsigned char>(ch)) * 0x100000001b3ULL;
+  return market::rng(h);
+}
+
+caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
+  self->state.cfg = std::move(cfg);
+  self->state.signer = {self->state.cfg.key, self->state.cfg.chain_id, 0};
+  self->set_exit_handler([self](caf::exit_msg& m) {
+    self->state.cfg.miner = caf::actor{};
+    self->quit(m.reason);
+  });
+  return {
+      [self](bid_atom, std::uint64_t cycle) -> caf::result<std::string> {
+        auto& s = self->state;
+        auto r = cycle_rng(s.cfg, cycle);
+        market::bid_context ctx{s.cfg.side, s.cfg.valuation, s.cfg.reference, cycle};
+        auto price = market::choose_price(s.cfg.strategy, ctx, s.memory, r, s.cfg.name);
+        if (!price) {
+          std::cerr << s.cfg.name << ": no bid: " << price.err().message << "\n";
+          return std::string{};
+        }
+        s.last_bid = price.value();
+        chain::order_terms t;
+        t.market = s.cfg.market;
+        t.cycle = cycle;
+        t.side = s.cfg.side;
+        t.price_ucpkwh = price.value();
+        t.energy_mwh = r.between(s.cfg.min_energy, s.cfg.max_energy);
+        t.distance_pref_mm = s.cfg.distance_pref;
+        t.bus = s.cfg.bus;
+        t.seq = cycle;
+        t.meter = s.cfg.meter;
+        const auto order = chain::sign_order(t, s.cfg.chain_id, s.cfg.key);
+        const std::string envelope = detail::as_string(order.envelope);
+        auto promise = self->make_response_promise<std::string>();
+        self->request(s.cfg.miner, std::chrono::seconds(10), order_atom::value, envelope)
+            .then(
+                [self, promise, envelope](const std::string& verdict) mutable {
+                  if (verdict != "ok") std::cerr << self->state.cfg.name << ": order refused: " << verdict << "\n";
+                  promise.deliver(verdict == "ok" ? envelope : std::string{});
+                },
+                [promise](caf::error&) mutable { promise.deliver(std::string{}); });
+        return promise;
+      },
+      [self](outcome_atom, std::uint64_t cycle, std::uint8_t outcome, std::uint8_t reason, std::int64_t traded,
+             std::int64_t price, const std::vector<std::string>& trades) -> caf::result<std::vector<std::string>> {
+        auto& s = self->state;
+        (void)cycle;
+        (void)reason;
+        (void)traded;
+        const bool rejected = outcome == static_cast<std::uint8_t>(market::outcome_kind::rejected);
+        market::remember(s.memory, s.last_bid, rejected, price);
+        if (trades.empty()) return std::vector<std::string>{};
+        auto promise = self->make_response_promise<std::vector<std::string>>();
+        const std::string me = chain::to_hex(s.cfg.key.pub);
+        self->request(s.cfg.miner, std::chrono::seconds(10), head_atom::value)
+            .then([self, promise, trades, me](std::uint64_t height, const std::string&) mutable {
+              self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value, me)
+                  .then([self, promise, trades, height](std::int64_t, std::int64_t, std::uint64_t nonce) mutable {
+                    auto& s = self->state;
+                    std::vector<chain::signed_transaction> txs;
+                    for (const auto& line : trades) {
+                      std::istringstream in(line);
+                      std::string seller_hex;
+                      chain::ctp_commit_body b;
+                      in >> seller_hex >> b.energy_mwh >> b.amount_uc;
+                      if (!in || !chain::from_hex(seller_hex, b.producer)) continue;
+                      b.expiry_height = height + s.cfg.ctp_lifetime_blocks;
+                      b.meter_root = chain::blake2b_256(s.cfg.meter.data(), s.cfg.meter.size());
+                      txs.push_back(s.signer.sign(b, nonce, height + s.cfg.ctp_lifetime_blocks));
+                    }
+                    detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
+                                       [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
+                  },
+                        [promise](caf::error& e) mutable { promise.deliver(e); });
+            },
+                  [promise](caf::error& e) mutable { promise.deliver(e); });
+        return promise;
+      },
+      [self](expire_atom) -> caf::result<std::vector<std::string>> {
+        auto& s = self->state;
+        auto promise = self->make_response_promise<std::vector<std::string>>();
+        const std::string me = chain::to_hex(s.cfg.key.pub);
+        self->request(s.cfg.miner, std::chrono::seconds(10), head_atom::value)
+            .then([self, promise, me](std::uint64_t height, const std::string&) mutable {
+              self->request(self->state.cfg.miner, std::chrono::seconds(10), ctps_atom::value, me)
+                  .then([self, promise, me, height](const std::vector<std::string>& open) mutable {
+                    self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value, me)
+                        .then([self, promise, open, height](std::int64_t, std::int64_t, std::uint64_t nonce) mutable {
+                          auto& s = self->state;
+                          std::vector<chain::signed_transaction> txs;
+                          for (const auto& line : open) {
+                            std::istringstream in(line);
+                            std::uint64_t id = 0, expiry = 0;
+                            std::string producer;
+                            in >> id >> producer >> expiry;
+                            // A timeout is valid from the block after expiry on.
+                            if (in && expiry < height) txs.push_back(s.signer.sign(chain::ctp_timeout_body{id}, nonce, height + 100));
+                          }
+                          detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
+                                             [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
+                        },
+                              [promise](caf::error& e) mutable { promise.deliver(e); });
+                  },
+                        [promise](caf::error& e) mutable { promise.deliver(e); });
+            },
+                  [promise](caf::error& e) mutable { promise.deliver(e); });
+        return promise;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_prosumer(caf::actor_system& system, const prosumer_config& config) {
+  return system.spawn(prosumer, config);
+}
+
+}  // namespace voltaic::agents

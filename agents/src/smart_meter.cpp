@@ -1,0 +1,110 @@
+#include "voltaic/agents/smart_meter.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+#include "tx_signer.hpp"
+#include "voltaic/agents/messages.hpp"
+
+namespace voltaic::agents {
+
+namespace {
+
+struct meter_state {
+  smart_meter_config cfg;
+  detail::tx_signer signer;
+  static inline const char* name = "voltaic.smart_meter";
+};
+
+using meter_actor = caf::stateful_actor<meter_state>;
+
+// One reading on its way to the chain: head height, then (for a buyer) its
+// holds, then the meter's counter; then it is signed and submitted.
+struct reading_job {
+  chain::meter_settlement_body body;
+  std::vector<std::string> producers;  // hex keys of the cycle's sellers
+  caf::typed_response_promise<std::string> promise;
+  std::uint64_t height = 0;
+};
+using job_ptr = std::shared_ptr<reading_job>;
+
+void sign_and_submit(meter_actor* self, job_ptr job) {
+  self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value,
+                chain::to_hex(self->state.cfg.key.pub))
+      .then(
+          [self, job](std::int64_t, std::int64_t, std::uint64_t nonce) {
+            auto& st = self->state;
+            auto tx = st.signer.sign(job->body, nonce, job->height + 100);
+            detail::submit_all(self, st.cfg.miner, {tx}, st.cfg.name, [job](std::vector<std::string> ids) {
+              job->promise.deliver(ids.empty() ? std::string{} : ids.front());
+            });
+          },
+          [job](caf::error& e) { job->promise.deliver(e); });
+}
+
+void collect_holds(meter_actor* self, job_ptr job) {
+  self->request(self->state.cfg.miner, std::chrono::seconds(10), ctps_atom::value, chain::to_hex(self->state.cfg.party))
+      .then(
+          [self, job](const std::vector<std::string>& open) {
+            for (const auto& line : open) {
+              std::istringstream in(line);
+              std::uint64_t id = 0, expiry = 0;
+              std::string producer;
+              in >> id >> producer >> expiry;
+              // Only holds still open at this height can be released.
+              if (in && expiry >= job->height + 1 &&
+                  std::find(job->producers.begin(), job->producers.end(), producer) != job->producers.end())
+                job->body.release_ctps.push_back(id);
+            }
+            sign_and_submit(self, job);
+          },
+          [job](caf::error& e) { job->promise.deliver(e); });
+}
+
+caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
+  self->state.cfg = std::move(cfg);
+  self->state.signer = {self->state.cfg.key, self->state.cfg.chain_id, 0};
+  self->set_exit_handler([self](caf::exit_msg& m) {
+    self->state.cfg.miner = caf::actor{};
+    self->quit(m.reason);
+  });
+  return {
+      [self](read_atom, std::uint64_t market, std::uint64_t cycle, std::uint8_t role, std::int64_t agreed,
+             std::int64_t price, std::int64_t tariff,
+             const std::vector<std::string>& producers) -> caf::result<std::string> {
+        auto& s = self->state;
+        if (!s.cfg.reports || role > 1) return std::string{};
+        auto job = std::make_shared<reading_job>();
+        auto& b = job->body;
+        b.market = market;
+        b.cycle = cycle;
+        b.party = s.cfg.party;
+        b.role = static_cast<chain::party_role>(role);
+        b.agreed_mwh = agreed;
+        b.metered_mwh = agreed * s.cfg.delivery_permille / 1'000;
+        b.price_ucpkwh = price;
+        b.tariff_uc = tariff;
+        job->producers = producers;
+        job->promise = self->make_response_promise<std::string>();
+        auto promise = job->promise;
+        self->request(s.cfg.miner, std::chrono::seconds(10), head_atom::value)
+            .then(
+                [self, job](std::uint64_t height, const std::string&) {
+                  job->height = height;
+                  if (job->body.role == chain::party_role::buyer) collect_holds(self, job);
+                  else sign_and_submit(self, job);
+                },
+                [job](caf::error& e) { job->promise.deliver(e); });
+        return promise;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_smart_meter(caf::actor_system& system, const smart_meter_config& config) {
+  return system.spawn(smart_meter, config);
+}
+
+}  // namespace voltaic::agents

@@ -1,0 +1,76 @@
+#pragma once
+// Signs an agent's transactions with strictly increasing nonces and submits
+// them to its miner (private to agents/).
+
+#include <caf/all.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "voltaic/agents/miner.hpp"
+#include "voltaic/chain/transaction.hpp"
+
+namespace voltaic::agents::detail {
+
+struct tx_signer {
+  chain::key_pair key;
+  std::string chain_id;
+  std::uint64_t last_nonce = 0;
+
+  // `chain_nonce` is what the chain last saw; both it and our own count are passed.
+  chain::signed_transaction sign(chain::tx_body body, std::uint64_t chain_nonce, std::uint64_t expiry_height) {
+    last_nonce = std::max(last_nonce, chain_nonce) + 1;
+    chain::transaction t;
+    t.signer = key.pub;
+    t.nonce = last_nonce;
+    t.expiry_height = expiry_height;
+    t.body = std::move(body);
+    return chain::sign_transaction(t, chain_id, key);
+  }
+};
+
+inline std::string as_string(const chain::bytes& b) { return std::string(b.begin(), b.end()); }
+
+// Submits every transaction to `miner` and calls `done` with the ids of those
+// it accepted (hex), in order; refusals are reported on stderr with `who`.
+template <class Self>
+void submit_all(Self* self, const caf::actor& miner, std::vector<chain::signed_transaction> txs,
+                const std::string& who, std::function<void(std::vector<std::string>)> done) {
+  struct progress {
+    std::vector<std::string> accepted;
+    std::size_t waiting = 0;
+    std::vector<bool> ok;
+    std::vector<std::string> ids;
+  };
+  if (txs.empty()) {
+    done({});
+    return;
+  }
+  auto p = std::make_shared<progress>();
+  p->waiting = txs.size();
+  p->ok.assign(txs.size(), false);
+  for (const auto& t : txs) p->ids.push_back(chain::to_hex(t.id));
+  auto finish = [p, done] {
+    if (--p->waiting > 0) return;
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < p->ids.size(); ++i)
+      if (p->ok[i]) out.push_back(p->ids[i]);
+    done(std::move(out));
+  };
+  for (std::size_t i = 0; i < txs.size(); ++i)
+    self->request(miner, std::chrono::seconds(10), tx_atom::value, as_string(txs[i].envelope))
+        .then(
+            [p, i, who, finish](const std::string& verdict) {
+              p->ok[i] = verdict == "ok";
+              if (!p->ok[i]) std::cerr << who << ": transaction refused: " << verdict << "\n";
+              finish();
+            },
+            [who, finish](caf::error&) {
+              std::cerr << who << ": miner did not answer\n";
+              finish();
+            });
+}
+
+}  // namespace voltaic::agents::detail

@@ -1,0 +1,175 @@
+#include "voltaic/chain/cycle_desk.hpp"
+
+#include <algorithm>
+
+#include "voltaic/chain/market_cycle.hpp"
+
+namespace voltaic::chain {
+
+namespace {
+
+constexpr std::uint64_t cycle_tx_lifetime = 100;  // blocks
+
+bool is_cycle_kind(tx_kind k) {
+  return k == tx_kind::order_root || k == tx_kind::clearing_result || k == tx_kind::cycle_dues;
+}
+
+cycle_key key_of(const tx_body& body) {
+  if (auto* r = std::get_if<order_root_body>(&body)) return {r->market, r->cycle};
+  if (auto* c = std::get_if<clearing_result_body>(&body)) return {c->market, c->cycle};
+  const auto& d = std::get<cycle_dues_body>(body);
+  return {d.market, d.cycle};
+}
+
+}  // namespace
+
+bool cycle_desk::order_verified(const signed_order& o) {
+  if (verified_.count(o.id)) return true;
+  if (!order_signature_valid(o, chain_id_)) return false;
+  verified_.insert(o.id);
+  return true;
+}
+
+std::int64_t cycle_desk::charge_per_m(const ledger_state& st) const {
+  const dso_record* p = st.dso_params.find(0);
+  return p ? p->charge_uc_per_m : default_charge_uc_per_m;
+}
+
+bool cycle_desk::grid_matches(const ledger_state& st) const {
+  const grid_record* g = st.grid.find(0);
+  return !g || g->distances_hash == grid_.distances_hash();
+}
+
+std::string cycle_desk::admit(const bytes& envelope, const ledger_state& st) {
+  auto decoded = decode_order(envelope);
+  if (!decoded) return decoded.err().message;
+  signed_order& o = decoded.value();
+  const cycle_key key{o.terms.market, o.terms.cycle};
+  if (st.order_roots.find(key) || fixed_.count(key)) return "cycle-closed";
+  if (o.terms.bus >= grid_.load_buses().size()) return "bad-order: bus " + std::to_string(o.terms.bus) + " is not a load bus";
+  if (!order_verified(o)) return "bad-signature";
+  auto& book = open_[key];
+  auto it = book.find(o.terms.owner);
+  if (it != book.end()) {
+    if (it->second.id == o.id) return "duplicate";
+    if (it->second.terms.seq >= o.terms.seq) return "order-stale";
+  }
+  book[o.terms.owner] = std::move(o);
+  return "ok";
+}
+
+cycle_batch cycle_desk::propose(const ledger_state& st, const key_pair& key, std::uint64_t& own_nonce) {
+  cycle_batch out;
+  if (!grid_matches(st)) return out;  // our grid is not the chain's: leave clearing to others
+  const account* mine = st.accounts.find(key.pub);
+  for (const auto& cycle : closing_) {
+    if (st.order_roots.find(cycle)) continue;
+    std::vector<signed_order> orders;
+    if (auto it = open_.find(cycle); it != open_.end())
+      for (const auto& [owner, o] : it->second) orders.push_back(o);
+    auto cleared = clear_market_cycle(cycle.first, cycle.second, std::move(orders), grid_.distances(), rules_,
+                                      charge_per_m(st));
+    if (!cleared) continue;  // cannot happen for admitted orders; never propose what would not check
+    for (tx_body body : {tx_body{cleared.value().root}, tx_body{cleared.value().clearing},
+                         tx_body{cleared.value().dues}}) {
+      own_nonce = std::max(own_nonce, mine ? mine->nonce : 0) + 1;
+      transaction t;
+      t.signer = key.pub;
+      t.nonce = own_nonce;
+      t.expiry_height = st.height + cycle_tx_lifetime;
+      t.body = std::move(body);
+      out.txs.push_back(sign_transaction(t, chain_id_, key));
+    }
+    auto& carried = out.orders[cycle];
+    for (const auto& o : cleared.value().orders) carried.push_back(o.envelope);
+  }
+  return out;
+}
+
+std::string cycle_desk::check(const block& b, const std::vector<bytes>& carried_orders, const ledger_state& st) {
+  std::map<cycle_key, std::vector<signed_order>> carried;
+  for (const auto& env : carried_orders) {
+    auto o = decode_order(env);
+    if (!o) return "carried order: " + o.err().message;
+    if (!order_verified(o.value())) return "carried order: bad-signature";
+    carried[{o.value().terms.market, o.value().terms.cycle}].push_back(std::move(o).value());
+  }
+  std::map<cycle_key, std::vector<signed_transaction>> cycle_txs;
+  market_grid next = grid_;  // the DSO's grid updates must give what this validator computes
+  for (const auto& entry : b.entries) {
+    if (is_receipt_entry(entry)) continue;
+    auto stx = decode_envelope(entry);
+    if (!stx) continue;
+    if (auto* g = std::get_if<grid_update_body>(&stx.value().tx.body)) {
+      if (!next.apply(g->change) || next.version() != g->grid_version || next.distances_hash() != g->distances_hash)
+        return "grid update '" + g->change + "' does not give this validator's grid and distances";
+      continue;
+    }
+    if (!is_cycle_kind(stx.value().tx.kind())) continue;
+    cycle_txs[key_of(stx.value().tx.body)].push_back(std::move(stx).value());
+  }
+  for (const auto& [cycle, orders] : carried)
+    if (!cycle_txs.count(cycle)) return "orders carried for a cycle the block does not clear";
+  if (!cycle_txs.empty() && !grid_matches(st)) return "the chain's distances are not this validator's grid";
+  for (auto& [cycle, txs] : cycle_txs) {
+    if (txs.size() != 3) return "a cycle needs its order root, clearing and dues in one block";
+    auto it = carried.find(cycle);
+    auto cleared = clear_market_cycle(cycle.first, cycle.second,
+                                      it == carried.end() ? std::vector<signed_order>{} : std::move(it->second),
+                                      grid_.distances(), rules_, charge_per_m(st));
+    if (!cleared) return "carried orders: " + cleared.err().message;
+    const tx_body expected[3] = {cleared.value().root, cleared.value().clearing, cleared.value().dues};
+    for (std::size_t i = 0; i < 3; ++i) {
+      transaction t = txs[i].tx;
+      t.body = expected[i];
+      if (encode_payload(t) != txs[i].payload)
+        return std::string("the cycle's ") + to_string(txs[i].tx.kind()) + " differs from the re-run clearing";
+    }
+  }
+  return {};
+}
+
+void cycle_desk::committed(const block& b, const std::vector<bytes>& carried_orders) {
+  std::map<cycle_key, std::vector<std::pair<hash256, bytes>>> by_cycle;
+  for (const auto& env : carried_orders)
+    if (auto o = decode_order(env)) by_cycle[{o.value().terms.market, o.value().terms.cycle}].emplace_back(o.value().id, env);
+  for (const auto& entry : b.entries) {
+    if (is_receipt_entry(entry)) continue;
+    auto stx = decode_envelope(entry);
+    if (!stx) continue;
+    const auto& body = stx.value().tx.body;
+    if (auto* g = std::get_if<grid_update_body>(&body)) {
+      (void)grid_.apply(g->change);  // a mismatch shows in grid_matches()
+    } else if (std::holds_alternative<order_root_body>(body)) {
+      const cycle_key cycle = key_of(body);
+      auto& set = by_cycle[cycle];
+      std::sort(set.begin(), set.end());
+      auto& fixed = fixed_[cycle];
+      for (auto& [id, env] : set) fixed.push_back(std::move(env));
+      open_.erase(cycle);
+      closing_.erase(cycle);
+    }
+  }
+}
+
+std::vector<hash256> cycle_desk::unfit_grid_updates(const std::vector<signed_transaction>& txs) const {
+  std::vector<hash256> unfit;
+  market_grid next = grid_;
+  for (const auto& stx : txs) {
+    const auto* g = std::get_if<grid_update_body>(&stx.tx.body);
+    if (!g) continue;
+    market_grid tried = next;
+    if (tried.apply(g->change) && tried.version() == g->grid_version && tried.distances_hash() == g->distances_hash)
+      next = std::move(tried);
+    else
+      unfit.push_back(stx.id);
+  }
+  return unfit;
+}
+
+const std::vector<bytes>* cycle_desk::fixed_orders(const cycle_key& cycle) const {
+  auto it = fixed_.find(cycle);
+  return it == fixed_.end() ? nullptr : &it->second;
+}
+
+}  // namespace voltaic::chain

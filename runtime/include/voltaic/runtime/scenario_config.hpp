@@ -1,0 +1,83 @@
+#pragma once
+// A trading scenario: one TOML file describing a whole experiment. Besides
+// the sections of run_config.hpp ([chain], [consensus], [genesis],
+// [[validator]], all optional here: missing keys are lab keys derived from
+// the seed, and `validators = N` makes N in-process validators):
+//
+//   [scenario]
+//   feeder = "ieee-eu-lv"        # or "ieee33", or a directory
+//   markets = 1                  # feeder instances, each clearing separately
+//   prosumers = 55               # per market, placed on the load buses in order
+//   buyers = 0                   # per market; 0: half, rounded up
+//   strategies = ["cooperative"] # cycled over the prosumers of a market
+//   mechanism = "dpda"           # or "mcafee"
+//   policy = "equal_share"       # or "water_fill"
+//   cycles = 3
+//   clock = "simulated"          # or "wall": 15-minute cycles, phases of
+//   cycle_seconds = 900          #   3, 7, 3 and 2 minutes scaled to this
+//   seed = 1
+//   reference_price = "0.2023"   # per kWh; valuations within +-15 %
+//   min_energy_kwh = "30"        # energy positions drawn per cycle
+//   max_energy_kwh = "200"
+//   charge_per_m = "0.002"       # the DSO's grid charge
+//   penalty = "0.05"             # per kWh of imbalance
+//   initial_credits = "1000"     # every prosumer's starting balance
+//   short_sellers = 0            # sellers per market whose meter reads short
+//   short_delivery = "0.8"       #   this share of what they agreed
+//   silent_buyers = 0            # buyers per market whose meter never reports
+//   ctp_lifetime_blocks = 300
+//
+//   [[grid_change]]              # the DSO reconfigures before a cycle
+//   before_cycle = 2
+//   change = "close 12 22"
+// Thread-safety: plain values.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "voltaic/market/clearing.hpp"
+#include "voltaic/market/strategy.hpp"
+#include "voltaic/runtime/run_config.hpp"
+
+namespace voltaic::runtime {
+
+struct grid_change_step {
+  std::uint64_t before_cycle = 0;
+  std::string change;
+};
+
+struct scenario_config {
+  run_config run;
+  std::string feeder = "ieee-eu-lv";
+  std::uint64_t markets = 1;
+  std::size_t prosumers = 55;
+  std::size_t buyers = 0;
+  std::vector<market::strategy_kind> strategies{market::strategy_kind::cooperative};
+  market::clearing_options rules;
+  std::uint64_t cycles = 3;
+  bool wall_clock = false;
+  std::uint64_t cycle_ms = 900'000;
+  std::uint64_t seed = 1;
+  market::price_ucpkwh reference_price = 202'300;
+  market::energy_mwh min_energy = 30'000'000;
+  market::energy_mwh max_energy = 200'000'000;
+  std::int64_t charge_uc_per_m = 2'000;
+  std::int64_t penalty_ucpkwh = 50'000;
+  std::int64_t initial_credits_uc = 1'000'000'000;
+  std::size_t short_sellers = 0;
+  std::int64_t short_permille = 800;
+  std::size_t silent_buyers = 0;
+  std::uint64_t ctp_lifetime_blocks = 300;
+  std::vector<grid_change_step> grid_changes;
+
+  std::size_t buyers_per_market() const { return buyers ? buyers : (prosumers + 1) / 2; }
+};
+
+// True when the file has a [scenario] section (a trading run rather than validators only).
+bool is_scenario_file(const std::string& path);
+market::result<scenario_config> load_scenario(const std::string& path);
+// The same from text (the embedded demo); `origin` names it in errors.
+market::result<scenario_config> parse_scenario(const std::string& text, const std::string& origin);
+
+}  // namespace voltaic::runtime

@@ -1,0 +1,133 @@
+#include "voltaic/runtime/scenario_config.hpp"
+
+#include "run_config_toml.hpp"
+#include "voltaic/market/units.hpp"
+
+namespace voltaic::runtime {
+
+namespace {
+
+market::error bad(const std::string& origin, const std::string& what) {
+  return market::make_error(market::errc::malformed_file, origin + ": " + what);
+}
+
+market::result<scenario_config> read_scenario(const toml::table& doc, const std::string& origin) {
+  scenario_config s;
+  const auto sc = doc["scenario"];
+  if (!sc.as_table()) return bad(origin, "no [scenario] section");
+  const auto seed = sc["seed"].value_or(std::int64_t{1});
+  if (seed < 0) return bad(origin, "[scenario] seed must not be negative");
+  s.seed = static_cast<std::uint64_t>(seed);
+  auto run = read_run_config(doc, origin, s.seed);
+  if (!run) return run.err();
+  s.run = std::move(run).value();
+
+  auto count = [&](const char* key, std::int64_t fallback, std::int64_t lo, std::int64_t hi,
+                   std::int64_t& out) -> market::status {
+    out = sc[key].value_or(fallback);
+    if (out < lo || out > hi)
+      return bad(origin, std::string("[scenario] ") + key + " must be in " + std::to_string(lo) + ".." +
+                             std::to_string(hi));
+    return {};
+  };
+  auto decimal = [&](const char* key, std::int64_t scale, std::int64_t& out) -> market::status {
+    const auto* node = sc[key].node();
+    if (!node) return {};
+    const auto text = node->value<std::string>();
+    if (!text) return bad(origin, std::string("[scenario] ") + key + " must be a decimal in quotes");
+    auto v = market::parse_scaled(*text, scale);
+    if (!v || v.value() < 0) return bad(origin, std::string("[scenario] ") + key + ": '" + *text + "' is not a non-negative decimal");
+    out = v.value();
+    return {};
+  };
+  std::int64_t v = 0;
+  s.feeder = sc["feeder"].value_or(s.feeder);
+  if (auto st = count("markets", 1, 1, 100'000, v); !st) return st.err();
+  s.markets = static_cast<std::uint64_t>(v);
+  if (auto st = count("prosumers", 55, 2, 100'000, v); !st) return st.err();
+  s.prosumers = static_cast<std::size_t>(v);
+  if (auto st = count("buyers", 0, 0, static_cast<std::int64_t>(s.prosumers) - 1, v); !st) return st.err();
+  s.buyers = static_cast<std::size_t>(v);
+  if (auto st = count("cycles", 3, 1, 1'000'000, v); !st) return st.err();
+  s.cycles = static_cast<std::uint64_t>(v);
+  if (auto st = count("cycle_seconds", 900, 1, 86'400, v); !st) return st.err();
+  s.cycle_ms = static_cast<std::uint64_t>(v) * 1000;
+  if (auto st = count("short_sellers", 0, 0, 100'000, v); !st) return st.err();
+  s.short_sellers = static_cast<std::size_t>(v);
+  if (auto st = count("silent_buyers", 0, 0, 100'000, v); !st) return st.err();
+  s.silent_buyers = static_cast<std::size_t>(v);
+  if (auto st = count("ctp_lifetime_blocks", 300, 2, 1'000'000, v); !st) return st.err();
+  s.ctp_lifetime_blocks = static_cast<std::uint64_t>(v);
+
+  const std::string clock = sc["clock"].value_or(std::string{"simulated"});
+  if (clock != "simulated" && clock != "wall") return bad(origin, "[scenario] clock must be 'simulated' or 'wall'");
+  s.wall_clock = clock == "wall";
+  auto mech = market::parse_mechanism(sc["mechanism"].value_or(std::string{"dpda"}));
+  if (!mech) return bad(origin, "[scenario] mechanism: " + mech.err().message);
+  s.rules.mechanism = mech.value();
+  auto policy = market::parse_surplus_policy(sc["policy"].value_or(std::string{"equal_share"}));
+  if (!policy) return bad(origin, "[scenario] policy: " + policy.err().message);
+  s.rules.policy = policy.value();
+  if (const auto* list = sc["strategies"].as_array()) {
+    s.strategies.clear();
+    for (const auto& item : *list) {
+      auto k = market::parse_strategy(item.value_or(std::string{}));
+      if (!k || k.value() == market::strategy_kind::scripted)
+        return bad(origin, "[scenario] strategies: '" + item.value_or(std::string{}) +
+                               "' is not truthful, cooperative, non_cooperative or adaptive");
+      s.strategies.push_back(k.value());
+    }
+    if (s.strategies.empty()) return bad(origin, "[scenario] strategies is empty");
+  }
+  if (auto st = decimal("reference_price", market::uc_per_credit, s.reference_price); !st) return st.err();
+  if (auto st = decimal("min_energy_kwh", market::mwh_per_kwh, s.min_energy); !st) return st.err();
+  if (auto st = decimal("max_energy_kwh", market::mwh_per_kwh, s.max_energy); !st) return st.err();
+  if (s.min_energy <= 0 || s.min_energy > s.max_energy || !market::energy_in_range(s.max_energy))
+    return bad(origin, "[scenario] energies must satisfy 0 < min_energy_kwh <= max_energy_kwh <= 1 GWh");
+  std::int64_t charge_per_m = s.charge_uc_per_m;
+  if (auto st = decimal("charge_per_m", market::uc_per_credit, charge_per_m); !st) return st.err();
+  s.charge_uc_per_m = charge_per_m;
+  if (auto st = decimal("penalty", market::uc_per_credit, s.penalty_ucpkwh); !st) return st.err();
+  if (auto st = decimal("initial_credits", market::uc_per_credit, s.initial_credits_uc); !st) return st.err();
+  std::int64_t short_share = s.short_permille * 1000;
+  if (auto st = decimal("short_delivery", market::uc_per_credit, short_share); !st) return st.err();
+  if (short_share > market::uc_per_credit) return bad(origin, "[scenario] short_delivery must be at most 1");
+  s.short_permille = short_share / 1000;
+
+  if (const auto* changes = doc["grid_change"].as_array())
+    for (const auto& item : *changes) {
+      const auto* t = item.as_table();
+      if (!t) return bad(origin, "[[grid_change]] must be a table");
+      grid_change_step step;
+      const auto before = (*t)["before_cycle"].value_or(std::int64_t{0});
+      if (before < 1) return bad(origin, "[[grid_change]] before_cycle must be at least 1");
+      step.before_cycle = static_cast<std::uint64_t>(before);
+      step.change = (*t)["change"].value_or(std::string{});
+      if (step.change.empty()) return bad(origin, "[[grid_change]] has no change");
+      s.grid_changes.push_back(std::move(step));
+    }
+  return s;
+}
+
+}  // namespace
+
+bool is_scenario_file(const std::string& path) {
+  auto doc = parse_toml_file(path);
+  return doc && doc.value()["scenario"].as_table() != nullptr;
+}
+
+market::result<scenario_config> load_scenario(const std::string& path) {
+  auto doc = parse_toml_file(path);
+  if (!doc) return doc.err();
+  return read_scenario(doc.value(), path);
+}
+
+market::result<scenario_config> parse_scenario(const std::string& text, const std::string& origin) {
+  try {
+    return read_scenario(toml::parse(text, origin), origin);
+  } catch (const toml::parse_error& e) {
+    return bad(origin + ":" + std::to_string(e.source().begin.line), std::string(e.description()));
+  }
+}
+
+}  // namespace voltaic::runtime

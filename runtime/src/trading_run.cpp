@@ -1,0 +1,510 @@
+// A trading scenario in one process: miners, the DSO, prosumers and their
+// smart meters as actors, driven through the cycles of spec/protocols.md
+// section 6 by the scenario's clock. The clock only says when a phase
+// starts; everything that counts (orders, clearing, holds, settlement) goes
+// through the chain, and the outputs are what the chain committed.
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "run_config_toml.hpp"
+#include "voltaic/agents/dso.hpp"
+#include "voltaic/agents/messages.hpp"
+#include "voltaic/agents/miner.hpp"
+#include "voltaic/agents/prosumer.hpp"
+#include "voltaic/agents/smart_meter.hpp"
+#include "voltaic/chain/market_cycle.hpp"
+#include "voltaic/chain/workload.hpp"
+#include "voltaic/market/feeder.hpp"
+#include "voltaic/market/report.hpp"
+#include "voltaic/market/settlement.hpp"
+#include "voltaic/runtime/commands.hpp"
+#include "voltaic/runtime/trading_run.hpp"
+
+namespace voltaic::runtime {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct party {
+  std::string name;
+  chain::key_pair key;
+  chain::key_pair meter_key;
+  std::uint64_t market = 0;
+  std::uint32_t bus = 0;  // load-bus index
+  market::side side = market::side::buy;
+  market::price_ucpkwh valuation = 0;
+  std::int64_t delivery_permille = 1'000;
+  bool silent = false;
+  bool faulty() const { return silent || delivery_permille != 1'000; }
+  caf::actor prosumer, meter;
+};
+
+std::string kwh(std::int64_t mwh) { return market::format_scaled(mwh, market::mwh_per_kwh); }
+std::string credits(std::int64_t uc) { return market::format_scaled(uc, market::uc_per_credit); }
+
+// Blocking requests from the driver; an error or a timeout is reported once.
+class driver {
+ public:
+  driver(caf::actor_system& system, std::ostream& err) : self_(system), err_(err) {}
+
+  template <class R, class... Ts>
+  bool ask(const caf::actor& whom, R& result, Ts&&... xs) {
+    bool ok = false;
+    self_->request(whom, std::chrono::seconds(30), std::forward<Ts>(xs)...)
+        .receive([&](R r) { result = std::move(r), ok = true; },
+                 [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
+    return ok;
+  }
+
+  // Replies of several values land in a tuple.
+  template <class... Rs, class... Ts>
+  bool ask(const caf::actor& whom, std::tuple<Rs...>& result, Ts&&... xs) {
+    bool ok = false;
+    self_->request(whom, std::chrono::seconds(30), std::forward<Ts>(xs)...)
+        .receive([&](Rs... rs) { result = std::make_tuple(std::move(rs)...), ok = true; },
+                 [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
+    return ok;
+  }
+
+  std::uint64_t height(const caf::actor& miner) {
+    std::uint64_t h = 0;
+    self_->request(miner, std::chrono::seconds(30), agents::head_atom::value)
+        .receive([&](std::uint64_t height, const std::string&) { h = height; }, [&](caf::error&) {});
+    return h;
+  }
+
+  // Waits until every id is in a committed block of `miner`.
+  bool committed(const caf::actor& miner, std::vector<std::string> ids, std::chrono::seconds limit) {
+    const auto deadline = clock_type::now() + limit;
+    while (!ids.empty()) {
+      std::vector<std::string> left;
+      for (const auto& id : ids) {
+        std::uint64_t at = 0;
+        self_->request(miner, std::chrono::seconds(30), agents::txfind_atom::value, id)
+            .receive([&](std::uint64_t h, std::uint32_t) { at = h; }, [&](caf::error&) {});
+        if (at == 0) left.push_back(id);
+      }
+      ids.swap(left);
+      if (ids.empty()) return true;
+      if (clock_type::now() > deadline) {
+        err_ << "voltaic run: " << ids.size() << " transactions not committed within " << limit.count() << " s\n";
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+  }
+
+  caf::scoped_actor& self() { return self_; }
+
+ private:
+  caf::scoped_actor self_;
+  std::ostream& err_;
+};
+
+struct outputs {
+  std::string orders = "cycle,market,id,owner,side,price,energy_kwh,distance_pref_m,bus,seq\n";
+  std::string outcomes = "cycle,market,id,outcome,reason,traded_kwh\n";
+  std::string clearing = "cycle,market,mechanism,policy,case,price,price_adjusted\n";
+  std::string trades = "cycle,market,buyer,seller,energy_kwh,distance_m,charge\n";
+  std::string settlements = "cycle,market,party,role,agreed_kwh,metered_kwh,amount,tariff,penalty\n";
+  std::string balances = "cycle,account,balance\n";
+};
+
+}  // namespace
+
+int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const std::string& m, int status) {
+    err << "voltaic run: " << m << "\n";
+    return status;
+  };
+  const auto started = clock_type::now();
+  auto feeder = market::load_feeder(sc.feeder, feeder_data_root());
+  if (!feeder) return fail(feeder.err().message, 2);
+  std::vector<std::uint32_t> load_buses;
+  for (const auto& name : feeder.value().load_buses) load_buses.push_back(feeder.value().grid.bus_index(name).value());
+  auto grid = chain::market_grid::make(feeder.value().grid, load_buses);
+  if (!grid) return fail(grid.err().message, 2);
+
+  // The parties: per market, `prosumers` on the load buses in order; the
+  // first `buyers` buy. Private valuations lie within +-15 % of the reference.
+  // The silent_buyers buyers who value energy most have meters that never
+  // report; the short_sellers cheapest sellers' meters read short. Both bid
+  // truthfully at the edge of the range, so they win and the faults show.
+  std::vector<party> parties;
+  const std::size_t buyers = sc.buyers_per_market();
+  for (std::uint64_t m = 0; m < sc.markets; ++m) {
+    const std::size_t first = parties.size();
+    for (std::size_t i = 0; i < sc.prosumers; ++i) {
+      party p;
+      const std::uint64_t g = m * sc.prosumers + i;
+      p.name = sc.markets == 1 ? "p" + std::to_string(i) : "m" + std::to_string(m) + "-p" + std::to_string(i);
+      p.key = chain::derived_key(sc.seed, lab_role_prosumer, g);
+      p.meter_key = chain::derived_key(sc.seed, lab_role_meter, g);
+      p.market = m;
+      p.bus = static_cast<std::uint32_t>(i % load_buses.size());
+      p.side = i < buyers ? market::side::buy : market::side::sell;
+      market::rng r(sc.seed * 1'000'003 + g);
+      p.valuation = static_cast<market::price_ucpkwh>(static_cast<double>(sc.reference_price) * r.uniform(0.85, 1.15));
+      parties.push_back(std::move(p));
+    }
+    std::vector<party*> by_value;
+    for (std::size_t k = first; k < parties.size(); ++k) by_value.push_back(&parties[k]);
+    std::stable_sort(by_value.begin(), by_value.end(), [](const party* a, const party* b) { return a->valuation > b->valuation; });
+    std::size_t silent = 0, short_sellers = 0;
+    for (party* p : by_value)
+      if (p->side == market::side::buy && silent < sc.silent_buyers) {
+        p->silent = true, ++silent;
+        p->valuation = sc.reference_price * 115 / 100;
+      }
+    for (auto it = by_value.rbegin(); it != by_value.rend(); ++it)
+      if ((*it)->side == market::side::sell && short_sellers < sc.short_sellers) {
+        (*it)->delivery_permille = sc.short_permille, ++short_sellers;
+        (*it)->valuation = sc.reference_price * 85 / 100;
+      }
+  }
+  std::map<chain::public_key, std::size_t> party_of;
+  for (std::size_t i = 0; i < parties.size(); ++i) party_of[parties[i].key.pub] = i;
+
+  // Genesis: every prosumer starts with initial_credits; the DSO, counterparty
+  // of every bill and income, with as much as all of them together.
+  run_config rc = sc.run;
+  rc.genesis.balances.clear();
+  for (const auto& p : parties) rc.genesis.balances.emplace_back(p.key.pub, sc.initial_credits_uc);
+  const std::int64_t dso_start = sc.initial_credits_uc * static_cast<std::int64_t>(parties.size());
+  rc.genesis.balances.emplace_back(rc.genesis.dso, dso_start);
+  const std::int64_t money_total = dso_start * 2;
+
+  const std::string chain_dir = out_dir + "/chain";
+  std::error_code ec;
+  std::filesystem::remove_all(chain_dir, ec);  // a run starts a fresh chain
+  std::filesystem::create_directories(chain_dir, ec);
+  if (ec) return fail("cannot create " + chain_dir + ": " + ec.message(), 1);
+
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  std::vector<caf::actor> miners;
+  for (std::size_t i = 0; i < rc.validators.size(); ++i) {
+    const auto& v = rc.validators[i];
+    agents::miner_config mc;
+    mc.name = v.name;
+    mc.store_dir = chain_dir + "/" + v.name;
+    mc.sign_guard_path = chain_dir + "/" + v.name + ".signed";
+    mc.genesis = rc.genesis;
+    if (v.key_file.empty()) {
+      mc.key = chain::derived_key(sc.seed, lab_role_validator, i);
+    } else {
+      auto key = chain::load_key_file(v.key_file);
+      if (!key) return fail("validator " + v.name + ": " + key.err().message, 1);
+      mc.key = key.value();
+    }
+    if (mc.key.pub != v.key) return fail("validator " + v.name + ": its key is not its public_key", 1);
+    mc.index = static_cast<std::uint32_t>(i);
+    mc.timing = rc.timing;
+    mc.max_block_txs = rc.max_block_txs;
+    mc.grid = grid.value();
+    mc.rules = sc.rules;
+    miners.push_back(agents::spawn_miner(system, mc));
+  }
+  driver d(system, err);
+  auto& self = d.self();
+  for (auto& m : miners) self->send(m, agents::peers_atom::value, miners);
+  auto miner_for = [&](std::size_t i) { return miners[i % miners.size()]; };
+  const caf::actor& watcher = miners.front();
+
+  agents::dso_config dc;
+  dc.key = chain::derived_key(sc.seed, lab_role_dso, 0);
+  if (dc.key.pub != rc.genesis.dso) return fail("the genesis DSO key is not the lab DSO key of this seed", 1);
+  dc.chain_id = rc.genesis.chain_id;
+  dc.grid = grid.value();
+  dc.charge_uc_per_m = sc.charge_uc_per_m;
+  dc.penalty_ucpkwh = sc.penalty_ucpkwh;
+  dc.miner = miners.front();
+  auto dso = agents::spawn_dso(system, dc);
+
+  for (std::size_t i = 0; i < parties.size(); ++i) {
+    auto& p = parties[i];
+    agents::prosumer_config pc;
+    pc.name = p.name;
+    pc.key = p.key;
+    pc.meter = p.meter_key.pub;
+    pc.chain_id = rc.genesis.chain_id;
+    pc.market = p.market;
+    pc.bus = p.bus;
+    pc.side = p.side;
+    pc.reference = sc.reference_price;
+    pc.valuation = p.valuation;
+    pc.strategy = p.faulty() ? market::strategy_kind::truthful : sc.strategies[(i % sc.prosumers) % sc.strategies.size()];
+    pc.min_energy = sc.min_energy;
+    pc.max_energy = sc.max_energy;
+    pc.seed = sc.seed;
+    pc.ctp_lifetime_blocks = sc.ctp_lifetime_blocks;
+    pc.miner = miner_for(i);
+    p.prosumer = agents::spawn_prosumer(system, pc);
+    agents::smart_meter_config mc;
+    mc.name = p.name + ".meter";
+    mc.key = p.meter_key;
+    mc.party = p.key.pub;
+    mc.chain_id = rc.genesis.chain_id;
+    mc.delivery_permille = p.delivery_permille;
+    mc.reports = !p.silent;
+    mc.miner = miner_for(i);
+    p.meter = agents::spawn_smart_meter(system, mc);
+  }
+
+  auto shutdown = [&](int status) {
+    for (auto& p : parties) {
+      self->send_exit(p.prosumer, caf::exit_reason::user_shutdown);
+      self->send_exit(p.meter, caf::exit_reason::user_shutdown);
+    }
+    self->send_exit(dso, caf::exit_reason::user_shutdown);
+    for (auto& m : miners) self->send(m, agents::peers_atom::value, std::vector<caf::actor>{});
+    for (auto& m : miners) self->send_exit(m, caf::exit_reason::user_shutdown);
+    self->wait_for(miners);
+    return status;
+  };
+  const auto limit = std::chrono::seconds(120);
+  out << "voltaic: " << parties.size() << " prosumers in " << sc.markets << " market(s) of " << feeder.value().name
+      << ", " << miners.size() << " validator(s), " << sc.cycles << " cycle(s), " << to_string(sc.rules.mechanism)
+      << " (" << to_string(sc.rules.policy) << "), " << (sc.wall_clock ? "wall" : "simulated") << " clock, seed "
+      << sc.seed << std::endl;
+
+  {
+    std::string silent, short_meters;
+    for (const auto& p : parties) {
+      if (p.silent) silent += " " + p.name;
+      if (p.delivery_permille != 1'000) short_meters += " " + p.name;
+    }
+    if (!silent.empty()) out << "meters that never report:" << silent << std::endl;
+    if (!short_meters.empty()) out << "meters that read short:" << short_meters << std::endl;
+  }
+  // The DSO publishes its charge, penalty and grid before the first cycle.
+  std::vector<std::string> ids;
+  if (!d.ask(dso, ids, agents::publish_atom::value) || ids.size() != 2 || !d.committed(watcher, ids, limit))
+    return shutdown(fail("the DSO's parameters did not reach the chain", 1));
+
+  outputs o;
+  chain::market_grid view = grid.value();  // the driver's copy, for outputs
+  const std::int64_t phase_ms[4] = {static_cast<std::int64_t>(sc.cycle_ms * 3 / 15),
+                                    static_cast<std::int64_t>(sc.cycle_ms * 7 / 15),
+                                    static_cast<std::int64_t>(sc.cycle_ms * 3 / 15),
+                                    static_cast<std::int64_t>(sc.cycle_ms * 2 / 15)};
+  auto phase_end = clock_type::now();
+  // With the wall clock a phase lasts its configured time; with the simulated
+  // clock the next phase starts as soon as the agents are done.
+  auto pace = [&](int phase) {
+    if (!sc.wall_clock) return;
+    phase_end += std::chrono::milliseconds(phase_ms[phase]);
+    std::this_thread::sleep_until(phase_end);
+  };
+
+  auto expire_holds = [&]() -> bool {
+    std::vector<std::string> all;
+    for (auto& p : parties) {
+      if (p.side != market::side::buy) continue;
+      std::vector<std::string> got;
+      if (d.ask(p.prosumer, got, agents::expire_atom::value)) all.insert(all.end(), got.begin(), got.end());
+    }
+    return d.committed(watcher, all, limit);
+  };
+
+  for (std::uint64_t cycle = 1; cycle <= sc.cycles; ++cycle) {
+    // DSO grid changes take effect at the start of a cycle (quotation).
+    for (const auto& step : sc.grid_changes) {
+      if (step.before_cycle != cycle) continue;
+      std::vector<std::string> changed;
+      if (!d.ask(dso, changed, agents::gridchg_atom::value, step.change) || changed.size() != 1 ||
+          !d.committed(watcher, changed, limit))
+        return shutdown(fail("grid change '" + step.change + "' did not reach the chain", 1));
+      if (auto s = view.apply(step.change); !s) return shutdown(fail(s.err().message, 1));
+      out << "cycle " << cycle << ": the DSO applied '" << step.change << "' (grid "
+          << chain::to_hex(view.version()).substr(0, 16) << ")" << std::endl;
+    }
+    if (!expire_holds()) return shutdown(fail("timeouts of expired holds did not reach the chain", 1));
+
+    // Quotation: every prosumer signs its order and hands it to its miner.
+    std::size_t submitted = 0;
+    for (auto& p : parties) {
+      std::string envelope;
+      if (d.ask(p.prosumer, envelope, agents::bid_atom::value, cycle) && !envelope.empty()) ++submitted;
+    }
+    pace(0);
+    // Matching: the miners close the cycle; the proposer's block fixes each
+    // market's order set, and every validator re-runs the clearing.
+    for (auto& m : miners)
+      for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id)
+        self->send(m, agents::close_atom::value, market_id, cycle);
+    std::vector<chain::cleared_cycle> cleared;
+    const auto deadline = clock_type::now() + limit;
+    for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id) {
+      std::tuple<bool, std::vector<std::string>> fixed;
+      while (true) {
+        if (!d.ask(watcher, fixed, agents::cycleq_atom::value, market_id, cycle))
+          return shutdown(fail("the watching miner did not answer", 1));
+        if (std::get<0>(fixed)) break;
+        if (clock_type::now() > deadline)
+          return shutdown(fail("market " + std::to_string(market_id) + " cycle " + std::to_string(cycle) +
+                                   " was not cleared on chain within 120 s", 1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      std::vector<chain::signed_order> orders;
+      for (const auto& e : std::get<1>(fixed)) orders.push_back(chain::decode_order(chain::bytes(e.begin(), e.end())).value());
+      auto c = chain::clear_market_cycle(market_id, cycle, std::move(orders), view.distances(), sc.rules,
+                                         sc.charge_uc_per_m);
+      if (!c) return shutdown(fail(c.err().message, 1));
+      cleared.push_back(std::move(c).value());
+    }
+    pace(1);
+
+    // Feedback: each owner learns its own outcome; buyers commit to pay.
+    std::vector<std::string> holds;
+    std::size_t orders_fixed = 0, trade_count = 0;
+    std::int64_t traded = 0;
+    for (const auto& c : cleared) {
+      const auto& r = c.result;
+      orders_fixed += c.orders.size();
+      trade_count += r.trades.size();
+      traded += c.clearing.traded_mwh;
+      std::map<std::size_t, std::vector<std::string>> buyer_trades;
+      for (const auto& t : r.trades) {
+        const auto& seller = c.orders[t.seller].terms.owner;
+        const std::int64_t amount = market::money_for(r.clearing.price, t.energy) + market::buyer_charge_share(t.charge);
+        buyer_trades[t.buyer].push_back(chain::to_hex(seller) + " " + std::to_string(t.energy) + " " +
+                                        std::to_string(amount));
+      }
+      for (std::size_t k = 0; k < c.orders.size(); ++k) {
+        const auto& oc = r.outcomes[k];
+        const party& p = parties[party_of.at(c.orders[k].terms.owner)];
+        std::vector<std::string> got;
+        if (!d.ask(p.prosumer, got, agents::outcome_atom::value, cycle, static_cast<std::uint8_t>(oc.kind),
+                   static_cast<std::uint8_t>(oc.reason), oc.traded, r.clearing.price, buyer_trades[k]))
+          return shutdown(fail(p.name + " did not take its outcome", 1));
+        holds.insert(holds.end(), got.begin(), got.end());
+      }
+    }
+    if (!d.committed(watcher, holds, limit)) return shutdown(fail("holds did not reach the chain", 1));
+    pace(2);
+
+    // Settlement: each party's meter reports what it metered.
+    std::vector<std::string> settled;
+    for (const auto& c : cleared) {
+      std::map<chain::public_key, std::vector<std::string>> sellers_of;
+      for (const auto& t : c.result.trades)
+        sellers_of[c.orders[t.buyer].terms.owner].push_back(chain::to_hex(c.orders[t.seller].terms.owner));
+      for (const auto& due : c.dues.dues) {
+        const party& p = parties[party_of.at(due.party)];
+        std::string id;
+        if (!d.ask(p.meter, id, agents::read_atom::value, c.dues.market, cycle, static_cast<std::uint8_t>(due.role),
+                   due.agreed_mwh, c.clearing.price_ucpkwh, due.tariff_uc, sellers_of[due.party]))
+          return shutdown(fail(p.name + "'s meter did not answer", 1));
+        if (id.empty()) continue;  // a silent meter
+        settled.push_back(id);
+        market::settlement_terms t{c.clearing.price_ucpkwh, due.agreed_mwh,
+                                   due.agreed_mwh * p.delivery_permille / 1'000, due.tariff_uc, sc.penalty_ucpkwh};
+        const auto s = due.role == chain::party_role::buyer ? market::settle_buyer(t) : market::settle_seller(t);
+        o.settlements += std::to_string(cycle) + "," + std::to_string(c.dues.market) + "," + p.name + "," +
+                         (due.role == chain::party_role::buyer ? "buyer" : "seller") + "," + kwh(t.agreed) + "," +
+                         kwh(t.metered) + "," + credits(s.total) + "," + credits(s.tariff) + "," +
+                         credits(s.penalty) + "\n";
+      }
+    }
+    if (!d.committed(watcher, settled, limit)) return shutdown(fail("settlements did not reach the chain", 1));
+    pace(3);
+
+    // What the chain committed this cycle, as CSV rows.
+    for (const auto& c : cleared) {
+      const std::string prefix = std::to_string(cycle) + "," + std::to_string(c.root.market) + ",";
+      for (std::size_t k = 0; k < c.orders.size(); ++k) {
+        const auto& t = c.orders[k].terms;
+        const auto& b = c.book[k];
+        o.orders += prefix + b.id + "," + parties[party_of.at(t.owner)].name + "," + market::to_string(t.side) + "," +
+                    credits(t.price_ucpkwh) + "," + kwh(t.energy_mwh) + "," +
+                    (t.distance_pref_mm == market::distance_anywhere ? std::string{}
+                                                                      : market::format_scaled(t.distance_pref_mm, market::mm_per_m)) +
+                    "," + feeder.value().load_buses[t.bus] + "," + std::to_string(t.seq) + "\n";
+        const auto& oc = c.result.outcomes[k];
+        o.outcomes += prefix + b.id + "," + market::to_string(oc.kind) + "," +
+                      (oc.kind == market::outcome_kind::rejected ? market::to_string(oc.reason) : "") + "," +
+                      kwh(oc.traded) + "\n";
+      }
+      const auto& cr = c.result.clearing;
+      o.clearing += prefix + market::to_string(cr.mechanism) + "," + market::to_string(cr.policy) + "," +
+                    std::to_string(cr.case_number) + "," + credits(cr.price) + "," +
+                    (cr.price_adjusted ? "true" : "false") + "\n";
+      for (const auto& t : c.result.trades)
+        o.trades += prefix + parties[party_of.at(c.orders[t.buyer].terms.owner)].name + "," +
+                    parties[party_of.at(c.orders[t.seller].terms.owner)].name + "," + kwh(t.energy) + "," +
+                    market::format_scaled(t.distance, market::mm_per_m) + "," + credits(t.charge) + "\n";
+    }
+    std::int64_t sum = 0;
+    auto balance_row = [&](const std::string& name, const chain::public_key& key) {
+      std::tuple<std::int64_t, std::int64_t, std::uint64_t> a;
+      d.ask(watcher, a, agents::account_atom::value, chain::to_hex(key));
+      sum += std::get<0>(a);
+      o.balances += std::to_string(cycle) + "," + name + "," + credits(std::get<0>(a)) + "\n";
+    };
+    for (const auto& p : parties) balance_row(p.name, p.key.pub);
+    balance_row("dso", rc.genesis.dso);
+    out << "cycle " << cycle << ": " << orders_fixed << " of " << submitted << " orders fixed on chain, "
+        << trade_count << " trades, " << kwh(traded) << " kWh";
+    if (sc.markets == 1) out << " at p0 " << credits(cleared.front().clearing.price_ucpkwh) << " (case "
+                             << int(cleared.front().clearing.case_number) << ")";
+    out << "; " << settled.size() << " settlements; height " << d.height(watcher)
+        << (sum == money_total ? "; money conserved" : "; MONEY NOT CONSERVED") << std::endl;
+    if (sum != money_total) return shutdown(fail("balances sum to " + credits(sum) + ", not " + credits(money_total), 1));
+  }
+
+  // Holds of buyers whose meters never reported expire and are timed out.
+  for (const auto& p : parties) {
+    if (!p.silent) continue;
+    while (true) {
+      std::vector<std::string> open;
+      d.ask(watcher, open, agents::ctps_atom::value, chain::to_hex(p.key.pub));
+      if (open.empty()) break;
+      std::uint64_t last_expiry = 0;
+      for (const auto& line : open) last_expiry = std::max<std::uint64_t>(last_expiry, std::stoull(line.substr(line.find(' ', line.find(' ') + 1) + 1)));
+      out << p.name << ": meter silent; waiting for height " << last_expiry + 1 << " to time out "
+          << open.size() << " hold(s)" << std::endl;
+      while (d.height(watcher) <= last_expiry + 1) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!expire_holds()) return shutdown(fail("timeouts did not reach the chain", 1));
+    }
+  }
+  {
+    std::tuple<std::int64_t, std::int64_t, std::uint64_t> a;
+    std::int64_t held = 0;
+    for (const auto& p : parties) {
+      d.ask(watcher, a, agents::account_atom::value, chain::to_hex(p.key.pub));
+      held += std::get<1>(a);
+    }
+    out << "holds left open: " << credits(held) << " credits" << std::endl;
+  }
+
+  if (auto s = write_tables(out_dir, {{"orders.csv", o.orders},
+                                      {"outcomes.csv", o.outcomes},
+                                      {"clearing.csv", o.clearing},
+                                      {"trades.csv", o.trades},
+                                      {"settlements.csv", o.settlements},
+                                      {"balances.csv", o.balances}});
+      !s)
+    return shutdown(fail(s.err().message, 1));
+  for (std::size_t i = 0; i < miners.size(); ++i) {
+    std::tuple<std::uint64_t, std::string> head;
+    d.ask(miners[i], head, agents::head_atom::value);
+    out << rc.validators[i].name << ": height " << std::get<0>(head) << ", head " << std::get<1>(head).substr(0, 16)
+        << ", chain in " << chain_dir << "/" << rc.validators[i].name << std::endl;
+  }
+  const auto seconds = std::chrono::duration<double>(clock_type::now() - started).count();
+  out << "results in " << out_dir << "/ (orders, outcomes, clearing, trades, settlements, balances .csv) after "
+      << static_cast<int>(seconds * 10) / 10.0 << " s; check a replica with: voltaic chain verify " << chain_dir
+      << "/" << rc.validators[0].name << std::endl;
+  return shutdown(0);
+}
+
+}  // namespace voltaic::runtime
