@@ -138,20 +138,6 @@ TEST_CASE("voltaic clear on the LV feeder places orders by bus and writes CSVs w
   CHECK(e.err == "voltaic clear: clear_badbus.csv: order 's1': bus '9999' is not in the grid\n");
 }
 
-TEST_CASE("voltaic demo clears 55 cooperative prosumers on the LV feeder") {
-  std::filesystem::remove_all("demo_out");
-  const auto r = run_command(bin + " demo --out demo_out");
-  REQUIRE(r.status == 0);
-  CHECK(r.out.find("55 cooperative prosumers on the IEEE European LV feeder") != std::string::npos);
-  const json result = json::parse(voltaic::test::read_text("demo_out/result.json"));
-  CHECK(result["outcomes"].size() == 55);
-  CHECK(result["trades"].size() > 0);
-  // The written orders replay to the same result through `voltaic clear`.
-  const auto replay = run_command(bin + " clear --orders demo_out/orders.csv --feeder ieee-eu-lv --json");
-  REQUIRE(replay.status == 0);
-  CHECK(replay.out == voltaic::test::read_text("demo_out/result.json"));
-}
-
 TEST_CASE("voltaic keygen writes a 0600 key file, prints the public key and refuses to overwrite") {
   std::filesystem::remove("keygen_test.key");
   const auto r = run_command(bin + " keygen --out keygen_test.key");

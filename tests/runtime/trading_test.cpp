@@ -1,0 +1,307 @@
+// Agents trading end to end, as real processes: `voltaic demo` (55
+// prosumers on the LV feeder, 4 validators, 3 cycles) and an IEEE 33
+// scenario whose DSO closes a tie switch. The checks read the CSV outputs,
+// replay them through `voltaic clear`, and open every replica's LMDB store.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "support/json.hpp"
+#include "support/paths.hpp"
+#include "support/process.hpp"
+#include "voltaic/chain/block.hpp"
+#include "voltaic/chain/ledger.hpp"
+#include "voltaic/chain/lmdb_store.hpp"
+#include "voltaic/market/feeder.hpp"
+#include "voltaic/market/grid_change.hpp"
+#include "voltaic/market/units.hpp"
+
+using voltaic::test::json;
+using voltaic::test::run_command;
+namespace chain = voltaic::chain;
+namespace market = voltaic::market;
+
+namespace {
+
+const std::string bin = VOLTAIC_BIN;
+
+using row = std::map<std::string, std::string>;
+
+std::vector<row> read_csv(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::vector<std::string> header;
+  std::vector<row> rows;
+  auto split = [](const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) out.push_back(cell);
+    if (!s.empty() && s.back() == ',') out.emplace_back();
+    return out;
+  };
+  if (!std::getline(in, line)) return rows;
+  header = split(line);
+  while (std::getline(in, line)) {
+    const auto cells = split(line);
+    REQUIRE(cells.size() == header.size());
+    row r;
+    for (std::size_t i = 0; i < header.size(); ++i) r[header[i]] = cells[i];
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+std::int64_t uc(const std::string& text) { return market::parse_scaled(text, market::uc_per_credit).value(); }
+std::int64_t mwh(const std::string& text) { return market::parse_scaled(text, market::mwh_per_kwh).value(); }
+// JSON numbers with six decimals, back to integer units.
+std::int64_t micro(double v) { return std::llround(v * 1e6); }
+
+struct run_outputs {
+  std::string dir;
+  std::string log;
+  std::vector<row> orders, outcomes, clearing, trades, settlements, balances;
+};
+
+run_outputs run_scenario(const std::string& command, const std::string& dir) {
+  std::filesystem::remove_all(dir);
+  const auto r = run_command(command + " --out " + dir);
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  run_outputs o;
+  o.dir = dir;
+  o.log = r.out;
+  o.orders = read_csv(dir + "/orders.csv");
+  o.outcomes = read_csv(dir + "/outcomes.csv");
+  o.clearing = read_csv(dir + "/clearing.csv");
+  o.trades = read_csv(dir + "/trades.csv");
+  o.settlements = read_csv(dir + "/settlements.csv");
+  o.balances = read_csv(dir + "/balances.csv");
+  return o;
+}
+
+const run_outputs& demo() {
+  // CTest runs each case in its own process, possibly two at once: one directory per process.
+  static const run_outputs o = run_scenario(bin + " demo", "trading_demo_out." + std::to_string(::getpid()));
+  return o;
+}
+
+std::string log_value(const std::string& log, const std::string& prefix) {
+  const auto at = log.find(prefix);
+  REQUIRE(at != std::string::npos);
+  const auto end = log.find('\n', at);
+  return log.substr(at + prefix.size(), end - at - prefix.size());
+}
+
+std::unique_ptr<chain::ledger> open_replica(const std::string& dir) {
+  chain::lmdb_options options;
+  options.read_only = true;
+  auto store = chain::open_lmdb_store(dir, options);
+  REQUIRE(store.ok());
+  auto l = chain::ledger::open(std::move(store).value(), nullptr);
+  REQUIRE(l.ok());
+  return std::move(l).value();
+}
+
+}  // namespace
+
+TEST_CASE("demo: every order of every cycle gets exactly one outcome, and money is conserved every cycle") {
+  const auto& o = demo();
+  CHECK(o.clearing.size() == 3);
+  std::map<std::string, std::set<std::string>> ids;  // cycle -> order ids
+  for (const auto& r : o.orders) CHECK(ids[r.at("cycle")].insert(r.at("id")).second);
+  CHECK(ids.size() == 3);
+  for (const auto& [cycle, set] : ids) CHECK(set.size() == 55);
+  std::map<std::string, std::multiset<std::string>> answered;
+  for (const auto& r : o.outcomes) answered[r.at("cycle")].insert(r.at("id"));
+  for (const auto& [cycle, set] : ids)
+    CHECK(std::multiset<std::string>(set.begin(), set.end()) == answered[cycle]);
+
+  // The balances of all 55 prosumers and the DSO sum to the same total after every cycle.
+  std::map<std::string, std::int64_t> sum;
+  for (const auto& r : o.balances) sum[r.at("cycle")] += uc(r.at("balance"));
+  REQUIRE(sum.size() == 3);
+  for (const auto& [cycle, total] : sum) CHECK(total == 2 * 55 * 1'000'000'000LL);
+}
+
+TEST_CASE("demo: buyers' payments equal sellers' income plus the DSO's grid charges and penalties; energy is conserved") {
+  const auto& o = demo();
+  std::map<std::string, std::int64_t> dso;  // cycle -> DSO balance after it
+  for (const auto& r : o.balances)
+    if (r.at("account") == "dso") dso[r.at("cycle")] = uc(r.at("balance"));
+  std::int64_t before = 55 * 1'000'000'000LL;
+  for (const auto& c : {"1", "2", "3"}) {
+    std::int64_t bills = 0, incomes = 0, bought = 0, sold = 0, traded = 0;
+    for (const auto& r : o.settlements) {
+      if (r.at("cycle") != c) continue;
+      (r.at("role") == "buyer" ? bills : incomes) += uc(r.at("amount"));
+    }
+    // The DSO is the counterparty: what it gained is what buyers paid less what sellers got.
+    CHECK(dso[c] - before == bills - incomes);
+    before = dso[c];
+    // Per cycle, trades' energy is what buyers and sellers agreed, kWh for kWh.
+    std::map<std::string, std::int64_t> per_party;
+    for (const auto& r : o.trades) {
+      if (r.at("cycle") != c) continue;
+      traded += mwh(r.at("energy_kwh"));
+      per_party[r.at("buyer") + "/buyer"] += mwh(r.at("energy_kwh"));
+      per_party[r.at("seller") + "/seller"] += mwh(r.at("energy_kwh"));
+    }
+    for (const auto& r : o.settlements) {
+      if (r.at("cycle") != c) continue;
+      (r.at("role") == "buyer" ? bought : sold) += mwh(r.at("agreed_kwh"));
+      CHECK(per_party[r.at("party") + "/" + r.at("role")] == mwh(r.at("agreed_kwh")));
+    }
+    CHECK(sold == traded);
+    CHECK(bought <= traded);  // the silent buyer's share is never settled
+    CHECK(traded > 0);
+  }
+}
+
+TEST_CASE("demo: a short seller pays the penalty; a silent buyer's holds expire and come back") {
+  const auto& o = demo();
+  const std::string short_seller = log_value(o.log, "meters that read short: ");
+  const std::string silent_buyer = log_value(o.log, "meters that never report: ");
+  bool penalised = false;
+  for (const auto& r : o.settlements) {
+    CHECK(r.at("party") != silent_buyer);
+    if (r.at("party") != short_seller) {
+      CHECK(r.at("metered_kwh") == r.at("agreed_kwh"));
+      CHECK(uc(r.at("penalty")) == 0);
+      continue;
+    }
+    const std::int64_t agreed = mwh(r.at("agreed_kwh")), metered = mwh(r.at("metered_kwh"));
+    CHECK(metered == agreed * 800 / 1000);
+    // market.md 5.4: income = p0 E_meter - tariff - |E_ref - E_meter| * penalty, penalty 0.05 per kWh.
+    CHECK(uc(r.at("penalty")) == market::money_for(50'000, agreed - metered));
+    std::int64_t price = 0;
+    for (const auto& c : o.clearing)
+      if (c.at("cycle") == r.at("cycle")) price = uc(c.at("price"));
+    CHECK(uc(r.at("amount")) == market::money_for(price, metered) - uc(r.at("tariff")) - uc(r.at("penalty")));
+    penalised = true;
+  }
+  CHECK(penalised);
+  bool bought = false;
+  for (const auto& t : o.trades) bought = bought || t.at("buyer") == silent_buyer;
+  CHECK(bought);  // it did trade, so it held money for its CTPs
+  CHECK(o.log.find(silent_buyer + ": meter silent; waiting for height") != std::string::npos);
+  CHECK(o.log.find("holds left open: 0.0 credits") != std::string::npos);
+  // It was never billed, and its holds were released: its balance is what it started with.
+  for (const auto& r : o.balances)
+    if (r.at("account") == silent_buyer && r.at("cycle") == "3") CHECK(r.at("balance") == "1000.0");
+}
+
+TEST_CASE("demo: each committed clearing equals a recomputation by voltaic clear from the committed orders") {
+  const auto& o = demo();
+  for (const auto& c : o.clearing) {
+    const std::string cycle = c.at("cycle");
+    CAPTURE(cycle);
+    const std::string file = o.dir + "/cycle" + cycle + "_orders.csv";
+    std::ofstream f(file);
+    f << "id,side,price,energy_kwh,distance_pref_m,bus\n";
+    std::map<std::string, std::string> owner;
+    for (const auto& r : o.orders)
+      if (r.at("cycle") == cycle) {
+        f << r.at("id") << "," << r.at("side") << "," << r.at("price") << "," << r.at("energy_kwh") << ","
+          << r.at("distance_pref_m") << "," << r.at("bus") << "\n";
+        owner[r.at("id")] = r.at("owner");
+      }
+    f.close();
+    const auto replay = run_command(bin + " clear --orders " + file + " --feeder ieee-eu-lv --json");
+    REQUIRE(replay.status == 0);
+    const json j = json::parse(replay.out);
+    CHECK(uc(c.at("price")) == micro(j["price"].num));
+    CHECK(std::to_string(static_cast<int>(j["case"].num)) == c.at("case"));
+    std::vector<std::string> expected, committed;
+    for (const auto& t : j["trades"].arr)
+      expected.push_back(owner[t["buyer"].str] + "," + owner[t["seller"].str] + "," +
+                         std::to_string(micro(t["energy_kwh"].num)) + "," + std::to_string(micro(t["charge"].num)));
+    for (const auto& t : o.trades)
+      if (t.at("cycle") == cycle)
+        committed.push_back(t.at("buyer") + "," + t.at("seller") + "," + std::to_string(mwh(t.at("energy_kwh"))) +
+                            "," + std::to_string(uc(t.at("charge"))));
+    CHECK(expected == committed);
+    std::size_t outcomes = 0;
+    for (const auto& r : o.outcomes) outcomes += r.at("cycle") == cycle;
+    CHECK(j["outcomes"].size() == outcomes);
+  }
+}
+
+TEST_CASE("demo: every replica verifies, holds the same blocks, and its clearing records match the CSVs") {
+  const auto& o = demo();
+  std::vector<std::unique_ptr<chain::ledger>> replicas;
+  for (const auto* v : {"v0", "v1", "v2", "v3"}) {
+    const std::string dir = o.dir + "/chain/" + v;
+    const auto verify = run_command(bin + " chain verify " + dir);
+    INFO(verify.out << verify.err);
+    CHECK(verify.status == 0);
+    replicas.push_back(open_replica(dir));
+  }
+  std::uint64_t common = UINT64_MAX;
+  for (const auto& r : replicas) common = std::min(common, r->state().height);
+  REQUIRE(common > 3);
+  // Same block hash at every height (certificates may hold different quorums of precommits).
+  auto hash_at = [](chain::ledger& l, std::uint64_t h) {
+    auto raw = l.store().block_bytes(h);
+    REQUIRE(raw.ok());
+    REQUIRE(raw.value().has_value());
+    return chain::decode_block(*raw.value()).value().hash;
+  };
+  for (std::uint64_t h = 0; h <= common; ++h)
+    for (std::size_t i = 1; i < replicas.size(); ++i) CHECK(hash_at(*replicas[i], h) == hash_at(*replicas[0], h));
+  const auto& st = replicas[0]->state();
+  for (const auto& c : o.clearing) {
+    const std::uint64_t cycle = std::stoull(c.at("cycle"));
+    const auto* rec = st.clearings.find({0, cycle});
+    REQUIRE(rec);
+    CHECK(rec->price_ucpkwh == uc(c.at("price")));
+    CHECK(std::to_string(rec->case_number) == c.at("case"));
+    std::int64_t traded = 0;
+    std::size_t trades = 0;
+    for (const auto& t : o.trades)
+      if (t.at("cycle") == c.at("cycle")) traded += mwh(t.at("energy_kwh")), ++trades;
+    CHECK(rec->traded_mwh == traded);
+    CHECK(rec->trade_count == trades);
+    CHECK(st.order_roots.find({0, cycle})->order_count == 55);
+  }
+  CHECK(st.ctps.items().empty());
+}
+
+TEST_CASE("IEEE 33: the DSO closes the 12-22 tie switch between cycles and the next cycle's distances follow") {
+  const std::string file = "trading_ieee33.toml";
+  std::ofstream(file) << "[chain]\nid = \"ieee33-test\"\n\n[scenario]\nfeeder = \"ieee33\"\nvalidators = 1\n"
+                         "prosumers = 32\ncycles = 2\nseed = 7\nstrategies = [\"truthful\"]\n\n"
+                         "[[grid_change]]\nbefore_cycle = 2\nchange = \"close 12 22\"\n";
+  const auto o = run_scenario(bin + " run " + file, "trading_ieee33_out");
+  CHECK(o.log.find("the DSO applied 'close 12 22'") != std::string::npos);
+  auto feeder = market::load_feeder("ieee33", voltaic::test::source_dir() + "/data/feeders");
+  REQUIRE(feeder.ok());
+  market::grid open_grid = feeder.value().grid, closed_grid = open_grid;
+  REQUIRE(market::apply_grid_change(closed_grid, "close 12 22").ok());
+  std::map<std::string, std::string> bus;  // cycle/owner -> bus
+  for (const auto& r : o.orders) bus[r.at("cycle") + "/" + r.at("owner")] = r.at("bus");
+  std::size_t checked = 0;
+  for (const auto& t : o.trades) {
+    const auto& g = t.at("cycle") == "1" ? open_grid : closed_grid;
+    const auto d = g.distance(bus[t.at("cycle") + "/" + t.at("buyer")], bus[t.at("cycle") + "/" + t.at("seller")]);
+    REQUIRE(d.ok());
+    CHECK(market::format_scaled(d.value(), market::mm_per_m) == t.at("distance_m"));
+    // The charge follows the distance: 0.002 per metre (per milliohm on IEEE 33).
+    CHECK(uc(t.at("charge")) == d.value() * 2'000 / 1'000);
+    ++checked;
+  }
+  CHECK(checked > 0);
+  // Some pair of prosumer buses is nearer after the switch closes, and the chain records the new grid.
+  CHECK(closed_grid.distance("12", "22").value() < open_grid.distance("12", "22").value());
+  auto replica = open_replica(o.dir + "/chain/v0");
+  const auto* g = replica->state().grid.find(0);
+  REQUIRE(g);
+  CHECK(chain::to_hex(g->grid_version) == closed_grid.version_hash());
+}
