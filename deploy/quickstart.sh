@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # From a fresh Debian machine to a running voltaic: installs the Debian
-# packages, builds, and runs the embedded default (55 cooperative prosumers on
-# the IEEE European LV feeder, cleared by DPDA with score matching).
+# packages, builds, and runs the embedded default: 55 prosumers with smart
+# meters on the IEEE European LV feeder, a DSO and four validators in one
+# process, trading three DPDA cycles through the chain.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/deploy/install-deps.sh"

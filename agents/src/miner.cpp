@@ -38,6 +38,9 @@ struct miner_state {
   std::uint64_t own_nonce = 0;  // last nonce this validator used for its own transactions
   std::uint64_t behind_to = 0;  // highest height a peer was seen at
   bool fetching = false;        // a block request is out
+  bool started = false;         // the engine has run a height
+  std::uint64_t target_height = 0;  // on demand: run consensus up to here
+  std::uint64_t sim_time_ms = 0;    // on demand: the time blocks carry
   static inline const char* name = "voltaic.miner";
 };
 
@@ -55,6 +58,7 @@ void broadcast(miner_actor* self, const std::string& message) {
 }
 
 void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders = {});
+void run_next(miner_actor* self);
 
 void handle(miner_actor* self, chain::engine_output out) {
   auto& st = self->state;
@@ -117,6 +121,19 @@ void handle(miner_actor* self, chain::engine_output out) {
   }
   for (const auto& p : out.proposals) broadcast(self, as_string(chain::encode_consensus_message(p)));
   for (const auto& v : out.votes) broadcast(self, as_string(chain::encode_consensus_message(v)));
+  if (!out.decisions.empty() && st.cfg.on_demand) run_next(self);
+}
+
+// On demand: starts the next height while the chain is below the target.
+void run_next(miner_actor* self) {
+  auto& st = self->state;
+  if (st.chain->state().height >= st.target_height) return;
+  if (!st.started) {
+    st.started = true;
+    handle(self, st.engine->start(st.chain->state().height + 1));
+  } else if (st.engine->decided()) {
+    handle(self, st.engine->advance());
+  }
 }
 
 void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders) {
@@ -158,6 +175,11 @@ void apply_certified(miner_actor* self, const chain::bytes& raw) {
     return;
   }
   after_commit(self, b.value());
+  if (st.cfg.on_demand) {
+    st.started = false;  // the next step starts the engine at the new height
+    run_next(self);
+    return;
+  }
   handle(self, st.engine->start(st.chain->state().height + 1));
 }
 
@@ -185,6 +207,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   ec.validators = st.cfg.genesis.validators;
   ec.self = st.cfg.index;
   ec.value_id = chain::block_proposal_id;
+  ec.start_next_height = !st.cfg.on_demand;
   if (st.cfg.grid) st.desk = std::make_unique<chain::cycle_desk>(st.cfg.genesis.chain_id, *st.cfg.grid, st.cfg.rules);
   auto source = [self](std::uint64_t) {
     auto& s = self->state;
@@ -195,16 +218,19 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       cycles = s.desk->propose(scratch, s.cfg.key, s.own_nonce);
       txs = cycles.txs;
     }
-    auto pooled = s.pool.take(s.cfg.max_block_txs);
+    auto take = [&s] {
+      return s.cfg.on_demand ? s.pool.take_canonical(s.cfg.max_block_txs) : s.pool.take(s.cfg.max_block_txs);
+    };
+    auto pooled = take();
     if (s.desk) {
       const auto unfit = s.desk->unfit_grid_updates(pooled);
       if (!unfit.empty()) {
         s.pool.prune(s.chain->state(), unfit);
-        pooled = s.pool.take(s.cfg.max_block_txs);
+        pooled = take();
       }
     }
     txs.insert(txs.end(), pooled.begin(), pooled.end());
-    auto built = chain::build_block(scratch, txs, now_ms(), s.cfg.key.pub);
+    auto built = chain::build_block(scratch, txs, s.cfg.on_demand ? s.sim_time_ms : now_ms(), s.cfg.key.pub);
     // What the current state refuses (e.g. evidence another validator already
     // recorded) leaves the pool rather than being proposed again.
     std::vector<chain::hash256> refused;
@@ -240,7 +266,10 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     return chain::execute_block(scratch, p.value().blk, ercs, strict()).ok();
   };
   st.engine = std::make_unique<chain::consensus_engine>(ec, *st.crypto, *st.guard, source, check);
-  handle(self, st.engine->start(st.chain->state().height + 1));
+  if (!st.cfg.on_demand) {
+    st.started = true;
+    handle(self, st.engine->start(st.chain->state().height + 1));
+  }
   // On exit, drop every handle to other actors first: miners refer to each
   // other, and CAF 0.17 destroys a stateful actor only when no handle is left.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -294,6 +323,29 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](head_atom) -> std::tuple<std::uint64_t, std::string> {
         const auto& s = self->state.chain->state();
         return std::make_tuple(s.height, chain::to_hex(s.head_hash));
+      },
+      [self](step_atom, std::uint64_t target, std::uint64_t time_ms) {
+        auto& s = self->state;
+        s.target_height = std::max(s.target_height, target);
+        s.sim_time_ms = std::max(s.sim_time_ms, time_ms);
+        run_next(self);
+      },
+      [self](pooled_atom, const std::vector<std::string>& ids) -> std::uint64_t {
+        std::uint64_t n = 0;
+        for (const auto& hex : ids) {
+          chain::hash256 id{};
+          if (!chain::from_hex(hex, id)) continue;
+          if (self->state.pool.contains(id)) {
+            ++n;
+            continue;
+          }
+          auto loc = self->state.chain->store().find_tx(id);
+          if (loc && loc.value()) ++n;
+        }
+        return n;
+      },
+      [self](ordcount_atom, std::uint64_t market, std::uint64_t cycle) -> std::uint64_t {
+        return self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0;
       },
       [self](order_atom, const std::string& envelope) -> std::string {
         auto& s = self->state;

@@ -275,9 +275,20 @@ void consensus_engine::decide(const consensus_proposal& p, std::uint32_t round, 
       if (!v.nil && v.value_id == p.value_id) c.precommits.push_back(v);
   decided_ = true;
   out.decisions.push_back(std::move(c));
+  if (!config_.start_next_height) return;
   reset_height(height_ + 1);
   start_round(0, out);
   replay_future(out);
+}
+
+engine_output consensus_engine::advance() {
+  engine_output out;
+  if (!decided_) return out;
+  reset_height(height_ + 1);
+  start_round(0, out);
+  replay_future(out);
+  check_rules(out);
+  return out;
 }
 
 void consensus_engine::check_rules(engine_output& out) {
@@ -457,6 +468,7 @@ engine_output consensus_engine::on_commit(const commit_record& c) {
   if (!verify_commit(c, config_.validators, crypto_, config_.value_id) || !check_(c.height, c.value)) return out;
   decided_ = true;
   out.decisions.push_back(c);
+  if (!config_.start_next_height) return out;
   reset_height(height_ + 1);
   start_round(0, out);
   replay_future(out);

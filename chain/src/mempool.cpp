@@ -50,6 +50,16 @@ std::vector<signed_transaction> mempool::take(std::size_t max) const {
   return out;
 }
 
+std::vector<signed_transaction> mempool::take_canonical(std::size_t max) const {
+  std::vector<signed_transaction> out;
+  for (const auto& [key, txs] : by_sender_)
+    for (const auto& [nonce, id] : txs) {
+      if (out.size() >= max) return out;
+      out.push_back(by_id_.at(id).stx);
+    }
+  return out;
+}
+
 void mempool::erase(const hash256& id) {
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return;

@@ -36,7 +36,7 @@ initial_credits = "1000"
 short_sellers = 1
 short_delivery = "0.8"
 silent_buyers = 1
-ctp_lifetime_blocks = 40
+ctp_lifetime_blocks = 12
 )";
 }
 

@@ -81,7 +81,8 @@ class driver {
   }
 
   // Waits until every id is in a committed block of `miner`.
-  bool committed(const caf::actor& miner, std::vector<std::string> ids, std::chrono::seconds limit) {
+  bool committed(const caf::actor& miner, std::vector<std::string> ids, std::chrono::seconds limit,
+                 bool report = true) {
     const auto deadline = clock_type::now() + limit;
     while (!ids.empty()) {
       std::vector<std::string> left;
@@ -93,8 +94,8 @@ class driver {
       }
       ids.swap(left);
       if (ids.empty()) return true;
-      if (clock_type::now() > deadline) {
-        err_ << "voltaic run: " << ids.size() << " transactions not committed within " << limit.count() << " s\n";
+      if (clock_type::now() >= deadline) {
+        if (report) err_ << "voltaic run: " << ids.size() << " transactions not committed within " << limit.count() << " s\n";
         return false;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -107,6 +108,98 @@ class driver {
  private:
   caf::scoped_actor self_;
   std::ostream& err_;
+};
+
+// The scenario's clock as the chain sees it. Wall clock: validators make
+// blocks continuously and a phase lasts its configured time. Simulated clock:
+// validators make a block only when stepped, stamped with simulated time, so
+// the same seed gives the same chain; a phase ends as soon as its
+// transactions are committed.
+class chain_clock {
+ public:
+  chain_clock(driver& d, std::vector<caf::actor> miners, const scenario_config& sc, std::uint64_t genesis_ms)
+      : d_(d), miners_(std::move(miners)), sc_(sc), now_ms_(genesis_ms) {
+    phase_end_ = clock_type::now();
+  }
+
+  // The start of phase `phase` (0 quotation .. 3 settlement) of `cycle`.
+  void begin_phase(std::uint64_t cycle, int phase) {
+    const std::uint64_t offsets[4] = {0, 3, 10, 13};  // minutes of 15, scaled to the cycle
+    now_ms_ = std::max(now_ms_, genesis_ms() + (cycle - 1) * sc_.cycle_ms + sc_.cycle_ms * offsets[phase] / 15);
+  }
+  // Wall clock only: waits for the end of the phase.
+  void end_phase(int phase) {
+    if (!sc_.wall_clock) return;
+    const std::uint64_t lengths[4] = {3, 7, 3, 2};
+    phase_end_ += std::chrono::milliseconds(sc_.cycle_ms * lengths[phase] / 15);
+    std::this_thread::sleep_until(phase_end_);
+  }
+
+  const caf::actor& watcher() const { return miners_.front(); }
+
+  // Until every id is committed.
+  bool commit(const std::vector<std::string>& ids, std::chrono::seconds limit) {
+    if (sc_.wall_clock) return d_.committed(watcher(), ids, limit);
+    if (ids.empty()) return true;
+    // Every validator holds them before a block is asked for, so the
+    // proposer, whoever it is, proposes all of them.
+    for (const auto& m : miners_)
+      if (!wait_until(limit, [&] {
+            std::uint64_t n = 0;
+            return d_.ask(m, n, agents::pooled_atom::value, ids) && n == ids.size();
+          }))
+        return false;
+    for (int blocks = 0; blocks < 1'000; ++blocks) {
+      if (d_.committed(watcher(), ids, std::chrono::seconds(0), false)) return true;
+      if (!one_block(limit)) return false;
+    }
+    return false;
+  }
+
+  // Until the chain has reached `height`.
+  bool reach(std::uint64_t height, std::chrono::seconds limit) {
+    if (sc_.wall_clock) return wait_until(limit, [&] { return d_.height(watcher()) >= height; });
+    while (d_.height(watcher()) < height)
+      if (!one_block(limit)) return false;
+    return true;
+  }
+
+  // Until `done()` holds, one block at a time (simulated) or polling (wall).
+  template <class F>
+  bool blocks_until(std::chrono::seconds limit, F done) {
+    if (sc_.wall_clock) return wait_until(limit, done);
+    for (int blocks = 0; blocks < 1'000; ++blocks) {
+      if (done()) return true;
+      if (!one_block(limit)) return false;
+    }
+    return false;
+  }
+
+  template <class F>
+  bool wait_until(std::chrono::seconds limit, F done) {
+    const auto deadline = clock_type::now() + limit;
+    while (!done()) {
+      if (clock_type::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  }
+
+ private:
+  std::uint64_t genesis_ms() const { return sc_.run.genesis.time_ms; }
+
+  bool one_block(std::chrono::seconds limit) {
+    const std::uint64_t target = d_.height(watcher()) + 1;
+    for (const auto& m : miners_) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
+    ++now_ms_;
+    return wait_until(limit, [&] { return d_.height(watcher()) >= target; });
+  }
+
+  driver& d_;
+  std::vector<caf::actor> miners_;
+  const scenario_config& sc_;
+  std::uint64_t now_ms_;
+  clock_type::time_point phase_end_;
 };
 
 struct outputs {
@@ -211,6 +304,14 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
     mc.max_block_txs = rc.max_block_txs;
     mc.grid = grid.value();
     mc.rules = sc.rules;
+    mc.on_demand = !sc.wall_clock;
+    if (mc.on_demand) {
+      // Simulated time does not hurry anyone: a round never times out on a
+      // validator that is merely busy, so round 0's proposer makes each block.
+      mc.timing.timeout_propose_ms = std::max<std::uint64_t>(mc.timing.timeout_propose_ms, 10'000);
+      mc.timing.timeout_prevote_ms = std::max<std::uint64_t>(mc.timing.timeout_prevote_ms, 2'000);
+      mc.timing.timeout_precommit_ms = std::max<std::uint64_t>(mc.timing.timeout_precommit_ms, 2'000);
+    }
     miners.push_back(agents::spawn_miner(system, mc));
   }
   driver d(system, err);
@@ -218,6 +319,7 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
   for (auto& m : miners) self->send(m, agents::peers_atom::value, miners);
   auto miner_for = [&](std::size_t i) { return miners[i % miners.size()]; };
   const caf::actor& watcher = miners.front();
+  chain_clock clock(d, miners, sc, rc.genesis.time_ms);
 
   agents::dso_config dc;
   dc.key = chain::derived_key(sc.seed, lab_role_dso, 0);
@@ -287,24 +389,11 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
   }
   // The DSO publishes its charge, penalty and grid before the first cycle.
   std::vector<std::string> ids;
-  if (!d.ask(dso, ids, agents::publish_atom::value) || ids.size() != 2 || !d.committed(watcher, ids, limit))
+  if (!d.ask(dso, ids, agents::publish_atom::value) || ids.size() != 2 || !clock.commit(ids, limit))
     return shutdown(fail("the DSO's parameters did not reach the chain", 1));
 
   outputs o;
   chain::market_grid view = grid.value();  // the driver's copy, for outputs
-  const std::int64_t phase_ms[4] = {static_cast<std::int64_t>(sc.cycle_ms * 3 / 15),
-                                    static_cast<std::int64_t>(sc.cycle_ms * 7 / 15),
-                                    static_cast<std::int64_t>(sc.cycle_ms * 3 / 15),
-                                    static_cast<std::int64_t>(sc.cycle_ms * 2 / 15)};
-  auto phase_end = clock_type::now();
-  // With the wall clock a phase lasts its configured time; with the simulated
-  // clock the next phase starts as soon as the agents are done.
-  auto pace = [&](int phase) {
-    if (!sc.wall_clock) return;
-    phase_end += std::chrono::milliseconds(phase_ms[phase]);
-    std::this_thread::sleep_until(phase_end);
-  };
-
   auto expire_holds = [&]() -> bool {
     std::vector<std::string> all;
     for (auto& p : parties) {
@@ -312,16 +401,17 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
       std::vector<std::string> got;
       if (d.ask(p.prosumer, got, agents::expire_atom::value)) all.insert(all.end(), got.begin(), got.end());
     }
-    return d.committed(watcher, all, limit);
+    return clock.commit(all, limit);
   };
 
   for (std::uint64_t cycle = 1; cycle <= sc.cycles; ++cycle) {
+    clock.begin_phase(cycle, 0);
     // DSO grid changes take effect at the start of a cycle (quotation).
     for (const auto& step : sc.grid_changes) {
       if (step.before_cycle != cycle) continue;
       std::vector<std::string> changed;
       if (!d.ask(dso, changed, agents::gridchg_atom::value, step.change) || changed.size() != 1 ||
-          !d.committed(watcher, changed, limit))
+          !clock.commit(changed, limit))
         return shutdown(fail("grid change '" + step.change + "' did not reach the chain", 1));
       if (auto s = view.apply(step.change); !s) return shutdown(fail(s.err().message, 1));
       out << "cycle " << cycle << ": the DSO applied '" << step.change << "' (grid "
@@ -335,25 +425,33 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
       std::string envelope;
       if (d.ask(p.prosumer, envelope, agents::bid_atom::value, cycle) && !envelope.empty()) ++submitted;
     }
-    pace(0);
-    // Matching: the miners close the cycle; the proposer's block fixes each
-    // market's order set, and every validator re-runs the clearing.
+    clock.end_phase(0);
+    // Matching: once every validator holds the orders, the miners close the
+    // cycle; the proposer's block fixes each market's order set, and every
+    // validator re-runs the clearing.
+    clock.begin_phase(cycle, 1);
+    std::map<std::uint64_t, std::uint64_t> expected;  // market -> orders submitted
+    for (std::size_t i = 0; i < parties.size(); ++i) ++expected[parties[i].market];
+    if (!sc.wall_clock)
+      for (const auto& m : miners)
+        for (const auto& [market_id, count] : expected)
+          if (!clock.wait_until(limit, [&, market_id = market_id, count = count] {
+                std::uint64_t n = 0;
+                return d.ask(m, n, agents::ordcount_atom::value, market_id, cycle) && n >= count - (parties.size() - submitted);
+              }))
+            return shutdown(fail("orders did not reach every validator", 1));
     for (auto& m : miners)
       for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id)
         self->send(m, agents::close_atom::value, market_id, cycle);
     std::vector<chain::cleared_cycle> cleared;
-    const auto deadline = clock_type::now() + limit;
     for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id) {
       std::tuple<bool, std::vector<std::string>> fixed;
-      while (true) {
-        if (!d.ask(watcher, fixed, agents::cycleq_atom::value, market_id, cycle))
-          return shutdown(fail("the watching miner did not answer", 1));
-        if (std::get<0>(fixed)) break;
-        if (clock_type::now() > deadline)
-          return shutdown(fail("market " + std::to_string(market_id) + " cycle " + std::to_string(cycle) +
-                                   " was not cleared on chain within 120 s", 1));
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
+      const bool ok = clock.blocks_until(limit, [&] {
+        return d.ask(watcher, fixed, agents::cycleq_atom::value, market_id, cycle) && std::get<0>(fixed);
+      });
+      if (!ok)
+        return shutdown(fail("market " + std::to_string(market_id) + " cycle " + std::to_string(cycle) +
+                                 " was not cleared on chain", 1));
       std::vector<chain::signed_order> orders;
       for (const auto& e : std::get<1>(fixed)) orders.push_back(chain::decode_order(chain::bytes(e.begin(), e.end())).value());
       auto c = chain::clear_market_cycle(market_id, cycle, std::move(orders), view.distances(), sc.rules,
@@ -361,9 +459,10 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
       if (!c) return shutdown(fail(c.err().message, 1));
       cleared.push_back(std::move(c).value());
     }
-    pace(1);
+    clock.end_phase(1);
 
     // Feedback: each owner learns its own outcome; buyers commit to pay.
+    clock.begin_phase(cycle, 2);
     std::vector<std::string> holds;
     std::size_t orders_fixed = 0, trade_count = 0;
     std::int64_t traded = 0;
@@ -389,10 +488,11 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
         holds.insert(holds.end(), got.begin(), got.end());
       }
     }
-    if (!d.committed(watcher, holds, limit)) return shutdown(fail("holds did not reach the chain", 1));
-    pace(2);
+    if (!clock.commit(holds, limit)) return shutdown(fail("holds did not reach the chain", 1));
+    clock.end_phase(2);
 
     // Settlement: each party's meter reports what it metered.
+    clock.begin_phase(cycle, 3);
     std::vector<std::string> settled;
     for (const auto& c : cleared) {
       std::map<chain::public_key, std::vector<std::string>> sellers_of;
@@ -415,8 +515,8 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
                          credits(s.penalty) + "\n";
       }
     }
-    if (!d.committed(watcher, settled, limit)) return shutdown(fail("settlements did not reach the chain", 1));
-    pace(3);
+    if (!clock.commit(settled, limit)) return shutdown(fail("settlements did not reach the chain", 1));
+    clock.end_phase(3);
 
     // What the chain committed this cycle, as CSV rows.
     for (const auto& c : cleared) {
@@ -472,7 +572,7 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
       for (const auto& line : open) last_expiry = std::max<std::uint64_t>(last_expiry, std::stoull(line.substr(line.find(' ', line.find(' ') + 1) + 1)));
       out << p.name << ": meter silent; waiting for height " << last_expiry + 1 << " to time out "
           << open.size() << " hold(s)" << std::endl;
-      while (d.height(watcher) <= last_expiry + 1) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!clock.reach(last_expiry + 2, limit)) return shutdown(fail("the chain did not reach the holds' expiry", 1));
       if (!expire_holds()) return shutdown(fail("timeouts did not reach the chain", 1));
     }
   }

@@ -305,3 +305,66 @@ TEST_CASE("IEEE 33: the DSO closes the 12-22 tie switch between cycles and the n
   REQUIRE(g);
   CHECK(chain::to_hex(g->grid_version) == closed_grid.version_hash());
 }
+
+TEST_CASE("the simulated clock gives the same orders, results and chain for the same seed") {
+  const auto& a = demo();
+  const auto b = run_scenario(bin + " demo", "trading_demo_again." + std::to_string(::getpid()));
+  for (const auto* f : {"orders", "outcomes", "clearing", "trades", "settlements", "balances"})
+    CHECK(voltaic::test::read_text(a.dir + "/" + f + ".csv") == voltaic::test::read_text(b.dir + "/" + f + ".csv"));
+  auto x = open_replica(a.dir + "/chain/v0");
+  auto y = open_replica(b.dir + "/chain/v3");
+  REQUIRE(x->state().height == y->state().height);
+  CHECK(x->state().head_hash == y->state().head_hash);
+  CHECK(x->state().state_root == y->state().state_root);
+  // Another seed trades differently.
+  const auto c = run_scenario(bin + " demo --seed 2", "trading_demo_seed2." + std::to_string(::getpid()));
+  CHECK(voltaic::test::read_text(a.dir + "/orders.csv") != voltaic::test::read_text(c.dir + "/orders.csv"));
+}
+
+TEST_CASE("several feeder instances trade side by side, each market clearing separately") {
+  const std::string file = "trading_markets.toml";
+  std::ofstream(file) << "[chain]\nid = \"markets-test\"\n\n[scenario]\nfeeder = \"ieee-eu-lv\"\nvalidators = 2\n"
+                         "markets = 3\nprosumers = 12\ncycles = 2\nseed = 5\n";
+  const auto o = run_scenario(bin + " run " + file, "trading_markets_out");
+  CHECK(o.clearing.size() == 6);
+  std::map<std::string, std::size_t> per_market;
+  for (const auto& r : o.orders) ++per_market[r.at("cycle") + "/" + r.at("market")];
+  CHECK(per_market.size() == 6);
+  for (const auto& [key, n] : per_market) CHECK(n == 12);
+  // Trades never cross markets: owners are named m<market>-p<i>.
+  for (const auto& t : o.trades) {
+    CHECK(t.at("buyer").rfind("m" + t.at("market") + "-", 0) == 0);
+    CHECK(t.at("seller").rfind("m" + t.at("market") + "-", 0) == 0);
+  }
+  auto replica = open_replica(o.dir + "/chain/v1");
+  for (std::uint64_t m = 0; m < 3; ++m)
+    for (std::uint64_t c = 1; c <= 2; ++c) CHECK(replica->state().clearings.find({m, c}) != nullptr);
+}
+
+TEST_CASE("a malformed scenario is refused with the file and key at fault") {
+  std::ofstream("trading_bad.toml") << "[chain]\nid = \"bad\"\n\n[scenario]\nprosumers = 1\n";
+  auto r = run_command(bin + " run trading_bad.toml --out trading_bad_out");
+  CHECK(r.status == 2);
+  CHECK(r.err == "voltaic run: trading_bad.toml: [scenario] prosumers must be in 2..100000\n");
+  std::ofstream("trading_bad.toml") << "[chain]\nid = \"bad\"\n\n[scenario]\nclock = \"lunar\"\n";
+  r = run_command(bin + " run trading_bad.toml --out trading_bad_out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("clock must be 'simulated' or 'wall'") != std::string::npos);
+  std::ofstream("trading_bad.toml") << "[chain]\nid = \"bad\"\n\n[scenario]\nstrategies = [\"greedy\"]\n";
+  r = run_command(bin + " run trading_bad.toml --out trading_bad_out");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("'greedy'") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists("trading_bad_out"));
+}
+
+TEST_CASE("the wall clock: each cycle's blocks are stamped with wall time and phases take their length") {
+  const std::string file = "trading_wall.toml";
+  std::ofstream(file) << "[chain]\nid = \"wall-test\"\n\n[scenario]\nvalidators = 1\nprosumers = 10\ncycles = 2\n"
+                         "clock = \"wall\"\ncycle_seconds = 1\n";
+  const auto o = run_scenario(bin + " run " + file, "trading_wall_out");
+  CHECK(o.clearing.size() == 2);
+  auto replica = open_replica(o.dir + "/chain/v0");
+  const auto first = chain::decode_block(*replica->store().block_bytes(1).value()).value().header.time_ms;
+  const auto last = replica->state().head_time_ms;
+  CHECK(last - first >= 1'000);  // two cycles of one second: the second starts a second after the first
+}

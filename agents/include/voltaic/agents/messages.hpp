@@ -11,6 +11,10 @@
 //                                   order set the chain fixed, in canonical order
 //   (account, key hex)           -> (balance_uc, held_uc, nonce)
 //   (ctps, buyer key hex)        -> ["id producer_hex expiry_height amount_uc"...]
+//   (step, height, time_ms)         simulated clock: run consensus up to this
+//                                   height, stamping blocks with this time
+//   (pooled, [tx id hex...])     -> how many are waiting in the pool or committed
+//   (ordcount, market, cycle)    -> orders held for an open cycle
 // To prosumers:
 //   (bid, cycle)                 -> order envelope (submitted to its miner)
 //   (outcome, cycle, outcome, reason, traded_mwh, price, [ "seller_hex energy amount" ...])
@@ -34,6 +38,9 @@ using close_atom = caf::atom_constant<caf::atom("close")>;
 using cycleq_atom = caf::atom_constant<caf::atom("cycleq")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;
 using ctps_atom = caf::atom_constant<caf::atom("ctps")>;
+using step_atom = caf::atom_constant<caf::atom("step")>;
+using pooled_atom = caf::atom_constant<caf::atom("pooled")>;
+using ordcount_atom = caf::atom_constant<caf::atom("ordcount")>;
 using bid_atom = caf::atom_constant<caf::atom("bid")>;
 using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
 using expire_atom = caf::atom_constant<caf::atom("expire")>;

@@ -64,6 +64,10 @@ struct miner_config {
   // clearing rules; without a grid the miner clears no cycles.
   std::optional<chain::market_grid> grid;
   market::clearing_options rules;
+  // Simulated clock: blocks only when a step message asks for them, stamped
+  // with its time, holding the pool in canonical order, so the same inputs
+  // give the same chain.
+  bool on_demand = false;
 };
 
 // Spawns a miner as a detached actor. Opening the store or the sign guard can

@@ -141,6 +141,10 @@ struct engine_config {
   std::uint64_t timeout_increment_ms = 100;  // added per round
   std::uint64_t gossip_ms = 200;             // re-send own messages of the current round
   value_id_fn value_id = default_value_id;
+  // false: after a decision the engine stays at the decided height until
+  // advance() (block production on demand, for the simulated clock); messages
+  // of the next height wait as future messages.
+  bool start_next_height = true;
 };
 
 class consensus_engine {
@@ -157,6 +161,9 @@ class consensus_engine {
   engine_output on_proposal(const consensus_proposal& p);
   engine_output on_vote(const consensus_vote& v);
   engine_output on_timeout(const timeout_request& t);
+  // With start_next_height off: moves from a decided height to the next.
+  engine_output advance();
+  bool decided() const { return decided_; }
   // Catch-up: a certified decision for the current height, from a peer.
   engine_output on_commit(const commit_record& c);
 

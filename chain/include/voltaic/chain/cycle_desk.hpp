@@ -56,6 +56,10 @@ class cycle_desk {
   // The order set the chain fixed for `cycle`, if this validator saw it.
   const std::vector<bytes>* fixed_orders(const cycle_key& cycle) const;
   const market_grid& grid() const { return grid_; }
+  std::size_t open_orders(const cycle_key& cycle) const {
+    auto it = open_.find(cycle);
+    return it == open_.end() ? 0 : it->second.size();
+  }
 
  private:
   bool order_verified(const signed_order& o);

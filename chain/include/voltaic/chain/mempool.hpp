@@ -38,6 +38,9 @@ class mempool {
 
   // Up to `max` transactions for the next block (they stay until pruned).
   std::vector<signed_transaction> take(std::size_t max) const;
+  // The same, in canonical order (signer, then nonce): replicas holding the
+  // same transactions build the same block whatever order they arrived in.
+  std::vector<signed_transaction> take_canonical(std::size_t max) const;
 
   // Drops what `st` has made stale: used nonces, passed expiries, and the ids
   // given (a committed block's transactions, ERCs included).
