@@ -344,6 +344,12 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         }
         return n;
       },
+      [self](progress_atom, std::uint64_t market) -> std::uint64_t {
+        std::uint64_t last = 0;
+        for (const auto& [key, root] : self->state.chain->state().order_roots.items())
+          if (key.first == market) last = std::max(last, key.second);
+        return last;
+      },
       [self](ordcount_atom, std::uint64_t market, std::uint64_t cycle) -> std::uint64_t {
         return self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0;
       },

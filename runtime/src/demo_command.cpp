@@ -52,7 +52,7 @@ int run_demo(const demo_options& o, std::ostream& out, std::ostream& err) {
     err << "voltaic demo: " << scenario.err().message << "\n";
     return 1;
   }
-  return run_trading(scenario.value(), o.out_dir, out, err);
+  return run_trading(scenario.value(), trading_part{}, o.out_dir, out, err);
 }
 
 }  // namespace voltaic::runtime

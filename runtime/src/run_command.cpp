@@ -10,6 +10,7 @@
 #include <iostream>
 #include <filesystem>
 #include <ostream>
+#include <functional>
 #include <thread>
 
 #include "voltaic/agents/miner.hpp"
@@ -18,6 +19,9 @@
 #include "voltaic/runtime/run_config.hpp"
 #include "voltaic/runtime/scenario_config.hpp"
 #include "voltaic/runtime/trading_run.hpp"
+#include "validator_node.hpp"
+#include "run_config_toml.hpp"
+#include "voltaic/chain/workload.hpp"
 
 namespace voltaic::runtime {
 
@@ -30,16 +34,22 @@ extern "C" void on_stop_signal(int) { stop_requested = true; }
 
 int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
   if (is_scenario_file(o.config)) {
-    if (!o.only.empty()) {
-      err << "voltaic run: --only is not supported for trading scenarios yet; they run in one process\n";
-      return 2;
-    }
     auto scenario = load_scenario(o.config);
     if (!scenario) {
       err << "voltaic run: " << scenario.err().message << "\n";
       return 2;
     }
-    return run_trading(scenario.value(), o.out_dir, out, err);
+    trading_part part;
+    for (const auto& name : o.only) {
+      if (name == "agents") part.agents = true;
+      else part.validators.push_back(name);
+    }
+    part.all = o.only.empty();
+    if (part.agents && !part.validators.empty()) {
+      err << "voltaic run: run validators and agents in separate processes (--only agents, or --only v0,v1)\n";
+      return 2;
+    }
+    return run_trading(scenario.value(), part, o.out_dir, out, err);
   }
   auto config = load_run_config(o.config);
   if (!config) {
@@ -57,8 +67,14 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
       return 2;
     }
   }
+  return serve_validators(c, local, c.chain_dir, {}, out, err);
+}
+
+int serve_validators(const run_config& c, const std::vector<bool>& local, const std::string& chain_dir,
+                     const std::function<void(agents::miner_config&)>& customize, std::ostream& out,
+                     std::ostream& err) {
   std::error_code ec;
-  std::filesystem::create_directories(c.chain_dir, ec);
+  std::filesystem::create_directories(chain_dir, ec);
 
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
@@ -72,7 +88,8 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
   for (std::size_t i = 0; i < c.validators.size(); ++i) {
     if (!local[i]) continue;
     const auto& v = c.validators[i];
-    auto key = chain::load_key_file(v.key_file);
+    auto key = v.key_file.empty() && c.lab_seed ? market::result<chain::key_pair>(chain::derived_key(*c.lab_seed, lab_role_validator, i))
+                                                 : chain::load_key_file(v.key_file);
     if (!key) {
       err << "voltaic run: validator " << v.name << ": " << key.err().message << "\n";
       return 1;
@@ -83,13 +100,14 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
     }
     agents::miner_config mc;
     mc.name = v.name;
-    mc.store_dir = c.chain_dir + "/" + v.name;
-    mc.sign_guard_path = c.chain_dir + "/" + v.name + ".signed";
+    mc.store_dir = chain_dir + "/" + v.name;
+    mc.sign_guard_path = chain_dir + "/" + v.name + ".signed";
     mc.genesis = c.genesis;
     mc.key = key.value();
     mc.index = static_cast<std::uint32_t>(i);
     mc.timing = c.timing;
     mc.max_block_txs = c.max_block_txs;
+    if (customize) customize(mc);
     peers[i] = agents::spawn_miner(system, mc);
     mine.push_back(peers[i]);
     auto port = system.middleman().publish(peers[i], v.port, v.host.c_str(), true);

@@ -38,6 +38,7 @@ market::result<run_config> read_run_config(const toml::table& doc, const std::st
     return p.empty() || std::filesystem::path(p).is_absolute() ? p : (base / p).string();
   };
   run_config c;
+  c.lab_seed = lab_seed;
   auto key_of = [&](const std::string& field, std::string_view hex, chain::public_key& out) -> market::status {
     if (!chain::from_hex(hex, out)) return bad(path, field + " is not a public key of 64 hex digits");
     return {};

@@ -4,9 +4,11 @@
 // starts; everything that counts (orders, clearing, holds, settlement) goes
 // through the chain, and the outputs are what the chain committed.
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -25,6 +27,7 @@
 #include "voltaic/market/settlement.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/trading_run.hpp"
+#include "validator_node.hpp"
 
 namespace voltaic::runtime {
 
@@ -202,18 +205,75 @@ class chain_clock {
   clock_type::time_point phase_end_;
 };
 
+// One cycle's rows, per output file.
 struct outputs {
-  std::string orders = "cycle,market,id,owner,side,price,energy_kwh,distance_pref_m,bus,seq\n";
-  std::string outcomes = "cycle,market,id,outcome,reason,traded_kwh\n";
-  std::string clearing = "cycle,market,mechanism,policy,case,price,price_adjusted\n";
-  std::string trades = "cycle,market,buyer,seller,energy_kwh,distance_m,charge\n";
-  std::string settlements = "cycle,market,party,role,agreed_kwh,metered_kwh,amount,tariff,penalty\n";
-  std::string balances = "cycle,account,balance\n";
+  std::string orders, outcomes, clearing, trades, settlements, balances;
+};
+
+// The settings a scenario gives each of its miners.
+void configure_miner(agents::miner_config& mc, const scenario_config& sc, const chain::market_grid& grid) {
+  mc.grid = grid;
+  mc.rules = sc.rules;
+  mc.on_demand = !sc.wall_clock;
+  if (mc.on_demand) {
+    // Simulated time does not hurry anyone: a round never times out on a
+    // validator that is merely busy, so round 0's proposer makes each block.
+    mc.timing.timeout_propose_ms = std::max<std::uint64_t>(mc.timing.timeout_propose_ms, 10'000);
+    mc.timing.timeout_prevote_ms = std::max<std::uint64_t>(mc.timing.timeout_prevote_ms, 2'000);
+    mc.timing.timeout_precommit_ms = std::max<std::uint64_t>(mc.timing.timeout_precommit_ms, 2'000);
+  }
+}
+
+// Connects to every validator at its configured address, retrying for up to a minute.
+std::vector<caf::actor> connect_validators(caf::actor_system& system, caf::scoped_actor& self, const run_config& rc,
+                                           std::ostream& err) {
+  std::vector<caf::actor> miners(rc.validators.size());
+  const auto deadline = clock_type::now() + std::chrono::seconds(60);
+  for (std::size_t i = 0; i < miners.size(); ++i) {
+    const auto& v = rc.validators[i];
+    while (!miners[i]) {
+      self->request(system.middleman().actor_handle(), std::chrono::seconds(2), caf::connect_atom::value, v.host, v.port)
+          .receive([&](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                       const std::set<std::string>&) { miners[i] = caf::actor_cast<caf::actor>(ptr); },
+                   [&](caf::error&) {});
+      if (miners[i]) break;
+      if (clock_type::now() > deadline) {
+        err << "voltaic run: cannot reach validator " << v.name << " at " << v.host << ":" << v.port << "\n";
+        return {};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  return miners;
+}
+
+// Appends each cycle's rows to the CSVs as it ends, so a process that is
+// killed keeps what it finished; a resumed run appends to them.
+class csv_out {
+ public:
+  csv_out(const std::string& dir, const std::string& name, const char* header, bool resume) : path_(dir + "/" + name) {
+    const bool exists = std::filesystem::exists(path_);
+    file_.open(path_, resume ? std::ios::app : std::ios::trunc);
+    if (!resume || !exists) file_ << header << "\n";
+    file_.flush();
+  }
+  void write(std::string& rows) {
+    file_ << rows;
+    file_.flush();
+    rows.clear();
+  }
+  bool ok() const { return static_cast<bool>(file_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::ofstream file_;
 };
 
 }  // namespace
 
-int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostream& out, std::ostream& err) {
+int run_trading(const scenario_config& sc, const trading_part& part, const std::string& out_dir, std::ostream& out,
+                std::ostream& err) {
   auto fail = [&](const std::string& m, int status) {
     err << "voltaic run: " << m << "\n";
     return status;
@@ -277,55 +337,87 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
 
   const std::string chain_dir = out_dir + "/chain";
   std::error_code ec;
-  std::filesystem::remove_all(chain_dir, ec);  // a run starts a fresh chain
-  std::filesystem::create_directories(chain_dir, ec);
-  if (ec) return fail("cannot create " + chain_dir + ": " + ec.message(), 1);
+  if (!part.all && !part.agents) {
+    // Validators only: serve the named ones until stopped.
+    std::vector<bool> local(rc.validators.size(), false);
+    for (const auto& name : part.validators) {
+      bool found = false;
+      for (std::size_t i = 0; i < rc.validators.size(); ++i)
+        if (rc.validators[i].name == name) local[i] = found = true;
+      if (!found) return fail("the scenario has no validator named '" + name + "'", 2);
+    }
+    for (const auto& v : rc.validators)
+      if (v.port == 0) return fail("validator " + v.name + " needs a [[validator]] entry with a port to run apart", 2);
+    std::filesystem::create_directories(chain_dir, ec);
+    const chain::market_grid g = grid.value();
+    return serve_validators(rc, local, chain_dir, [&sc, g](agents::miner_config& mc) { configure_miner(mc, sc, g); },
+                            out, err);
+  }
 
   caf::actor_system_config cfg;
+  if (part.agents) {
+    cfg.load<caf::io::middleman>();
+    cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
+    cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+  }
   caf::actor_system system{cfg};
   std::vector<caf::actor> miners;
-  for (std::size_t i = 0; i < rc.validators.size(); ++i) {
-    const auto& v = rc.validators[i];
-    agents::miner_config mc;
-    mc.name = v.name;
-    mc.store_dir = chain_dir + "/" + v.name;
-    mc.sign_guard_path = chain_dir + "/" + v.name + ".signed";
-    mc.genesis = rc.genesis;
-    if (v.key_file.empty()) {
-      mc.key = chain::derived_key(sc.seed, lab_role_validator, i);
-    } else {
-      auto key = chain::load_key_file(v.key_file);
-      if (!key) return fail("validator " + v.name + ": " + key.err().message, 1);
-      mc.key = key.value();
+  if (part.agents) {
+    caf::scoped_actor connector{system};
+    miners = connect_validators(system, connector, rc, err);
+    if (miners.empty()) {
+      std::cout.flush();
+      std::_Exit(1);
     }
-    if (mc.key.pub != v.key) return fail("validator " + v.name + ": its key is not its public_key", 1);
-    mc.index = static_cast<std::uint32_t>(i);
-    mc.timing = rc.timing;
-    mc.max_block_txs = rc.max_block_txs;
-    mc.grid = grid.value();
-    mc.rules = sc.rules;
-    mc.on_demand = !sc.wall_clock;
-    if (mc.on_demand) {
-      // Simulated time does not hurry anyone: a round never times out on a
-      // validator that is merely busy, so round 0's proposer makes each block.
-      mc.timing.timeout_propose_ms = std::max<std::uint64_t>(mc.timing.timeout_propose_ms, 10'000);
-      mc.timing.timeout_prevote_ms = std::max<std::uint64_t>(mc.timing.timeout_prevote_ms, 2'000);
-      mc.timing.timeout_precommit_ms = std::max<std::uint64_t>(mc.timing.timeout_precommit_ms, 2'000);
+  } else {
+    std::filesystem::remove_all(chain_dir, ec);  // a run in one process starts a fresh chain
+    std::filesystem::create_directories(chain_dir, ec);
+    if (ec) return fail("cannot create " + chain_dir + ": " + ec.message(), 1);
+    for (std::size_t i = 0; i < rc.validators.size(); ++i) {
+      const auto& v = rc.validators[i];
+      agents::miner_config mc;
+      mc.name = v.name;
+      mc.store_dir = chain_dir + "/" + v.name;
+      mc.sign_guard_path = chain_dir + "/" + v.name + ".signed";
+      mc.genesis = rc.genesis;
+      if (v.key_file.empty()) {
+        mc.key = chain::derived_key(sc.seed, lab_role_validator, i);
+      } else {
+        auto key = chain::load_key_file(v.key_file);
+        if (!key) return fail("validator " + v.name + ": " + key.err().message, 1);
+        mc.key = key.value();
+      }
+      if (mc.key.pub != v.key) return fail("validator " + v.name + ": its key is not its public_key", 1);
+      mc.index = static_cast<std::uint32_t>(i);
+      mc.timing = rc.timing;
+      mc.max_block_txs = rc.max_block_txs;
+      configure_miner(mc, sc, grid.value());
+      miners.push_back(agents::spawn_miner(system, mc));
     }
-    miners.push_back(agents::spawn_miner(system, mc));
   }
   driver d(system, err);
   auto& self = d.self();
-  for (auto& m : miners) self->send(m, agents::peers_atom::value, miners);
+  if (!part.agents)
+    for (auto& m : miners) self->send(m, agents::peers_atom::value, miners);
   auto miner_for = [&](std::size_t i) { return miners[i % miners.size()]; };
   const caf::actor& watcher = miners.front();
   chain_clock clock(d, miners, sc, rc.genesis.time_ms);
+
+  // A restarted agents process picks up at the first cycle not yet on chain;
+  // an interrupted cycle's holds expire and are timed out.
+  std::uint64_t done = 0;
+  if (!d.ask(watcher, done, agents::progress_atom::value, std::uint64_t{0}))
+    return fail("the validators do not answer", 1);
+  chain::market_grid view = grid.value();  // the grid as of the next cycle
+  for (const auto& step : sc.grid_changes)
+    if (step.before_cycle <= done)
+      if (auto s = view.apply(step.change); !s) return fail(s.err().message, 2);
 
   agents::dso_config dc;
   dc.key = chain::derived_key(sc.seed, lab_role_dso, 0);
   if (dc.key.pub != rc.genesis.dso) return fail("the genesis DSO key is not the lab DSO key of this seed", 1);
   dc.chain_id = rc.genesis.chain_id;
-  dc.grid = grid.value();
+  dc.grid = view;
   dc.charge_uc_per_m = sc.charge_uc_per_m;
   dc.penalty_ucpkwh = sc.penalty_ucpkwh;
   dc.miner = miners.front();
@@ -367,6 +459,14 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
       self->send_exit(p.meter, caf::exit_reason::user_shutdown);
     }
     self->send_exit(dso, caf::exit_reason::user_shutdown);
+    if (part.agents) {
+      // The validators belong to other processes; CAF 0.17 may wait forever
+      // on a system holding remote handles, and nothing is left to save.
+      out.flush();
+      err.flush();
+      std::cout.flush();
+      std::_Exit(status);
+    }
     for (auto& m : miners) self->send(m, agents::peers_atom::value, std::vector<caf::actor>{});
     for (auto& m : miners) self->send_exit(m, caf::exit_reason::user_shutdown);
     self->wait_for(miners);
@@ -388,12 +488,28 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
     if (!short_meters.empty()) out << "meters that read short:" << short_meters << std::endl;
   }
   // The DSO publishes its charge, penalty and grid before the first cycle.
-  std::vector<std::string> ids;
-  if (!d.ask(dso, ids, agents::publish_atom::value) || ids.size() != 2 || !clock.commit(ids, limit))
-    return shutdown(fail("the DSO's parameters did not reach the chain", 1));
+  if (done == 0) {
+    std::vector<std::string> ids;
+    if (!d.ask(dso, ids, agents::publish_atom::value) || ids.size() != 2 || !clock.commit(ids, limit))
+      return shutdown(fail("the DSO's parameters did not reach the chain", 1));
+  } else {
+    out << "resuming at cycle " << done + 1 << "; cycles 1 to " << done << " are on chain" << std::endl;
+    // A block first commits what the previous process left waiting.
+    if (!clock.reach(d.height(watcher) + 1, limit)) return shutdown(fail("the validators make no block", 1));
+  }
 
+  std::filesystem::create_directories(out_dir, ec);
+  const bool resume = done > 0;
+  csv_out orders_csv(out_dir, "orders.csv", "cycle,market,id,owner,side,price,energy_kwh,distance_pref_m,bus,seq", resume);
+  csv_out outcomes_csv(out_dir, "outcomes.csv", "cycle,market,id,outcome,reason,traded_kwh", resume);
+  csv_out clearing_csv(out_dir, "clearing.csv", "cycle,market,mechanism,policy,case,price,price_adjusted", resume);
+  csv_out trades_csv(out_dir, "trades.csv", "cycle,market,buyer,seller,energy_kwh,distance_m,charge", resume);
+  csv_out settlements_csv(out_dir, "settlements.csv",
+                          "cycle,market,party,role,agreed_kwh,metered_kwh,amount,tariff,penalty", resume);
+  csv_out balances_csv(out_dir, "balances.csv", "cycle,account,balance", resume);
+  for (const auto* f : {&orders_csv, &outcomes_csv, &clearing_csv, &trades_csv, &settlements_csv, &balances_csv})
+    if (!f->ok()) return shutdown(fail("cannot write " + f->path(), 1));
   outputs o;
-  chain::market_grid view = grid.value();  // the driver's copy, for outputs
   auto expire_holds = [&]() -> bool {
     std::vector<std::string> all;
     for (auto& p : parties) {
@@ -404,7 +520,7 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
     return clock.commit(all, limit);
   };
 
-  for (std::uint64_t cycle = 1; cycle <= sc.cycles; ++cycle) {
+  for (std::uint64_t cycle = done + 1; cycle <= sc.cycles; ++cycle) {
     clock.begin_phase(cycle, 0);
     // DSO grid changes take effect at the start of a cycle (quotation).
     for (const auto& step : sc.grid_changes) {
@@ -558,19 +674,27 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
                              << int(cleared.front().clearing.case_number) << ")";
     out << "; " << settled.size() << " settlements; height " << d.height(watcher)
         << (sum == money_total ? "; money conserved" : "; MONEY NOT CONSERVED") << std::endl;
+    orders_csv.write(o.orders);
+    outcomes_csv.write(o.outcomes);
+    clearing_csv.write(o.clearing);
+    trades_csv.write(o.trades);
+    settlements_csv.write(o.settlements);
+    balances_csv.write(o.balances);
     if (sum != money_total) return shutdown(fail("balances sum to " + credits(sum) + ", not " + credits(money_total), 1));
   }
 
-  // Holds of buyers whose meters never reported expire and are timed out.
+  // Holds left open (meters that never reported, a cycle interrupted by a
+  // restart) expire and are timed out.
   for (const auto& p : parties) {
-    if (!p.silent) continue;
+    if (p.side != market::side::buy) continue;
     while (true) {
       std::vector<std::string> open;
       d.ask(watcher, open, agents::ctps_atom::value, chain::to_hex(p.key.pub));
       if (open.empty()) break;
       std::uint64_t last_expiry = 0;
       for (const auto& line : open) last_expiry = std::max<std::uint64_t>(last_expiry, std::stoull(line.substr(line.find(' ', line.find(' ') + 1) + 1)));
-      out << p.name << ": meter silent; waiting for height " << last_expiry + 1 << " to time out "
+      out << p.name << ": " << (p.silent ? "meter silent" : "holds unsettled") << "; waiting for height "
+          << last_expiry + 1 << " to time out "
           << open.size() << " hold(s)" << std::endl;
       if (!clock.reach(last_expiry + 2, limit)) return shutdown(fail("the chain did not reach the holds' expiry", 1));
       if (!expire_holds()) return shutdown(fail("timeouts did not reach the chain", 1));
@@ -586,19 +710,12 @@ int run_trading(const scenario_config& sc, const std::string& out_dir, std::ostr
     out << "holds left open: " << credits(held) << " credits" << std::endl;
   }
 
-  if (auto s = write_tables(out_dir, {{"orders.csv", o.orders},
-                                      {"outcomes.csv", o.outcomes},
-                                      {"clearing.csv", o.clearing},
-                                      {"trades.csv", o.trades},
-                                      {"settlements.csv", o.settlements},
-                                      {"balances.csv", o.balances}});
-      !s)
-    return shutdown(fail(s.err().message, 1));
   for (std::size_t i = 0; i < miners.size(); ++i) {
     std::tuple<std::uint64_t, std::string> head;
     d.ask(miners[i], head, agents::head_atom::value);
-    out << rc.validators[i].name << ": height " << std::get<0>(head) << ", head " << std::get<1>(head).substr(0, 16)
-        << ", chain in " << chain_dir << "/" << rc.validators[i].name << std::endl;
+    out << rc.validators[i].name << ": height " << std::get<0>(head) << ", head " << std::get<1>(head).substr(0, 16);
+    if (!part.agents) out << ", chain in " << chain_dir << "/" << rc.validators[i].name;
+    out << std::endl;
   }
   const auto seconds = std::chrono::duration<double>(clock_type::now() - started).count();
   out << "results in " << out_dir << "/ (orders, outcomes, clearing, trades, settlements, balances .csv) after "

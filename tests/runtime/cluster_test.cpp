@@ -25,6 +25,7 @@
 #include <set>
 #include <thread>
 
+#include "support/background.hpp"
 #include "support/process.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
 #include "voltaic/chain/transaction.hpp"
@@ -71,16 +72,9 @@ struct cluster {
   }
 
   void start(const std::string& name) {
-    const std::string log = (dir / (name + ".log")).string();
-    std::string a0 = bin, a1 = "run", a2 = (dir / "lab.toml").string(), a3 = "--only", a4 = name;
-    char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), a4.data(), nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = 0;
-    REQUIRE(::posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv, environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
+    const pid_t pid = voltaic::test::start_process({bin, "run", (dir / "lab.toml").string(), "--only", name},
+                                                   (dir / (name + ".log")).string());
+    REQUIRE(pid > 0);
     pids[name] = pid;
   }
   // Sends `sig` and waits; a process that has not ended after 20 s is a
@@ -88,19 +82,10 @@ struct cluster {
   void stop(const std::string& name, int sig) {
     auto it = pids.find(name);
     if (it == pids.end()) return;
-    ::kill(it->second, sig);
-    int status = 0;
-    bool ended = false;
-    for (int i = 0; i < 200 && !ended; ++i) {
-      ended = ::waitpid(it->second, &status, WNOHANG) == it->second;
-      if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (!ended) {
-      ::kill(it->second, SIGKILL);
-      ::waitpid(it->second, &status, 0);
-    }
-    CHECK_MESSAGE(ended, name << " did not stop within 20 s");
-    if (sig == SIGTERM) CHECK_MESSAGE((WIFEXITED(status) && WEXITSTATUS(status) == 0), name << " did not exit cleanly");
+    const auto s = voltaic::test::stop_process(it->second, sig, 20);
+    CHECK_MESSAGE(s.ended, name << " did not stop within 20 s");
+    if (sig == SIGTERM)
+      CHECK_MESSAGE((WIFEXITED(s.status) && WEXITSTATUS(s.status) == 0), name << " did not exit cleanly");
     pids.erase(it);
   }
   // A replica's head, read from its store while it runs (LMDB allows readers

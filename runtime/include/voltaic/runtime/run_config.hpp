@@ -15,6 +15,7 @@
 // Thread-safety: plain values.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,7 @@ struct run_config {
   chain::engine_config timing;
   std::size_t max_block_txs = 2'000;
   std::vector<validator_endpoint> validators;  // same order as genesis.validators
+  std::optional<std::uint64_t> lab_seed;  // scenarios: keys not given derive from it
 };
 
 // Reads and checks the file; errors name the file and the key at fault.
