@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
 
 #include "voltaic/chain/certificate.hpp"
 #include "voltaic/chain/cycle_desk.hpp"
@@ -41,6 +42,9 @@ struct miner_state {
   bool started = false;         // the engine has run a height
   std::uint64_t target_height = 0;  // on demand: run consensus up to here
   std::uint64_t sim_time_ms = 0;    // on demand: the time blocks carry
+  // Open CTP ids by buyer, rebuilt on the first query after a commit.
+  std::map<chain::public_key, std::vector<std::uint64_t>> ctps_by_buyer;
+  std::uint64_t ctps_indexed_at = UINT64_MAX;
   static inline const char* name = "voltaic.miner";
 };
 
@@ -344,6 +348,11 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         }
         return n;
       },
+      [self](peercount_atom) -> std::uint64_t {
+        std::uint64_t n = 0;
+        for (const auto& p : self->state.peers) n += static_cast<bool>(p);
+        return n;
+      },
       [self](progress_atom, std::uint64_t market) -> std::uint64_t {
         std::uint64_t last = 0;
         for (const auto& [key, root] : self->state.chain->state().order_roots.items())
@@ -385,10 +394,21 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         std::vector<std::string> out;
         chain::public_key buyer{};
         if (!chain::from_hex(buyer_hex, buyer)) return out;
-        for (const auto& [id, c] : self->state.chain->state().ctps.items())
-          if (c.buyer == buyer)
-            out.push_back(std::to_string(id) + " " + chain::to_hex(c.producer) + " " + std::to_string(c.expiry_height) +
-                          " " + std::to_string(c.amount_uc));
+        auto& s = self->state;
+        const auto& ctps = s.chain->state().ctps;
+        if (s.ctps_indexed_at != s.chain->state().height) {
+          s.ctps_by_buyer.clear();
+          for (const auto& [id, c] : ctps.items()) s.ctps_by_buyer[c.buyer].push_back(id);
+          s.ctps_indexed_at = s.chain->state().height;
+        }
+        auto it = s.ctps_by_buyer.find(buyer);
+        if (it == s.ctps_by_buyer.end()) return out;
+        for (auto id : it->second) {
+          const chain::ctp_record* c = ctps.find(id);
+          if (!c) continue;
+          out.push_back(std::to_string(id) + " " + chain::to_hex(c->producer) + " " + std::to_string(c->expiry_height) +
+                        " " + std::to_string(c->amount_uc));
+        }
         return out;
       },
       [self](txfind_atom, const std::string& id_hex) -> std::tuple<std::uint64_t, std::uint32_t> {

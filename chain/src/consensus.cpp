@@ -429,14 +429,19 @@ engine_output consensus_engine::on_vote(const consensus_vote& v) {
 engine_output consensus_engine::on_timeout(const timeout_request& t) {
   engine_output out;
   if (t.kind == timer::gossip) {
+    // Idle at a decided height (on-demand blocks), proposals are not sent
+    // again — they can be large — but votes are, for peers still short of
+    // the quorum that decided.
+    const bool send_proposals = !decided_;
     // Gossip: re-send the proposals and every vote heard in the current round
     // and the valid round, so messages lost before the network healed, and
     // an equivocator's votes heard by only some, reach everyone.
-    for (const auto& p : own_proposals_) out.proposals.push_back(p);
+    if (send_proposals)
+      for (const auto& p : own_proposals_) out.proposals.push_back(p);
     for (std::int64_t r : {static_cast<std::int64_t>(round_), valid_round_}) {
       if (r < 0) continue;
       const auto round = static_cast<std::uint32_t>(r);
-      if (auto p = proposals_.find(round); p != proposals_.end())
+      if (auto p = proposals_.find(round); send_proposals && p != proposals_.end())
         for (const auto& x : p->second) out.proposals.push_back(x);
       if (auto v = votes_.find(round); v != votes_.end())
         for (const auto* set : {&v->second.prevotes, &v->second.precommits})

@@ -76,6 +76,21 @@ class driver {
     return ok;
   }
 
+  // Asks `n` agents at once — request i made by make(i) — and collects the
+  // answers in order, so agents work concurrently; a missing answer is nullopt.
+  template <class R, class Make>
+  std::vector<std::optional<R>> gather(std::size_t n, Make make) {
+    using handle = decltype(make(std::size_t{0}));
+    std::vector<handle> pending;
+    pending.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) pending.push_back(make(i));
+    std::vector<std::optional<R>> out(n);
+    for (std::size_t i = 0; i < n; ++i)
+      pending[i].receive([&](R r) { out[i] = std::move(r); },
+                         [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
+    return out;
+  }
+
   std::uint64_t height(const caf::actor& miner) {
     std::uint64_t h = 0;
     self_->request(miner, std::chrono::seconds(30), agents::head_atom::value)
@@ -221,6 +236,7 @@ void configure_miner(agents::miner_config& mc, const scenario_config& sc, const 
     mc.timing.timeout_propose_ms = std::max<std::uint64_t>(mc.timing.timeout_propose_ms, 10'000);
     mc.timing.timeout_prevote_ms = std::max<std::uint64_t>(mc.timing.timeout_prevote_ms, 2'000);
     mc.timing.timeout_precommit_ms = std::max<std::uint64_t>(mc.timing.timeout_precommit_ms, 2'000);
+    mc.timing.gossip_ms = std::max<std::uint64_t>(mc.timing.gossip_ms, 1'000);
   }
 }
 
@@ -403,6 +419,16 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   const caf::actor& watcher = miners.front();
   chain_clock clock(d, miners, sc, rc.genesis.time_ms);
 
+  // Validators in other processes gossip to each other: start once they are all connected.
+  if (part.agents &&
+      !clock.wait_until(std::chrono::seconds(60), [&] {
+        for (const auto& m : miners) {
+          std::uint64_t n = 0;
+          if (!d.ask(m, n, agents::peercount_atom::value) || n + 1 < miners.size()) return false;
+        }
+        return true;
+      }))
+    return fail("the validators are not all connected to each other", 1);
   // A restarted agents process picks up at the first cycle not yet on chain;
   // an interrupted cycle's holds expire and are timed out.
   std::uint64_t done = 0;
@@ -511,12 +537,15 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     if (!f->ok()) return shutdown(fail("cannot write " + f->path(), 1));
   outputs o;
   auto expire_holds = [&]() -> bool {
+    std::vector<const party*> buyers_now;
+    for (const auto& p : parties)
+      if (p.side == market::side::buy) buyers_now.push_back(&p);
+    const auto got = d.gather<std::vector<std::string>>(buyers_now.size(), [&](std::size_t i) {
+      return self->request(buyers_now[i]->prosumer, limit, agents::expire_atom::value);
+    });
     std::vector<std::string> all;
-    for (auto& p : parties) {
-      if (p.side != market::side::buy) continue;
-      std::vector<std::string> got;
-      if (d.ask(p.prosumer, got, agents::expire_atom::value)) all.insert(all.end(), got.begin(), got.end());
-    }
+    for (const auto& g : got)
+      if (g) all.insert(all.end(), g->begin(), g->end());
     return clock.commit(all, limit);
   };
 
@@ -537,10 +566,10 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
     // Quotation: every prosumer signs its order and hands it to its miner.
     std::size_t submitted = 0;
-    for (auto& p : parties) {
-      std::string envelope;
-      if (d.ask(p.prosumer, envelope, agents::bid_atom::value, cycle) && !envelope.empty()) ++submitted;
-    }
+    for (const auto& envelope : d.gather<std::string>(parties.size(), [&](std::size_t i) {
+           return self->request(parties[i].prosumer, limit, agents::bid_atom::value, cycle);
+         }))
+      submitted += envelope && !envelope->empty();
     clock.end_phase(0);
     // Matching: once every validator holds the orders, the miners close the
     // cycle; the proposer's block fixes each market's order set, and every
@@ -594,14 +623,15 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         buyer_trades[t.buyer].push_back(chain::to_hex(seller) + " " + std::to_string(t.energy) + " " +
                                         std::to_string(amount));
       }
-      for (std::size_t k = 0; k < c.orders.size(); ++k) {
+      const auto got = d.gather<std::vector<std::string>>(c.orders.size(), [&](std::size_t k) {
         const auto& oc = r.outcomes[k];
         const party& p = parties[party_of.at(c.orders[k].terms.owner)];
-        std::vector<std::string> got;
-        if (!d.ask(p.prosumer, got, agents::outcome_atom::value, cycle, static_cast<std::uint8_t>(oc.kind),
-                   static_cast<std::uint8_t>(oc.reason), oc.traded, r.clearing.price, buyer_trades[k]))
-          return shutdown(fail(p.name + " did not take its outcome", 1));
-        holds.insert(holds.end(), got.begin(), got.end());
+        return self->request(p.prosumer, limit, agents::outcome_atom::value, cycle, static_cast<std::uint8_t>(oc.kind),
+                             static_cast<std::uint8_t>(oc.reason), oc.traded, r.clearing.price, buyer_trades[k]);
+      });
+      for (std::size_t k = 0; k < got.size(); ++k) {
+        if (!got[k]) return shutdown(fail(parties[party_of.at(c.orders[k].terms.owner)].name + " did not take its outcome", 1));
+        holds.insert(holds.end(), got[k]->begin(), got[k]->end());
       }
     }
     if (!clock.commit(holds, limit)) return shutdown(fail("holds did not reach the chain", 1));
@@ -614,12 +644,17 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       std::map<chain::public_key, std::vector<std::string>> sellers_of;
       for (const auto& t : c.result.trades)
         sellers_of[c.orders[t.buyer].terms.owner].push_back(chain::to_hex(c.orders[t.seller].terms.owner));
-      for (const auto& due : c.dues.dues) {
+      const auto ids = d.gather<std::string>(c.dues.dues.size(), [&](std::size_t k) {
+        const auto& due = c.dues.dues[k];
+        return self->request(parties[party_of.at(due.party)].meter, limit, agents::read_atom::value, c.dues.market,
+                             cycle, static_cast<std::uint8_t>(due.role), due.agreed_mwh, c.clearing.price_ucpkwh,
+                             due.tariff_uc, sellers_of[due.party]);
+      });
+      for (std::size_t k = 0; k < ids.size(); ++k) {
+        const auto& due = c.dues.dues[k];
         const party& p = parties[party_of.at(due.party)];
-        std::string id;
-        if (!d.ask(p.meter, id, agents::read_atom::value, c.dues.market, cycle, static_cast<std::uint8_t>(due.role),
-                   due.agreed_mwh, c.clearing.price_ucpkwh, due.tariff_uc, sellers_of[due.party]))
-          return shutdown(fail(p.name + "'s meter did not answer", 1));
+        if (!ids[k]) return shutdown(fail(p.name + "'s meter did not answer", 1));
+        const std::string& id = *ids[k];
         if (id.empty()) continue;  // a silent meter
         settled.push_back(id);
         market::settlement_terms t{c.clearing.price_ucpkwh, due.agreed_mwh,

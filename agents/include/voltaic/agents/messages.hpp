@@ -16,6 +16,7 @@
 //   (pooled, [tx id hex...])     -> how many are waiting in the pool or committed
 //   (ordcount, market, cycle)    -> orders held for an open cycle
 //   (progress, market)           -> the last cycle whose order set is on chain
+//   (peercount)                  -> how many other validators it is connected to
 // To prosumers:
 //   (bid, cycle)                 -> order envelope (submitted to its miner)
 //   (outcome, cycle, outcome, reason, traded_mwh, price, [ "seller_hex energy amount" ...])
@@ -43,6 +44,7 @@ using step_atom = caf::atom_constant<caf::atom("step")>;
 using pooled_atom = caf::atom_constant<caf::atom("pooled")>;
 using ordcount_atom = caf::atom_constant<caf::atom("ordcount")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
+using peercount_atom = caf::atom_constant<caf::atom("peercount")>;
 using bid_atom = caf::atom_constant<caf::atom("bid")>;
 using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
 using expire_atom = caf::atom_constant<caf::atom("expire")>;
