@@ -1,9 +1,12 @@
 #include "voltaic/agents/dso.hpp"
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "tx_signer.hpp"
 #include "voltaic/agents/messages.hpp"
+#include "voltaic/market/units.hpp"
 
 namespace voltaic::agents {
 
@@ -59,6 +62,22 @@ caf::behavior dso(dso_actor* self, dso_config cfg) {
                          update_of(s.cfg.grid, "initial")},
                         promise);
         return promise;
+      },
+      [self](summary_atom, std::uint64_t cycle, std::uint64_t market, std::int64_t price,
+             const std::vector<std::string>& buses) -> std::uint64_t {
+        auto& s = self->state;
+        if (s.cfg.channel_path.empty()) return 0;
+        std::ofstream out(s.cfg.channel_path, std::ios::app);
+        for (const auto& line : buses) {
+          std::istringstream in(line);
+          std::string bus;
+          std::int64_t traded = 0, charge = 0;
+          in >> bus >> traded >> charge;
+          out << cycle << "," << market << "," << market::format_scaled(price, market::uc_per_credit) << "," << bus << ","
+              << market::format_scaled(traded, market::mwh_per_kwh) << ","
+              << market::format_scaled(charge, market::uc_per_credit) << "\n";
+        }
+        return out ? buses.size() : 0;
       },
       [self](gridchg_atom, const std::string& change) -> caf::result<std::vector<std::string>> {
         auto& s = self->state;

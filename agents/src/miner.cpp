@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <unordered_map>
 
 #include "voltaic/chain/certificate.hpp"
 #include "voltaic/chain/cycle_desk.hpp"
@@ -45,6 +46,16 @@ struct miner_state {
   // Open CTP ids by buyer, rebuilt on the first query after a commit.
   std::map<chain::public_key, std::vector<std::uint64_t>> ctps_by_buyer;
   std::uint64_t ctps_indexed_at = UINT64_MAX;
+  // Where recently committed entries are: clients ask about what they just
+  // sent, and the store would decode a whole block to confirm each id.
+  std::unordered_map<chain::hash256, std::pair<std::uint64_t, std::uint32_t>, chain::hash256_hasher> recent;
+
+  std::optional<chain::tx_location> locate(const chain::hash256& id) {
+    if (auto it = recent.find(id); it != recent.end()) return chain::tx_location{it->second.first, it->second.second};
+    auto loc = chain->store().find_tx(id);
+    if (!loc || !loc.value()) return std::nullopt;
+    return *loc.value();
+  }
   static inline const char* name = "voltaic.miner";
 };
 
@@ -142,7 +153,12 @@ void run_next(miner_actor* self) {
 
 void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders) {
   std::vector<chain::hash256> used;
-  for (const auto& e : b.entries) used.push_back(chain::entry_id(e));
+  auto& recent = self->state.recent;
+  if (recent.size() > 2'000'000) recent.clear();  // bounded; the store still answers
+  for (std::size_t i = 0; i < b.entries.size(); ++i) {
+    used.push_back(chain::entry_id(b.entries[i]));
+    recent[used.back()] = {b.header.height, static_cast<std::uint32_t>(i)};
+  }
   self->state.pool.prune(self->state.chain->state(), used);
   if (self->state.desk) self->state.desk->committed(b, carried_orders);
 }
@@ -339,12 +355,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         for (const auto& hex : ids) {
           chain::hash256 id{};
           if (!chain::from_hex(hex, id)) continue;
-          if (self->state.pool.contains(id)) {
-            ++n;
-            continue;
-          }
-          auto loc = self->state.chain->store().find_tx(id);
-          if (loc && loc.value()) ++n;
+          if (self->state.pool.contains(id) || self->state.locate(id)) ++n;
         }
         return n;
       },
@@ -414,9 +425,9 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](txfind_atom, const std::string& id_hex) -> std::tuple<std::uint64_t, std::uint32_t> {
         chain::hash256 id{};
         if (!chain::from_hex(id_hex, id)) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
-        auto loc = self->state.chain->store().find_tx(id);
-        if (!loc || !loc.value()) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
-        return std::make_tuple(loc.value()->height, loc.value()->index);
+        auto loc = self->state.locate(id);
+        if (!loc) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
+        return std::make_tuple(loc->height, loc->index);
       },
   };
 }

@@ -225,6 +225,20 @@ struct outputs {
   std::string orders, outcomes, clearing, trades, settlements, balances;
 };
 
+// Ed25519 verifications per second on one core, measured now: the floor of a
+// cycle is every order and every transaction verified once by every validator.
+double measure_verify_rate() {
+  const auto key = chain::derived_key(99, 99, 0);
+  const chain::bytes message(200, 7);
+  const auto sig = chain::sign(chain::domain::transaction, "floor", message, key);
+  const int n = 3'000;
+  const auto t0 = clock_type::now();
+  int ok = 0;
+  for (int i = 0; i < n; ++i) ok += chain::verify(chain::domain::transaction, "floor", message, sig, key.pub);
+  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  return ok == n && seconds > 0 ? n / seconds : 0;
+}
+
 // The settings a scenario gives each of its miners.
 void configure_miner(agents::miner_config& mc, const scenario_config& sc, const chain::market_grid& grid) {
   mc.grid = grid;
@@ -446,6 +460,11 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   dc.grid = view;
   dc.charge_uc_per_m = sc.charge_uc_per_m;
   dc.penalty_ucpkwh = sc.penalty_ucpkwh;
+  dc.channel_path = out_dir + "/dso_channel.csv";
+  if (done == 0) {
+    std::filesystem::create_directories(out_dir, ec);
+    std::ofstream(dc.channel_path) << "cycle,market,price,bus,traded_kwh,grid_charge\n";
+  }
   dc.miner = miners.front();
   auto dso = agents::spawn_dso(system, dc);
 
@@ -536,6 +555,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   for (const auto* f : {&orders_csv, &outcomes_csv, &clearing_csv, &trades_csv, &settlements_csv, &balances_csv})
     if (!f->ok()) return shutdown(fail("cannot write " + f->path(), 1));
   outputs o;
+  std::size_t expired_now = 0;
   auto expire_holds = [&]() -> bool {
     std::vector<const party*> buyers_now;
     for (const auto& p : parties)
@@ -546,10 +566,14 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     std::vector<std::string> all;
     for (const auto& g : got)
       if (g) all.insert(all.end(), g->begin(), g->end());
+    expired_now = all.size();
     return clock.commit(all, limit);
   };
 
+  const double verify_rate = measure_verify_rate();
   for (std::uint64_t cycle = done + 1; cycle <= sc.cycles; ++cycle) {
+    const auto cycle_started = clock_type::now();
+    std::size_t signatures = 0;  // orders and transactions of this cycle
     clock.begin_phase(cycle, 0);
     // DSO grid changes take effect at the start of a cycle (quotation).
     for (const auto& step : sc.grid_changes) {
@@ -635,6 +659,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       }
     }
     if (!clock.commit(holds, limit)) return shutdown(fail("holds did not reach the chain", 1));
+    signatures += submitted + expired_now + holds.size();
     clock.end_phase(2);
 
     // Settlement: each party's meter reports what it metered.
@@ -668,6 +693,25 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     }
     if (!clock.commit(settled, limit)) return shutdown(fail("settlements did not reach the chain", 1));
     clock.end_phase(3);
+
+    // The DSO channel: per market and bus, energy traded and grid charges.
+    for (const auto& c : cleared) {
+      std::map<std::string, std::pair<std::int64_t, std::int64_t>> per_bus;  // bus -> traded mWh, charge uc
+      for (const auto& t : c.result.trades) {
+        for (const auto k : {t.buyer, t.seller}) {
+          auto& b = per_bus[feeder.value().load_buses[c.orders[k].terms.bus]];
+          b.first += t.energy;
+          b.second += k == t.buyer ? market::buyer_charge_share(t.charge) : market::seller_charge_share(t.charge);
+        }
+      }
+      std::vector<std::string> rows;
+      for (const auto& [bus, v] : per_bus)
+        rows.push_back(bus + " " + std::to_string(v.first) + " " + std::to_string(v.second));
+      std::uint64_t written = 0;
+      if (!d.ask(dso, written, agents::summary_atom::value, cycle, c.root.market, c.clearing.price_ucpkwh, rows) ||
+          written != rows.size())
+        return shutdown(fail("the DSO could not record its channel", 1));
+    }
 
     // What the chain committed this cycle, as CSV rows.
     for (const auto& c : cleared) {
@@ -707,7 +751,13 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         << trade_count << " trades, " << kwh(traded) << " kWh";
     if (sc.markets == 1) out << " at p0 " << credits(cleared.front().clearing.price_ucpkwh) << " (case "
                              << int(cleared.front().clearing.case_number) << ")";
-    out << "; " << settled.size() << " settlements; height " << d.height(watcher)
+    signatures += settled.size();
+    const double took = std::chrono::duration<double>(clock_type::now() - cycle_started).count();
+    const double floor = verify_rate > 0 ? static_cast<double>(signatures * miners.size()) / verify_rate : 0;
+    out << "; " << settled.size() << " settlements; height " << d.height(watcher) << "; "
+        << static_cast<int>(took * 100) / 100.0 << " s (verification floor " << static_cast<int>(floor * 100) / 100.0
+        << " s: " << signatures << " signatures x " << miners.size() << " validators at "
+        << static_cast<int>(verify_rate) << "/s on one core)"
         << (sum == money_total ? "; money conserved" : "; MONEY NOT CONSERVED") << std::endl;
     orders_csv.write(o.orders);
     outcomes_csv.write(o.outcomes);

@@ -368,3 +368,26 @@ TEST_CASE("the wall clock: each cycle's blocks are stamped with wall time and ph
   const auto last = replica->state().head_time_ms;
   CHECK(last - first >= 1'000);  // two cycles of one second: the second starts a second after the first
 }
+
+TEST_CASE("demo: the DSO channel holds per-bus summaries that add up to the trades, and no reserve price") {
+  const auto& o = demo();
+  const auto channel = read_csv(o.dir + "/dso_channel.csv");
+  REQUIRE_FALSE(channel.empty());
+  CHECK(channel.front().size() == 6);  // cycle, market, price, bus, traded_kwh, grid_charge
+  std::map<std::string, std::int64_t> energy, charges, price;
+  for (const auto& r : channel) {
+    energy[r.at("cycle")] += mwh(r.at("traded_kwh"));
+    charges[r.at("cycle")] += uc(r.at("grid_charge"));
+    price[r.at("cycle")] = uc(r.at("price"));
+  }
+  for (const auto& c : o.clearing) CHECK(price[c.at("cycle")] == uc(c.at("price")));
+  std::map<std::string, std::int64_t> traded, charged;
+  for (const auto& t : o.trades) {
+    traded[t.at("cycle")] += mwh(t.at("energy_kwh"));
+    charged[t.at("cycle")] += uc(t.at("charge"));
+  }
+  for (const auto& [cycle, e] : traded) {
+    CHECK(energy[cycle] == 2 * e);  // counted at the buyer's bus and at the seller's
+    CHECK(charges[cycle] == charged[cycle]);
+  }
+}

@@ -4,7 +4,11 @@
 // imbalance penalty, and reconfigures the grid (opens or closes a line)
 // between cycles. Validators apply the same change to their copy of the grid
 // and refuse an update whose hashes they do not reproduce.
-// Messages: see messages.hpp (publish, gridchg).
+// It also keeps the DSO channel: per cycle and market, the clearing price and
+// the energy traded and grid charges per bus — summaries only, never an
+// order's reserve price — appended to `channel_path` as CSV
+// (cycle,market,price,bus,traded_kwh,grid_charge).
+// Messages: see messages.hpp (publish, gridchg, summary).
 // Thread-safety: an actor; all state is its own.
 
 #include <caf/all.hpp>
@@ -24,6 +28,7 @@ struct dso_config {
   chain::market_grid grid;
   std::int64_t charge_uc_per_m = 2'000;
   std::int64_t penalty_ucpkwh = 50'000;
+  std::string channel_path;  // empty: the channel is not written
   caf::actor miner;
 };
 

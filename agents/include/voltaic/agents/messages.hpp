@@ -28,6 +28,7 @@
 // To the DSO:
 //   (publish)                    -> [transaction id hex...] its charge, penalty and grid version
 //   (gridchg, change text)       -> transaction id hex of the grid update
+//   (summary, cycle, market, price, ["bus traded_mwh grid_charge_uc"...]) -> rows written
 // Thread-safety: declarations only.
 
 #include <caf/all.hpp>
@@ -51,5 +52,6 @@ using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using gridchg_atom = caf::atom_constant<caf::atom("gridchg")>;
+using summary_atom = caf::atom_constant<caf::atom("summary")>;
 
 }  // namespace voltaic::agents
