@@ -76,18 +76,26 @@ class driver {
     return ok;
   }
 
-  // Asks `n` agents at once — request i made by make(i) — and collects the
-  // answers in order, so agents work concurrently; a missing answer is nullopt.
+  // Asks `n` agents — request i made by make(i) — with up to `window`
+  // requests outstanding, and collects the answers in order, so agents work
+  // concurrently; a missing answer is nullopt. (A blocking actor rescans the
+  // answers it set aside on every receive, so the window bounds that work.)
   template <class R, class Make>
-  std::vector<std::optional<R>> gather(std::size_t n, Make make) {
+  std::vector<std::optional<R>> gather(std::size_t n, Make make, std::size_t window = 256) {
     using handle = decltype(make(std::size_t{0}));
-    std::vector<handle> pending;
-    pending.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) pending.push_back(make(i));
+    std::vector<std::optional<handle>> pending(n);
+    std::size_t sent = 0;
+    auto top_up = [&](std::size_t upto) {
+      for (; sent < n && sent < upto; ++sent) pending[sent].emplace(make(sent));
+    };
+    top_up(window);
     std::vector<std::optional<R>> out(n);
-    for (std::size_t i = 0; i < n; ++i)
-      pending[i].receive([&](R r) { out[i] = std::move(r); },
-                         [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
+    for (std::size_t i = 0; i < n; ++i) {
+      pending[i]->receive([&](R r) { out[i] = std::move(r); },
+                          [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
+      pending[i].reset();
+      top_up(i + 1 + window);
+    }
     return out;
   }
 
