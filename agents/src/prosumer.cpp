@@ -1,5 +1,6 @@
 #include "voltaic/agents/prosumer.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -18,6 +19,7 @@ struct prosumer_state {
   detail::tx_signer signer;
   market::bid_memory memory;
   market::price_ucpkwh last_bid = 0;
+  std::vector<std::string> history;  // one line per outcome
   static inline const char* name = "voltaic.prosumer";
 };
 
@@ -74,10 +76,11 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
       [self](outcome_atom, std::uint64_t cycle, std::uint8_t outcome, std::uint8_t reason, std::int64_t traded,
              std::int64_t price, const std::vector<std::string>& trades) -> caf::result<std::vector<std::string>> {
         auto& s = self->state;
-        (void)cycle;
-        (void)reason;
-        (void)traded;
         const bool rejected = outcome == static_cast<std::uint8_t>(market::outcome_kind::rejected);
+        s.history.push_back(std::to_string(cycle) + " " +
+                            market::to_string(static_cast<market::outcome_kind>(std::min<std::uint8_t>(outcome, 2))) +
+                            " " + (rejected ? market::to_string(static_cast<market::reason>(std::min<std::uint8_t>(reason, 7))) : "-") +
+                            " " + std::to_string(traded) + " " + std::to_string(price) + " " + std::to_string(s.last_bid));
         market::remember(s.memory, s.last_bid, rejected, price);
         if (trades.empty()) return std::vector<std::string>{};
         auto promise = self->make_response_promise<std::vector<std::string>>();
@@ -103,6 +106,15 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
                   },
                         [promise](caf::error& e) mutable { promise.deliver(e); });
             },
+                  [promise](caf::error& e) mutable { promise.deliver(e); });
+        return promise;
+      },
+      [self](history_atom) { return self->state.history; },
+      [self](balance_atom) -> caf::result<std::int64_t, std::int64_t> {
+        auto promise = self->make_response_promise<std::int64_t, std::int64_t>();
+        self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value,
+                      chain::to_hex(self->state.cfg.key.pub))
+            .then([promise](std::int64_t balance, std::int64_t held, std::uint64_t) mutable { promise.deliver(balance, held); },
                   [promise](caf::error& e) mutable { promise.deliver(e); });
         return promise;
       },

@@ -22,6 +22,8 @@
 //   (outcome, cycle, outcome, reason, traded_mwh, price, [ "seller_hex energy amount" ...])
 //                                -> [CTP transaction id hex...] it submitted
 //   (expire)                     -> [timeout transaction id hex...] for its expired CTPs
+//   (history)                    -> ["cycle outcome reason traded_mwh price bid"...] its outcomes so far
+//   (balance)                    -> (balance_uc, held_uc) as its miner's chain has them
 // To smart meters:
 //   (read, market, cycle, role, agreed_mwh, price, tariff_uc, [producer hex...])
 //                                -> settlement transaction id hex, or "" when it does not report
@@ -49,6 +51,8 @@ using peercount_atom = caf::atom_constant<caf::atom("peercount")>;
 using bid_atom = caf::atom_constant<caf::atom("bid")>;
 using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
 using expire_atom = caf::atom_constant<caf::atom("expire")>;
+using history_atom = caf::atom_constant<caf::atom("history")>;
+using balance_atom = caf::atom_constant<caf::atom("balance")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using gridchg_atom = caf::atom_constant<caf::atom("gridchg")>;

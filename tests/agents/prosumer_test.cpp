@@ -1,0 +1,124 @@
+// A prosumer and its miner in one actor system: the signed order reaches the
+// miner's book, forged and misplaced orders are refused with their reason,
+// the cycle clears on chain when closed, and the prosumer keeps its history.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "support/paths.hpp"
+#include "voltaic/agents/messages.hpp"
+#include "voltaic/agents/miner.hpp"
+#include "voltaic/agents/prosumer.hpp"
+#include "voltaic/chain/signed_order.hpp"
+#include "voltaic/chain/workload.hpp"
+#include "voltaic/market/feeder.hpp"
+
+using namespace voltaic;
+
+namespace {
+
+template <class... Ts, class... Xs>
+std::tuple<Ts...> ask(caf::scoped_actor& self, const caf::actor& whom, Xs... xs) {
+  std::tuple<Ts...> out;
+  self->request(whom, std::chrono::seconds(10), xs...)
+      .receive([&](Ts... ts) { out = std::make_tuple(ts...); }, [&](caf::error& e) { FAIL(to_string(e)); });
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; the cycle clears; history is kept") {
+  const auto root = std::filesystem::temp_directory_path() / ("voltaic-prosumer-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root);
+  chain::workload_options wo;
+  wo.chain_id = "prosumer-test";
+  chain::workload wl(wo);
+  auto feeder = market::load_feeder("ieee33", test::source_dir() + "/data/feeders");
+  REQUIRE(feeder.ok());
+  std::vector<std::uint32_t> buses;
+  for (const auto& b : feeder.value().load_buses) buses.push_back(feeder.value().grid.bus_index(b).value());
+  auto grid = chain::market_grid::make(feeder.value().grid, buses);
+  REQUIRE(grid.ok());
+  {
+    caf::actor_system_config cfg;
+    caf::actor_system system{cfg};
+    caf::scoped_actor self{system};
+    agents::miner_config mc;
+    mc.name = "v0";
+    mc.store_dir = (root / "v0").string();
+    mc.sign_guard_path = (root / "v0.signed").string();
+    mc.genesis = wl.genesis();
+    mc.key = wl.validator_key(0);
+    mc.timing.timeout_propose_ms = 200;
+    mc.grid = grid.value();
+    auto miner = agents::spawn_miner(system, mc);
+
+    agents::prosumer_config pc;
+    pc.name = "alice";
+    pc.key = chain::derived_key(5, 10, 0);
+    pc.meter = chain::derived_key(5, 11, 0).pub;
+    pc.chain_id = wo.chain_id;
+    pc.bus = 3;
+    pc.side = market::side::sell;
+    pc.valuation = 180'000;
+    pc.strategy = market::strategy_kind::truthful;
+    pc.miner = miner;
+    auto alice = agents::spawn_prosumer(system, pc);
+
+    const auto [envelope] = ask<std::string>(self, alice, agents::bid_atom::value, std::uint64_t{1});
+    REQUIRE_FALSE(envelope.empty());
+    auto order = chain::decode_order(chain::bytes(envelope.begin(), envelope.end()));
+    REQUIRE(order.ok());
+    CHECK(order.value().terms.price_ucpkwh == 180'000);  // truthful: its valuation
+    CHECK(std::get<0>(ask<std::uint64_t>(self, miner, agents::ordcount_atom::value, std::uint64_t{0}, std::uint64_t{1})) == 1);
+
+    // The same order again, a changed price under the old signature, a bus the grid lacks.
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, envelope)) == "duplicate");
+    chain::order_terms t = order.value().terms;
+    t.price_ucpkwh = 1;
+    auto bytes_of = [](const chain::signed_order& o) { return std::string(o.envelope.begin(), o.envelope.end()); };
+    chain::signed_order tampered = chain::sign_order(t, wo.chain_id, pc.key);
+    tampered.envelope[tampered.envelope.size() - 80] ^= 1;  // inside the signed payload
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(tampered))) == "bad-signature");
+    t.bus = 500;
+    const auto far = chain::sign_order(t, wo.chain_id, pc.key);
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(far))).rfind("bad-order", 0) == 0);
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, std::string("garbage"))).rfind("decode", 0) == 0);
+
+    // Closing the cycle puts its order set, clearing and dues on chain.
+    self->send(miner, agents::close_atom::value, std::uint64_t{0}, std::uint64_t{1});
+    bool fixed = false;
+    for (int i = 0; i < 200 && !fixed; ++i) {
+      auto [committed, orders] = ask<bool, std::vector<std::string>>(self, miner, agents::cycleq_atom::value,
+                                                                    std::uint64_t{0}, std::uint64_t{1});
+      fixed = committed;
+      if (fixed) CHECK(orders == std::vector<std::string>{envelope});
+      else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(fixed);
+    // A closed cycle takes no more orders.
+    t = order.value().terms;
+    t.seq += 1;
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(chain::sign_order(t, wo.chain_id, pc.key)))) ==
+          "cycle-closed");
+
+    // Alone in its market it was not matched: the outcome goes into its history.
+    const auto [ids] = ask<std::vector<std::string>>(self, alice, agents::outcome_atom::value, std::uint64_t{1},
+                                                     std::uint8_t{2}, std::uint8_t{6}, std::int64_t{0}, std::int64_t{0},
+                                                     std::vector<std::string>{});
+    CHECK(ids.empty());
+    const auto [history] = ask<std::vector<std::string>>(self, alice, agents::history_atom::value);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0] == "1 rejected no_crossing 0 0 180000");
+    const auto [balance, held] = ask<std::int64_t, std::int64_t>(self, alice, agents::balance_atom::value);
+    CHECK(balance == 0);
+    CHECK(held == 0);
+    self->send_exit(alice, caf::exit_reason::user_shutdown);
+    self->send_exit(miner, caf::exit_reason::user_shutdown);
+  }
+  std::filesystem::remove_all(root);
+}
