@@ -76,27 +76,37 @@ class driver {
     return ok;
   }
 
-  // Asks `n` agents — request i made by make(i) — with up to `window`
-  // requests outstanding, and collects the answers in order, so agents work
-  // concurrently; a missing answer is nullopt. (A blocking actor rescans the
-  // answers it set aside on every receive, so the window bounds that work.)
+  // Asks `n` agents at once — request i made by make(i, asker) — and
+  // collects the answers in order; a missing answer is nullopt. An
+  // event-based collector does the asking: it matches answers by id, where a
+  // blocking actor would rescan every answer it set aside on each receive.
   template <class R, class Make>
-  std::vector<std::optional<R>> gather(std::size_t n, Make make, std::size_t window = 256) {
-    using handle = decltype(make(std::size_t{0}));
-    std::vector<std::optional<handle>> pending(n);
-    std::size_t sent = 0;
-    auto top_up = [&](std::size_t upto) {
-      for (; sent < n && sent < upto; ++sent) pending[sent].emplace(make(sent));
-    };
-    top_up(window);
-    std::vector<std::optional<R>> out(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      pending[i]->receive([&](R r) { out[i] = std::move(r); },
-                          [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
-      pending[i].reset();
-      top_up(i + 1 + window);
-    }
-    return out;
+  std::vector<std::optional<R>> gather(std::size_t n, Make make) {
+    auto out = std::make_shared<std::vector<std::optional<R>>>(n);
+    if (n == 0) return {};
+    auto errors = std::make_shared<std::size_t>(0);
+    auto collector = self_->spawn([n, make, out, errors](caf::event_based_actor* who) -> caf::behavior {
+      return {[=](caf::ok_atom) -> caf::result<bool> {
+        auto promise = who->make_response_promise<bool>();
+        auto left = std::make_shared<std::size_t>(n);
+        for (std::size_t i = 0; i < n; ++i)
+          make(i, who).then(
+              [=](R r) mutable {
+                (*out)[i] = std::move(r);
+                if (--*left == 0) promise.deliver(true);
+              },
+              [=](caf::error&) mutable {
+                ++*errors;
+                if (--*left == 0) promise.deliver(true);
+              });
+        return promise;
+      }};
+    });
+    self_->request(collector, caf::infinite, caf::ok_atom::value)
+        .receive([](bool) {}, [&](caf::error& e) { err_ << "voltaic run: " << to_string(e) << "\n"; });
+    self_->send_exit(collector, caf::exit_reason::user_shutdown);
+    if (*errors) err_ << "voltaic run: " << *errors << " agents did not answer\n";
+    return std::move(*out);
   }
 
   std::uint64_t height(const caf::actor& miner) {
@@ -568,8 +578,8 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     std::vector<const party*> buyers_now;
     for (const auto& p : parties)
       if (p.side == market::side::buy) buyers_now.push_back(&p);
-    const auto got = d.gather<std::vector<std::string>>(buyers_now.size(), [&](std::size_t i) {
-      return self->request(buyers_now[i]->prosumer, limit, agents::expire_atom::value);
+    const auto got = d.gather<std::vector<std::string>>(buyers_now.size(), [&buyers_now, limit](std::size_t i, auto* who) {
+      return who->request(buyers_now[i]->prosumer, limit, agents::expire_atom::value);
     });
     std::vector<std::string> all;
     for (const auto& g : got)
@@ -598,8 +608,8 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
     // Quotation: every prosumer signs its order and hands it to its miner.
     std::size_t submitted = 0;
-    for (const auto& envelope : d.gather<std::string>(parties.size(), [&](std::size_t i) {
-           return self->request(parties[i].prosumer, limit, agents::bid_atom::value, cycle);
+    for (const auto& envelope : d.gather<std::string>(parties.size(), [&parties, limit, cycle](std::size_t i, auto* who) {
+           return who->request(parties[i].prosumer, limit, agents::bid_atom::value, cycle);
          }))
       submitted += envelope && !envelope->empty();
     clock.end_phase(0);
@@ -655,10 +665,10 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         buyer_trades[t.buyer].push_back(chain::to_hex(seller) + " " + std::to_string(t.energy) + " " +
                                         std::to_string(amount));
       }
-      const auto got = d.gather<std::vector<std::string>>(c.orders.size(), [&](std::size_t k) {
+      const auto got = d.gather<std::vector<std::string>>(c.orders.size(), [&](std::size_t k, auto* who) {
         const auto& oc = r.outcomes[k];
         const party& p = parties[party_of.at(c.orders[k].terms.owner)];
-        return self->request(p.prosumer, limit, agents::outcome_atom::value, cycle, static_cast<std::uint8_t>(oc.kind),
+        return who->request(p.prosumer, limit, agents::outcome_atom::value, cycle, static_cast<std::uint8_t>(oc.kind),
                              static_cast<std::uint8_t>(oc.reason), oc.traded, r.clearing.price, buyer_trades[k]);
       });
       for (std::size_t k = 0; k < got.size(); ++k) {
@@ -677,9 +687,9 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       std::map<chain::public_key, std::vector<std::string>> sellers_of;
       for (const auto& t : c.result.trades)
         sellers_of[c.orders[t.buyer].terms.owner].push_back(chain::to_hex(c.orders[t.seller].terms.owner));
-      const auto ids = d.gather<std::string>(c.dues.dues.size(), [&](std::size_t k) {
+      const auto ids = d.gather<std::string>(c.dues.dues.size(), [&](std::size_t k, auto* who) {
         const auto& due = c.dues.dues[k];
-        return self->request(parties[party_of.at(due.party)].meter, limit, agents::read_atom::value, c.dues.market,
+        return who->request(parties[party_of.at(due.party)].meter, limit, agents::read_atom::value, c.dues.market,
                              cycle, static_cast<std::uint8_t>(due.role), due.agreed_mwh, c.clearing.price_ucpkwh,
                              due.tariff_uc, sellers_of[due.party]);
       });
