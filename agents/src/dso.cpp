@@ -27,32 +27,17 @@ chain::grid_update_body update_of(const chain::market_grid& g, std::string chang
 // Signs `bodies` with the DSO's next nonces (read from the chain) and submits them.
 void sign_and_submit(dso_actor* self, std::vector<chain::tx_body> bodies,
                      caf::typed_response_promise<std::vector<std::string>> promise) {
-  auto& s = self->state;
-  self->request(s.cfg.miner, std::chrono::seconds(10), head_atom::value)
-      .then(
-          [self, bodies, promise](std::uint64_t height, const std::string&) mutable {
-            self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value,
-                          chain::to_hex(self->state.cfg.key.pub))
-                .then(
-                    [self, bodies, promise, height](std::int64_t, std::int64_t, std::uint64_t nonce) mutable {
-                      auto& st = self->state;
-                      std::vector<chain::signed_transaction> txs;
-                      for (auto& b : bodies) txs.push_back(st.signer.sign(std::move(b), nonce, height + 100));
-                      detail::submit_all(self, st.cfg.miner, std::move(txs), st.cfg.name,
-                                         [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
-                    },
-                    [promise](caf::error& e) mutable { promise.deliver(e); });
-          },
-          [promise](caf::error& e) mutable { promise.deliver(e); });
+  detail::with_height_and_nonce(self, promise, [self, bodies, promise](std::uint64_t height, std::uint64_t nonce) mutable {
+    auto& st = self->state;
+    std::vector<chain::signed_transaction> txs;
+    for (auto& b : bodies) txs.push_back(st.signer.sign(std::move(b), nonce, height + 100));
+    detail::submit_all(self, st.cfg.miner, std::move(txs), st.cfg.name,
+                       [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
+  });
 }
 
 caf::behavior dso(dso_actor* self, dso_config cfg) {
-  self->state.cfg = std::move(cfg);
-  self->state.signer = {self->state.cfg.key, self->state.cfg.chain_id, 0};
-  self->set_exit_handler([self](caf::exit_msg& m) {
-    self->state.cfg.miner = caf::actor{};
-    self->quit(m.reason);
-  });
+  detail::start_agent(self, std::move(cfg));
   return {
       [self](publish_atom) -> caf::result<std::vector<std::string>> {
         auto& s = self->state;

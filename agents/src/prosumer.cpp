@@ -34,12 +34,7 @@ market::rng cycle_rng(const prosumer_config& c, std::uint64_t cycle) {
 }
 
 caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
-  self->state.cfg = std::move(cfg);
-  self->state.signer = {self->state.cfg.key, self->state.cfg.chain_id, 0};
-  self->set_exit_handler([self](caf::exit_msg& m) {
-    self->state.cfg.miner = caf::actor{};
-    self->quit(m.reason);
-  });
+  detail::start_agent(self, std::move(cfg));
   return {
       [self](bid_atom, std::uint64_t cycle) -> caf::result<std::string> {
         auto& s = self->state;
@@ -84,29 +79,22 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         market::remember(s.memory, s.last_bid, rejected, price);
         if (trades.empty()) return std::vector<std::string>{};
         auto promise = self->make_response_promise<std::vector<std::string>>();
-        const std::string me = chain::to_hex(s.cfg.key.pub);
-        self->request(s.cfg.miner, std::chrono::seconds(10), head_atom::value)
-            .then([self, promise, trades, me](std::uint64_t height, const std::string&) mutable {
-              self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value, me)
-                  .then([self, promise, trades, height](std::int64_t, std::int64_t, std::uint64_t nonce) mutable {
-                    auto& s = self->state;
-                    std::vector<chain::signed_transaction> txs;
-                    for (const auto& line : trades) {
-                      std::istringstream in(line);
-                      std::string seller_hex;
-                      chain::ctp_commit_body b;
-                      in >> seller_hex >> b.energy_mwh >> b.amount_uc;
-                      if (!in || !chain::from_hex(seller_hex, b.producer)) continue;
-                      b.expiry_height = height + s.cfg.ctp_lifetime_blocks;
-                      b.meter_root = chain::blake2b_256(s.cfg.meter.data(), s.cfg.meter.size());
-                      txs.push_back(s.signer.sign(b, nonce, height + s.cfg.ctp_lifetime_blocks));
-                    }
-                    detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
-                                       [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
-                  },
-                        [promise](caf::error& e) mutable { promise.deliver(e); });
-            },
-                  [promise](caf::error& e) mutable { promise.deliver(e); });
+        detail::with_height_and_nonce(self, promise, [self, promise, trades](std::uint64_t height, std::uint64_t nonce) mutable {
+          auto& s = self->state;
+          std::vector<chain::signed_transaction> txs;
+          for (const auto& line : trades) {
+            std::istringstream in(line);
+            std::string seller_hex;
+            chain::ctp_commit_body b;
+            in >> seller_hex >> b.energy_mwh >> b.amount_uc;
+            if (!in || !chain::from_hex(seller_hex, b.producer)) continue;
+            b.expiry_height = height + s.cfg.ctp_lifetime_blocks;
+            b.meter_root = chain::blake2b_256(s.cfg.meter.data(), s.cfg.meter.size());
+            txs.push_back(s.signer.sign(b, nonce, height + s.cfg.ctp_lifetime_blocks));
+          }
+          detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
+                             [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
+        });
         return promise;
       },
       [self](history_atom) { return self->state.history; },
@@ -119,33 +107,27 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         return promise;
       },
       [self](expire_atom) -> caf::result<std::vector<std::string>> {
-        auto& s = self->state;
         auto promise = self->make_response_promise<std::vector<std::string>>();
-        const std::string me = chain::to_hex(s.cfg.key.pub);
-        self->request(s.cfg.miner, std::chrono::seconds(10), head_atom::value)
-            .then([self, promise, me](std::uint64_t height, const std::string&) mutable {
-              self->request(self->state.cfg.miner, std::chrono::seconds(10), ctps_atom::value, me)
-                  .then([self, promise, me, height](const std::vector<std::string>& open) mutable {
-                    self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value, me)
-                        .then([self, promise, open, height](std::int64_t, std::int64_t, std::uint64_t nonce) mutable {
-                          auto& s = self->state;
-                          std::vector<chain::signed_transaction> txs;
-                          for (const auto& line : open) {
-                            std::istringstream in(line);
-                            std::uint64_t id = 0, expiry = 0;
-                            std::string producer;
-                            in >> id >> producer >> expiry;
-                            // A timeout is valid from the block after expiry on.
-                            if (in && expiry < height) txs.push_back(s.signer.sign(chain::ctp_timeout_body{id}, nonce, height + 100));
-                          }
-                          detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
-                                             [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
-                        },
-                              [promise](caf::error& e) mutable { promise.deliver(e); });
+        detail::with_height_and_nonce(self, promise, [self, promise](std::uint64_t height, std::uint64_t nonce) mutable {
+          self->request(self->state.cfg.miner, std::chrono::seconds(10), ctps_atom::value,
+                        chain::to_hex(self->state.cfg.key.pub))
+              .then(
+                  [self, promise, height, nonce](const std::vector<std::string>& open) mutable {
+                    auto& s = self->state;
+                    std::vector<chain::signed_transaction> txs;
+                    for (const auto& line : open) {
+                      std::istringstream in(line);
+                      std::uint64_t id = 0, expiry = 0;
+                      std::string producer;
+                      in >> id >> producer >> expiry;
+                      // A timeout is valid from the block after expiry on.
+                      if (in && expiry < height) txs.push_back(s.signer.sign(chain::ctp_timeout_body{id}, nonce, height + 100));
+                    }
+                    detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
+                                       [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
                   },
-                        [promise](caf::error& e) mutable { promise.deliver(e); });
-            },
                   [promise](caf::error& e) mutable { promise.deliver(e); });
+        });
         return promise;
       },
   };

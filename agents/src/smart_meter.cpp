@@ -63,12 +63,7 @@ void collect_holds(meter_actor* self, job_ptr job) {
 }
 
 caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
-  self->state.cfg = std::move(cfg);
-  self->state.signer = {self->state.cfg.key, self->state.cfg.chain_id, 0};
-  self->set_exit_handler([self](caf::exit_msg& m) {
-    self->state.cfg.miner = caf::actor{};
-    self->quit(m.reason);
-  });
+  detail::start_agent(self, std::move(cfg));
   return {
       [self](read_atom, std::uint64_t market, std::uint64_t cycle, std::uint8_t role, std::int64_t agreed,
              std::int64_t price, std::int64_t tariff,

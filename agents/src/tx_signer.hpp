@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/transaction.hpp"
 
@@ -32,6 +33,34 @@ struct tx_signer {
 };
 
 inline std::string as_string(const chain::bytes& b) { return std::string(b.begin(), b.end()); }
+
+// What every signing agent does first: keep its configuration, set up its
+// signer, and on exit drop its miner handle before quitting (CAF 0.17
+// destroys an actor only when no handle to it is left).
+template <class Self, class Config>
+void start_agent(Self* self, Config cfg) {
+  self->state.cfg = std::move(cfg);
+  self->state.signer = {self->state.cfg.key, self->state.cfg.chain_id, 0};
+  self->set_exit_handler([self](caf::exit_msg& m) {
+    self->state.cfg.miner = caf::actor{};
+    self->quit(m.reason);
+  });
+}
+
+// Asks the agent's miner for its height and the agent's last nonce, then
+// calls f(height, nonce); an error goes to `promise`.
+template <class Self, class Promise, class F>
+void with_height_and_nonce(Self* self, Promise promise, F f) {
+  self->request(self->state.cfg.miner, std::chrono::seconds(10), head_atom::value)
+      .then(
+          [self, promise, f](std::uint64_t height, const std::string&) mutable {
+            self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value,
+                          chain::to_hex(self->state.cfg.key.pub))
+                .then([height, f](std::int64_t, std::int64_t, std::uint64_t nonce) mutable { f(height, nonce); },
+                      [promise](caf::error& e) mutable { promise.deliver(e); });
+          },
+          [promise](caf::error& e) mutable { promise.deliver(e); });
+}
 
 // Submits every transaction to `miner` and calls `done` with the ids of those
 // it accepted (hex), in order; refusals are reported on stderr with `who`.
