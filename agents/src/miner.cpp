@@ -370,6 +370,14 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
           if (key.first == market) last = std::max(last, key.second);
         return last;
       },
+      [self](committed_atom, const std::vector<std::string>& ids) -> std::vector<std::string> {
+        std::vector<std::string> missing;
+        for (const auto& hex : ids) {
+          chain::hash256 id{};
+          if (!chain::from_hex(hex, id) || !self->state.locate(id)) missing.push_back(hex);
+        }
+        return missing;
+      },
       [self](ordcount_atom, std::uint64_t market, std::uint64_t cycle) -> std::uint64_t {
         return self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0;
       },

@@ -122,12 +122,7 @@ class driver {
     const auto deadline = clock_type::now() + limit;
     while (!ids.empty()) {
       std::vector<std::string> left;
-      for (const auto& id : ids) {
-        std::uint64_t at = 0;
-        self_->request(miner, std::chrono::seconds(30), agents::txfind_atom::value, id)
-            .receive([&](std::uint64_t h, std::uint32_t) { at = h; }, [&](caf::error&) {});
-        if (at == 0) left.push_back(id);
-      }
+      if (!ask(miner, left, agents::committed_atom::value, ids)) return false;
       ids.swap(left);
       if (ids.empty()) return true;
       if (clock_type::now() >= deadline) {

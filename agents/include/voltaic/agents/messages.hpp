@@ -14,6 +14,7 @@
 //   (step, height, time_ms)         simulated clock: run consensus up to this
 //                                   height, stamping blocks with this time
 //   (pooled, [tx id hex...])     -> how many are waiting in the pool or committed
+//   (committed, [tx id hex...])  -> the ids not yet committed
 //   (ordcount, market, cycle)    -> orders held for an open cycle
 //   (progress, market)           -> the last cycle whose order set is on chain
 //   (peercount)                  -> how many other validators it is connected to
@@ -45,6 +46,7 @@ using account_atom = caf::atom_constant<caf::atom("account")>;
 using ctps_atom = caf::atom_constant<caf::atom("ctps")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using pooled_atom = caf::atom_constant<caf::atom("pooled")>;
+using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using ordcount_atom = caf::atom_constant<caf::atom("ordcount")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
 using peercount_atom = caf::atom_constant<caf::atom("peercount")>;
