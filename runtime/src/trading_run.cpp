@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -85,20 +86,33 @@ class driver {
     auto out = std::make_shared<std::vector<std::optional<R>>>(n);
     if (n == 0) return {};
     auto errors = std::make_shared<std::size_t>(0);
+    // At most `window` requests are outstanding: CAF 0.17 looks up an
+    // answer's handler among all pending ones.
+    constexpr std::size_t window = 512;
     auto collector = self_->spawn([n, make, out, errors](caf::event_based_actor* who) -> caf::behavior {
       return {[=](caf::ok_atom) -> caf::result<bool> {
         auto promise = who->make_response_promise<bool>();
         auto left = std::make_shared<std::size_t>(n);
-        for (std::size_t i = 0; i < n; ++i)
+        auto next = std::make_shared<std::size_t>(0);
+        auto ask_next = std::make_shared<std::function<void()>>();
+        *ask_next = [=]() mutable {
+          if (*next >= n) return;
+          const std::size_t i = (*next)++;
+          auto done = [=]() mutable {
+            if (--*left == 0) promise.deliver(true);
+            else (*ask_next)();
+          };
           make(i, who).then(
               [=](R r) mutable {
                 (*out)[i] = std::move(r);
-                if (--*left == 0) promise.deliver(true);
+                done();
               },
               [=](caf::error&) mutable {
                 ++*errors;
-                if (--*left == 0) promise.deliver(true);
+                done();
               });
+        };
+        for (std::size_t k = 0; k < window; ++k) (*ask_next)();
         return promise;
       }};
     });
