@@ -370,6 +370,22 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
           if (key.first == market) last = std::max(last, key.second);
         return last;
       },
+      [self](balances_atom, const std::vector<std::string>& keys) -> std::string {
+        // Decimal text: a vector of integers is not a type CAF 0.17 sends between nodes unannounced.
+        std::string out;
+        for (const auto& hex : keys) {
+          chain::public_key k{};
+          const chain::account* a = chain::from_hex(hex, k) ? self->state.chain->state().accounts.find(k) : nullptr;
+          out += std::to_string(a ? a->balance_uc : 0) + " " + std::to_string(a ? a->held_uc : 0) + " ";
+        }
+        return out;
+      },
+      [self](openctps_atom) -> std::tuple<std::uint64_t, std::uint64_t> {
+        std::uint64_t last = 0;
+        const auto& ctps = self->state.chain->state().ctps.items();
+        for (const auto& [id, c] : ctps) last = std::max(last, c.expiry_height);
+        return {ctps.size(), last};
+      },
       [self](committed_atom, const std::vector<std::string>& ids) -> std::vector<std::string> {
         std::vector<std::string> missing;
         for (const auto& hex : ids) {

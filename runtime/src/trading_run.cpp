@@ -13,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "run_config_toml.hpp"
@@ -121,6 +122,16 @@ class driver {
     self_->send_exit(collector, caf::exit_reason::user_shutdown);
     if (*errors) err_ << "voltaic run: " << *errors << " agents did not answer\n";
     return std::move(*out);
+  }
+
+  // Balance and held amount of each key, two numbers per key; empty on failure.
+  std::vector<std::int64_t> balances(const caf::actor& miner, const std::vector<std::string>& keys) {
+    std::string text;
+    std::vector<std::int64_t> out;
+    if (!ask(miner, text, agents::balances_atom::value, keys)) return out;
+    std::istringstream in(text);
+    for (std::int64_t v = 0; in >> v;) out.push_back(v);
+    return out;
   }
 
   std::uint64_t height(const caf::actor& miner) {
@@ -766,14 +777,18 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
                     market::format_scaled(t.distance, market::mm_per_m) + "," + credits(t.charge) + "\n";
     }
     std::int64_t sum = 0;
-    auto balance_row = [&](const std::string& name, const chain::public_key& key) {
-      std::tuple<std::int64_t, std::int64_t, std::uint64_t> a;
-      d.ask(watcher, a, agents::account_atom::value, chain::to_hex(key));
-      sum += std::get<0>(a);
-      o.balances += std::to_string(cycle) + "," + name + "," + credits(std::get<0>(a)) + "\n";
-    };
-    for (const auto& p : parties) balance_row(p.name, p.key.pub);
-    balance_row("dso", rc.genesis.dso);
+    {
+      std::vector<std::string> keys;
+      for (const auto& p : parties) keys.push_back(chain::to_hex(p.key.pub));
+      keys.push_back(chain::to_hex(rc.genesis.dso));
+      const std::vector<std::int64_t> b = d.balances(watcher, keys);
+      if (b.size() != 2 * keys.size()) return shutdown(fail("the balances could not be read", 1));
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        sum += b[2 * i];
+        o.balances += std::to_string(cycle) + "," + (i < parties.size() ? parties[i].name : std::string("dso")) + "," +
+                      credits(b[2 * i]) + "\n";
+      }
+    }
     out << "cycle " << cycle << ": " << orders_fixed << " of " << submitted << " orders fixed on chain, "
         << trade_count << " trades, " << kwh(traded) << " kWh";
     if (sc.markets == 1) out << " at p0 " << credits(cleared.front().clearing.price_ucpkwh) << " (case "
@@ -797,28 +812,23 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
   // Holds left open (meters that never reported, a cycle interrupted by a
   // restart) expire and are timed out.
-  for (const auto& p : parties) {
-    if (p.side != market::side::buy) continue;
-    while (true) {
-      std::vector<std::string> open;
-      d.ask(watcher, open, agents::ctps_atom::value, chain::to_hex(p.key.pub));
-      if (open.empty()) break;
-      std::uint64_t last_expiry = 0;
-      for (const auto& line : open) last_expiry = std::max<std::uint64_t>(last_expiry, std::stoull(line.substr(line.find(' ', line.find(' ') + 1) + 1)));
-      out << p.name << ": " << (p.silent ? "meter silent" : "holds unsettled") << "; waiting for height "
-          << last_expiry + 1 << " to time out "
-          << open.size() << " hold(s)" << std::endl;
-      if (!clock.reach(last_expiry + 2, limit)) return shutdown(fail("the chain did not reach the holds' expiry", 1));
-      if (!expire_holds()) return shutdown(fail("timeouts did not reach the chain", 1));
-    }
+  for (const auto& p : parties)
+    if (p.silent) out << p.name << ": meter silent; its holds expire" << std::endl;
+  while (true) {
+    std::tuple<std::uint64_t, std::uint64_t> open;
+    if (!d.ask(watcher, open, agents::openctps_atom::value)) return shutdown(fail("the validators do not answer", 1));
+    if (std::get<0>(open) == 0) break;
+    out << std::get<0>(open) << " hold(s) open; waiting for height " << std::get<1>(open) + 1 << " to time them out"
+        << std::endl;
+    if (!clock.reach(std::get<1>(open) + 2, limit)) return shutdown(fail("the chain did not reach the holds' expiry", 1));
+    if (!expire_holds()) return shutdown(fail("timeouts did not reach the chain", 1));
   }
   {
-    std::tuple<std::int64_t, std::int64_t, std::uint64_t> a;
+    std::vector<std::string> keys;
+    for (const auto& p : parties) keys.push_back(chain::to_hex(p.key.pub));
+    const std::vector<std::int64_t> b = d.balances(watcher, keys);
     std::int64_t held = 0;
-    for (const auto& p : parties) {
-      d.ask(watcher, a, agents::account_atom::value, chain::to_hex(p.key.pub));
-      held += std::get<1>(a);
-    }
+    for (std::size_t i = 1; i < b.size(); i += 2) held += b[i];
     out << "holds left open: " << credits(held) << " credits" << std::endl;
   }
 

@@ -10,6 +10,8 @@
 //   (cycleq, market, cycle)      -> (committed, [order envelope...]) the
 //                                   order set the chain fixed, in canonical order
 //   (account, key hex)           -> (balance_uc, held_uc, nonce)
+//   (balances, [key hex...])     -> "balance_uc held_uc ..." two decimals per key
+//   (openctps)                   -> (open CTPs, highest expiry height)
 //   (ctps, buyer key hex)        -> ["id producer_hex expiry_height amount_uc"...]
 //   (step, height, time_ms)         simulated clock: run consensus up to this
 //                                   height, stamping blocks with this time
@@ -44,6 +46,8 @@ using close_atom = caf::atom_constant<caf::atom("close")>;
 using cycleq_atom = caf::atom_constant<caf::atom("cycleq")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;
 using ctps_atom = caf::atom_constant<caf::atom("ctps")>;
+using balances_atom = caf::atom_constant<caf::atom("balances")>;
+using openctps_atom = caf::atom_constant<caf::atom("openctps")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using pooled_atom = caf::atom_constant<caf::atom("pooled")>;
 using committed_atom = caf::atom_constant<caf::atom("committed")>;
