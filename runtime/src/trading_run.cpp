@@ -470,6 +470,17 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   auto miner_for = [&](std::size_t i) { return miners[i % miners.size()]; };
   const caf::actor& watcher = miners.front();
   chain_clock clock(d, miners, sc, rc.genesis.time_ms);
+  // Before any agent exists: with handles to remote validators, CAF 0.17 may
+  // wait forever at exit, so the agents' process ends here.
+  auto stop_early = [&](const std::string& why) {
+    const int status = fail(why, 1);
+    if (part.agents) {
+      err.flush();
+      std::cout.flush();
+      std::_Exit(status);
+    }
+    return status;
+  };
 
   // Validators in other processes gossip to each other: start once they are all connected.
   if (part.agents &&
@@ -480,12 +491,12 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         }
         return true;
       }))
-    return fail("the validators are not all connected to each other", 1);
+    return stop_early("the validators are not all connected to each other");
   // A restarted agents process picks up at the first cycle not yet on chain;
   // an interrupted cycle's holds expire and are timed out.
   std::uint64_t done = 0;
   if (!d.ask(watcher, done, agents::progress_atom::value, std::uint64_t{0}))
-    return fail("the validators do not answer", 1);
+    return stop_early("the validators do not answer");
   chain::market_grid view = grid.value();  // the grid as of the next cycle
   for (const auto& step : sc.grid_changes)
     if (step.before_cycle <= done)
@@ -493,7 +504,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
   agents::dso_config dc;
   dc.key = chain::derived_key(sc.seed, lab_role_dso, 0);
-  if (dc.key.pub != rc.genesis.dso) return fail("the genesis DSO key is not the lab DSO key of this seed", 1);
+  if (dc.key.pub != rc.genesis.dso) return stop_early("the genesis DSO key is not the lab DSO key of this seed");
   dc.chain_id = rc.genesis.chain_id;
   dc.grid = view;
   dc.charge_uc_per_m = sc.charge_uc_per_m;
