@@ -4,7 +4,9 @@
 #include <fstream>
 #include <string>
 
+#include "voltaic/chain/certificate.hpp"
 #include "voltaic/chain/consensus_codec.hpp"
+#include "voltaic/chain/signed_order.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/workload.hpp"
 
@@ -44,6 +46,26 @@ int main(int argc, char** argv) {
   put(dir, encode_consensus_message(p));
   put(dir, encode_consensus_message(v));
   put(dir, encode_consensus_message(c));
+  // Signed orders, and a proposal carrying two of them.
+  std::vector<bytes> orders;
+  for (std::uint64_t i = 0; i < 3; ++i) {
+    order_terms t;
+    t.market = 1;
+    t.cycle = 2;
+    t.side = i % 2 ? voltaic::market::side::sell : voltaic::market::side::buy;
+    t.price_ucpkwh = 200'000;
+    t.energy_mwh = 5'000'000;
+    t.distance_pref_mm = i == 0 ? voltaic::market::distance_anywhere : 100'000;
+    t.bus = static_cast<std::uint32_t>(i);
+    orders.push_back(sign_order(t, wo.chain_id, derived_key(3, 10, i)).envelope);
+    put(dir, orders.back());
+  }
+  {
+    const auto& st = l.value()->state();
+    auto built = l.value()->propose(wl.next_block(st), st.height + 1, wl.proposer(st.height + 1).pub);
+    if (!built) return 1;
+    put(dir, encode_block_proposal(built.value().blk, {}, {orders[0], orders[1]}));
+  }
   put(dir, bytes{0xdd, 0xff, 0xff, 0xff, 0xff});
   bytes deep(10'000, 0x91);
   deep.push_back(0x00);
