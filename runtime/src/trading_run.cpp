@@ -289,6 +289,9 @@ void configure_miner(agents::miner_config& mc, const scenario_config& sc, const 
     mc.timing.timeout_prevote_ms = std::max<std::uint64_t>(mc.timing.timeout_prevote_ms, 2'000);
     mc.timing.timeout_precommit_ms = std::max<std::uint64_t>(mc.timing.timeout_precommit_ms, 2'000);
     mc.timing.gossip_ms = std::max<std::uint64_t>(mc.timing.gossip_ms, 1'000);
+    // Each phase's transactions are all in before a block is asked for: take
+    // them in few blocks (each block copies the state and syncs the disk).
+    mc.max_block_txs = std::max<std::size_t>(mc.max_block_txs, 20'000);
   }
 }
 
