@@ -135,7 +135,16 @@ void handle(miner_actor* self, chain::engine_output out) {
     }
   }
   for (const auto& p : out.proposals) broadcast(self, as_string(chain::encode_consensus_message(p)));
-  for (const auto& v : out.votes) broadcast(self, as_string(chain::encode_consensus_message(v)));
+  for (const auto& v : out.votes) {
+    broadcast(self, as_string(chain::encode_consensus_message(v)));
+    if (st.cfg.double_sign && v.voter == st.cfg.index && v.kind == chain::vote_kind::prevote) {
+      chain::consensus_vote other = v;
+      other.nil = !v.nil;
+      other.value_id = v.nil ? chain::blake2b_256("equivocation/" + std::to_string(v.height)) : chain::hash256{};
+      other.sig = st.crypto->sign(chain::vote_sign_bytes(other));
+      broadcast(self, as_string(chain::encode_consensus_message(other)));
+    }
+  }
   if (!out.decisions.empty() && st.cfg.on_demand) run_next(self);
 }
 

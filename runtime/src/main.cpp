@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("CONFIG", run.config, "deployment file (TOML)")->required();
   run_cmd->add_option("--only", run.only, "names of the validators to run here (default: all)")->delimiter(',');
   run_cmd->add_option("--out", run.out_dir, "directory for a scenario's results and chains")->capture_default_str();
+  run_cmd->add_flag("--double-sign", run.double_sign,
+                    "fault injection for labs: this process's validators sign two different prevotes per step");
   load_options load;
   auto* load_cmd = app.add_subcommand("load", "Send signed transactions and report committed rate and latency");
   load_cmd->add_option("--config", load.config, "deployment file (TOML)")->required();

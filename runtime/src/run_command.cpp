@@ -67,7 +67,12 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
       return 2;
     }
   }
-  return serve_validators(c, local, c.chain_dir, {}, out, err);
+  std::function<void(agents::miner_config&)> customize;
+  if (o.double_sign) {
+    err << "voltaic run: --double-sign: these validators will equivocate (fault injection)\n";
+    customize = [](agents::miner_config& mc) { mc.double_sign = true; };
+  }
+  return serve_validators(c, local, c.chain_dir, customize, out, err);
 }
 
 int serve_validators(const run_config& c, const std::vector<bool>& local, const std::string& chain_dir,

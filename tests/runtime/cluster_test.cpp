@@ -24,9 +24,11 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "support/background.hpp"
 #include "support/process.hpp"
+#include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
 #include "voltaic/chain/transaction.hpp"
 #include "voltaic/chain/verify.hpp"
@@ -71,9 +73,10 @@ struct cluster {
     fs::remove_all(dir);
   }
 
-  void start(const std::string& name) {
-    const pid_t pid = voltaic::test::start_process({bin, "run", (dir / "lab.toml").string(), "--only", name},
-                                                   (dir / (name + ".log")).string());
+  void start(const std::string& name, const std::string& extra = {}) {
+    std::vector<std::string> argv{bin, "run", (dir / "lab.toml").string(), "--only", name};
+    if (!extra.empty()) argv.push_back(extra);
+    const pid_t pid = voltaic::test::start_process(argv, (dir / (name + ".log")).string());
     REQUIRE(pid > 0);
     pids[name] = pid;
   }
@@ -232,4 +235,59 @@ TEST_CASE("four validators in four processes: load, crashes, halts, catch-up, id
   // second continues the senders' nonces from the clock.
   CHECK(offer_entries == sent);
   CHECK(offer_ids.size() == sent);
+}
+
+TEST_CASE("four processes: a validator that double-signs causes no fork, and its evidence is on chain once") {
+  cluster c("equivocate");
+  for (const auto& n : {"v0", "v1", "v2"}) c.start(n);
+  c.start("v3", "--double-sign");  // signs two different prevotes at every step
+  REQUIRE(c.wait_until([&] { return c.head("v0") >= 2 && c.head("v3") >= 2; }, 60));
+  auto load = c.load(100, 4);
+  CHECK_MESSAGE(load.status == 0, load.out << load.err);
+  // Evidence against validator 3 reaches the chain.
+  auto evidence_in = [&](const std::string& name) {
+    chain::lmdb_options ro;
+    ro.read_only = true;
+    auto store = chain::open_lmdb_store((c.dir / "chain" / name).string(), ro);
+    if (!store) return std::size_t{0};
+    auto l = chain::ledger::open(std::move(store).value(), nullptr);
+    if (!l) return std::size_t{0};
+    std::size_t against_3 = 0;
+    for (const auto& [key, height] : l.value()->state().evidence.items()) against_3 += std::get<0>(key) == 3;
+    return against_3;
+  };
+  CHECK(c.wait_until([&] { return evidence_in("v0") > 0; }, 60));
+  const std::uint64_t at = c.head("v0");
+  CHECK(c.wait_until([&] { return c.head("v0") >= at + 5; }, 30));  // the chain goes on
+  for (const auto& n : c.names) c.stop(n, SIGTERM);
+
+  // No fork: every replica verifies with certificates and all agree at every height;
+  // each equivocation step is recorded once (its key is the step).
+  std::map<std::uint64_t, chain::hash256> hash_at;
+  for (const auto& n : c.names) {
+    auto store = chain::open_lmdb_store((c.dir / "chain" / n).string());
+    REQUIRE(store.ok());
+    chain::verify_options vo;
+    vo.require_certificates = true;
+    const auto v = chain::verify_chain(*store.value(), {}, vo);
+    CHECK_MESSAGE(v.ok, n << ": " << v.reason);
+    std::size_t evidence_entries = 0;
+    std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint8_t>> steps;
+    for (std::uint64_t h = 1; h <= v.height; ++h) {
+      auto b = chain::decode_block(*store.value()->block_bytes(h).value());
+      REQUIRE(b.ok());
+      auto [it, fresh] = hash_at.emplace(h, b.value().hash);
+      CHECK_MESSAGE(it->second == b.value().hash, n << " differs at height " << h);
+      for (const auto& e : b.value().entries) {
+        auto stx = chain::decode_envelope(e);
+        if (!stx || stx.value().tx.kind() != chain::tx_kind::evidence) continue;
+        const auto& body = std::get<chain::evidence_body>(stx.value().tx.body);
+        CHECK(body.voter == 3);
+        ++evidence_entries;
+        steps.insert({body.height, body.round, body.vote_kind});
+      }
+    }
+    CHECK(evidence_entries > 0);
+    CHECK(evidence_entries == steps.size());
+  }
 }

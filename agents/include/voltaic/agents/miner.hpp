@@ -68,6 +68,11 @@ struct miner_config {
   // with its time, holding the pool in canonical order, so the same inputs
   // give the same chain.
   bool on_demand = false;
+  // Fault injection for labs and tests: with each of its prevotes the miner
+  // also signs and sends a conflicting one (bypassing its sign guard), as an
+  // equivocating validator would. Honest validators must not fork and must
+  // put its evidence on chain.
+  bool double_sign = false;
 };
 
 // Spawns a miner as a detached actor. Opening the store or the sign guard can

@@ -72,6 +72,7 @@ struct run_options {
   std::string config;              // TOML, see run_config.hpp
   std::vector<std::string> only;   // validators to run here; empty: all
   std::string out_dir = "voltaic-out";  // a scenario's outputs
+  bool double_sign = false;        // fault injection: this process's validators equivocate
 };
 
 // Runs validators until SIGINT or SIGTERM, then ends the process (after every
