@@ -626,6 +626,11 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   for (std::uint64_t cycle = done + 1; cycle <= sc.cycles; ++cycle) {
     const auto cycle_started = clock_type::now();
     std::size_t signatures = 0;  // orders and transactions of this cycle
+    // Long cycles show progress phase by phase.
+    auto progress = [&](const char* phase) {
+      const double t = std::chrono::duration<double>(clock_type::now() - cycle_started).count();
+      if (t >= 2) out << "  cycle " << cycle << ": " << phase << " done at " << static_cast<int>(t * 10) / 10.0 << " s" << std::endl;
+    };
     clock.begin_phase(cycle, 0);
     // DSO grid changes take effect at the start of a cycle (quotation).
     for (const auto& step : sc.grid_changes) {
@@ -647,6 +652,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
          }))
       submitted += envelope && !envelope->empty();
     clock.end_phase(0);
+    progress("quotation");
     // Matching: once every validator holds the orders, the miners close the
     // cycle; the proposer's block fixes each market's order set, and every
     // validator re-runs the clearing.
@@ -681,6 +687,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       cleared.push_back(std::move(c).value());
     }
     clock.end_phase(1);
+    progress("matching");
 
     // Feedback: each owner learns its own outcome; buyers commit to pay.
     clock.begin_phase(cycle, 2);
@@ -713,6 +720,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     if (!clock.commit(holds, limit)) return shutdown(fail("holds did not reach the chain", 1));
     signatures += submitted + expired_now + holds.size();
     clock.end_phase(2);
+    progress("feedback");
 
     // Settlement: each party's meter reports what it metered.
     clock.begin_phase(cycle, 3);
@@ -745,6 +753,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     }
     if (!clock.commit(settled, limit)) return shutdown(fail("settlements did not reach the chain", 1));
     clock.end_phase(3);
+    progress("settlement");
 
     // The DSO channel: per market and bus, energy traded and grid charges.
     for (const auto& c : cleared) {
@@ -854,7 +863,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     out << std::endl;
   }
   const auto seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-  out << "results in " << out_dir << "/ (orders, outcomes, clearing, trades, settlements, balances .csv) after "
+  out << "results in " << out_dir << "/ (orders, outcomes, clearing, trades, settlements, balances, dso_channel .csv) after "
       << static_cast<int>(seconds * 10) / 10.0 << " s; check a replica with: voltaic chain verify " << chain_dir
       << "/" << rc.validators[0].name << std::endl;
   return shutdown(0);
