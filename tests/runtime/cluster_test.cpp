@@ -109,6 +109,29 @@ struct cluster {
     }
     return ok();
   }
+  // Every replica must verify with certificates required and hold the same
+  // block at every height; f(name, block) sees each replica's blocks.
+  template <class F>
+  void for_each_verified_block(F f) const {
+    std::map<std::uint64_t, chain::hash256> hash_at;
+    for (const auto& n : names) {
+      auto store = chain::open_lmdb_store((dir / "chain" / n).string());
+      REQUIRE(store.ok());
+      chain::verify_options vo;
+      vo.require_certificates = true;
+      const auto v = chain::verify_chain(*store.value(), {}, vo);
+      CHECK_MESSAGE(v.ok, n << ": " << v.reason);
+      for (std::uint64_t h = 1; h <= v.height; ++h) {
+        auto raw = store.value()->block_bytes(h);
+        REQUIRE(raw.ok());
+        auto b = chain::decode_block(*raw.value());
+        REQUIRE(b.ok());
+        auto [it, fresh] = hash_at.emplace(h, b.value().hash);
+        CHECK_MESSAGE(it->second == b.value().hash, n << " differs at height " << h);
+        f(n, b.value());
+      }
+    }
+  }
   voltaic::test::process_result load(int rate, int seconds) const {
     return run_command(bin + " load --config " + (dir / "lab.toml").string() + " --rate " + std::to_string(rate) +
                        " --duration " + std::to_string(seconds));
@@ -203,33 +226,18 @@ TEST_CASE("four validators in four processes: load, crashes, halts, catch-up, id
   for (const auto& n : c.names) c.stop(n, SIGTERM);
 
   // Every replica verifies with certificates required; blocks agree at every height.
-  std::map<std::uint64_t, std::string> hash_at;
   std::set<chain::hash256> offer_ids;
   std::uint64_t offer_entries = 0;
-  for (const auto& n : c.names) {
-    auto store = chain::open_lmdb_store((c.dir / "chain" / n).string());
-    REQUIRE(store.ok());
-    chain::verify_options vo;
-    vo.require_certificates = true;
-    const auto v = chain::verify_chain(*store.value(), {}, vo);
-    CHECK_MESSAGE(v.ok, n << ": " << v.reason);
-    for (std::uint64_t h = 1; h <= v.height; ++h) {
-      auto raw = store.value()->block_bytes(h);
-      REQUIRE(raw.ok());
-      auto b = chain::decode_block(*raw.value());
-      REQUIRE(b.ok());
-      auto [it, fresh] = hash_at.emplace(h, chain::to_hex(b.value().hash));
-      CHECK_MESSAGE(it->second == chain::to_hex(b.value().hash), n << " differs at height " << h);
-      if (n == "v0")
-        for (const auto& e : b.value().entries) {
-          auto stx = chain::decode_envelope(e);
-          if (stx && stx.value().tx.kind() == chain::tx_kind::energy_account_add) {
-            ++offer_entries;
-            offer_ids.insert(stx.value().id);
-          }
-        }
+  c.for_each_verified_block([&](const std::string& n, const chain::block& b) {
+    if (n != "v0") return;
+    for (const auto& e : b.entries) {
+      auto stx = chain::decode_envelope(e);
+      if (stx && stx.value().tx.kind() == chain::tx_kind::energy_account_add) {
+        ++offer_entries;
+        offer_ids.insert(stx.value().id);
+      }
     }
-  }
+  });
   // Exactly once: every transaction the load sent (some resubmitted after the
   // kill) is on the chain, none twice. The two loads use one seed, so the
   // second continues the senders' nonces from the clock.
@@ -263,31 +271,20 @@ TEST_CASE("four processes: a validator that double-signs causes no fork, and its
 
   // No fork: every replica verifies with certificates and all agree at every height;
   // each equivocation step is recorded once (its key is the step).
-  std::map<std::uint64_t, chain::hash256> hash_at;
-  for (const auto& n : c.names) {
-    auto store = chain::open_lmdb_store((c.dir / "chain" / n).string());
-    REQUIRE(store.ok());
-    chain::verify_options vo;
-    vo.require_certificates = true;
-    const auto v = chain::verify_chain(*store.value(), {}, vo);
-    CHECK_MESSAGE(v.ok, n << ": " << v.reason);
-    std::size_t evidence_entries = 0;
-    std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint8_t>> steps;
-    for (std::uint64_t h = 1; h <= v.height; ++h) {
-      auto b = chain::decode_block(*store.value()->block_bytes(h).value());
-      REQUIRE(b.ok());
-      auto [it, fresh] = hash_at.emplace(h, b.value().hash);
-      CHECK_MESSAGE(it->second == b.value().hash, n << " differs at height " << h);
-      for (const auto& e : b.value().entries) {
-        auto stx = chain::decode_envelope(e);
-        if (!stx || stx.value().tx.kind() != chain::tx_kind::evidence) continue;
-        const auto& body = std::get<chain::evidence_body>(stx.value().tx.body);
-        CHECK(body.voter == 3);
-        ++evidence_entries;
-        steps.insert({body.height, body.round, body.vote_kind});
-      }
+  std::map<std::string, std::size_t> evidence_entries;
+  std::map<std::string, std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint8_t>>> steps;
+  c.for_each_verified_block([&](const std::string& n, const chain::block& b) {
+    for (const auto& e : b.entries) {
+      auto stx = chain::decode_envelope(e);
+      if (!stx || stx.value().tx.kind() != chain::tx_kind::evidence) continue;
+      const auto& body = std::get<chain::evidence_body>(stx.value().tx.body);
+      CHECK(body.voter == 3);
+      ++evidence_entries[n];
+      steps[n].insert({body.height, body.round, body.vote_kind});
     }
-    CHECK(evidence_entries > 0);
-    CHECK(evidence_entries == steps.size());
+  });
+  for (const auto& n : c.names) {
+    CHECK(evidence_entries[n] > 0);
+    CHECK(evidence_entries[n] == steps[n].size());
   }
 }

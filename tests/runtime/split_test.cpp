@@ -10,12 +10,14 @@
 #include "support/background.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/replica.hpp"
 #include "voltaic/chain/block.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
 
 namespace fs = std::filesystem;
 namespace chain = voltaic::chain;
+using voltaic::test::open_replica;
 using voltaic::test::run_command;
 
 namespace {
@@ -59,15 +61,6 @@ struct split_lab {
   }
 };
 
-std::unique_ptr<chain::ledger> open_replica(const std::string& dir) {
-  chain::lmdb_options ro;
-  ro.read_only = true;
-  auto store = chain::open_lmdb_store(dir, ro);
-  REQUIRE(store.ok());
-  auto l = chain::ledger::open(std::move(store).value(), nullptr);
-  REQUIRE(l.ok());
-  return std::move(l).value();
-}
 
 }  // namespace
 

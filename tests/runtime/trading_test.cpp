@@ -16,6 +16,7 @@
 #include "support/json.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
+#include "support/replica.hpp"
 #include "voltaic/chain/block.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
@@ -27,6 +28,7 @@ using voltaic::test::json;
 using voltaic::test::run_command;
 namespace chain = voltaic::chain;
 namespace market = voltaic::market;
+using voltaic::test::open_replica;
 
 namespace {
 
@@ -100,15 +102,6 @@ std::string log_value(const std::string& log, const std::string& prefix) {
   return log.substr(at + prefix.size(), end - at - prefix.size());
 }
 
-std::unique_ptr<chain::ledger> open_replica(const std::string& dir) {
-  chain::lmdb_options options;
-  options.read_only = true;
-  auto store = chain::open_lmdb_store(dir, options);
-  REQUIRE(store.ok());
-  auto l = chain::ledger::open(std::move(store).value(), nullptr);
-  REQUIRE(l.ok());
-  return std::move(l).value();
-}
 
 }  // namespace
 
