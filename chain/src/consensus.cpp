@@ -42,6 +42,10 @@ class memory_guard final : public sign_guard {
     last_ = next;
     return true;
   }
+  std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const override {
+    if (!last_) return std::nullopt;
+    return std::make_pair(std::get<0>(*last_), std::get<1>(*last_));
+  }
 
  private:
   std::optional<triple> last_;
@@ -74,6 +78,10 @@ class file_guard final : public sign_guard {
     if (!written || std::rename(tmp.c_str(), path_.c_str()) != 0) return false;
     last_ = next;
     return true;
+  }
+  std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const override {
+    if (!last_) return std::nullopt;
+    return std::make_pair(std::get<0>(*last_), std::get<1>(*last_));
   }
 
  private:
@@ -176,7 +184,13 @@ engine_output consensus_engine::start(std::uint64_t height) {
   engine_output out;
   reset_height(height);
   out.timeouts.push_back({timer::gossip, height_, 0, config_.gossip_ms});
-  start_round(0, out);
+  // After a restart inside a height, the rounds this validator already signed
+  // in are closed to it (its guard refuses them); waiting there could leave
+  // every restarted validator silent. It starts in the next round instead.
+  const auto signed_before = guard_.last_signed();
+  const std::uint32_t first_round =
+      signed_before && signed_before->first == height ? signed_before->second + 1 : 0;
+  start_round(first_round, out);
   replay_future(out);
   check_rules(out);
   return out;

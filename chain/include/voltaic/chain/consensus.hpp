@@ -112,6 +112,8 @@ class sign_guard {
   virtual ~sign_guard() = default;
   // True, after persisting, when (h, r, s) is strictly after the last one.
   virtual bool permit(std::uint64_t height, std::uint32_t round, round_step step) = 0;
+  // The (height, round) of the last signature, if any.
+  virtual std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const = 0;
 };
 std::unique_ptr<sign_guard> make_memory_sign_guard();
 // A file holding the last signed triple, replaced atomically (write, fsync,
