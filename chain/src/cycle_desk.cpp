@@ -9,6 +9,7 @@ namespace voltaic::chain {
 namespace {
 
 constexpr std::uint64_t cycle_tx_lifetime = 100;  // blocks
+constexpr std::size_t max_verified_orders = 2'000'000;  // memo bound; a miss only costs a check
 
 bool is_cycle_kind(tx_kind k) {
   return k == tx_kind::order_root || k == tx_kind::clearing_result || k == tx_kind::cycle_dues;
@@ -26,6 +27,7 @@ cycle_key key_of(const tx_body& body) {
 bool cycle_desk::order_verified(const signed_order& o) {
   if (verified_.count(o.id)) return true;
   if (!order_signature_valid(o, chain_id_)) return false;
+  if (verified_.size() >= max_verified_orders) verified_.clear();
   verified_.insert(o.id);
   return true;
 }
@@ -146,6 +148,11 @@ void cycle_desk::committed(const block& b, const std::vector<bytes>& carried_ord
       std::sort(set.begin(), set.end());
       auto& fixed = fixed_[cycle];
       for (auto& [id, env] : set) fixed.push_back(std::move(env));
+      // Only the market's recent cycles are kept: outcomes are read right
+      // after a cycle clears, and a long run must not hold every order set.
+      if (cycle.second >= kept_cycles)
+        fixed_.erase(fixed_.lower_bound({cycle.first, 0}),
+                     fixed_.lower_bound({cycle.first, cycle.second - kept_cycles + 1}));
       open_.erase(cycle);
       closing_.erase(cycle);
     }

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "support/random_books.hpp"
+#include "voltaic/chain/cycle_desk.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/market_cycle.hpp"
 #include "voltaic/chain/merkle.hpp"
@@ -210,4 +211,64 @@ TEST_CASE("the cycle's transactions apply on a ledger and its dues balance there
     CHECK(recorded->tariff_uc == due.second);
     CHECK(recorded->meter == c.value().orders[index].terms.meter);
   }
+}
+
+TEST_CASE("a validator's desk: its cycle transactions check, a tampered clearing or carried order is refused, and only recent order sets are kept") {
+  market::grid g;
+  REQUIRE(g.add_line("L1", "a", "b", 150'000, true).ok());
+  auto grid = market_grid::make(g, {0, 1});
+  REQUIRE(grid.ok());
+  const key_pair validator = derived_key(9, 3, 0);
+  genesis_config gen;
+  gen.chain_id = chain_id;
+  gen.authority = derived_key(9, 4, 0).pub;
+  gen.dso = derived_key(9, 5, 0).pub;
+  gen.validators = {{validator.pub, 1}};
+  auto chain = std::move(ledger::open(make_memory_store(), &gen)).value();
+  cycle_desk desk(chain_id, grid.value(), {});
+  std::uint64_t nonce = 0;
+  const std::uint64_t cycles = cycle_desk::kept_cycles + 4;
+  for (std::uint64_t cycle = 1; cycle <= cycles; ++cycle) {
+    CAPTURE(cycle);
+    for (std::uint64_t i = 0; i < 4; ++i) {
+      order_terms t;
+      t.cycle = cycle;
+      t.side = i < 2 ? market::side::buy : market::side::sell;
+      t.price_ucpkwh = i < 2 ? 200'000 - 1'000 * i : 100'000 + 1'000 * i;
+      t.energy_mwh = 10'000'000;
+      t.bus = static_cast<std::uint32_t>(i % 2);
+      CHECK(desk.admit(sign_order(t, chain_id, derived_key(9, 1, i)).envelope, chain->state()) == "ok");
+    }
+    desk.close({0, cycle});
+    const auto batch = desk.propose(chain->state(), validator, nonce);
+    REQUIRE(batch.txs.size() == 3);
+    const auto& carried = batch.orders.at({0, cycle});
+    ledger_state scratch = chain->state();
+    const auto built = build_block(scratch, batch.txs, 2'000 + cycle, validator.pub);
+    REQUIRE(built.rejected.empty());
+    CHECK(desk.check(built.blk, carried, chain->state()).empty());
+    if (cycle == 1) {
+      // Carried orders that differ from what the clearing used: refused.
+      auto fewer = carried;
+      fewer.pop_back();
+      CHECK(desk.check(built.blk, fewer, chain->state()).find("differs from the re-run clearing") != std::string::npos);
+      // A clearing signed with another price: refused.
+      auto forged = batch.txs;
+      auto body = std::get<clearing_result_body>(forged[1].tx.body);
+      body.price_ucpkwh += 1;
+      transaction t = forged[1].tx;
+      t.body = body;
+      forged[1] = sign_transaction(t, chain_id, validator);
+      ledger_state other = chain->state();
+      const auto bad = build_block(other, forged, 2'000, validator.pub);
+      CHECK(desk.check(bad.blk, carried, chain->state()).find("clearing_result differs") != std::string::npos);
+    }
+    REQUIRE(chain->append(built.blk, built.ercs).ok());
+    desk.committed(built.blk, carried);
+    REQUIRE(desk.fixed_orders({0, cycle}) != nullptr);
+    CHECK(desk.fixed_orders({0, cycle})->size() == 4);
+  }
+  CHECK(desk.fixed_orders({0, cycles - cycle_desk::kept_cycles + 1}) != nullptr);
+  CHECK(desk.fixed_orders({0, cycles - cycle_desk::kept_cycles}) == nullptr);
+  CHECK(desk.fixed_orders({0, 1}) == nullptr);
 }

@@ -53,7 +53,9 @@ class cycle_desk {
   // (applied in order); a proposer leaves them out, as every check would refuse them.
   std::vector<hash256> unfit_grid_updates(const std::vector<signed_transaction>& txs) const;
 
-  // The order set the chain fixed for `cycle`, if this validator saw it.
+  // The order set the chain fixed for `cycle`, if this validator saw it and
+  // it is one of the market's last `kept_cycles` cycles.
+  static constexpr std::uint64_t kept_cycles = 16;
   const std::vector<bytes>* fixed_orders(const cycle_key& cycle) const;
   const market_grid& grid() const { return grid_; }
   std::size_t open_orders(const cycle_key& cycle) const {
@@ -72,7 +74,7 @@ class cycle_desk {
   std::map<cycle_key, std::map<public_key, signed_order>> open_;  // by owner
   std::set<cycle_key> closing_;
   std::map<cycle_key, std::vector<bytes>> fixed_;
-  std::unordered_set<hash256, hash256_hasher> verified_;  // ids of orders whose signature held
+  std::unordered_set<hash256, hash256_hasher> verified_;  // ids of orders whose signature held (bounded)
 };
 
 }  // namespace voltaic::chain
