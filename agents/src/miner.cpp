@@ -240,11 +240,10 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   if (st.cfg.grid) st.desk = std::make_unique<chain::cycle_desk>(st.cfg.genesis.chain_id, *st.cfg.grid, st.cfg.rules);
   auto source = [self](std::uint64_t) {
     auto& s = self->state;
-    chain::ledger_state scratch = s.chain->state();
     std::vector<chain::signed_transaction> txs;
     chain::cycle_batch cycles;
     if (s.desk) {
-      cycles = s.desk->propose(scratch, s.cfg.key, s.own_nonce);
+      cycles = s.desk->propose(s.chain->state(), s.cfg.key, s.own_nonce);
       txs = cycles.txs;
     }
     auto take = [&s] {
@@ -259,30 +258,35 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       }
     }
     txs.insert(txs.end(), pooled.begin(), pooled.end());
-    auto built = chain::build_block(scratch, txs, s.cfg.on_demand ? s.sim_time_ms : now_ms(), s.cfg.key.pub);
+    // The block stays applied as the candidate: checking and committing it
+    // need no second execution.
+    auto built = s.chain->build(txs, s.cfg.on_demand ? s.sim_time_ms : now_ms(), s.cfg.key.pub);
     // What the current state refuses (e.g. evidence another validator already
     // recorded) leaves the pool rather than being proposed again.
     std::vector<chain::hash256> refused;
     for (const auto& [id, why] : built.rejected) refused.push_back(id);
-    if (!refused.empty()) s.pool.prune(s.chain->state(), refused);
+    s.pool.drop(refused);
     std::vector<chain::bytes> ercs;
     for (const auto& e : built.ercs) ercs.push_back(e.envelope);
     // Carry the orders of every cycle whose three transactions made it in.
+    const auto& after = s.chain->candidate_state();
     std::vector<chain::bytes> orders;
     for (const auto& [cycle, envelopes] : cycles.orders)
-      if (scratch.dues_recorded.find(cycle)) orders.insert(orders.end(), envelopes.begin(), envelopes.end());
+      if (after.dues_recorded.find(cycle)) orders.insert(orders.end(), envelopes.begin(), envelopes.end());
     return chain::encode_block_proposal(built.blk, ercs, orders);
   };
   auto check = [self](std::uint64_t height, const chain::bytes& value) {
     auto p = chain::decode_block_proposal(value);
     if (!p || p.value().blk.header.height != height) return false;
+    auto& s = self->state;
+    // Our own proposal, or one checked already at this head.
+    if (s.chain->is_candidate(p.value().blk.hash)) return true;
     std::vector<chain::signed_transaction> ercs;
     for (const auto& e : p.value().ercs) {
       auto stx = chain::decode_envelope(e);
       if (!stx) return false;
       ercs.push_back(std::move(stx).value());
     }
-    auto& s = self->state;
     if (s.desk) {
       if (auto why = s.desk->check(p.value().blk, p.value().orders, s.chain->state()); !why.empty()) {
         std::cerr << s.cfg.name << ": refusing block " << height << ": " << why << "\n";
@@ -291,8 +295,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     } else if (!p.value().orders.empty()) {
       return false;  // cannot check a clearing without the grid
     }
-    chain::ledger_state scratch = s.chain->state();
-    return chain::execute_block(scratch, p.value().blk, ercs, strict()).ok();
+    return s.chain->try_block(p.value().blk, ercs, strict()).ok();
   };
   st.engine = std::make_unique<chain::consensus_engine>(ec, *st.crypto, *st.guard, source, check);
   if (!st.cfg.on_demand) {

@@ -43,6 +43,39 @@ result<std::unique_ptr<ledger>> ledger::open(std::unique_ptr<chain_store> store,
   return l;
 }
 
+const ledger_state& ledger::state() {
+  drop_candidate();
+  return state_;
+}
+
+ledger_state& ledger::mutable_state() {
+  drop_candidate();
+  return state_;
+}
+
+void ledger::drop_candidate() {
+  if (!candidate_) return;
+  state_.rollback();
+  candidate_.reset();
+}
+
+built_block ledger::build(const std::vector<signed_transaction>& txs, std::uint64_t time_ms,
+                          const public_key& proposer) {
+  drop_candidate();
+  built_block built = build_block(state_, txs, time_ms, proposer);
+  candidate_ = candidate{built.blk.hash, built.blk.header.tx_root, built.changes};
+  return built;
+}
+
+status ledger::try_block(const block& b, const std::vector<signed_transaction>& ercs, const block_options& options) {
+  if (is_candidate(b.hash)) return {};
+  drop_candidate();
+  auto changes = execute_block(state_, b, ercs, options);
+  if (!changes) return changes.err();
+  candidate_ = candidate{b.hash, b.header.tx_root, std::move(changes).value()};
+  return {};
+}
+
 status ledger::commit(const block& b, const state_changes& changes) {
   if (auto s = store_->commit(b, encode_block(b), changes); !s) {
     state_.rollback();
@@ -54,12 +87,21 @@ status ledger::commit(const block& b, const state_changes& changes) {
 
 result<built_block> ledger::propose(const std::vector<signed_transaction>& txs, std::uint64_t time_ms,
                                     const public_key& proposer) {
+  drop_candidate();
   built_block built = build_block(state_, txs, time_ms, proposer);
   if (auto s = commit(built.blk, built.changes); !s) return s.err();
   return built;
 }
 
 status ledger::append(const block& b, const std::vector<signed_transaction>& ercs, const block_options& options) {
+  // The header names the entries through tx_root; the entries are checked
+  // against it because they may come from other bytes than the candidate's.
+  if (is_candidate(b.hash) && entries_root(b.entries) == candidate_->tx_root) {
+    const state_changes changes = std::move(candidate_->changes);
+    candidate_.reset();
+    return commit(b, changes);
+  }
+  drop_candidate();
   auto changes = execute_block(state_, b, ercs, options);
   if (!changes) return changes.err();
   return commit(b, changes.value());

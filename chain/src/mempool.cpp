@@ -75,8 +75,12 @@ void mempool::erase(const hash256& id) {
   by_id_.erase(it);
 }
 
+void mempool::drop(const std::vector<hash256>& ids) {
+  for (const auto& id : ids) erase(id);
+}
+
 void mempool::prune(const ledger_state& st, const std::vector<hash256>& committed) {
-  for (const auto& id : committed) erase(id);
+  drop(committed);
   std::vector<hash256> stale;
   for (const auto& [id, e] : by_id_) {
     const auto& tx = e.stx.tx;

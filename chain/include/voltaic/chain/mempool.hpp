@@ -45,6 +45,8 @@ class mempool {
   // Drops what `st` has made stale: used nonces, passed expiries, and the ids
   // given (a committed block's transactions, ERCs included).
   void prune(const ledger_state& st, const std::vector<hash256>& committed = {});
+  // Drops the given transactions (e.g. ones a block refused).
+  void drop(const std::vector<hash256>& ids);
 
  private:
   struct entry {
