@@ -168,7 +168,11 @@ void after_commit(miner_actor* self, const chain::block& b, const std::vector<ch
     used.push_back(chain::entry_id(b.entries[i]));
     recent[used.back()] = {b.header.height, static_cast<std::uint32_t>(i)};
   }
-  self->state.pool.prune(self->state.chain->state(), used);
+  // A waiting transaction voided by the block (its nonce used by another of
+  // its sender's, or expired) can never commit: its client must know.
+  if (const auto voided = self->state.pool.prune(self->state.chain->state(), used); voided > 0)
+    std::cerr << self->state.cfg.name << ": height " << b.header.height << " voids " << voided
+              << " waiting transaction(s) (nonce used or expired)\n";
   if (self->state.desk) self->state.desk->committed(b, carried_orders);
 }
 
@@ -265,6 +269,9 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     // recorded) leaves the pool rather than being proposed again.
     std::vector<chain::hash256> refused;
     for (const auto& [id, why] : built.rejected) refused.push_back(id);
+    if (!refused.empty())
+      std::cerr << s.cfg.name << ": block " << built.blk.header.height << " leaves out " << refused.size()
+                << " transaction(s), e.g. " << built.rejected.front().second.message << "\n";
     s.pool.drop(refused);
     std::vector<chain::bytes> ercs;
     for (const auto& e : built.ercs) ercs.push_back(e.envelope);

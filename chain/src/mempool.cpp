@@ -79,7 +79,7 @@ void mempool::drop(const std::vector<hash256>& ids) {
   for (const auto& id : ids) erase(id);
 }
 
-void mempool::prune(const ledger_state& st, const std::vector<hash256>& committed) {
+std::size_t mempool::prune(const ledger_state& st, const std::vector<hash256>& committed) {
   drop(committed);
   std::vector<hash256> stale;
   for (const auto& [id, e] : by_id_) {
@@ -89,6 +89,7 @@ void mempool::prune(const ledger_state& st, const std::vector<hash256>& committe
     if (used || tx.expiry_height <= st.height) stale.push_back(id);
   }
   for (const auto& id : stale) erase(id);
+  return stale.size();
 }
 
 }  // namespace voltaic::chain

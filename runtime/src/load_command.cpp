@@ -4,14 +4,19 @@
 // few seconds is resubmitted to the next validator (its nonce makes it commit
 // at most once). It watches the chain for them and reports the committed rate
 // and the commit latency.
+//
+// The client is one event-based actor with many requests in flight: a
+// client that waited for each reply would measure its own round trips, not
+// the validators.
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <map>
+#include <optional>
 #include <ostream>
-#include <thread>
 
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/block.hpp"
@@ -25,6 +30,15 @@ namespace voltaic::runtime {
 namespace {
 
 using steady = std::chrono::steady_clock;
+using loadtick_atom = caf::atom_constant<caf::atom("loadtick")>;
+using loadlive_atom = caf::atom_constant<caf::atom("loadlive")>;
+
+constexpr std::size_t senders = 256;
+constexpr std::uint64_t load_sender_role = 0x10;  // apart from the workload's roles
+constexpr auto reply_timeout = std::chrono::seconds(2);
+constexpr auto resubmit_after = std::chrono::seconds(3);
+constexpr auto poll_every = std::chrono::milliseconds(10);  // the commit is seen at most this late
+constexpr auto settle_for = std::chrono::seconds(15);       // after sending ends
 
 double ms_between(steady::time_point a, steady::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -33,8 +47,232 @@ double ms_between(steady::time_point a, steady::time_point b) {
 struct pending_tx {
   std::string envelope;
   steady::time_point first_sent, last_sent;
+  std::uint64_t index = 0;  // order of sending: a sender's nonces increase with it
   std::size_t sent_to = 0;
+  bool in_flight = false;  // a submission awaits its replies
 };
+
+struct load_report {
+  std::uint64_t sent = 0, refused = 0, resubmitted = 0, seen_height = 0, not_committed = 0;
+  std::map<std::string, std::uint64_t> refusals;
+  std::vector<double> latencies;  // ms
+  double span_s = 0;
+};
+
+struct load_state {
+  std::string chain_id;
+  std::vector<caf::actor> validators;
+  std::vector<chain::key_pair> keys;
+  double interval_ms = 1;
+  std::uint64_t first_nonce = 0;
+  steady::time_point start, end_sending, give_up, next_poll, last_commit;
+  std::map<chain::hash256, pending_tx> pending;
+  bool polling = false;
+  std::size_t probe = 0;                   // validator asked whether the chain is live
+  std::optional<std::uint64_t> probe_head;  // its head when first asked
+  steady::time_point wait_live_until;
+  load_report report;
+  std::promise<load_report> done;
+  static inline const char* name = "voltaic.load";
+};
+
+using load_actor = caf::stateful_actor<load_state>;
+
+// A reply that takes the transaction, or (on resubmission) one saying that a
+// pool holds it or it just committed.
+bool taken(const std::string& reply, bool again) {
+  return reply == "ok" || (again && (reply.rfind("duplicate", 0) == 0 || reply.rfind("nonce-stale", 0) == 0));
+}
+
+// Verdicts that concern the validator, not the transaction: another may take it.
+bool try_another(const std::string& reply) {
+  return reply.rfind("unreachable", 0) == 0 || reply.rfind("pool-full", 0) == 0 ||
+         reply.rfind("sender-over-quota", 0) == 0;
+}
+
+// Offers the transaction to validators in turn, starting at its next one, so
+// a sender's next nonce never overtakes one that no validator holds.
+void submit(load_actor* self, const chain::hash256& id, bool again, std::size_t attempt = 0) {
+  auto& st = self->state;
+  auto it = st.pending.find(id);
+  if (it == st.pending.end()) return;  // committed meanwhile
+  auto& p = it->second;
+  p.in_flight = true;
+  const auto& target = st.validators[p.sent_to % st.validators.size()];
+  auto settle = [self, id, again, attempt](const std::string& reply) {
+    auto& s = self->state;
+    auto found = s.pending.find(id);
+    if (found == s.pending.end()) return;
+    auto& tx = found->second;
+    if (!taken(reply, again) && try_another(reply) && attempt + 1 < s.validators.size()) {
+      ++tx.sent_to;
+      submit(self, id, again, attempt + 1);
+      return;
+    }
+    if (!taken(reply, again)) {
+      ++s.report.refused;
+      ++s.report.refusals[reply.substr(0, reply.find(':'))];
+    }
+    tx.in_flight = false;
+    tx.last_sent = steady::now();
+  };
+  self->request(target, reply_timeout, agents::tx_atom::value, p.envelope)
+      .then([settle](const std::string& reply) { settle(reply); },
+            [self, settle](caf::error& e) { settle("unreachable: " + self->system().render(e)); });
+}
+
+void send_due(load_actor* self, steady::time_point now) {
+  auto& st = self->state;
+  if (now >= st.end_sending) return;
+  const auto due = static_cast<std::uint64_t>(ms_between(st.start, now) / st.interval_ms) + 1;
+  while (st.report.sent < due) {
+    const std::uint64_t n = st.report.sent++;
+    const auto& key = st.keys[n % senders];
+    chain::transaction t;
+    t.signer = key.pub;
+    t.nonce = st.first_nonce + n / senders + 1;
+    t.expiry_height = UINT64_MAX / 2;
+    t.body = chain::energy_account_body{1'000'000, 150'000};  // 1 kWh at 0.15
+    const auto stx = chain::sign_transaction(t, st.chain_id, key);
+    pending_tx p{std::string(stx.envelope.begin(), stx.envelope.end()), now, now, n, n, false};
+    st.pending.emplace(stx.id, std::move(p));
+    submit(self, stx.id, false);
+  }
+}
+
+// Reads blocks above the last one seen, one after the other, from the first
+// validator that answers, and marks the transactions they commit.
+void fetch_block(load_actor* self, std::size_t v, std::uint64_t height, std::uint64_t head) {
+  auto& st = self->state;
+  if (height > head) {
+    st.polling = false;
+    return;
+  }
+  self->request(st.validators[v], reply_timeout, agents::blockreq_atom::value, height)
+      .then(
+          [self, v, height, head](const std::string& raw) {
+            auto& s = self->state;
+            auto b = chain::decode_block(chain::bytes(raw.begin(), raw.end()));
+            if (!b) {
+              s.polling = false;
+              return;
+            }
+            const auto now = steady::now();
+            for (const auto& e : b.value().entries) {
+              auto it = s.pending.find(chain::entry_id(e));
+              if (it == s.pending.end()) continue;
+              s.report.latencies.push_back(ms_between(it->second.first_sent, now));
+              s.last_commit = now;
+              s.pending.erase(it);
+            }
+            s.report.seen_height = height;
+            fetch_block(self, v, height + 1, head);
+          },
+          [self](caf::error&) { self->state.polling = false; });
+}
+
+void poll(load_actor* self, std::size_t v = 0) {
+  auto& st = self->state;
+  if (v >= st.validators.size()) {
+    st.polling = false;
+    return;
+  }
+  st.polling = true;
+  self->request(st.validators[v], reply_timeout, agents::head_atom::value)
+      .then([self, v](std::uint64_t head, const std::string&) { fetch_block(self, v, self->state.report.seen_height + 1, head); },
+            [self, v](caf::error&) { poll(self, v + 1); });
+}
+
+void finish(load_actor* self) {
+  auto& st = self->state;
+  st.report.not_committed = st.pending.size();
+  st.report.span_s = std::max(1e-3, ms_between(st.start, st.last_commit) / 1000.0);
+  st.done.set_value(std::move(st.report));
+  self->quit();
+}
+
+caf::behavior load_client(load_actor* self, const load_options& o, std::string chain_id,
+                          std::vector<caf::actor> validators, std::promise<load_report>* done) {
+  auto& st = self->state;
+  st.chain_id = std::move(chain_id);
+  st.validators = std::move(validators);
+  for (std::size_t i = 0; i < senders; ++i) st.keys.push_back(chain::derived_key(o.seed, load_sender_role, i));
+  st.interval_ms = 1000.0 / std::max(1.0, o.rate);
+  // Nonces only need to increase: start from the clock so runs never collide.
+  st.first_nonce = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  const auto sending = std::chrono::milliseconds(static_cast<std::int64_t>(o.duration_s * 1000));
+  auto begin = [self, sending] {
+    auto& s = self->state;
+    s.start = s.next_poll = s.last_commit = steady::now();
+    s.end_sending = s.start + sending;
+    s.give_up = s.end_sending + settle_for;
+    self->send(self, loadtick_atom::value);
+  };
+  st.done = std::move(*done);
+  st.wait_live_until = steady::now() + std::chrono::seconds(30);
+  self->send(self, loadlive_atom::value);
+  return {
+      // Sending starts once the chain is live (a block committed since we
+      // first asked): before the validators have connected to each other, a
+      // transaction could reach one while its sender's next reached another.
+      // Blocks up to then hold none of ours: the watch starts there.
+      [self, begin](loadlive_atom) {
+        auto& s = self->state;
+        if (steady::now() > s.wait_live_until) {
+          begin();
+          return;
+        }
+        const std::size_t v = s.probe % s.validators.size();
+        self->request(s.validators[v], std::chrono::milliseconds(500), agents::head_atom::value)
+            .then(
+                [self, begin](std::uint64_t head, const std::string&) {
+                  auto& s2 = self->state;
+                  if (s2.probe_head && head > *s2.probe_head) {
+                    s2.report.seen_height = head;
+                    begin();
+                    return;
+                  }
+                  if (!s2.probe_head) s2.probe_head = head;
+                  self->delayed_send(self, std::chrono::milliseconds(20), loadlive_atom::value);
+                },
+                [self](caf::error&) {
+                  auto& s2 = self->state;
+                  ++s2.probe;  // ask another validator, from a fresh start
+                  s2.probe_head.reset();
+                  self->send(self, loadlive_atom::value);
+                });
+      },
+      [self](loadtick_atom) {
+        auto& s = self->state;
+        const auto now = steady::now();
+        if (now >= s.give_up || (now >= s.end_sending && s.pending.empty())) {
+          finish(self);
+          return;
+        }
+        send_due(self, now);
+        if (now >= s.next_poll && !s.polling) {
+          poll(self);
+          s.next_poll = now + poll_every;
+          // Not committed a while after its last submission: the validator
+          // may have died; try the next.
+          // In the order they were first sent: a validator that received a
+          // sender's later nonce first could commit it and so void the earlier one.
+          std::vector<std::pair<std::uint64_t, chain::hash256>> late;
+          for (auto& [id, p] : s.pending)
+            if (!p.in_flight && now - p.last_sent > resubmit_after) late.emplace_back(p.index, id);
+          std::sort(late.begin(), late.end());
+          for (const auto& [index, id] : late) {
+            ++s.pending[id].sent_to;
+            ++s.report.resubmitted;
+            submit(self, id, true);
+          }
+        }
+        self->delayed_send(self, std::chrono::milliseconds(1), loadtick_atom::value);
+      },
+  };
+}
 
 }  // namespace
 
@@ -45,14 +283,9 @@ int run_load(const load_options& o, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const run_config& c = config.value();
-  constexpr std::size_t senders = 256;
-  constexpr std::uint64_t load_sender_role = 0x10;  // apart from the workload's roles
-  std::vector<chain::key_pair> keys;
-  for (std::size_t i = 0; i < senders; ++i) keys.push_back(chain::derived_key(o.seed, load_sender_role, i));
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   caf::actor_system system{cfg};
-  caf::scoped_actor self{system};
   std::vector<caf::actor> validators;
   for (const auto& v : c.validators) {
     auto remote = system.middleman().remote_actor(v.host, v.port);
@@ -62,125 +295,28 @@ int run_load(const load_options& o, std::ostream& out, std::ostream& err) {
     err << "voltaic load: no validator of " << o.config << " answers\n";
     return 1;
   }
+  const std::size_t reached = validators.size();
+  std::promise<load_report> done;
+  auto result = done.get_future();
+  system.spawn(load_client, o, c.genesis.chain_id, std::move(validators), &done);
+  load_report r = result.get();
 
-  // Nonces only need to increase: start from the clock so runs never collide.
-  std::uint64_t nonce = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
-  std::map<chain::hash256, pending_tx> pending;
-  std::vector<double> latencies;
-  std::uint64_t sent = 0, refused = 0, resubmitted = 0, seen_height = 0;
-  std::map<std::string, std::uint64_t> refusals;
-  const auto start = steady::now();
-  const auto end_sending = start + std::chrono::milliseconds(static_cast<std::int64_t>(o.duration_s * 1000));
-  const auto give_up = end_sending + std::chrono::seconds(15);
-  auto next_poll = start;
-  steady::time_point last_commit = start;
-
-  // Each transaction goes to the next validator in turn; if that one refuses
-  // to take it (unreachable, slow, full) the others are tried at once, so a
-  // sender's next nonce never overtakes one that no validator holds.
-  auto submit = [&](pending_tx& p, bool again) {
-    std::string last;
-    for (std::size_t attempt = 0; attempt < validators.size(); ++attempt, ++p.sent_to) {
-      const auto& target = validators[p.sent_to % validators.size()];
-      std::string r;
-      self->request(target, std::chrono::seconds(2), agents::tx_atom::value, p.envelope)
-          .receive([&](const std::string& reply) { r = reply; },
-                   [&](caf::error& e) { r = "unreachable: " + system.render(e); });
-      // A resubmission may find its transaction waiting or just committed.
-      const bool taken = r == "ok" || (again && (r.rfind("duplicate", 0) == 0 || r.rfind("nonce-stale", 0) == 0));
-      if (taken) {
-        p.last_sent = steady::now();
-        return;
-      }
-      last = r;
-      if (r.rfind("unreachable", 0) != 0 && r.rfind("pool-full", 0) != 0 && r.rfind("sender-over-quota", 0) != 0)
-        break;  // a verdict on the transaction itself: another validator would agree
-    }
-    ++refused;
-    ++refusals[last.substr(0, last.find(':'))];
-    p.last_sent = steady::now();
-  };
-  auto poll = [&] {
-    // New blocks from the first validator that answers.
-    for (const auto& v : validators) {
-      std::uint64_t head = 0;
-      bool answered = false;
-      self->request(v, std::chrono::seconds(2), agents::head_atom::value)
-          .receive([&](std::uint64_t h, const std::string&) { head = h, answered = true; }, [&](caf::error&) {});
-      if (!answered) continue;
-      for (std::uint64_t h = seen_height + 1; h <= head; ++h) {
-        std::string raw;
-        self->request(v, std::chrono::seconds(2), agents::blockreq_atom::value, h)
-            .receive([&](const std::string& r) { raw = r; }, [&](caf::error&) {});
-        auto b = chain::decode_block(chain::bytes(raw.begin(), raw.end()));
-        if (!b) break;
-        const auto now = steady::now();
-        for (const auto& e : b.value().entries) {
-          auto it = pending.find(chain::entry_id(e));
-          if (it == pending.end()) continue;
-          latencies.push_back(ms_between(it->second.first_sent, now));
-          last_commit = now;
-          pending.erase(it);
-        }
-        seen_height = h;
-      }
-      return;
-    }
-  };
-
-  const double interval_ms = 1000.0 / std::max(1.0, o.rate);
-  while (steady::now() < give_up) {
-    const auto now = steady::now();
-    if (now < end_sending) {
-      // Send what the rate allows up to now.
-      const auto due = static_cast<std::uint64_t>(ms_between(start, now) / interval_ms) + 1;
-      while (sent < due) {
-        const auto& key = keys[sent % senders];
-        chain::transaction t;
-        t.signer = key.pub;
-        t.nonce = nonce + sent / senders + 1;
-        t.expiry_height = UINT64_MAX / 2;
-        t.body = chain::energy_account_body{1'000'000, 150'000};  // 1 kWh at 0.15
-        const auto stx = chain::sign_transaction(t, c.genesis.chain_id, key);
-        pending_tx p{std::string(stx.envelope.begin(), stx.envelope.end()), steady::now(), {}, sent};
-        submit(p, false);
-        pending.emplace(stx.id, std::move(p));
-        ++sent;
-      }
-    } else if (pending.empty()) {
-      break;
-    }
-    if (now >= next_poll) {
-      poll();
-      // Latency is when the client sees the commit: poll often, so it is at most 10 ms late.
-      next_poll = steady::now() + std::chrono::milliseconds(10);
-      // Not committed after 3 s: the validator may have died; try the next.
-      for (auto& [id, p] : pending)
-        if (steady::now() - p.last_sent > std::chrono::seconds(3)) {
-          ++p.sent_to;
-          ++resubmitted;
-          submit(p, true);
-        }
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  std::sort(latencies.begin(), latencies.end());
+  std::sort(r.latencies.begin(), r.latencies.end());
   auto pct = [&](double q) {
-    return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
+    return r.latencies.empty()
+               ? 0.0
+               : r.latencies[std::min(r.latencies.size() - 1, static_cast<std::size_t>(q * static_cast<double>(r.latencies.size())))];
   };
-  const double span_s = std::max(1e-3, ms_between(start, last_commit) / 1000.0);
-  out << "load: sent " << sent << " signed transactions at " << o.rate << "/s for " << o.duration_s << " s to "
-      << validators.size() << " validator(s)\n";
-  out << "committed " << latencies.size() << " (" << pending.size() << " not committed, " << refused << " refused, "
-      << resubmitted << " resubmissions); committed rate " << static_cast<std::uint64_t>(static_cast<double>(latencies.size()) / span_s)
-      << " tx/s\n";
-  for (const auto& [reason, n] : refusals) out << "refused " << reason << ": " << n << "\n";
+  out << "load: sent " << r.sent << " signed transactions at " << o.rate << "/s for " << o.duration_s << " s to "
+      << reached << " validator(s)\n";
+  out << "committed " << r.latencies.size() << " (" << r.not_committed << " not committed, " << r.refused
+      << " refused, " << r.resubmitted << " resubmissions); committed rate "
+      << static_cast<std::uint64_t>(static_cast<double>(r.latencies.size()) / r.span_s) << " tx/s\n";
+  for (const auto& [reason, n] : r.refusals) out << "refused " << reason << ": " << n << "\n";
   out << "commit latency p50 " << static_cast<std::uint64_t>(pct(0.50)) << " ms, p99 "
       << static_cast<std::uint64_t>(pct(0.99)) << " ms\n";
-  out << "head " << seen_height << "\n";
-  return pending.empty() ? 0 : 1;
+  out << "head " << r.seen_height << "\n";
+  return r.not_committed == 0 ? 0 : 1;
 }
 
 }  // namespace voltaic::runtime

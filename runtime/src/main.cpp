@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 1'024));
   bench_cmd->add_option("--seed", bench.seed, "seed of the generated keys and trades")->capture_default_str();
   bench_cmd->add_flag("--spb-only", bench.spb_only, "only CTPs, ERCs and timeouts (measures bytes per trade)");
+  bench_cmd->add_option("--replicas", bench.replicas,
+                        "also print the raw pipeline limit (sign once, verify and commit on this many replicas)")
+      ->check(CLI::Range(1, 1'024));
   std::string verify_dir;
   auto* verify_cmd = chain_cmd->add_subcommand("verify", "Re-check a chain from genesis");
   verify_cmd->add_option("DIR", verify_dir, "chain directory")->required();

@@ -43,8 +43,9 @@ class mempool {
   std::vector<signed_transaction> take_canonical(std::size_t max) const;
 
   // Drops what `st` has made stale: used nonces, passed expiries, and the ids
-  // given (a committed block's transactions, ERCs included).
-  void prune(const ledger_state& st, const std::vector<hash256>& committed = {});
+  // given (a committed block's transactions, ERCs included). Returns how many
+  // were dropped as stale rather than as given.
+  std::size_t prune(const ledger_state& st, const std::vector<hash256>& committed = {});
   // Drops the given transactions (e.g. ones a block refused).
   void drop(const std::vector<hash256>& ids);
 

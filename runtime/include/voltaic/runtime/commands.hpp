@@ -46,6 +46,7 @@ struct chain_bench_options {
   std::uint32_t validators = 1;
   std::uint64_t seed = 1;
   bool spb_only = false;  // only CTPs, ERCs and timeouts
+  std::uint32_t replicas = 0;  // > 0: also print the raw pipeline limit for this many replicas
 };
 
 // Builds a chain of signed, valid transactions of every kind in memory, then
