@@ -104,12 +104,14 @@ void submit(load_actor* self, const chain::hash256& id, bool again, std::size_t 
     auto found = s.pending.find(id);
     if (found == s.pending.end()) return;
     auto& tx = found->second;
-    if (!taken(reply, again) && try_another(reply) && attempt + 1 < s.validators.size()) {
+    // After a validator that timed out, another may already hold it by gossip.
+    const bool ours = taken(reply, again || attempt > 0);
+    if (!ours && try_another(reply) && attempt + 1 < s.validators.size()) {
       ++tx.sent_to;
       submit(self, id, again, attempt + 1);
       return;
     }
-    if (!taken(reply, again)) {
+    if (!ours) {
       ++s.report.refused;
       ++s.report.refusals[reply.substr(0, reply.find(':'))];
     }

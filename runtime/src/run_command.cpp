@@ -86,6 +86,11 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
   // Never wait forever on a peer: heartbeats find dead connections.
   cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
   cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+  // A validator process runs few scheduled actors (the miners are detached):
+  // work sharing sleeps on a condition variable where work stealing polls.
+  // Measured with 4 validator processes at 3,000 tx/s offered: 2,958 tx/s
+  // committed, p50 161 ms, against 2,515 tx/s, p50 1.9 s (PERFORMANCE.md).
+  cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system system{cfg};
 
   std::vector<caf::actor> peers(c.validators.size());
