@@ -17,8 +17,13 @@ namespace voltaic::agents {
 namespace {
 
 using cblock_atom = caf::atom_constant<caf::atom("cblock")>;
+using gflush_atom = caf::atom_constant<caf::atom("gflush")>;
 
 constexpr std::size_t max_blocks_per_push = 64;  // certified blocks sent to a lagging peer at once
+// Gossip leaves in batches: one message per envelope per peer cost more than
+// checking the envelope. A batch waits at most gossip_delay.
+constexpr std::size_t gossip_batch = 1'024;
+constexpr auto gossip_delay = std::chrono::milliseconds(2);
 
 chain::bytes as_bytes(const std::string& s) { return chain::bytes(s.begin(), s.end()); }
 std::string as_string(const chain::bytes& b) { return std::string(b.begin(), b.end()); }
@@ -43,6 +48,9 @@ struct miner_state {
   bool started = false;         // the engine has run a height
   std::uint64_t target_height = 0;  // on demand: run consensus up to here
   std::uint64_t sim_time_ms = 0;    // on demand: the time blocks carry
+  // Envelopes admitted here, to pass on to the other validators.
+  std::vector<std::string> gossip_txs, gossip_orders;
+  bool gossip_flush_due = false;
   // Open CTP ids by buyer, rebuilt on the first query after a commit.
   std::map<chain::public_key, std::vector<std::uint64_t>> ctps_by_buyer;
   std::uint64_t ctps_indexed_at = UINT64_MAX;
@@ -74,6 +82,28 @@ void broadcast(miner_actor* self, const std::string& message) {
 
 void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders = {});
 void run_next(miner_actor* self);
+
+void flush_gossip(miner_actor* self) {
+  auto& st = self->state;
+  for (std::size_t i = 0; i < st.peers.size(); ++i) {
+    if (i == st.cfg.index || !st.peers[i]) continue;
+    if (!st.gossip_txs.empty()) self->send(st.peers[i], txgossip_atom::value, st.gossip_txs);
+    if (!st.gossip_orders.empty()) self->send(st.peers[i], ordgossip_atom::value, st.gossip_orders);
+  }
+  st.gossip_txs.clear();
+  st.gossip_orders.clear();
+}
+
+void gossip(miner_actor* self, std::vector<std::string>& batch, std::string envelope) {
+  auto& st = self->state;
+  batch.push_back(std::move(envelope));
+  if (st.gossip_txs.size() + st.gossip_orders.size() >= gossip_batch) {
+    flush_gossip(self);
+  } else if (!st.gossip_flush_due) {
+    st.gossip_flush_due = true;
+    self->delayed_send(self, gossip_delay, gflush_atom::value);
+  }
+}
 
 void handle(miner_actor* self, chain::engine_output out) {
   auto& st = self->state;
@@ -122,8 +152,7 @@ void handle(miner_actor* self, chain::engine_output out) {
     if (st.pool.add(stx.envelope, st.chain->state())) {
       std::cerr << st.cfg.name << ": validator " << e.first.voter << " signed two votes at height " << e.first.height
                 << " round " << e.first.round << "; evidence submitted\n";
-      for (std::size_t i = 0; i < st.peers.size(); ++i)
-        if (i != st.cfg.index && st.peers[i]) self->send(st.peers[i], txgossip_atom::value, as_string(stx.envelope));
+      gossip(self, st.gossip_txs, as_string(stx.envelope));
     }
   }
   // Peers at older heights get the certified blocks they lack.
@@ -320,12 +349,16 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](tx_atom, const std::string& envelope) -> std::string {
         auto& s = self->state;
         if (auto r = s.pool.add(as_bytes(envelope), s.chain->state()); !r) return r.err().message;
-        for (std::size_t i = 0; i < s.peers.size(); ++i)
-          if (i != s.cfg.index && s.peers[i]) self->send(s.peers[i], txgossip_atom::value, envelope);
+        gossip(self, s.gossip_txs, envelope);
         return "ok";
       },
-      [self](txgossip_atom, const std::string& envelope) {
-        (void)self->state.pool.add(as_bytes(envelope), self->state.chain->state());
+      [self](txgossip_atom, const std::vector<std::string>& envelopes) {
+        const auto& head = self->state.chain->state();
+        for (const auto& e : envelopes) (void)self->state.pool.add(as_bytes(e), head);
+      },
+      [self](gflush_atom) {
+        self->state.gossip_flush_due = false;
+        flush_gossip(self);
       },
       [self](peers_atom, const std::vector<caf::actor>& peers) {
         self->state.peers = peers;
@@ -420,13 +453,13 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         auto& s = self->state;
         if (!s.desk) return "no-market";
         auto verdict = s.desk->admit(as_bytes(envelope), s.chain->state());
-        if (verdict == "ok")
-          for (std::size_t i = 0; i < s.peers.size(); ++i)
-            if (i != s.cfg.index && s.peers[i]) self->send(s.peers[i], ordgossip_atom::value, envelope);
+        if (verdict == "ok") gossip(self, s.gossip_orders, envelope);
         return verdict;
       },
-      [self](ordgossip_atom, const std::string& envelope) {
-        if (self->state.desk) (void)self->state.desk->admit(as_bytes(envelope), self->state.chain->state());
+      [self](ordgossip_atom, const std::vector<std::string>& envelopes) {
+        if (!self->state.desk) return;
+        const auto& head = self->state.chain->state();
+        for (const auto& e : envelopes) (void)self->state.desk->admit(as_bytes(e), head);
       },
       [self](close_atom, std::uint64_t market, std::uint64_t cycle) {
         if (self->state.desk) self->state.desk->close({market, cycle});
