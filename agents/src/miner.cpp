@@ -18,12 +18,16 @@ namespace {
 
 using cblock_atom = caf::atom_constant<caf::atom("cblock")>;
 using gflush_atom = caf::atom_constant<caf::atom("gflush")>;
+using admit_atom = caf::atom_constant<caf::atom("admit")>;
 
 constexpr std::size_t max_blocks_per_push = 64;  // certified blocks sent to a lagging peer at once
 // Gossip leaves in batches: one message per envelope per peer cost more than
 // checking the envelope. A batch waits at most gossip_delay.
 constexpr std::size_t gossip_batch = 1'024;
 constexpr auto gossip_delay = std::chrono::milliseconds(2);
+// Transactions and orders wait for the rest of the mailbox (at most this
+// many), then have their signatures checked together on all cores.
+constexpr std::size_t admit_batch = 256;
 
 chain::bytes as_bytes(const std::string& s) { return chain::bytes(s.begin(), s.end()); }
 std::string as_string(const chain::bytes& b) { return std::string(b.begin(), b.end()); }
@@ -51,6 +55,13 @@ struct miner_state {
   // Envelopes admitted here, to pass on to the other validators.
   std::vector<std::string> gossip_txs, gossip_orders;
   bool gossip_flush_due = false;
+  // Envelopes waiting for admission, with the promise of a verdict.
+  struct waiting {
+    chain::bytes envelope;
+    caf::typed_response_promise<std::string> verdict;
+  };
+  std::vector<waiting> waiting_txs, waiting_orders;
+  bool admission_due = false;
   // Open CTP ids by buyer, rebuilt on the first query after a commit.
   std::map<chain::public_key, std::vector<std::uint64_t>> ctps_by_buyer;
   std::uint64_t ctps_indexed_at = UINT64_MAX;
@@ -83,6 +94,8 @@ void broadcast(miner_actor* self, const std::string& message) {
 void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders = {});
 void run_next(miner_actor* self);
 
+void gossip(miner_actor* self, std::vector<std::string>& batch, std::string envelope);
+
 void flush_gossip(miner_actor* self) {
   auto& st = self->state;
   for (std::size_t i = 0; i < st.peers.size(); ++i) {
@@ -92,6 +105,57 @@ void flush_gossip(miner_actor* self) {
   }
   st.gossip_txs.clear();
   st.gossip_orders.clear();
+}
+
+// Admits what waits: signatures checked as one batch, then each envelope
+// against the head state in arrival order.
+void admit_waiting(miner_actor* self) {
+  auto& st = self->state;
+  st.admission_due = false;
+  auto txs = std::move(st.waiting_txs);
+  auto orders = std::move(st.waiting_orders);
+  st.waiting_txs.clear();
+  st.waiting_orders.clear();
+  const auto& head = st.chain->state();
+  auto envelopes_of = [](const std::vector<miner_state::waiting>& ws) {
+    std::vector<chain::bytes> out;
+    out.reserve(ws.size());
+    for (const auto& w : ws) out.push_back(w.envelope);
+    return out;
+  };
+  if (!txs.empty()) {
+    chain::preverify(head, envelopes_of(txs));
+    for (auto& w : txs) {
+      if (auto r = st.pool.add(w.envelope, head); !r) {
+        w.verdict.deliver(r.err().message);
+        continue;
+      }
+      gossip(self, st.gossip_txs, as_string(w.envelope));
+      w.verdict.deliver(std::string("ok"));
+    }
+  }
+  if (!orders.empty()) {
+    if (st.desk) st.desk->preverify(envelopes_of(orders));
+    for (auto& w : orders) {
+      const std::string verdict = st.desk ? st.desk->admit(w.envelope, head) : "no-market";
+      if (verdict == "ok") gossip(self, st.gossip_orders, as_string(w.envelope));
+      w.verdict.deliver(verdict);
+    }
+  }
+}
+
+caf::typed_response_promise<std::string> wait_for_admission(miner_actor* self, std::vector<miner_state::waiting>& queue,
+                                                             const std::string& envelope) {
+  auto& st = self->state;
+  auto verdict = self->make_response_promise<std::string>();
+  queue.push_back({as_bytes(envelope), verdict});
+  if (st.waiting_txs.size() + st.waiting_orders.size() >= admit_batch) {
+    admit_waiting(self);
+  } else if (!st.admission_due) {
+    st.admission_due = true;
+    self->send(self, admit_atom::value);  // after what is in the mailbox now
+  }
+  return verdict;
 }
 
 void gossip(miner_actor* self, std::vector<std::string>& batch, std::string envelope) {
@@ -272,6 +336,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   ec.start_next_height = !st.cfg.on_demand;
   if (st.cfg.grid) st.desk = std::make_unique<chain::cycle_desk>(st.cfg.genesis.chain_id, *st.cfg.grid, st.cfg.rules);
   auto source = [self](std::uint64_t) {
+    admit_waiting(self);
     auto& s = self->state;
     std::vector<chain::signed_transaction> txs;
     chain::cycle_batch cycles;
@@ -346,15 +411,16 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   });
 
   return {
-      [self](tx_atom, const std::string& envelope) -> std::string {
-        auto& s = self->state;
-        if (auto r = s.pool.add(as_bytes(envelope), s.chain->state()); !r) return r.err().message;
-        gossip(self, s.gossip_txs, envelope);
-        return "ok";
+      [self](tx_atom, const std::string& envelope) {
+        return wait_for_admission(self, self->state.waiting_txs, envelope);
       },
+      [self](admit_atom) { admit_waiting(self); },
       [self](txgossip_atom, const std::vector<std::string>& envelopes) {
+        std::vector<chain::bytes> batch;
+        for (const auto& e : envelopes) batch.push_back(as_bytes(e));
         const auto& head = self->state.chain->state();
-        for (const auto& e : envelopes) (void)self->state.pool.add(as_bytes(e), head);
+        chain::preverify(head, batch);
+        for (const auto& e : batch) (void)self->state.pool.add(e, head);
       },
       [self](gflush_atom) {
         self->state.gossip_flush_due = false;
@@ -449,19 +515,19 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](ordcount_atom, std::uint64_t market, std::uint64_t cycle) -> std::uint64_t {
         return self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0;
       },
-      [self](order_atom, const std::string& envelope) -> std::string {
-        auto& s = self->state;
-        if (!s.desk) return "no-market";
-        auto verdict = s.desk->admit(as_bytes(envelope), s.chain->state());
-        if (verdict == "ok") gossip(self, s.gossip_orders, envelope);
-        return verdict;
+      [self](order_atom, const std::string& envelope) {
+        return wait_for_admission(self, self->state.waiting_orders, envelope);
       },
       [self](ordgossip_atom, const std::vector<std::string>& envelopes) {
         if (!self->state.desk) return;
+        std::vector<chain::bytes> batch;
+        for (const auto& e : envelopes) batch.push_back(as_bytes(e));
+        self->state.desk->preverify(batch);
         const auto& head = self->state.chain->state();
-        for (const auto& e : envelopes) (void)self->state.desk->admit(as_bytes(e), head);
+        for (const auto& e : batch) (void)self->state.desk->admit(e, head);
       },
       [self](close_atom, std::uint64_t market, std::uint64_t cycle) {
+        admit_waiting(self);  // orders sent before the close belong to the cycle
         if (self->state.desk) self->state.desk->close({market, cycle});
       },
       [self](cycleq_atom, std::uint64_t market, std::uint64_t cycle) -> std::tuple<bool, std::vector<std::string>> {

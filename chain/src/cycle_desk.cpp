@@ -1,8 +1,10 @@
 #include "voltaic/chain/cycle_desk.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "voltaic/chain/market_cycle.hpp"
+#include "voltaic/chain/parallel.hpp"
 
 namespace voltaic::chain {
 
@@ -30,6 +32,22 @@ bool cycle_desk::order_verified(const signed_order& o) {
   if (verified_.size() >= max_verified_orders) verified_.clear();
   verified_.insert(o.id);
   return true;
+}
+
+void cycle_desk::preverify(const std::vector<bytes>& envelopes) {
+  std::vector<std::optional<signed_order>> decoded(envelopes.size());
+  std::vector<char> valid(envelopes.size(), 0);
+  parallel_for(envelopes.size(), [&](std::size_t i) {
+    auto o = decode_order(envelopes[i]);
+    if (!o) return;
+    valid[i] = verified_.count(o.value().id) == 0 && order_signature_valid(o.value(), chain_id_);
+    decoded[i] = std::move(o).value();
+  });
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    if (!valid[i]) continue;
+    if (verified_.size() >= max_verified_orders) verified_.clear();
+    verified_.insert(decoded[i]->id);
+  }
 }
 
 std::int64_t cycle_desk::charge_per_m(const ledger_state& st) const {

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "voltaic/chain/coe.hpp"
 #include "voltaic/chain/consensus.hpp"
 #include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/parallel.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::chain {
@@ -399,16 +401,43 @@ status apply_entry(ledger_state& st, const bytes& entry, std::uint64_t height,
 
 }  // namespace
 
-bool signature_checked(const ledger_state& st, const signed_transaction& stx) {
-  // Keyed by the bytes actually checked (payload, which names the signer and
-  // the kind, and signature), not by a caller-supplied id.
-  const hash256 key = blake2b_256(stx.payload.data(), stx.payload.size(), stx.sig.data(), stx.sig.size());
+namespace {
+
+// Keyed by the bytes actually checked (payload, which names the signer and
+// the kind, and signature), not by a caller-supplied id.
+hash256 memo_key(const signed_transaction& stx) {
+  return blake2b_256(stx.payload.data(), stx.payload.size(), stx.sig.data(), stx.sig.size());
+}
+
+void remember_verified(const ledger_state& st, const hash256& key) {
   auto& memo = st.verified->transactions;
-  if (memo.count(key)) return true;
-  if (!signature_valid(stx, st.genesis.chain_id)) return false;
   if (memo.size() >= 1'000'000) memo.clear();  // bounded; a miss only costs a check
   memo.insert(key);
+}
+
+}  // namespace
+
+bool signature_checked(const ledger_state& st, const signed_transaction& stx) {
+  const hash256 key = memo_key(stx);
+  if (st.verified->transactions.count(key)) return true;
+  if (!signature_valid(stx, st.genesis.chain_id)) return false;
+  remember_verified(st, key);
   return true;
+}
+
+void preverify(const ledger_state& st, const std::vector<bytes>& envelopes) {
+  std::vector<std::optional<signed_transaction>> decoded(envelopes.size());
+  std::vector<hash256> keys(envelopes.size());
+  std::vector<char> valid(envelopes.size(), 0);
+  const auto& memo = st.verified->transactions;
+  parallel_for(envelopes.size(), [&](std::size_t i) {
+    auto stx = decode_envelope(envelopes[i]);
+    if (!stx) return;
+    keys[i] = memo_key(stx.value());
+    valid[i] = memo.count(keys[i]) == 0 && signature_valid(stx.value(), st.genesis.chain_id);
+  });
+  for (std::size_t i = 0; i < envelopes.size(); ++i)
+    if (valid[i]) remember_verified(st, keys[i]);
 }
 
 status apply_transaction(ledger_state& st, const signed_transaction& stx, std::uint64_t height, bytes& entry) {

@@ -28,6 +28,12 @@ namespace voltaic::chain {
 // ledger_state::verified).
 bool signature_checked(const ledger_state& st, const signed_transaction& stx);
 
+// Checks the signatures of many envelopes at once, on several cores (see
+// parallel.hpp), and remembers those that hold, so that admitting the
+// envelopes one by one afterwards checks no signature again. Envelopes that
+// do not decode or verify are left for the one-by-one path to refuse.
+void preverify(const ledger_state& st, const std::vector<bytes>& envelopes);
+
 // Applies one transaction as part of block `height`. On success `entry` is
 // what the block stores for it (the envelope, or an ERC's receipt).
 status apply_transaction(ledger_state& st, const signed_transaction& stx, std::uint64_t height, bytes& entry);

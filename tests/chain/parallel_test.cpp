@@ -1,0 +1,142 @@
+// Checks on several cores before admission, and the ledger's candidate block:
+// neither may let anything through that the one-by-one path would refuse.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "voltaic/chain/cycle_desk.hpp"
+#include "voltaic/chain/ledger.hpp"
+#include "voltaic/chain/mempool.hpp"
+#include "voltaic/chain/parallel.hpp"
+#include "voltaic/chain/workload.hpp"
+
+using namespace voltaic::chain;
+namespace market = voltaic::market;
+
+namespace {
+
+std::string reason(const status& s) { return s.ok() ? "ok" : s.err().message.substr(0, s.err().message.find(':')); }
+
+signed_transaction offer(const workload& wl, std::size_t sender, std::uint64_t nonce) {
+  transaction t;
+  t.signer = wl.account_key(sender).pub;
+  t.nonce = nonce;
+  t.expiry_height = 100;
+  t.body = energy_account_body{1'000'000, 150'000};
+  return sign_transaction(t, wl.genesis().chain_id, wl.account_key(sender));
+}
+
+}  // namespace
+
+TEST_CASE("parallel_for runs every item exactly once, also for callers on several threads at once") {
+  constexpr std::size_t items = 20'000;
+  std::vector<std::vector<std::atomic<int>>> runs(3);
+  for (auto& r : runs) r = std::vector<std::atomic<int>>(items);
+  std::vector<std::thread> callers;
+  for (std::size_t c = 0; c < runs.size(); ++c)
+    callers.emplace_back([&, c] { parallel_for(items, [&](std::size_t i) { runs[c][i].fetch_add(1); }); });
+  for (auto& t : callers) t.join();
+  for (const auto& r : runs)
+    for (const auto& n : r) REQUIRE(n.load() == 1);
+  parallel_for(0, [](std::size_t) { FAIL("no item"); });
+}
+
+TEST_CASE("preverified transactions: forged, truncated and foreign ones are still refused with their reason") {
+  workload_options wo;
+  wo.txs_per_block = 64;
+  workload wl(wo);
+  auto l = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
+  std::vector<bytes> batch;
+  for (std::size_t i = 0; i < 40; ++i) batch.push_back(offer(wl, i, 1).envelope);
+  bytes forged = offer(wl, 40, 1).envelope;
+  forged[forged.size() - 1] ^= 1;
+  batch.push_back(forged);
+  const bytes truncated(batch[0].begin(), batch[0].end() - 5);
+  batch.push_back(truncated);
+  transaction foreign_tx;
+  foreign_tx.signer = wl.account_key(41).pub;
+  foreign_tx.nonce = 1;
+  foreign_tx.expiry_height = 100;
+  foreign_tx.body = energy_account_body{1'000'000, 150'000};
+  batch.push_back(sign_transaction(foreign_tx, "another-chain", wl.account_key(41)).envelope);
+
+  preverify(l->state(), batch);
+  mempool pool;
+  for (std::size_t i = 0; i < 40; ++i) CHECK(reason(pool.add(batch[i], l->state())) == "ok");
+  CHECK(reason(pool.add(forged, l->state())) == "bad-signature");
+  CHECK(reason(pool.add(truncated, l->state())) == "decode");
+  CHECK(reason(pool.add(batch.back(), l->state())) == "bad-signature");
+  CHECK(pool.size() == 40);
+}
+
+TEST_CASE("preverified orders: a forged one is still refused") {
+  const std::string chain_id = "parallel-test";
+  market::grid g;
+  REQUIRE(g.add_line("L1", "a", "b", 150'000, true).ok());
+  auto grid = market_grid::make(g, {0, 1});
+  REQUIRE(grid.ok());
+  genesis_config gen;
+  gen.chain_id = chain_id;
+  gen.validators = {{derived_key(9, 3, 0).pub, 1}};
+  auto chain = std::move(ledger::open(make_memory_store(), &gen)).value();
+  cycle_desk desk(chain_id, grid.value(), {});
+  std::vector<bytes> orders;
+  for (std::uint64_t i = 0; i < 30; ++i) {
+    order_terms t;
+    t.cycle = 1;
+    t.side = i % 2 ? market::side::buy : market::side::sell;
+    t.price_ucpkwh = 150'000;
+    t.energy_mwh = 1'000'000;
+    t.bus = static_cast<std::uint32_t>(i % 2);
+    orders.push_back(sign_order(t, chain_id, derived_key(9, 1, i)).envelope);
+  }
+  orders[7][orders[7].size() - 1] ^= 1;  // in the signature
+  desk.preverify(orders);
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    CAPTURE(i);
+    CHECK(desk.admit(orders[i], chain->state()) == (i == 7 ? "bad-signature" : "ok"));
+  }
+}
+
+TEST_CASE("a candidate block: kept applied, rolled back for the head state, committed without re-execution only if its entries match") {
+  workload_options wo;
+  wo.txs_per_block = 50;
+  workload wl(wo);
+  auto proposer = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
+  auto replica = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
+  auto reference = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
+  block_options strict;
+  strict.require_erc_witness = true;
+  for (std::uint64_t h = 1; h <= 4; ++h) {
+    CAPTURE(h);
+    const hash256 head_root = proposer->state().state_root;
+    auto built = proposer->build(wl.next_block(proposer->state()), wl.genesis().time_ms + h * 1'000, wl.proposer(h).pub);
+    REQUIRE(built.rejected.empty());
+    CHECK(proposer->is_candidate(built.blk.hash));
+    // Asking for the head state drops the candidate: the head is unchanged.
+    CHECK(proposer->state().height == h - 1);
+    CHECK(proposer->state().state_root == head_root);
+    CHECK_FALSE(proposer->is_candidate(built.blk.hash));
+
+    // A replica checks the block (it stays the candidate) and commits it.
+    REQUIRE(replica->try_block(built.blk, built.ercs, strict).ok());
+    CHECK(replica->is_candidate(built.blk.hash));
+    CHECK(replica->try_block(built.blk, built.ercs, strict).ok());  // at once: the candidate already
+
+    // The same header with other entries is not the candidate's block.
+    block other = built.blk;
+    if (other.entries.size() > 1) {
+      std::swap(other.entries[0], other.entries[1]);
+      CHECK_FALSE(replica->append(other, built.ercs, strict).ok());
+      REQUIRE(replica->try_block(built.blk, built.ercs, strict).ok());
+    }
+    REQUIRE(replica->append(built.blk, built.ercs, strict).ok());
+    REQUIRE(proposer->append(built.blk, built.ercs, strict).ok());
+    REQUIRE(reference->append(built.blk, built.ercs, strict).ok());
+    CHECK(replica->state().state_root == reference->state().state_root);
+    CHECK(replica->state().all_records() == reference->state().all_records());
+    CHECK(proposer->state().all_records() == reference->state().all_records());
+  }
+}
