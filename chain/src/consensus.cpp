@@ -36,19 +36,22 @@ using triple = std::tuple<std::uint64_t, std::uint32_t, std::uint8_t>;
 
 class memory_guard final : public sign_guard {
  public:
-  bool permit(std::uint64_t h, std::uint32_t r, round_step s) override {
+  bool permit(std::uint64_t h, std::uint32_t r, round_step s, const std::optional<consensus_lock>& lock) override {
     const triple next{h, r, static_cast<std::uint8_t>(s)};
     if (last_ && next <= *last_) return false;
     last_ = next;
+    lock_ = lock;
     return true;
   }
   std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const override {
     if (!last_) return std::nullopt;
     return std::make_pair(std::get<0>(*last_), std::get<1>(*last_));
   }
+  std::optional<consensus_lock> lock() const override { return lock_; }
 
  private:
   std::optional<triple> last_;
+  std::optional<consensus_lock> lock_;
 };
 
 class file_guard final : public sign_guard {
@@ -59,34 +62,50 @@ class file_guard final : public sign_guard {
     if (!in) return {};  // nothing signed yet
     std::uint64_t h = 0;
     unsigned r = 0, s = 0;
-    if (!(in >> h >> r >> s) || s < 1 || s > 3)
+    const auto malformed = [&] {
       return market::make_error(market::errc::malformed_file, "sign-guard: " + path_ + " is not a last-signed record");
+    };
+    if (!(in >> h >> r >> s) || s < 1 || s > 3) return malformed();
     last_ = triple{h, r, static_cast<std::uint8_t>(s)};
+    std::uint64_t lock_h = 0;
+    unsigned lock_r = 0;
+    std::string id_hex;
+    if (in >> lock_h) {  // written since locks are persisted
+      consensus_lock l;
+      if (!(in >> lock_r >> id_hex) || !from_hex(id_hex, l.value_id)) return malformed();
+      l.height = lock_h;
+      l.round = lock_r;
+      lock_ = l;
+    }
     return {};
   }
-  bool permit(std::uint64_t h, std::uint32_t r, round_step s) override {
+  bool permit(std::uint64_t h, std::uint32_t r, round_step s, const std::optional<consensus_lock>& lock) override {
     const triple next{h, r, static_cast<std::uint8_t>(s)};
     if (last_ && next <= *last_) return false;
     // Durable before the signature exists: write aside, fsync, rename.
     const std::string tmp = path_ + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) return false;
-    const std::string line = std::to_string(h) + " " + std::to_string(r) + " " +
-                             std::to_string(static_cast<unsigned>(s)) + "\n";
+    std::string line = std::to_string(h) + " " + std::to_string(r) + " " + std::to_string(static_cast<unsigned>(s));
+    if (lock) line += " " + std::to_string(lock->height) + " " + std::to_string(lock->round) + " " + to_hex(lock->value_id);
+    line += "\n";
     const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!written || std::rename(tmp.c_str(), path_.c_str()) != 0) return false;
     last_ = next;
+    lock_ = lock;
     return true;
   }
   std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const override {
     if (!last_) return std::nullopt;
     return std::make_pair(std::get<0>(*last_), std::get<1>(*last_));
   }
+  std::optional<consensus_lock> lock() const override { return lock_; }
 
  private:
   std::string path_;
   std::optional<triple> last_;
+  std::optional<consensus_lock> lock_;
 };
 
 std::uint8_t kind_code(vote_kind k) { return static_cast<std::uint8_t>(k); }
@@ -165,7 +184,7 @@ void consensus_engine::reset_height(std::uint64_t height) {
   round_ = 0;
   step_ = round_step::propose;
   locked_round_ = -1;
-  locked_.reset();
+  locked_id_ = hash256{};
   valid_round_ = -1;
   valid_value_.reset();
   decided_ = false;
@@ -190,6 +209,14 @@ engine_output consensus_engine::start(std::uint64_t height) {
   const auto signed_before = guard_.last_signed();
   const std::uint32_t first_round =
       signed_before && signed_before->first == height ? signed_before->second + 1 : 0;
+  // A lock taken in this height before a restart still binds: this validator
+  // prevotes only for that value, or for one a later quorum has proved. (Its
+  // bytes are gone; as a proposer it offers a new value, which it and every
+  // validator locked on the old one will refuse, and the round moves on.)
+  if (const auto lock = guard_.lock(); lock && lock->height == height) {
+    locked_round_ = lock->round;
+    locked_id_ = lock->value_id;
+  }
   start_round(first_round, out);
   replay_future(out);
   check_rules(out);
@@ -211,7 +238,7 @@ void consensus_engine::start_round(std::uint32_t round, engine_output& out) {
     p.value = valid_value_ ? valid_value_->value : source_(height_);
     p.value_id = config_.value_id(p.value);
     p.proposer = *config_.self;
-    if (guard_.permit(height_, round, round_step::propose)) {
+    if (guard_.permit(height_, round, round_step::propose, current_lock())) {
       p.sig = crypto_.sign(proposal_sign_bytes(p));
       keep_proposal(p);
       own_proposals_.push_back(p);
@@ -225,7 +252,7 @@ void consensus_engine::start_round(std::uint32_t round, engine_output& out) {
 void consensus_engine::broadcast_vote(vote_kind kind, bool nil, const hash256& id, engine_output& out) {
   if (!config_.self) return;
   const round_step s = kind == vote_kind::prevote ? round_step::prevote : round_step::precommit;
-  if (!guard_.permit(height_, round_, s)) return;  // already signed at or after this step
+  if (!guard_.permit(height_, round_, s, current_lock())) return;  // already signed at or after this step
   consensus_vote v;
   v.kind = kind;
   v.height = height_;
@@ -336,7 +363,7 @@ void consensus_engine::check_rules(engine_output& out) {
       const consensus_proposal& p = prop->second.front();
       const key_of_value id{false, p.value_id};
       if (p.valid_round == -1) {  // line 22
-        const bool yes = valid(p) && (locked_round_ == -1 || locked_->value_id == p.value_id);
+        const bool yes = valid(p) && (locked_round_ == -1 || locked_id_ == p.value_id);
         step_ = round_step::prevote;
         broadcast_vote(vote_kind::prevote, !yes, p.value_id, out);
         changed = true;
@@ -345,7 +372,7 @@ void consensus_engine::check_rules(engine_output& out) {
       const auto vr = static_cast<std::uint32_t>(p.valid_round);
       if (p.valid_round < static_cast<std::int64_t>(r) && votes_.count(vr) &&
           quorum(power_for(votes_[vr].prevotes, &id))) {  // line 28
-        const bool yes = valid(p) && (locked_round_ <= p.valid_round || locked_->value_id == p.value_id);
+        const bool yes = valid(p) && (locked_round_ <= p.valid_round || locked_id_ == p.value_id);
         step_ = round_step::prevote;
         broadcast_vote(vote_kind::prevote, !yes, p.value_id, out);
         changed = true;
@@ -362,7 +389,7 @@ void consensus_engine::check_rules(engine_output& out) {
         if (!quorum(power_for(here.prevotes, &id)) || !valid(p)) continue;
         locked_on_.insert(r);
         if (step_ == round_step::prevote) {
-          locked_ = p;
+          locked_id_ = p.value_id;
           locked_round_ = r;
           step_ = round_step::precommit;
           broadcast_vote(vote_kind::precommit, false, p.value_id, out);
@@ -513,7 +540,7 @@ std::string consensus_engine::describe() const {
   auto p = proposals_.find(round_);
   if (p != proposals_.end())
     for (const auto& x : p->second) s += " proposal:" + to_hex(x.value_id).substr(0, 6) + "/vr" + std::to_string(x.valid_round);
-  if (locked_) s += " locked:" + to_hex(locked_->value_id).substr(0, 6);
+  if (locked_round_ >= 0) s += " locked:" + to_hex(locked_id_).substr(0, 6);
   return s;
 }
 

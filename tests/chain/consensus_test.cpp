@@ -5,6 +5,8 @@
 // once the network heals.
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -329,6 +331,98 @@ TEST_CASE("the sign guard persists the last signed step and refuses to sign it a
   auto again_out = restarted.start(1);
   CHECK(again_out.proposals.empty());
   CHECK(again_out.votes.empty());
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a validator restarted inside a height keeps its lock: it prevotes nil for another value") {
+  std::vector<validator> vs;
+  for (std::uint32_t i = 0; i < 4; ++i) vs.push_back({validator_key(i).pub, 1});
+  auto signer = [](std::uint32_t i) { return make_ed25519_consensus_crypto("lab", validator_key(i)); };
+  auto proposal = [&](std::uint32_t round, bytes value, std::uint32_t proposer) {
+    consensus_proposal p{1, round, -1, value, default_value_id(value), proposer, {}};
+    p.sig = signer(proposer)->sign(proposal_sign_bytes(p));
+    return p;
+  };
+  auto prevote = [&](std::uint32_t round, const hash256& id, std::uint32_t voter) {
+    consensus_vote v{vote_kind::prevote, 1, round, false, id, voter, {}};
+    v.sig = signer(voter)->sign(vote_sign_bytes(v));
+    return v;
+  };
+  engine_config cfg;
+  cfg.validators = vs;
+  cfg.self = 3;  // proposes neither round 0 (validator 1) nor round 1 (validator 2)
+  auto source = [](std::uint64_t) { return bytes{7}; };
+  auto check = [](std::uint64_t, const bytes&) { return true; };
+  auto crypto = signer(3);
+
+  // Round 0: validator 1 proposes {1}; a quorum prevotes it; validator 3 locks and precommits.
+  auto guard = make_memory_sign_guard();
+  const auto p0 = proposal(0, bytes{1}, 1);
+  {
+    consensus_engine engine(cfg, *crypto, *guard, source, check);
+    (void)engine.start(1);
+    (void)engine.on_proposal(p0);
+    (void)engine.on_vote(prevote(0, p0.value_id, 0));
+    auto out = engine.on_vote(prevote(0, p0.value_id, 1));
+    bool precommitted = false;
+    for (const auto& v : out.votes) precommitted |= v.kind == vote_kind::precommit && !v.nil && v.value_id == p0.value_id;
+    REQUIRE(precommitted);
+  }
+  REQUIRE(guard->lock().has_value());
+  CHECK(*guard->lock() == consensus_lock{1, 0, p0.value_id});
+
+  // Restarted: round 1 brings a proposal of another value with no proof of a later quorum.
+  const auto p1 = proposal(1, bytes{2}, 2);
+  auto prevote_in_round_1 = [&](sign_guard& g) {
+    consensus_engine engine(cfg, *crypto, g, source, check);
+    auto out = engine.start(1);
+    CHECK(engine.round() == 1);
+    out.append(engine.on_proposal(p1));
+    for (const auto& v : out.votes)
+      if (v.kind == vote_kind::prevote && v.round == 1) return v;
+    FAIL("no prevote in round 1");
+    return consensus_vote{};
+  };
+  CHECK(prevote_in_round_1(*guard).nil);
+  // The same history without the persisted lock (as before locks were kept):
+  // the validator would prevote the other value.
+  auto forgetful = make_memory_sign_guard();
+  REQUIRE(forgetful->permit(1, 0, round_step::precommit));
+  const auto unlocked = prevote_in_round_1(*forgetful);
+  CHECK_FALSE(unlocked.nil);
+  CHECK(unlocked.value_id == p1.value_id);
+}
+
+TEST_CASE("the file sign guard keeps the lock across a reopen and refuses a malformed one") {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("voltaic-lock-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove(path);
+  const consensus_lock lock{5, 2, blake2b_256(bytes{4, 2})};
+  {
+    auto g = open_file_sign_guard(path);
+    REQUIRE(g.ok());
+    CHECK_FALSE(g.value()->lock().has_value());
+    REQUIRE(g.value()->permit(5, 2, round_step::precommit, lock));
+  }
+  {
+    auto g = open_file_sign_guard(path);
+    REQUIRE(g.ok());
+    REQUIRE(g.value()->lock().has_value());
+    CHECK(*g.value()->lock() == lock);
+    REQUIRE(g.value()->permit(6, 0, round_step::prevote));  // a new height: no lock
+  }
+  {
+    auto g = open_file_sign_guard(path);
+    REQUIRE(g.ok());
+    CHECK_FALSE(g.value()->lock().has_value());
+  }
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << "5 2 3 5 2 not-hex\n";
+  }
+  auto bad = open_file_sign_guard(path);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.err().message.find("sign-guard") != std::string::npos);
   std::filesystem::remove(path);
 }
 

@@ -106,17 +106,34 @@ class consensus_crypto {
 };
 std::unique_ptr<consensus_crypto> make_ed25519_consensus_crypto(std::string chain_id, key_pair key);
 
-// Persists the last signed (height, round, step) before permitting a signature.
+// A validator's lock (Algorithm 1, lines 36-43): the value it precommitted
+// and the round, within one height.
+struct consensus_lock {
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  hash256 value_id{};
+  bool operator==(const consensus_lock& o) const {
+    return height == o.height && round == o.round && value_id == o.value_id;
+  }
+};
+
+// Persists the last signed (height, round, step), and the lock held then,
+// before permitting a signature: a validator restarted inside a height
+// neither signs a step again nor forgets the value it is locked on.
 class sign_guard {
  public:
   virtual ~sign_guard() = default;
   // True, after persisting, when (h, r, s) is strictly after the last one.
-  virtual bool permit(std::uint64_t height, std::uint32_t round, round_step step) = 0;
+  virtual bool permit(std::uint64_t height, std::uint32_t round, round_step step,
+                      const std::optional<consensus_lock>& lock = std::nullopt) = 0;
   // The (height, round) of the last signature, if any.
   virtual std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const = 0;
+  // The lock persisted with the last signature, if any.
+  virtual std::optional<consensus_lock> lock() const = 0;
 };
 std::unique_ptr<sign_guard> make_memory_sign_guard();
-// A file holding the last signed triple, replaced atomically (write, fsync,
+// A file holding the last signed triple and the lock ("h r s" or
+// "h r s lock_h lock_r lock_value_hex"), replaced atomically (write, fsync,
 // rename) before each permit returns.
 result<std::unique_ptr<sign_guard>> open_file_sign_guard(const std::string& path);
 
@@ -187,6 +204,10 @@ class consensus_engine {
   using key_of_value = std::pair<bool, hash256>;  // (nil, id)
 
   void start_round(std::uint32_t round, engine_output& out);
+  std::optional<consensus_lock> current_lock() const {
+    if (locked_round_ < 0) return std::nullopt;
+    return consensus_lock{height_, static_cast<std::uint32_t>(locked_round_), locked_id_};
+  }
   void broadcast_vote(vote_kind kind, bool nil, const hash256& id, engine_output& out);
   void schedule(timer kind, std::uint32_t round, std::uint64_t base, engine_output& out) const;
   void check_rules(engine_output& out);
@@ -212,7 +233,7 @@ class consensus_engine {
   std::uint32_t round_ = 0;
   round_step step_ = round_step::propose;
   std::int64_t locked_round_ = -1;
-  std::optional<consensus_proposal> locked_;
+  hash256 locked_id_{};  // meaningful when locked_round_ >= 0
   std::int64_t valid_round_ = -1;
   std::optional<consensus_proposal> valid_value_;
   bool decided_ = false;
