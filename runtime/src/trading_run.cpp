@@ -694,28 +694,37 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     std::vector<std::string> holds;
     std::size_t orders_fixed = 0, trade_count = 0;
     std::int64_t traded = 0;
-    for (const auto& c : cleared) {
+    // Every owner of every market is asked at once (the collector keeps a
+    // window of requests in flight): market by market, each market would wait
+    // for its slowest prosumer and the validator's admission batches stay small.
+    std::vector<std::pair<std::size_t, std::size_t>> owners;  // (market index in cleared, order index)
+    std::vector<std::map<std::size_t, std::vector<std::string>>> buyer_trades(cleared.size());
+    for (std::size_t m = 0; m < cleared.size(); ++m) {
+      const auto& c = cleared[m];
       const auto& r = c.result;
       orders_fixed += c.orders.size();
       trade_count += r.trades.size();
       traded += c.clearing.traded_mwh;
-      std::map<std::size_t, std::vector<std::string>> buyer_trades;
       for (const auto& t : r.trades) {
         const auto& seller = c.orders[t.seller].terms.owner;
         const std::int64_t amount = market::money_for(r.clearing.price, t.energy) + market::buyer_charge_share(t.charge);
-        buyer_trades[t.buyer].push_back(chain::to_hex(seller) + " " + std::to_string(t.energy) + " " +
-                                        std::to_string(amount));
+        buyer_trades[m][t.buyer].push_back(chain::to_hex(seller) + " " + std::to_string(t.energy) + " " +
+                                           std::to_string(amount));
       }
-      const auto got = d.gather<std::vector<std::string>>(c.orders.size(), [&](std::size_t k, auto* who) {
-        const auto& oc = r.outcomes[k];
-        const party& p = parties[party_of.at(c.orders[k].terms.owner)];
-        return who->request(p.prosumer, limit, agents::outcome_atom::value, cycle, static_cast<std::uint8_t>(oc.kind),
-                             static_cast<std::uint8_t>(oc.reason), oc.traded, r.clearing.price, buyer_trades[k]);
-      });
-      for (std::size_t k = 0; k < got.size(); ++k) {
-        if (!got[k]) return shutdown(fail(parties[party_of.at(c.orders[k].terms.owner)].name + " did not take its outcome", 1));
-        holds.insert(holds.end(), got[k]->begin(), got[k]->end());
-      }
+      for (std::size_t k = 0; k < c.orders.size(); ++k) owners.emplace_back(m, k);
+    }
+    const auto got = d.gather<std::vector<std::string>>(owners.size(), [&](std::size_t i, auto* who) {
+      const auto [m, k] = owners[i];
+      const auto& r = cleared[m].result;
+      const auto& oc = r.outcomes[k];
+      const party& p = parties[party_of.at(cleared[m].orders[k].terms.owner)];
+      return who->request(p.prosumer, limit, agents::outcome_atom::value, cycle, static_cast<std::uint8_t>(oc.kind),
+                          static_cast<std::uint8_t>(oc.reason), oc.traded, r.clearing.price, buyer_trades[m][k]);
+    });
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      const auto [m, k] = owners[i];
+      if (!got[i]) return shutdown(fail(parties[party_of.at(cleared[m].orders[k].terms.owner)].name + " did not take its outcome", 1));
+      holds.insert(holds.end(), got[i]->begin(), got[i]->end());
     }
     if (!clock.commit(holds, limit)) return shutdown(fail("holds did not reach the chain", 1));
     signatures += submitted + expired_now + holds.size();
@@ -725,31 +734,39 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     // Settlement: each party's meter reports what it metered.
     clock.begin_phase(cycle, 3);
     std::vector<std::string> settled;
-    for (const auto& c : cleared) {
-      std::map<chain::public_key, std::vector<std::string>> sellers_of;
+    // As in feedback, every meter of every market is asked at once.
+    std::vector<std::pair<std::size_t, std::size_t>> meters;  // (market index in cleared, due index)
+    std::vector<std::map<chain::public_key, std::vector<std::string>>> sellers_of(cleared.size());
+    for (std::size_t m = 0; m < cleared.size(); ++m) {
+      const auto& c = cleared[m];
       for (const auto& t : c.result.trades)
-        sellers_of[c.orders[t.buyer].terms.owner].push_back(chain::to_hex(c.orders[t.seller].terms.owner));
-      const auto ids = d.gather<std::string>(c.dues.dues.size(), [&](std::size_t k, auto* who) {
-        const auto& due = c.dues.dues[k];
-        return who->request(parties[party_of.at(due.party)].meter, limit, agents::read_atom::value, c.dues.market,
-                             cycle, static_cast<std::uint8_t>(due.role), due.agreed_mwh, c.clearing.price_ucpkwh,
-                             due.tariff_uc, sellers_of[due.party]);
-      });
-      for (std::size_t k = 0; k < ids.size(); ++k) {
-        const auto& due = c.dues.dues[k];
-        const party& p = parties[party_of.at(due.party)];
-        if (!ids[k]) return shutdown(fail(p.name + "'s meter did not answer", 1));
-        const std::string& id = *ids[k];
-        if (id.empty()) continue;  // a silent meter
-        settled.push_back(id);
-        market::settlement_terms t{c.clearing.price_ucpkwh, due.agreed_mwh,
-                                   due.agreed_mwh * p.delivery_permille / 1'000, due.tariff_uc, sc.penalty_ucpkwh};
-        const auto s = due.role == chain::party_role::buyer ? market::settle_buyer(t) : market::settle_seller(t);
-        o.settlements += std::to_string(cycle) + "," + std::to_string(c.dues.market) + "," + p.name + "," +
-                         (due.role == chain::party_role::buyer ? "buyer" : "seller") + "," + kwh(t.agreed) + "," +
-                         kwh(t.metered) + "," + credits(s.total) + "," + credits(s.tariff) + "," +
-                         credits(s.penalty) + "\n";
-      }
+        sellers_of[m][c.orders[t.buyer].terms.owner].push_back(chain::to_hex(c.orders[t.seller].terms.owner));
+      for (std::size_t k = 0; k < c.dues.dues.size(); ++k) meters.emplace_back(m, k);
+    }
+    const auto ids = d.gather<std::string>(meters.size(), [&](std::size_t i, auto* who) {
+      const auto [m, k] = meters[i];
+      const auto& c = cleared[m];
+      const auto& due = c.dues.dues[k];
+      return who->request(parties[party_of.at(due.party)].meter, limit, agents::read_atom::value, c.dues.market, cycle,
+                          static_cast<std::uint8_t>(due.role), due.agreed_mwh, c.clearing.price_ucpkwh, due.tariff_uc,
+                          sellers_of[m][due.party]);
+    });
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const auto [m, k] = meters[i];
+      const auto& c = cleared[m];
+      const auto& due = c.dues.dues[k];
+      const party& p = parties[party_of.at(due.party)];
+      if (!ids[i]) return shutdown(fail(p.name + "'s meter did not answer", 1));
+      const std::string& id = *ids[i];
+      if (id.empty()) continue;  // a silent meter
+      settled.push_back(id);
+      market::settlement_terms t{c.clearing.price_ucpkwh, due.agreed_mwh,
+                                 due.agreed_mwh * p.delivery_permille / 1'000, due.tariff_uc, sc.penalty_ucpkwh};
+      const auto s = due.role == chain::party_role::buyer ? market::settle_buyer(t) : market::settle_seller(t);
+      o.settlements += std::to_string(cycle) + "," + std::to_string(c.dues.market) + "," + p.name + "," +
+                       (due.role == chain::party_role::buyer ? "buyer" : "seller") + "," + kwh(t.agreed) + "," +
+                       kwh(t.metered) + "," + credits(s.total) + "," + credits(s.tariff) + "," +
+                       credits(s.penalty) + "\n";
     }
     if (!clock.commit(settled, limit)) return shutdown(fail("settlements did not reach the chain", 1));
     clock.end_phase(3);
