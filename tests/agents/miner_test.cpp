@@ -84,3 +84,46 @@ TEST_CASE("four miners in one process commit a certified chain under load") {
   for (const auto& h : at_target) CHECK(h == at_target[0]);
   fs::remove_all(root);
 }
+
+TEST_CASE("a miner admits a burst as one batch and answers each sender with its own verdict") {
+  const fs::path root = fs::temp_directory_path() / ("voltaic-burst-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root);
+  chain::workload_options wo;
+  wo.validators = 1;
+  wo.chain_id = "burst-test";
+  chain::workload wl(wo);
+  {
+    caf::actor_system_config cfg;
+    caf::actor_system system{cfg};
+    const auto miners = test::spawn_miners(system, wl, root, {0});
+    caf::scoped_actor client{system};
+    // Sent before any answer is read, so they wait in the mailbox together.
+    std::vector<std::string> burst, expected;
+    for (std::uint64_t n = 1; n <= 40; ++n) {
+      const auto t = fund(wl, 1'000 + n, n);
+      burst.emplace_back(t.envelope.begin(), t.envelope.end());
+      expected.push_back("ok");
+    }
+    std::string forged = burst[3];
+    forged.back() = static_cast<char>(forged.back() ^ 1);
+    burst.insert(burst.begin() + 10, forged);
+    expected.insert(expected.begin() + 10, "bad-signature");
+    burst.insert(burst.begin() + 20, std::string("garbage"));
+    expected.insert(expected.begin() + 20, "decode");
+    burst.push_back(burst[0]);
+    expected.push_back("duplicate");  // or "nonce-stale" if a block took the first copy meanwhile
+    std::vector<decltype(client->request(miners[0], std::chrono::seconds(10), agents::tx_atom::value, burst[0]))> asked;
+    for (const auto& e : burst) asked.push_back(client->request(miners[0], std::chrono::seconds(10), agents::tx_atom::value, e));
+    for (std::size_t i = 0; i < asked.size(); ++i) {
+      CAPTURE(i);
+      std::string verdict = "no answer";
+      asked[i].receive([&](const std::string& r) { verdict = r; }, [&](caf::error&) {});
+      const std::string reason = verdict.substr(0, verdict.find(':'));
+      if (expected[i] == "duplicate") CHECK((reason == "duplicate" || reason == "nonce-stale"));
+      else CHECK(reason == expected[i]);
+    }
+    client->send_exit(miners[0], caf::exit_reason::user_shutdown);
+  }
+  fs::remove_all(root);
+}
