@@ -537,6 +537,12 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         for (const auto& e : *fixed) out.push_back(as_string(e));
         return {true, out};
       },
+      [self](headnonce_atom, const std::string& key_hex) -> std::tuple<std::uint64_t, std::uint64_t> {
+        const auto& st = self->state.chain->state();
+        chain::public_key k{};
+        const chain::account* a = chain::from_hex(key_hex, k) ? st.accounts.find(k) : nullptr;
+        return {st.height, a ? a->nonce : 0};
+      },
       [self](account_atom, const std::string& key_hex) -> std::tuple<std::int64_t, std::int64_t, std::uint64_t> {
         chain::public_key k{};
         if (!chain::from_hex(key_hex, k)) return {0, 0, 0};

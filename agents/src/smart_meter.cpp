@@ -26,21 +26,16 @@ struct reading_job {
   std::vector<std::string> producers;  // hex keys of the cycle's sellers
   caf::typed_response_promise<std::string> promise;
   std::uint64_t height = 0;
+  std::uint64_t chain_nonce = 0;  // the meter's last nonce on chain
 };
 using job_ptr = std::shared_ptr<reading_job>;
 
 void sign_and_submit(meter_actor* self, job_ptr job) {
-  self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value,
-                chain::to_hex(self->state.cfg.key.pub))
-      .then(
-          [self, job](std::int64_t, std::int64_t, std::uint64_t nonce) {
-            auto& st = self->state;
-            auto tx = st.signer.sign(job->body, nonce, job->height + 100);
-            detail::submit_all(self, st.cfg.miner, {tx}, st.cfg.name, [job](std::vector<std::string> ids) {
-              job->promise.deliver(ids.empty() ? std::string{} : ids.front());
-            });
-          },
-          [job](caf::error& e) { job->promise.deliver(e); });
+  auto& st = self->state;
+  auto tx = st.signer.sign(job->body, job->chain_nonce, job->height + 100);
+  detail::submit_all(self, st.cfg.miner, {tx}, st.cfg.name, [job](std::vector<std::string> ids) {
+    job->promise.deliver(ids.empty() ? std::string{} : ids.front());
+  });
 }
 
 void collect_holds(meter_actor* self, job_ptr job) {
@@ -83,10 +78,11 @@ caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
         job->producers = producers;
         job->promise = self->make_response_promise<std::string>();
         auto promise = job->promise;
-        self->request(s.cfg.miner, std::chrono::seconds(10), head_atom::value)
+        self->request(s.cfg.miner, std::chrono::seconds(10), headnonce_atom::value, chain::to_hex(s.cfg.key.pub))
             .then(
-                [self, job](std::uint64_t height, const std::string&) {
+                [self, job](std::uint64_t height, std::uint64_t nonce) {
                   job->height = height;
+                  job->chain_nonce = nonce;
                   if (job->body.role == chain::party_role::buyer) collect_holds(self, job);
                   else sign_and_submit(self, job);
                 },

@@ -47,19 +47,14 @@ void start_agent(Self* self, Config cfg) {
   });
 }
 
-// Asks the agent's miner for its height and the agent's last nonce, then
-// calls f(height, nonce); an error goes to `promise`.
+// Asks the agent's miner, in one round trip, for its height and the agent's
+// last nonce, then calls f(height, nonce); an error goes to `promise`.
 template <class Self, class Promise, class F>
 void with_height_and_nonce(Self* self, Promise promise, F f) {
-  self->request(self->state.cfg.miner, std::chrono::seconds(10), head_atom::value)
-      .then(
-          [self, promise, f](std::uint64_t height, const std::string&) mutable {
-            self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value,
-                          chain::to_hex(self->state.cfg.key.pub))
-                .then([height, f](std::int64_t, std::int64_t, std::uint64_t nonce) mutable { f(height, nonce); },
-                      [promise](caf::error& e) mutable { promise.deliver(e); });
-          },
-          [promise](caf::error& e) mutable { promise.deliver(e); });
+  self->request(self->state.cfg.miner, std::chrono::seconds(10), headnonce_atom::value,
+                chain::to_hex(self->state.cfg.key.pub))
+      .then([f](std::uint64_t height, std::uint64_t nonce) mutable { f(height, nonce); },
+            [promise](caf::error& e) mutable { promise.deliver(e); });
 }
 
 // Submits every transaction to `miner` and calls `done` with the ids of those

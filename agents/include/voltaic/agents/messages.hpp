@@ -45,6 +45,7 @@ using ordgossip_atom = caf::atom_constant<caf::atom("ordgossip")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
 using cycleq_atom = caf::atom_constant<caf::atom("cycleq")>;
 using account_atom = caf::atom_constant<caf::atom("account")>;
+using headnonce_atom = caf::atom_constant<caf::atom("headnonce")>;
 using ctps_atom = caf::atom_constant<caf::atom("ctps")>;
 using balances_atom = caf::atom_constant<caf::atom("balances")>;
 using openctps_atom = caf::atom_constant<caf::atom("openctps")>;
