@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <unordered_map>
+#include <utility>
 
 #include "voltaic/chain/certificate.hpp"
 #include "voltaic/chain/cycle_desk.hpp"
@@ -55,12 +56,12 @@ struct miner_state {
   // Envelopes admitted here, to pass on to the other validators.
   std::vector<std::string> gossip_txs, gossip_orders;
   bool gossip_flush_due = false;
-  // Envelopes waiting for admission, with the promise of a verdict.
-  struct waiting {
-    chain::bytes envelope;
-    caf::typed_response_promise<std::string> verdict;
+  // Envelopes waiting for admission, each with the promise of a verdict.
+  struct admission_queue {
+    std::vector<chain::bytes> envelopes;
+    std::vector<caf::typed_response_promise<std::string>> verdicts;
   };
-  std::vector<waiting> waiting_txs, waiting_orders;
+  admission_queue waiting_txs, waiting_orders;
   bool admission_due = false;
   // Open CTP ids by buyer, rebuilt on the first query after a commit.
   std::map<chain::public_key, std::vector<std::uint64_t>> ctps_by_buyer;
@@ -107,49 +108,62 @@ void flush_gossip(miner_actor* self) {
   st.gossip_orders.clear();
 }
 
-// Admits what waits: signatures checked as one batch, then each envelope
-// against the head state in arrival order.
-void admit_waiting(miner_actor* self) {
-  auto& st = self->state;
-  st.admission_due = false;
-  auto txs = std::move(st.waiting_txs);
-  auto orders = std::move(st.waiting_orders);
-  st.waiting_txs.clear();
-  st.waiting_orders.clear();
+// A batch of envelopes, from clients or peers: signatures checked together
+// on all cores, then each envelope admitted against the head state in
+// order. Returns each one's verdict ("ok" or why not).
+std::vector<std::string> admit_txs(miner_state& st, const std::vector<chain::bytes>& batch) {
   const auto& head = st.chain->state();
-  auto envelopes_of = [](const std::vector<miner_state::waiting>& ws) {
-    std::vector<chain::bytes> out;
-    out.reserve(ws.size());
-    for (const auto& w : ws) out.push_back(w.envelope);
-    return out;
-  };
-  if (!txs.empty()) {
-    chain::preverify(head, envelopes_of(txs));
-    for (auto& w : txs) {
-      if (auto r = st.pool.add(w.envelope, head); !r) {
-        w.verdict.deliver(r.err().message);
-        continue;
-      }
-      gossip(self, st.gossip_txs, as_string(w.envelope));
-      w.verdict.deliver(std::string("ok"));
-    }
+  chain::preverify(head, batch);
+  std::vector<std::string> verdicts;
+  for (const auto& e : batch) {
+    const auto r = st.pool.add(e, head);
+    verdicts.push_back(r ? std::string("ok") : r.err().message);
   }
-  if (!orders.empty()) {
-    if (st.desk) st.desk->preverify(envelopes_of(orders));
-    for (auto& w : orders) {
-      const std::string verdict = st.desk ? st.desk->admit(w.envelope, head) : "no-market";
-      if (verdict == "ok") gossip(self, st.gossip_orders, as_string(w.envelope));
-      w.verdict.deliver(verdict);
-    }
+  return verdicts;
+}
+
+std::vector<std::string> admit_orders(miner_state& st, const std::vector<chain::bytes>& batch) {
+  if (!st.desk) return std::vector<std::string>(batch.size(), "no-market");
+  st.desk->preverify(batch);
+  const auto& head = st.chain->state();
+  std::vector<std::string> verdicts;
+  for (const auto& e : batch) verdicts.push_back(st.desk->admit(e, head));
+  return verdicts;
+}
+
+std::vector<chain::bytes> as_batch(const std::vector<std::string>& envelopes) {
+  std::vector<chain::bytes> out;
+  out.reserve(envelopes.size());
+  for (const auto& e : envelopes) out.push_back(as_bytes(e));
+  return out;
+}
+
+// Answers each waiting client and passes what was admitted on to the peers.
+void answer(miner_actor* self, miner_state::admission_queue& q, const std::vector<std::string>& verdicts,
+            std::vector<std::string>& gossip_batch) {
+  for (std::size_t i = 0; i < q.envelopes.size(); ++i) {
+    if (verdicts[i] == "ok") gossip(self, gossip_batch, as_string(q.envelopes[i]));
+    q.verdicts[i].deliver(verdicts[i]);
   }
 }
 
-caf::typed_response_promise<std::string> wait_for_admission(miner_actor* self, std::vector<miner_state::waiting>& queue,
+// Admits what waits for admission.
+void admit_waiting(miner_actor* self) {
+  auto& st = self->state;
+  st.admission_due = false;
+  auto txs = std::exchange(st.waiting_txs, {});
+  auto orders = std::exchange(st.waiting_orders, {});
+  if (!txs.envelopes.empty()) answer(self, txs, admit_txs(st, txs.envelopes), st.gossip_txs);
+  if (!orders.envelopes.empty()) answer(self, orders, admit_orders(st, orders.envelopes), st.gossip_orders);
+}
+
+caf::typed_response_promise<std::string> wait_for_admission(miner_actor* self, miner_state::admission_queue& queue,
                                                              const std::string& envelope) {
   auto& st = self->state;
   auto verdict = self->make_response_promise<std::string>();
-  queue.push_back({as_bytes(envelope), verdict});
-  if (st.waiting_txs.size() + st.waiting_orders.size() >= admit_batch) {
+  queue.envelopes.push_back(as_bytes(envelope));
+  queue.verdicts.push_back(verdict);
+  if (st.waiting_txs.envelopes.size() + st.waiting_orders.envelopes.size() >= admit_batch) {
     admit_waiting(self);
   } else if (!st.admission_due) {
     st.admission_due = true;
@@ -416,11 +430,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       },
       [self](admit_atom) { admit_waiting(self); },
       [self](txgossip_atom, const std::vector<std::string>& envelopes) {
-        std::vector<chain::bytes> batch;
-        for (const auto& e : envelopes) batch.push_back(as_bytes(e));
-        const auto& head = self->state.chain->state();
-        chain::preverify(head, batch);
-        for (const auto& e : batch) (void)self->state.pool.add(e, head);
+        (void)admit_txs(self->state, as_batch(envelopes));
       },
       [self](gflush_atom) {
         self->state.gossip_flush_due = false;
@@ -519,12 +529,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return wait_for_admission(self, self->state.waiting_orders, envelope);
       },
       [self](ordgossip_atom, const std::vector<std::string>& envelopes) {
-        if (!self->state.desk) return;
-        std::vector<chain::bytes> batch;
-        for (const auto& e : envelopes) batch.push_back(as_bytes(e));
-        self->state.desk->preverify(batch);
-        const auto& head = self->state.chain->state();
-        for (const auto& e : batch) (void)self->state.desk->admit(e, head);
+        (void)admit_orders(self->state, as_batch(envelopes));
       },
       [self](close_atom, std::uint64_t market, std::uint64_t cycle) {
         admit_waiting(self);  // orders sent before the close belong to the cycle

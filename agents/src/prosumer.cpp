@@ -82,6 +82,7 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         detail::with_height_and_nonce(self, promise, [self, promise, trades](std::uint64_t height, std::uint64_t nonce) mutable {
           auto& s = self->state;
           std::vector<chain::signed_transaction> txs;
+          const chain::hash256 meter_root = chain::blake2b_256(s.cfg.meter.data(), s.cfg.meter.size());
           for (const auto& line : trades) {
             std::istringstream in(line);
             std::string seller_hex;
@@ -89,7 +90,7 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
             in >> seller_hex >> b.energy_mwh >> b.amount_uc;
             if (!in || !chain::from_hex(seller_hex, b.producer)) continue;
             b.expiry_height = height + s.cfg.ctp_lifetime_blocks;
-            b.meter_root = chain::blake2b_256(s.cfg.meter.data(), s.cfg.meter.size());
+            b.meter_root = meter_root;
             txs.push_back(s.signer.sign(b, nonce, height + s.cfg.ctp_lifetime_blocks));
           }
           detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
@@ -116,12 +117,10 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
                     auto& s = self->state;
                     std::vector<chain::signed_transaction> txs;
                     for (const auto& line : open) {
-                      std::istringstream in(line);
-                      std::uint64_t id = 0, expiry = 0;
-                      std::string producer;
-                      in >> id >> producer >> expiry;
+                      const auto c = detail::parse_open_ctp(line);
                       // A timeout is valid from the block after expiry on.
-                      if (in && expiry < height) txs.push_back(s.signer.sign(chain::ctp_timeout_body{id}, nonce, height + 100));
+                      if (c && c->expiry_height < height)
+                        txs.push_back(s.signer.sign(chain::ctp_timeout_body{c->id}, nonce, height + 100));
                     }
                     detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
                                        [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });

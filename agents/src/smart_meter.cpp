@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <sstream>
 
 #include "tx_signer.hpp"
 #include "voltaic/agents/messages.hpp"
@@ -43,14 +42,11 @@ void collect_holds(meter_actor* self, job_ptr job) {
       .then(
           [self, job](const std::vector<std::string>& open) {
             for (const auto& line : open) {
-              std::istringstream in(line);
-              std::uint64_t id = 0, expiry = 0;
-              std::string producer;
-              in >> id >> producer >> expiry;
+              const auto c = detail::parse_open_ctp(line);
               // Only holds still open at this height can be released.
-              if (in && expiry >= job->height + 1 &&
-                  std::find(job->producers.begin(), job->producers.end(), producer) != job->producers.end())
-                job->body.release_ctps.push_back(id);
+              if (c && c->expiry_height >= job->height + 1 &&
+                  std::find(job->producers.begin(), job->producers.end(), c->producer) != job->producers.end())
+                job->body.release_ctps.push_back(c->id);
             }
             sign_and_submit(self, job);
           },
@@ -78,15 +74,12 @@ caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
         job->producers = producers;
         job->promise = self->make_response_promise<std::string>();
         auto promise = job->promise;
-        self->request(s.cfg.miner, std::chrono::seconds(10), headnonce_atom::value, chain::to_hex(s.cfg.key.pub))
-            .then(
-                [self, job](std::uint64_t height, std::uint64_t nonce) {
-                  job->height = height;
-                  job->chain_nonce = nonce;
-                  if (job->body.role == chain::party_role::buyer) collect_holds(self, job);
-                  else sign_and_submit(self, job);
-                },
-                [job](caf::error& e) { job->promise.deliver(e); });
+        detail::with_height_and_nonce(self, promise, [self, job](std::uint64_t height, std::uint64_t nonce) {
+          job->height = height;
+          job->chain_nonce = nonce;
+          if (job->body.role == chain::party_role::buyer) collect_holds(self, job);
+          else sign_and_submit(self, job);
+        });
         return promise;
       },
   };

@@ -6,6 +6,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -55,6 +57,20 @@ void with_height_and_nonce(Self* self, Promise promise, F f) {
                 chain::to_hex(self->state.cfg.key.pub))
       .then([f](std::uint64_t height, std::uint64_t nonce) mutable { f(height, nonce); },
             [promise](caf::error& e) mutable { promise.deliver(e); });
+}
+
+// One line of a miner's answer to ctps_atom: "id producer_hex expiry amount".
+struct open_ctp {
+  std::uint64_t id = 0;
+  std::string producer;  // hex
+  std::uint64_t expiry_height = 0;
+};
+inline std::optional<open_ctp> parse_open_ctp(const std::string& line) {
+  std::istringstream in(line);
+  open_ctp c;
+  in >> c.id >> c.producer >> c.expiry_height;
+  if (!in) return std::nullopt;
+  return c;
 }
 
 // Submits every transaction to `miner` and calls `done` with the ids of those

@@ -70,16 +70,17 @@ result<block_proposal> decode_block_proposal(const bytes& value) {
 
 namespace {
 
-// Reads a msgpack bin header at `off` and returns its payload (the id of a
-// proposal needs nothing else, so no message tree is built for it).
-bool raw_bin(const bytes& d, std::size_t& off, std::size_t& begin, std::size_t& len) {
-  if (off >= d.size()) return false;
+// Reads a msgpack bin header at `off` of d[0, size) and returns where its
+// payload lies (the id of a proposal needs nothing else, so no message tree
+// is built for it).
+bool raw_bin(const std::uint8_t* d, std::size_t size, std::size_t& off, std::size_t& begin, std::size_t& len) {
+  if (off >= size) return false;
   const std::uint8_t tag = d[off++];
   const std::size_t width = tag == 0xc4 ? 1 : tag == 0xc5 ? 2 : tag == 0xc6 ? 4 : 0;
-  if (width == 0 || d.size() - off < width) return false;
+  if (width == 0 || size - off < width) return false;
   len = 0;
   for (std::size_t i = 0; i < width; ++i) len = len << 8 | d[off++];
-  if (d.size() - off < len) return false;
+  if (size - off < len) return false;
   begin = off;
   off += len;
   return true;
@@ -88,17 +89,17 @@ bool raw_bin(const bytes& d, std::size_t& off, std::size_t& begin, std::size_t& 
 }  // namespace
 
 hash256 block_proposal_id(const bytes& value) {
-  // Only the header is read: a proposal may carry megabytes of entries and
-  // orders, and its id is asked for every time it is gossiped. The full
-  // value is decoded (and checked canonical) when it is validated.
+  // Only the header is read, in place: a proposal may carry megabytes of
+  // entries and orders, and its id is asked for every time it is gossiped.
+  // The full value is decoded (and checked canonical) when it is validated.
   std::size_t off = 0, begin = 0, len = 0;
-  if (value.empty() || value[off++] != 0x93 || !raw_bin(value, off, begin, len)) return {};
-  const bytes blk(value.begin() + static_cast<std::ptrdiff_t>(begin),
-                  value.begin() + static_cast<std::ptrdiff_t>(begin + len));
+  if (value.empty() || value[off++] != 0x93 || !raw_bin(value.data(), value.size(), off, begin, len)) return {};
+  const std::uint8_t* blk = value.data() + begin;  // the block: [header, entries, certificate]
+  const std::size_t blk_size = len;
   std::size_t at = 0;
-  if (blk.empty() || blk[at++] != 0x93 || !raw_bin(blk, at, begin, len)) return {};
-  if (!decode_header(blk.data() + begin, len)) return {};
-  return blake2b_256(blk.data() + begin, len);
+  if (blk_size == 0 || blk[at++] != 0x93 || !raw_bin(blk, blk_size, at, begin, len)) return {};
+  if (!decode_header(blk + begin, len)) return {};
+  return blake2b_256(blk + begin, len);
 }
 
 }  // namespace voltaic::chain

@@ -26,28 +26,26 @@ cycle_key key_of(const tx_body& body) {
 
 }  // namespace
 
+void cycle_desk::remember_verified(const hash256& id) {
+  if (verified_.size() >= max_verified_orders) verified_.clear();
+  verified_.insert(id);
+}
+
 bool cycle_desk::order_verified(const signed_order& o) {
   if (verified_.count(o.id)) return true;
   if (!order_signature_valid(o, chain_id_)) return false;
-  if (verified_.size() >= max_verified_orders) verified_.clear();
-  verified_.insert(o.id);
+  remember_verified(o.id);
   return true;
 }
 
 void cycle_desk::preverify(const std::vector<bytes>& envelopes) {
-  std::vector<std::optional<signed_order>> decoded(envelopes.size());
-  std::vector<char> valid(envelopes.size(), 0);
+  std::vector<std::optional<hash256>> valid(envelopes.size());  // ids of orders whose signature holds
   parallel_for(envelopes.size(), [&](std::size_t i) {
     auto o = decode_order(envelopes[i]);
-    if (!o) return;
-    valid[i] = verified_.count(o.value().id) == 0 && order_signature_valid(o.value(), chain_id_);
-    decoded[i] = std::move(o).value();
+    if (o && verified_.count(o.value().id) == 0 && order_signature_valid(o.value(), chain_id_)) valid[i] = o.value().id;
   });
-  for (std::size_t i = 0; i < envelopes.size(); ++i) {
-    if (!valid[i]) continue;
-    if (verified_.size() >= max_verified_orders) verified_.clear();
-    verified_.insert(decoded[i]->id);
-  }
+  for (const auto& id : valid)
+    if (id) remember_verified(*id);
 }
 
 std::int64_t cycle_desk::charge_per_m(const ledger_state& st) const {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <set>
 #include <tuple>
 
@@ -426,7 +425,6 @@ bool signature_checked(const ledger_state& st, const signed_transaction& stx) {
 }
 
 void preverify(const ledger_state& st, const std::vector<bytes>& envelopes) {
-  std::vector<std::optional<signed_transaction>> decoded(envelopes.size());
   std::vector<hash256> keys(envelopes.size());
   std::vector<char> valid(envelopes.size(), 0);
   const auto& memo = st.verified->transactions;

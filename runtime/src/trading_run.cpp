@@ -83,9 +83,9 @@ class driver {
   // are actors of this process, asked without a timeout: one that has exited
   // fails its request at once, and every agent bounds its own requests to the
   // validators. (Each timer is work for CAF's clock thread, which took 7 %
-  // of all CPU at 100,000 prosumers.) An
-  // event-based collector does the asking: it matches answers by id, where a
-  // blocking actor would rescan every answer it set aside on each receive.
+  // of all CPU at 100,000 prosumers.) An event-based collector does the
+  // asking: it matches answers by id, where a blocking actor would rescan
+  // every answer it set aside on each receive.
   template <class R, class Make>
   std::vector<std::optional<R>> gather(std::size_t n, Make make) {
     auto out = std::make_shared<std::vector<std::optional<R>>>(n);
@@ -294,7 +294,7 @@ void configure_miner(agents::miner_config& mc, const scenario_config& sc, const 
     mc.timing.timeout_precommit_ms = std::max<std::uint64_t>(mc.timing.timeout_precommit_ms, 2'000);
     mc.timing.gossip_ms = std::max<std::uint64_t>(mc.timing.gossip_ms, 1'000);
     // Each phase's transactions are all in before a block is asked for: take
-    // them in few blocks (each block copies the state and syncs the disk).
+    // them in few blocks (each block is executed and synced to disk).
     mc.max_block_txs = std::max<std::size_t>(mc.max_block_txs, 20'000);
   }
 }
@@ -616,7 +616,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     std::vector<const party*> buyers_now;
     for (const auto& p : parties)
       if (p.side == market::side::buy) buyers_now.push_back(&p);
-    const auto got = d.gather<std::vector<std::string>>(buyers_now.size(), [&buyers_now, limit](std::size_t i, auto* who) {
+    const auto got = d.gather<std::vector<std::string>>(buyers_now.size(), [&buyers_now](std::size_t i, auto* who) {
       return who->request(buyers_now[i]->prosumer, caf::infinite, agents::expire_atom::value);
     });
     std::vector<std::string> all;
@@ -651,7 +651,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
     // Quotation: every prosumer signs its order and hands it to its miner.
     std::size_t submitted = 0;
-    for (const auto& envelope : d.gather<std::string>(parties.size(), [&parties, limit, cycle](std::size_t i, auto* who) {
+    for (const auto& envelope : d.gather<std::string>(parties.size(), [&parties, cycle](std::size_t i, auto* who) {
            return who->request(parties[i].prosumer, caf::infinite, agents::bid_atom::value, cycle);
          }))
       submitted += envelope && !envelope->empty();

@@ -20,12 +20,8 @@ using namespace voltaic;
 namespace fs = std::filesystem;
 
 TEST_CASE("a double-signing validator's evidence is committed and the honest replicas agree") {
-  const fs::path root = fs::temp_directory_path() / ("voltaic-evidence-" + std::to_string(::getpid()));
-  fs::remove_all(root);
-  fs::create_directories(root);
-  chain::workload_options wo;
-  wo.validators = 4;
-  wo.chain_id = "evidence-test";
+  const fs::path root = test::fresh_dir("evidence");
+  const chain::workload_options wo = test::lab_options(4, "evidence-test");
   chain::workload wl(wo);
   {
     caf::actor_system_config cfg;

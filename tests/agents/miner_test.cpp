@@ -31,12 +31,8 @@ chain::signed_transaction fund(const chain::workload& wl, std::uint64_t nonce, s
 }  // namespace
 
 TEST_CASE("four miners in one process commit a certified chain under load") {
-  const fs::path root = fs::temp_directory_path() / ("voltaic-miners-" + std::to_string(::getpid()));
-  fs::remove_all(root);
-  fs::create_directories(root);
-  chain::workload_options wo;
-  wo.validators = 4;
-  wo.chain_id = "miners-test";
+  const fs::path root = test::fresh_dir("miners");
+  const chain::workload_options wo = test::lab_options(4, "miners-test");
   chain::workload wl(wo);
 
   std::uint64_t target = 25;
@@ -86,12 +82,8 @@ TEST_CASE("four miners in one process commit a certified chain under load") {
 }
 
 TEST_CASE("a miner admits a burst as one batch and answers each sender with its own verdict") {
-  const fs::path root = fs::temp_directory_path() / ("voltaic-burst-" + std::to_string(::getpid()));
-  fs::remove_all(root);
-  fs::create_directories(root);
-  chain::workload_options wo;
-  wo.validators = 1;
-  wo.chain_id = "burst-test";
+  const fs::path root = test::fresh_dir("burst");
+  const chain::workload_options wo = test::lab_options(1, "burst-test");
   chain::workload wl(wo);
   {
     caf::actor_system_config cfg;

@@ -1,6 +1,8 @@
 #pragma once
 // Test helpers: miners of a workload's validator set in one actor system,
 // each with its own LMDB store under `root`, and a head query.
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -9,6 +11,22 @@
 #include "voltaic/chain/workload.hpp"
 
 namespace voltaic::test {
+
+// An empty directory under the system's temp directory, unique to this
+// process and test name.
+inline std::filesystem::path fresh_dir(const std::string& name) {
+  const auto root = std::filesystem::temp_directory_path() / ("voltaic-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root);
+  return root;
+}
+
+inline chain::workload_options lab_options(std::uint32_t validators, std::string chain_id) {
+  chain::workload_options wo;
+  wo.validators = validators;
+  wo.chain_id = std::move(chain_id);
+  return wo;
+}
 
 // Spawns the miners whose indexes are listed (the others' slots stay empty)
 // and tells each the whole peer vector.

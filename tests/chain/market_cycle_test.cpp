@@ -39,6 +39,16 @@ std::vector<signed_order> sign_book(const std::vector<market::order>& book, std:
   return out;
 }
 
+// A chain in memory with one validator, an authority and a DSO.
+std::unique_ptr<ledger> one_validator_chain(const key_pair& validator) {
+  genesis_config g;
+  g.chain_id = chain_id;
+  g.authority = derived_key(9, 4, 0).pub;
+  g.dso = derived_key(9, 5, 0).pub;
+  g.validators = {{validator.pub, 1}};
+  return std::move(ledger::open(make_memory_store(), &g)).value();
+}
+
 }  // namespace
 
 TEST_CASE("a signed order round-trips, and forgery, truncation and bad ranges are refused") {
@@ -181,12 +191,7 @@ TEST_CASE("the cycle's transactions apply on a ledger and its dues balance there
   }
 
   const key_pair validator = derived_key(9, 3, 0);
-  genesis_config g;
-  g.chain_id = chain_id;
-  g.authority = derived_key(9, 4, 0).pub;
-  g.dso = derived_key(9, 5, 0).pub;
-  g.validators = {{validator.pub, 1}};
-  auto chain = std::move(ledger::open(make_memory_store(), &g)).value();
+  auto chain = one_validator_chain(validator);
   std::vector<signed_transaction> txs;
   std::uint64_t nonce = 0;
   for (tx_body body : {tx_body{c.value().root}, tx_body{c.value().clearing}, tx_body{c.value().dues}}) {
@@ -219,12 +224,7 @@ TEST_CASE("a validator's desk: its cycle transactions check, a tampered clearing
   auto grid = market_grid::make(g, {0, 1});
   REQUIRE(grid.ok());
   const key_pair validator = derived_key(9, 3, 0);
-  genesis_config gen;
-  gen.chain_id = chain_id;
-  gen.authority = derived_key(9, 4, 0).pub;
-  gen.dso = derived_key(9, 5, 0).pub;
-  gen.validators = {{validator.pub, 1}};
-  auto chain = std::move(ledger::open(make_memory_store(), &gen)).value();
+  auto chain = one_validator_chain(validator);
   cycle_desk desk(chain_id, grid.value(), {});
   std::uint64_t nonce = 0;
   const std::uint64_t cycles = cycle_desk::kept_cycles + 4;

@@ -68,6 +68,7 @@ class cycle_desk {
 
  private:
   bool order_verified(const signed_order& o);
+  void remember_verified(const hash256& id);
   std::int64_t charge_per_m(const ledger_state& st) const;
   bool grid_matches(const ledger_state& st) const;
 
