@@ -64,7 +64,7 @@ struct miner_state {
   admission_queue waiting_txs, waiting_orders;
   bool admission_due = false;
   // Open CTP ids by buyer, rebuilt on the first query after a commit.
-  std::map<chain::public_key, std::vector<std::uint64_t>> ctps_by_buyer;
+  std::unordered_map<chain::public_key, std::vector<std::uint64_t>, chain::key_hasher> ctps_by_buyer;
   std::uint64_t ctps_indexed_at = UINT64_MAX;
   // Where recently committed entries are: clients ask about what they just
   // sent, and the store would decode a whole block to confirm each id.

@@ -120,15 +120,15 @@ bytes value_of(const dso_record& d) {
   return e.take();
 }
 
-template <class K, class V>
-void collect_changes(const journaled_map<K, V>& m, char prefix, state_table table, state_changes& out) {
+template <class K, class V, template <class, class> class Items>
+void collect_changes(const journaled_map<K, V, Items>& m, char prefix, state_table table, state_changes& out) {
   m.for_each_change([&](const K& k, const V* v) {
     out.push_back({table, key_of(prefix, k), v ? std::optional<bytes>(value_of(*v)) : std::nullopt});
   });
 }
 
-template <class K, class V>
-void collect_all(const journaled_map<K, V>& m, char prefix, state_table table, state_changes& out) {
+template <class K, class V, template <class, class> class Items>
+void collect_all(const journaled_map<K, V, Items>& m, char prefix, state_table table, state_changes& out) {
   for (const auto& [k, v] : m.items()) out.push_back({table, key_of(prefix, k), value_of(v)});
 }
 

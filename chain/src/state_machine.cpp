@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "voltaic/chain/coe.hpp"
 #include "voltaic/chain/consensus.hpp"
@@ -16,6 +17,8 @@ namespace voltaic::chain {
 namespace {
 
 using market::int128;
+// The block's ERCs by id, for its receipt entries.
+using erc_index = std::unordered_map<hash256, const signed_transaction*, key_hasher>;
 
 market::error refuse(const char* reason, const std::string& detail) { return chain_error(reason, detail); }
 
@@ -376,7 +379,7 @@ status check_results(ledger_state& st, const block& b, state_changes& changes) {
 }
 
 status apply_entry(ledger_state& st, const bytes& entry, std::uint64_t height,
-                   const std::map<hash256, const signed_transaction*>& ercs, const block_options& options) {
+                   const erc_index& ercs, const block_options& options) {
   if (is_receipt_entry(entry)) {
     auto rc = decode_receipt(entry.data(), entry.size());
     if (!rc) return rc.err();
@@ -449,7 +452,7 @@ status apply_transaction(ledger_state& st, const signed_transaction& stx, std::u
 result<state_changes> execute_block(ledger_state& st, const block& b, const std::vector<signed_transaction>& ercs,
                                     const block_options& options) {
   if (auto s = check_header(st, b); !s) return s.err();
-  std::map<hash256, const signed_transaction*> by_id;
+  erc_index by_id;
   for (const auto& e : ercs) by_id.emplace(e.id, &e);
   for (std::size_t i = 0; i < b.entries.size(); ++i) {
     if (auto s = apply_entry(st, b.entries[i], b.header.height, by_id, options); !s) {

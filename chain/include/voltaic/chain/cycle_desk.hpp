@@ -75,7 +75,7 @@ class cycle_desk {
   std::string chain_id_;
   market_grid grid_;
   market::clearing_options rules_;
-  std::map<cycle_key, std::map<public_key, signed_order>> open_;  // by owner
+  std::map<cycle_key, std::map<public_key, signed_order, key_less>> open_;  // by owner
   std::set<cycle_key> closing_;
   std::map<cycle_key, std::vector<bytes>> fixed_;
   std::unordered_set<hash256, hash256_hasher> verified_;  // ids of orders whose signature held (bounded)

@@ -27,8 +27,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <unordered_set>
 #include <optional>
+#include <unordered_map>
+#include <unordered_set>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -36,6 +37,7 @@
 #include "voltaic/chain/error.hpp"
 #include "voltaic/chain/genesis.hpp"
 #include "voltaic/chain/hash.hpp"
+#include "voltaic/chain/key_order.hpp"
 #include "voltaic/chain/keys.hpp"
 #include "voltaic/chain/transaction.hpp"
 
@@ -64,13 +66,7 @@ struct energy_account {
   std::int64_t price_ucpkwh = 0;
 };
 
-struct hash256_hasher {
-  std::size_t operator()(const hash256& h) const noexcept {
-    std::size_t v = 0;
-    for (std::size_t i = 0; i < sizeof v; ++i) v = (v << 8) | h[i];
-    return v;
-  }
-};
+using hash256_hasher = key_hasher;
 
 using cycle_key = std::pair<std::uint64_t, std::uint64_t>;  // market, cycle
 using settlement_key = std::tuple<std::uint64_t, std::uint64_t, public_key, std::uint8_t>;
@@ -95,8 +91,18 @@ struct dso_record {
   std::int64_t penalty_ucpkwh = 0;
 };
 
-// A map that remembers, per block, the value each key had before its first change.
+// Containers for a journaled map's records: ordered where a reader walks
+// them in key order (CTPs by id, order roots), hashed where only lookups
+// and whole-set sums need them (accounts, dues, settlements).
 template <class K, class V>
+using ordered_items = std::map<K, V, key_less>;
+template <class K, class V>
+using hashed_items = std::unordered_map<K, V, key_hasher>;
+
+// A map that remembers, per block, the value each key had before its first
+// change. The journal is hashed: its changes are sorted by encoded key when
+// they are read.
+template <class K, class V, template <class, class> class Items = ordered_items>
 class journaled_map {
  public:
   const V* find(const K& k) const {
@@ -114,7 +120,7 @@ class journaled_map {
   // Loading from a store: no journal.
   void load(const K& k, V v) { items_[k] = std::move(v); }
 
-  const std::map<K, V>& items() const { return items_; }
+  const Items<K, V>& items() const { return items_; }
   bool changed() const { return !before_.empty(); }
   // Calls f(key, current value or nullptr) for every key changed this block.
   template <class F>
@@ -132,13 +138,14 @@ class journaled_map {
 
  private:
   void remember(const K& k) {
-    if (before_.count(k)) return;
+    auto [slot, first] = before_.try_emplace(k);
+    if (!first) return;
     auto it = items_.find(k);
-    before_.emplace(k, it == items_.end() ? std::nullopt : std::optional<V>(it->second));
+    if (it != items_.end()) slot->second = it->second;
   }
 
-  std::map<K, V> items_;
-  std::map<K, std::optional<V>> before_;
+  Items<K, V> items_;
+  std::unordered_map<K, std::optional<V>, key_hasher> before_;
 };
 
 enum class state_table : std::uint8_t { state = 0, ctps = 1 };
@@ -164,13 +171,13 @@ struct ledger_state {
   hash256 state_root{};
   hash256 ctp_db_hash{};
 
-  journaled_map<public_key, account> accounts;
+  journaled_map<public_key, account, hashed_items> accounts;
   journaled_map<std::uint64_t, ctp_record> ctps;
-  journaled_map<public_key, energy_account> energy_accounts;
+  journaled_map<public_key, energy_account, hashed_items> energy_accounts;
   journaled_map<cycle_key, order_root_record> order_roots;
   journaled_map<cycle_key, clearing_result_body> clearings;
-  journaled_map<settlement_key, std::int64_t> settlements;
-  journaled_map<settlement_key, due_record> dues;
+  journaled_map<settlement_key, std::int64_t, hashed_items> settlements;
+  journaled_map<settlement_key, due_record, hashed_items> dues;
   journaled_map<cycle_key, std::uint64_t> dues_recorded;  // -> party count
   journaled_map<std::uint8_t, grid_record> grid;       // key 0
   journaled_map<std::uint8_t, dso_record> dso_params;  // key 0

@@ -14,6 +14,7 @@
 #include <list>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "voltaic/chain/ledger_state.hpp"
@@ -58,8 +59,8 @@ class mempool {
 
   mempool_limits limits_;
   std::uint64_t arrivals_ = 0;
-  std::map<hash256, entry> by_id_;
-  std::map<public_key, std::map<std::uint64_t, hash256>> by_sender_;  // signer -> nonce -> id
+  std::unordered_map<hash256, entry, key_hasher> by_id_;
+  std::map<public_key, std::map<std::uint64_t, hash256>, key_less> by_sender_;  // signer -> nonce -> id
 };
 
 }  // namespace voltaic::chain
