@@ -79,28 +79,38 @@ std::string cycle_desk::admit(const bytes& envelope, const ledger_state& st) {
 cycle_batch cycle_desk::propose(const ledger_state& st, const key_pair& key, std::uint64_t& own_nonce) {
   cycle_batch out;
   if (!grid_matches(st)) return out;  // our grid is not the chain's: leave clearing to others
-  const account* mine = st.accounts.find(key.pub);
-  for (const auto& cycle : closing_) {
-    if (st.order_roots.find(cycle)) continue;
+  std::vector<cycle_key> due;
+  for (const auto& cycle : closing_)
+    if (!st.order_roots.find(cycle)) due.push_back(cycle);
+  // Markets clear independently: on all cores, each into its own slot.
+  std::vector<std::optional<cleared_cycle>> cleared(due.size());
+  const std::int64_t charge = charge_per_m(st);
+  parallel_for(due.size(), [&](std::size_t i) {
     std::vector<signed_order> orders;
-    if (auto it = open_.find(cycle); it != open_.end())
+    if (auto it = open_.find(due[i]); it != open_.end())
       for (const auto& [owner, o] : it->second) orders.push_back(o);
-    auto cleared = clear_market_cycle(cycle.first, cycle.second, std::move(orders), grid_.distances(), rules_,
-                                      charge_per_m(st));
-    if (!cleared) continue;  // cannot happen for admitted orders; never propose what would not check
-    for (tx_body body : {tx_body{cleared.value().root}, tx_body{cleared.value().clearing},
-                         tx_body{cleared.value().dues}}) {
+    auto c = clear_market_cycle(due[i].first, due[i].second, std::move(orders), grid_.distances(), rules_, charge);
+    if (c) cleared[i] = std::move(c).value();  // cannot fail for admitted orders; never propose what would not check
+  });
+  // Nonces in closing order, then the signatures on all cores.
+  const account* mine = st.accounts.find(key.pub);
+  std::vector<transaction> unsigned_txs;
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    if (!cleared[i]) continue;
+    for (tx_body body : {tx_body{cleared[i]->root}, tx_body{cleared[i]->clearing}, tx_body{cleared[i]->dues}}) {
       own_nonce = std::max(own_nonce, mine ? mine->nonce : 0) + 1;
       transaction t;
       t.signer = key.pub;
       t.nonce = own_nonce;
       t.expiry_height = st.height + cycle_tx_lifetime;
       t.body = std::move(body);
-      out.txs.push_back(sign_transaction(t, chain_id_, key));
+      unsigned_txs.push_back(std::move(t));
     }
-    auto& carried = out.orders[cycle];
-    for (const auto& o : cleared.value().orders) carried.push_back(o.envelope);
+    auto& carried = out.orders[due[i]];
+    for (const auto& o : cleared[i]->orders) carried.push_back(o.envelope);
   }
+  out.txs.resize(unsigned_txs.size());
+  parallel_for(unsigned_txs.size(), [&](std::size_t i) { out.txs[i] = sign_transaction(unsigned_txs[i], chain_id_, key); });
   return out;
 }
 
@@ -129,21 +139,35 @@ std::string cycle_desk::check(const block& b, const std::vector<bytes>& carried_
   for (const auto& [cycle, orders] : carried)
     if (!cycle_txs.count(cycle)) return "orders carried for a cycle the block does not clear";
   if (!cycle_txs.empty() && !grid_matches(st)) return "the chain's distances are not this validator's grid";
-  for (auto& [cycle, txs] : cycle_txs) {
+  for (const auto& [cycle, txs] : cycle_txs)
     if (txs.size() != 3) return "a cycle needs its order root, clearing and dues in one block";
+  // Each market is re-run on its own (on all cores); the first mismatch in
+  // cycle order is the answer, so every validator gives the same reason.
+  std::vector<std::pair<const cycle_key*, std::vector<signed_transaction>*>> work;
+  for (auto& [cycle, txs] : cycle_txs) work.emplace_back(&cycle, &txs);
+  std::vector<std::string> mismatch(work.size());
+  const std::int64_t charge = charge_per_m(st);
+  parallel_for(work.size(), [&](std::size_t w) {
+    const cycle_key& cycle = *work[w].first;
+    const auto& txs = *work[w].second;
     auto it = carried.find(cycle);
     auto cleared = clear_market_cycle(cycle.first, cycle.second,
                                       it == carried.end() ? std::vector<signed_order>{} : std::move(it->second),
-                                      grid_.distances(), rules_, charge_per_m(st));
-    if (!cleared) return "carried orders: " + cleared.err().message;
+                                      grid_.distances(), rules_, charge);
+    if (!cleared) {
+      mismatch[w] = "carried orders: " + cleared.err().message;
+      return;
+    }
     const tx_body expected[3] = {cleared.value().root, cleared.value().clearing, cleared.value().dues};
-    for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t i = 0; i < 3 && mismatch[w].empty(); ++i) {
       transaction t = txs[i].tx;
       t.body = expected[i];
       if (encode_payload(t) != txs[i].payload)
-        return std::string("the cycle's ") + to_string(txs[i].tx.kind()) + " differs from the re-run clearing";
+        mismatch[w] = std::string("the cycle's ") + to_string(txs[i].tx.kind()) + " differs from the re-run clearing";
     }
-  }
+  });
+  for (const auto& m : mismatch)
+    if (!m.empty()) return m;
   return {};
 }
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "voltaic/agents/prosumer.hpp"
 #include "voltaic/agents/smart_meter.hpp"
 #include "voltaic/chain/market_cycle.hpp"
+#include "voltaic/chain/parallel.hpp"
 #include "voltaic/chain/workload.hpp"
 #include "voltaic/market/feeder.hpp"
 #include "voltaic/market/report.hpp"
@@ -674,7 +676,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     for (auto& m : miners)
       for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id)
         self->send(m, agents::close_atom::value, market_id, cycle);
-    std::vector<chain::cleared_cycle> cleared;
+    std::vector<std::vector<chain::signed_order>> fixed_sets(sc.markets);
     for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id) {
       std::tuple<bool, std::vector<std::string>> fixed;
       const bool ok = clock.blocks_until(limit, [&] {
@@ -683,12 +685,19 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       if (!ok)
         return shutdown(fail("market " + std::to_string(market_id) + " cycle " + std::to_string(cycle) +
                                  " was not cleared on chain", 1));
-      std::vector<chain::signed_order> orders;
-      for (const auto& e : std::get<1>(fixed)) orders.push_back(chain::decode_order(chain::bytes(e.begin(), e.end())).value());
-      auto c = chain::clear_market_cycle(market_id, cycle, std::move(orders), view.distances(), sc.rules,
-                                         sc.charge_uc_per_m);
-      if (!c) return shutdown(fail(c.err().message, 1));
-      cleared.push_back(std::move(c).value());
+      for (const auto& e : std::get<1>(fixed))
+        fixed_sets[market_id].push_back(chain::decode_order(chain::bytes(e.begin(), e.end())).value());
+    }
+    // The markets are independent: recompute them on all cores.
+    std::vector<std::optional<chain::result<chain::cleared_cycle>>> recomputed(sc.markets);
+    chain::parallel_for(sc.markets, [&](std::size_t market_id) {
+      recomputed[market_id].emplace(chain::clear_market_cycle(market_id, cycle, std::move(fixed_sets[market_id]),
+                                                              view.distances(), sc.rules, sc.charge_uc_per_m));
+    });
+    std::vector<chain::cleared_cycle> cleared;
+    for (auto& c : recomputed) {
+      if (!*c) return shutdown(fail(c->err().message, 1));
+      cleared.push_back(std::move(*c).value());
     }
     clock.end_phase(1);
     progress("matching");
