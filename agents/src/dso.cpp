@@ -48,21 +48,29 @@ caf::behavior dso(dso_actor* self, dso_config cfg) {
                         promise);
         return promise;
       },
-      [self](summary_atom, std::uint64_t cycle, std::uint64_t market, std::int64_t price,
-             const std::vector<std::string>& buses) -> std::uint64_t {
+      [self](summary_atom, std::uint64_t cycle, const std::vector<std::string>& rows) -> std::uint64_t {
         auto& s = self->state;
         if (s.cfg.channel_path.empty()) return 0;
-        std::ofstream out(s.cfg.channel_path, std::ios::app);
-        for (const auto& line : buses) {
+        std::string text;
+        for (const auto& line : rows) {
           std::istringstream in(line);
           std::string bus;
-          std::int64_t traded = 0, charge = 0;
-          in >> bus >> traded >> charge;
-          out << cycle << "," << market << "," << market::format_scaled(price, market::uc_per_credit) << "," << bus << ","
-              << market::format_scaled(traded, market::mwh_per_kwh) << ","
-              << market::format_scaled(charge, market::uc_per_credit) << "\n";
+          std::uint64_t market = 0;
+          std::int64_t price = 0, traded = 0, charge = 0;
+          if (!(in >> market >> price >> bus >> traded >> charge)) {
+            std::cerr << s.cfg.name << ": malformed channel row '" << line << "'\n";
+            return 0;
+          }
+          text += std::to_string(cycle) + "," + std::to_string(market) + "," +
+                  market::format_scaled(price, market::uc_per_credit) + "," + bus + "," +
+                  market::format_scaled(traded, market::mwh_per_kwh) + "," +
+                  market::format_scaled(charge, market::uc_per_credit) + "\n";
         }
-        return out ? buses.size() : 0;
+        // One write per cycle: a malformed row leaves the channel as it was.
+        std::ofstream out(s.cfg.channel_path, std::ios::app);
+        out << text;
+        out.flush();
+        return out ? rows.size() : 0;
       },
       [self](gridchg_atom, const std::string& change) -> caf::result<std::vector<std::string>> {
         auto& s = self->state;

@@ -33,7 +33,7 @@
 // To the DSO:
 //   (publish)                    -> [transaction id hex...] its charge, penalty and grid version
 //   (gridchg, change text)       -> transaction id hex of the grid update
-//   (summary, cycle, market, price, ["bus traded_mwh grid_charge_uc"...]) -> rows written
+//   (summary, cycle, ["market price_ucpkwh bus traded_mwh grid_charge_uc"...]) -> rows written (all markets at once)
 // Thread-safety: declarations only.
 
 #include <caf/all.hpp>
