@@ -108,12 +108,18 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         return promise;
       },
       [self](expire_atom) -> caf::result<std::vector<std::string>> {
+        // Open holds first: most prosumers have none, and then need no height or nonce.
         auto promise = self->make_response_promise<std::vector<std::string>>();
-        detail::with_height_and_nonce(self, promise, [self, promise](std::uint64_t height, std::uint64_t nonce) mutable {
-          self->request(self->state.cfg.miner, std::chrono::seconds(10), ctps_atom::value,
-                        chain::to_hex(self->state.cfg.key.pub))
-              .then(
-                  [self, promise, height, nonce](const std::vector<std::string>& open) mutable {
+        self->request(self->state.cfg.miner, std::chrono::seconds(10), ctps_atom::value,
+                      chain::to_hex(self->state.cfg.key.pub))
+            .then(
+                [self, promise](const std::vector<std::string>& open) mutable {
+                  if (open.empty()) {
+                    promise.deliver(std::vector<std::string>{});
+                    return;
+                  }
+                  detail::with_height_and_nonce(self, promise, [self, promise, open](std::uint64_t height,
+                                                                                     std::uint64_t nonce) mutable {
                     auto& s = self->state;
                     std::vector<chain::signed_transaction> txs;
                     for (const auto& line : open) {
@@ -124,9 +130,9 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
                     }
                     detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
                                        [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
-                  },
-                  [promise](caf::error& e) mutable { promise.deliver(e); });
-        });
+                  });
+                },
+                [promise](caf::error& e) mutable { promise.deliver(e); });
         return promise;
       },
   };
