@@ -5,6 +5,7 @@
 
 #include "voltaic/chain/market_cycle.hpp"
 #include "voltaic/chain/parallel.hpp"
+#include "voltaic/chain/state_machine.hpp"
 
 namespace voltaic::chain {
 
@@ -111,6 +112,10 @@ cycle_batch cycle_desk::propose(const ledger_state& st, const key_pair& key, std
   }
   out.txs.resize(unsigned_txs.size());
   parallel_for(unsigned_txs.size(), [&](std::size_t i) { out.txs[i] = sign_transaction(unsigned_txs[i], chain_id_, key); });
+  // Checked here on all cores, so the block applies them without a check each.
+  std::vector<bytes> envelopes;
+  for (const auto& t : out.txs) envelopes.push_back(t.envelope);
+  ::voltaic::chain::preverify(st, envelopes);
   return out;
 }
 

@@ -147,17 +147,22 @@ class driver {
     return h;
   }
 
+  // Removes from `ids` those in a committed block of `miner`; false if it does not answer.
+  bool drop_committed(const caf::actor& miner, std::vector<std::string>& ids) {
+    std::vector<std::string> left;
+    if (!ask(miner, left, agents::committed_atom::value, ids)) return false;
+    ids.swap(left);
+    return true;
+  }
+
   // Waits until every id is in a committed block of `miner`.
-  bool committed(const caf::actor& miner, std::vector<std::string> ids, std::chrono::seconds limit,
-                 bool report = true) {
+  bool committed(const caf::actor& miner, std::vector<std::string> ids, std::chrono::seconds limit) {
     const auto deadline = clock_type::now() + limit;
     while (!ids.empty()) {
-      std::vector<std::string> left;
-      if (!ask(miner, left, agents::committed_atom::value, ids)) return false;
-      ids.swap(left);
+      if (!drop_committed(miner, ids)) return false;
       if (ids.empty()) return true;
       if (clock_type::now() >= deadline) {
-        if (report) err_ << "voltaic run: " << ids.size() << " transactions not committed within " << limit.count() << " s\n";
+        err_ << "voltaic run: " << ids.size() << " transactions not committed within " << limit.count() << " s\n";
         return false;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -211,8 +216,11 @@ class chain_clock {
             return d_.ask(m, n, agents::pooled_atom::value, ids) && n == ids.size();
           }))
         return false;
+    // Each check sends only the ids still waiting.
+    std::vector<std::string> waiting = ids;
     for (int blocks = 0; blocks < 1'000; ++blocks) {
-      if (d_.committed(watcher(), ids, std::chrono::seconds(0), false)) return true;
+      if (!d_.drop_committed(watcher(), waiting)) return false;
+      if (waiting.empty()) return true;
       if (!one_block(limit)) return false;
     }
     return false;
@@ -676,7 +684,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     for (auto& m : miners)
       for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id)
         self->send(m, agents::close_atom::value, market_id, cycle);
-    std::vector<std::vector<chain::signed_order>> fixed_sets(sc.markets);
+    std::vector<std::vector<std::string>> fixed_sets(sc.markets);  // order envelopes per market
     for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id) {
       std::tuple<bool, std::vector<std::string>> fixed;
       const bool ok = clock.blocks_until(limit, [&] {
@@ -685,14 +693,22 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       if (!ok)
         return shutdown(fail("market " + std::to_string(market_id) + " cycle " + std::to_string(cycle) +
                                  " was not cleared on chain", 1));
-      for (const auto& e : std::get<1>(fixed))
-        fixed_sets[market_id].push_back(chain::decode_order(chain::bytes(e.begin(), e.end())).value());
+      fixed_sets[market_id] = std::move(std::get<1>(fixed));
     }
     // The markets are independent: recompute them on all cores.
     std::vector<std::optional<chain::result<chain::cleared_cycle>>> recomputed(sc.markets);
     chain::parallel_for(sc.markets, [&](std::size_t market_id) {
-      recomputed[market_id].emplace(chain::clear_market_cycle(market_id, cycle, std::move(fixed_sets[market_id]),
-                                                              view.distances(), sc.rules, sc.charge_uc_per_m));
+      std::vector<chain::signed_order> orders;
+      for (const auto& e : fixed_sets[market_id]) {
+        auto o = chain::decode_order(chain::bytes(e.begin(), e.end()));
+        if (!o) {
+          recomputed[market_id].emplace(o.err());
+          return;
+        }
+        orders.push_back(std::move(o).value());
+      }
+      recomputed[market_id].emplace(chain::clear_market_cycle(market_id, cycle, std::move(orders), view.distances(),
+                                                              sc.rules, sc.charge_uc_per_m));
     });
     std::vector<chain::cleared_cycle> cleared;
     for (auto& c : recomputed) {
@@ -786,6 +802,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     progress("settlement");
 
     // The DSO channel: per market and bus, energy traded and grid charges.
+    std::vector<std::string> channel_rows;
     for (const auto& c : cleared) {
       std::map<std::string, std::pair<std::int64_t, std::int64_t>> per_bus;  // bus -> traded mWh, charge uc
       for (const auto& t : c.result.trades) {
@@ -795,14 +812,13 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
           b.second += k == t.buyer ? market::buyer_charge_share(t.charge) : market::seller_charge_share(t.charge);
         }
       }
-      std::vector<std::string> rows;
       for (const auto& [bus, v] : per_bus)
-        rows.push_back(bus + " " + std::to_string(v.first) + " " + std::to_string(v.second));
-      std::uint64_t written = 0;
-      if (!d.ask(dso, written, agents::summary_atom::value, cycle, c.root.market, c.clearing.price_ucpkwh, rows) ||
-          written != rows.size())
-        return shutdown(fail("the DSO could not record its channel", 1));
+        channel_rows.push_back(std::to_string(c.root.market) + " " + std::to_string(c.clearing.price_ucpkwh) + " " + bus +
+                               " " + std::to_string(v.first) + " " + std::to_string(v.second));
     }
+    std::uint64_t written = 0;
+    if (!d.ask(dso, written, agents::summary_atom::value, cycle, channel_rows) || written != channel_rows.size())
+      return shutdown(fail("the DSO could not record its channel", 1));
 
     // What the chain committed this cycle, as CSV rows.
     for (const auto& c : cleared) {
