@@ -59,7 +59,7 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         const auto order = chain::sign_order(t, s.cfg.chain_id, s.cfg.key);
         const std::string envelope = detail::as_string(order.envelope);
         auto promise = self->make_response_promise<std::string>();
-        self->request(s.cfg.miner, std::chrono::seconds(10), order_atom::value, envelope)
+        self->request(s.cfg.miner, s.cfg.miner_timeout, order_atom::value, envelope)
             .then(
                 [self, promise, envelope](const std::string& verdict) mutable {
                   if (verdict != "ok") std::cerr << self->state.cfg.name << ": order refused: " << verdict << "\n";
@@ -101,7 +101,7 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
       [self](history_atom) { return self->state.history; },
       [self](balance_atom) -> caf::result<std::int64_t, std::int64_t> {
         auto promise = self->make_response_promise<std::int64_t, std::int64_t>();
-        self->request(self->state.cfg.miner, std::chrono::seconds(10), account_atom::value,
+        self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, account_atom::value,
                       chain::to_hex(self->state.cfg.key.pub))
             .then([promise](std::int64_t balance, std::int64_t held, std::uint64_t) mutable { promise.deliver(balance, held); },
                   [promise](caf::error& e) mutable { promise.deliver(e); });
@@ -110,7 +110,7 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
       [self](expire_atom) -> caf::result<std::vector<std::string>> {
         // Open holds first: most prosumers have none, and then need no height or nonce.
         auto promise = self->make_response_promise<std::vector<std::string>>();
-        self->request(self->state.cfg.miner, std::chrono::seconds(10), ctps_atom::value,
+        self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, ctps_atom::value,
                       chain::to_hex(self->state.cfg.key.pub))
             .then(
                 [self, promise](const std::vector<std::string>& open) mutable {

@@ -38,7 +38,7 @@ void sign_and_submit(meter_actor* self, job_ptr job) {
 }
 
 void collect_holds(meter_actor* self, job_ptr job) {
-  self->request(self->state.cfg.miner, std::chrono::seconds(10), ctps_atom::value, chain::to_hex(self->state.cfg.party))
+  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, ctps_atom::value, chain::to_hex(self->state.cfg.party))
       .then(
           [self, job](const std::vector<std::string>& open) {
             for (const auto& line : open) {

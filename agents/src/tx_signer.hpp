@@ -53,7 +53,7 @@ void start_agent(Self* self, Config cfg) {
 // last nonce, then calls f(height, nonce); an error goes to `promise`.
 template <class Self, class Promise, class F>
 void with_height_and_nonce(Self* self, Promise promise, F f) {
-  self->request(self->state.cfg.miner, std::chrono::seconds(10), headnonce_atom::value,
+  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, headnonce_atom::value,
                 chain::to_hex(self->state.cfg.key.pub))
       .then([f](std::uint64_t height, std::uint64_t nonce) mutable { f(height, nonce); },
             [promise](caf::error& e) mutable { promise.deliver(e); });
@@ -100,7 +100,7 @@ void submit_all(Self* self, const caf::actor& miner, std::vector<chain::signed_t
     done(std::move(out));
   };
   for (std::size_t i = 0; i < txs.size(); ++i)
-    self->request(miner, std::chrono::seconds(10), tx_atom::value, as_string(txs[i].envelope))
+    self->request(miner, self->state.cfg.miner_timeout, tx_atom::value, as_string(txs[i].envelope))
         .then(
             [p, i, who, finish](const std::string& verdict) {
               p->ok[i] = verdict == "ok";

@@ -36,6 +36,10 @@ struct prosumer_config {
   std::uint64_t seed = 1;
   std::uint64_t ctp_lifetime_blocks = 40;
   caf::actor miner;
+  // How long a request to the miner may go unanswered. A miner in another
+  // process needs a bound; one in this process may go without (each timer is
+  // work for CAF's clock thread), if whoever drives the agents watches it.
+  caf::duration miner_timeout{std::chrono::seconds(10)};
 };
 
 caf::actor spawn_prosumer(caf::actor_system& system, const prosumer_config& config);
