@@ -122,3 +122,37 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
   }
   std::filesystem::remove_all(root);
 }
+
+// voltaic run lets agents wait on a validator of their own process without a
+// timer. That relies on a request to a validator that has stopped failing at
+// once; requests a validator held when it stopped are the driver's to notice
+// (it monitors the validators).
+TEST_CASE("a prosumer without a request timer gets an answer when its validator has stopped") {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  caf::scoped_actor self{system};
+  // A stand-in validator that stops when told to.
+  auto validator = system.spawn([](caf::event_based_actor* v) -> caf::behavior {
+    return {[v](caf::ok_atom) { v->quit(); }};
+  });
+  agents::prosumer_config pc;
+  pc.name = "bob";
+  pc.key = chain::derived_key(5, 10, 1);
+  pc.meter = chain::derived_key(5, 11, 1).pub;
+  pc.chain_id = "stopped-test";
+  pc.side = market::side::buy;
+  pc.valuation = 180'000;
+  pc.strategy = market::strategy_kind::truthful;
+  pc.miner = validator;
+  pc.miner_timeout = caf::duration{caf::infinite};
+  auto bob = agents::spawn_prosumer(system, pc);
+  self->send(validator, caf::ok_atom::value);  // stops it
+  self->wait_for(validator);
+  bool answered = false;
+  // The 30 s bound only keeps a regression from hanging the suite.
+  self->request(bob, std::chrono::seconds(30), agents::bid_atom::value, std::uint64_t{1})
+      .receive([&](const std::string& envelope) { answered = envelope.empty(); },
+               [&](caf::error& e) { FAIL("no answer: " << to_string(e)); });
+  CHECK(answered);  // no order was taken: the prosumer says so instead of waiting forever
+  self->send_exit(bob, caf::exit_reason::user_shutdown);
+}
