@@ -113,9 +113,7 @@ cycle_batch cycle_desk::propose(const ledger_state& st, const key_pair& key, std
   out.txs.resize(unsigned_txs.size());
   parallel_for(unsigned_txs.size(), [&](std::size_t i) { out.txs[i] = sign_transaction(unsigned_txs[i], chain_id_, key); });
   // Checked here on all cores, so the block applies them without a check each.
-  std::vector<bytes> envelopes;
-  for (const auto& t : out.txs) envelopes.push_back(t.envelope);
-  ::voltaic::chain::preverify(st, envelopes);
+  ::voltaic::chain::preverify(st, out.txs);
   return out;
 }
 

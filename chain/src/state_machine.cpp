@@ -427,18 +427,35 @@ bool signature_checked(const ledger_state& st, const signed_transaction& stx) {
   return true;
 }
 
-void preverify(const ledger_state& st, const std::vector<bytes>& envelopes) {
-  std::vector<hash256> keys(envelopes.size());
-  std::vector<char> valid(envelopes.size(), 0);
+namespace {
+
+// Checks n transactions on all cores; with(i, check) calls check on the i-th
+// transaction, if it has one.
+template <class With>
+void preverify_each(const ledger_state& st, std::size_t n, With with) {
+  std::vector<hash256> keys(n);
+  std::vector<char> valid(n, 0);
   const auto& memo = st.verified->transactions;
-  parallel_for(envelopes.size(), [&](std::size_t i) {
-    auto stx = decode_envelope(envelopes[i]);
-    if (!stx) return;
-    keys[i] = memo_key(stx.value());
-    valid[i] = memo.count(keys[i]) == 0 && signature_valid(stx.value(), st.genesis.chain_id);
+  parallel_for(n, [&](std::size_t i) {
+    with(i, [&](const signed_transaction& stx) {
+      keys[i] = memo_key(stx);
+      valid[i] = memo.count(keys[i]) == 0 && signature_valid(stx, st.genesis.chain_id);
+    });
   });
-  for (std::size_t i = 0; i < envelopes.size(); ++i)
+  for (std::size_t i = 0; i < n; ++i)
     if (valid[i]) remember_verified(st, keys[i]);
+}
+
+}  // namespace
+
+void preverify(const ledger_state& st, const std::vector<bytes>& envelopes) {
+  preverify_each(st, envelopes.size(), [&](std::size_t i, const auto& check) {
+    if (auto stx = decode_envelope(envelopes[i])) check(stx.value());
+  });
+}
+
+void preverify(const ledger_state& st, const std::vector<signed_transaction>& txs) {
+  preverify_each(st, txs.size(), [&](std::size_t i, const auto& check) { check(txs[i]); });
 }
 
 status apply_transaction(ledger_state& st, const signed_transaction& stx, std::uint64_t height, bytes& entry) {

@@ -509,7 +509,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   // Validators of this process are watched rather than timed per request.
   const bool local_validators = !part.agents;
   if (local_validators) d.watch(miners);
-  if (!part.agents)
+  if (local_validators)
     for (auto& m : miners) self->send(m, agents::peers_atom::value, miners);
   auto miner_for = [&](std::size_t i) { return miners[i % miners.size()]; };
   const caf::actor& watcher = miners.front();

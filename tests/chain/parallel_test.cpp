@@ -71,6 +71,19 @@ TEST_CASE("preverified transactions: forged, truncated and foreign ones are stil
   CHECK(pool.size() == 40);
 }
 
+TEST_CASE("preverified decoded transactions: a forged one is still refused") {
+  workload wl(workload_options{});
+  auto l = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
+  std::vector<signed_transaction> txs{offer(wl, 0, 1), offer(wl, 1, 1)};
+  txs[1].sig[0] ^= 1;  // the decoded signature is what is checked
+  const auto& memo = l->state().verified->transactions;
+  const std::size_t before = memo.size();
+  preverify(l->state(), txs);
+  CHECK(memo.size() == before + 1);  // only the valid one is remembered
+  CHECK(signature_checked(l->state(), txs[0]));
+  CHECK_FALSE(signature_checked(l->state(), txs[1]));
+}
+
 TEST_CASE("preverified orders: a forged one is still refused") {
   const std::string chain_id = "parallel-test";
   market::grid g;

@@ -30,10 +30,7 @@ struct dso_config {
   std::int64_t penalty_ucpkwh = 50'000;
   std::string channel_path;  // empty: the channel is not written
   caf::actor miner;
-  // How long a request to the miner may go unanswered. A miner in another
-  // process needs a bound; one in this process may go without (each timer is
-  // work for CAF's clock thread), if whoever drives the agents watches it.
-  caf::duration miner_timeout{std::chrono::seconds(10)};
+  caf::duration miner_timeout{std::chrono::seconds(10)};  // see prosumer_config::miner_timeout
 };
 
 caf::actor spawn_dso(caf::actor_system& system, const dso_config& config);

@@ -27,10 +27,7 @@ struct smart_meter_config {
   std::int64_t delivery_permille = 1'000;  // metered = agreed * permille / 1000
   bool reports = true;
   caf::actor miner;
-  // How long a request to the miner may go unanswered. A miner in another
-  // process needs a bound; one in this process may go without (each timer is
-  // work for CAF's clock thread), if whoever drives the agents watches it.
-  caf::duration miner_timeout{std::chrono::seconds(10)};
+  caf::duration miner_timeout{std::chrono::seconds(10)};  // see prosumer_config::miner_timeout
 };
 
 caf::actor spawn_smart_meter(caf::actor_system& system, const smart_meter_config& config);

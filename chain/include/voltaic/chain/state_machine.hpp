@@ -33,6 +33,8 @@ bool signature_checked(const ledger_state& st, const signed_transaction& stx);
 // envelopes one by one afterwards checks no signature again. Envelopes that
 // do not decode or verify are left for the one-by-one path to refuse.
 void preverify(const ledger_state& st, const std::vector<bytes>& envelopes);
+// The same for transactions already decoded (a proposer's own, say).
+void preverify(const ledger_state& st, const std::vector<signed_transaction>& txs);
 
 // Applies one transaction as part of block `height`. On success `entry` is
 // what the block stores for it (the envelope, or an ERC's receipt).
