@@ -2,6 +2,7 @@
 
 #include <msgpack.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -13,9 +14,43 @@ market::error decode_error(const std::string& what) { return chain_error("decode
 
 }  // namespace
 
+namespace {
+
+// msgpack's sbuffer mallocs 8 KiB up front, too large for the allocator's
+// per-thread cache: with one encoder per record, transaction and hash, that
+// malloc and its free cost more than the encoding. A vector grows from small
+// and is handed to the caller without a copy.
+struct vector_stream {
+  static constexpr std::size_t first_capacity = 256;  // a transaction or a record
+  vector_stream() { data.reserve(first_capacity); }
+  bytes data;
+  void write(const char* p, std::size_t n) {
+    const std::size_t at = data.size();
+    data.resize(at + n);
+    std::memcpy(data.data() + at, p, n);
+  }
+};
+
+// Compares what is written with the bytes received, allocating nothing.
+struct comparing_stream {
+  const char* expected;
+  std::size_t size;
+  std::size_t at = 0;
+  bool same = true;
+  void write(const char* p, std::size_t n) {
+    if (!same || n > size - at || std::memcmp(expected + at, p, n) != 0) {
+      same = false;
+      return;
+    }
+    at += n;
+  }
+};
+
+}  // namespace
+
 struct encoder::impl {
-  msgpack::sbuffer buffer;
-  msgpack::packer<msgpack::sbuffer> packer{buffer};
+  vector_stream stream;
+  msgpack::packer<vector_stream> packer{stream};
 };
 
 encoder::encoder() : impl_(std::make_unique<impl>()) {}
@@ -52,13 +87,18 @@ encoder& encoder::str(std::string_view s) {
   return *this;
 }
 bytes encoder::take() {
-  bytes out(impl_->buffer.data(), impl_->buffer.data() + impl_->buffer.size());
-  impl_->buffer.clear();
+  bytes out = std::move(impl_->stream.data);
+  impl_->stream.data.clear();  // a moved-from vector is valid but unspecified
   return out;
 }
 
 struct decoder::impl {
-  msgpack::object_handle handle;
+  // Objects and copied byte strings of a message live in this zone; its
+  // first chunk fits the message (msgpack's default of 8 KiB would miss the
+  // allocator's per-thread cache for every small transaction).
+  explicit impl(std::size_t message_size) : zone(std::min<std::size_t>(64 + 3 * message_size, 1 << 16)) {}
+  msgpack::zone zone;
+  msgpack::object root;
   struct frame {
     const msgpack::object* items;
     std::uint32_t size;
@@ -114,31 +154,30 @@ result<decoder> decoder::open(const std::uint8_t* data, std::size_t size, const 
   if (size > limits.max_message)
     return chain_error("too-large", "message of " + std::to_string(size) + " bytes exceeds " +
                                         std::to_string(limits.max_message));
-  auto p = std::make_unique<impl>();
+  auto p = std::make_unique<impl>(size);
   try {
     std::size_t offset = 0;
     const msgpack::unpack_limit unpack_limits(limits.max_array, 0 /* no maps */, limits.max_str,
                                               limits.max_bin, 0 /* no ext */, limits.max_depth);
-    p->handle = msgpack::unpack(reinterpret_cast<const char*>(data), size, offset, nullptr, nullptr,
-                                unpack_limits);
+    p->root = msgpack::unpack(p->zone, reinterpret_cast<const char*>(data), size, offset, nullptr, nullptr,
+                              unpack_limits);
     if (offset != size) return decode_error("trailing bytes after the message");
   } catch (const msgpack::unpack_error& e) {
     return decode_error(std::string("malformed or over a limit (") + e.what() + ")");
   } catch (const std::exception& e) {
     return decode_error(std::string("cannot unpack (") + e.what() + ")");
   }
-  if (!only_canonical_kinds(p->handle.get(), 1, limits.max_depth))
+  if (!only_canonical_kinds(p->root, 1, limits.max_depth))
     return decode_error("a map, float, nil or ext, or nesting deeper than the limit");
   // One value, one encoding: re-encoding must give the same bytes.
   try {
-    msgpack::sbuffer again;
-    msgpack::pack(again, p->handle.get());
-    if (again.size() != size || std::memcmp(again.data(), data, size) != 0)
-      return decode_error("not in canonical (smallest) encoding");
+    comparing_stream again{reinterpret_cast<const char*>(data), size};
+    msgpack::pack(again, p->root);
+    if (!again.same || again.at != size) return decode_error("not in canonical (smallest) encoding");
   } catch (const std::exception& e) {
     return decode_error(std::string("cannot re-encode (") + e.what() + ")");
   }
-  p->root_pending = &p->handle.get();
+  p->root_pending = &p->root;
   return decoder(std::move(p));
 }
 
