@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -53,6 +54,11 @@ struct miner_state {
   bool started = false;         // the engine has run a height
   std::uint64_t target_height = 0;  // on demand: run consensus up to here
   std::uint64_t sim_time_ms = 0;    // on demand: the time blocks carry
+  // On demand: when set, blocks propose only these waiting transactions, so
+  // a chunk commits while the next one is still being admitted.
+  std::optional<std::vector<chain::hash256>> selection;
+  // Who waits for a height, answered once it is committed.
+  std::multimap<std::uint64_t, caf::typed_response_promise<std::uint64_t>> height_waiters;
   // Envelopes admitted here, to pass on to the other validators.
   std::vector<std::string> gossip_txs, gossip_orders;
   bool gossip_flush_due = false;
@@ -281,6 +287,10 @@ void after_commit(miner_actor* self, const chain::block& b, const std::vector<ch
     std::cerr << self->state.cfg.name << ": height " << b.header.height << " voids " << voided
               << " waiting transaction(s) (nonce used or expired)\n";
   if (self->state.desk) self->state.desk->committed(b, carried_orders);
+  auto& waiters = self->state.height_waiters;
+  const auto reached = waiters.upper_bound(b.header.height);
+  for (auto it = waiters.begin(); it != reached; ++it) it->second.deliver(b.header.height);
+  waiters.erase(waiters.begin(), reached);
 }
 
 void apply_certified(miner_actor* self, const chain::bytes& raw);
@@ -359,7 +369,9 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       txs = cycles.txs;
     }
     auto take = [&s] {
-      return s.cfg.on_demand ? s.pool.take_canonical(s.cfg.max_block_txs) : s.pool.take(s.cfg.max_block_txs);
+      if (!s.cfg.on_demand) return s.pool.take(s.cfg.max_block_txs);
+      return s.selection ? s.pool.take_selected(*s.selection, s.cfg.max_block_txs)
+                         : s.pool.take_canonical(s.cfg.max_block_txs);
     };
     auto pooled = take();
     if (s.desk) {
@@ -474,9 +486,28 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       },
       [self](step_atom, std::uint64_t target, std::uint64_t time_ms) {
         auto& s = self->state;
+        s.selection.reset();
         s.target_height = std::max(s.target_height, target);
         s.sim_time_ms = std::max(s.sim_time_ms, time_ms);
         run_next(self);
+      },
+      [self](step_atom, std::uint64_t target, std::uint64_t time_ms, const std::vector<std::string>& only) {
+        auto& s = self->state;
+        std::vector<chain::hash256> ids;
+        ids.reserve(only.size());
+        for (const auto& hex : only)
+          if (chain::hash256 id{}; chain::from_hex(hex, id)) ids.push_back(id);
+        s.selection = std::move(ids);
+        s.target_height = std::max(s.target_height, target);
+        s.sim_time_ms = std::max(s.sim_time_ms, time_ms);
+        run_next(self);
+      },
+      [self](reached_atom, std::uint64_t height) -> caf::result<std::uint64_t> {
+        auto& s = self->state;
+        if (s.chain->state().height >= height) return s.chain->state().height;
+        auto promise = self->make_response_promise<std::uint64_t>();
+        s.height_waiters.emplace(height, promise);
+        return promise;
       },
       [self](pooled_atom, const std::vector<std::string>& ids) -> std::uint64_t {
         std::uint64_t n = 0;

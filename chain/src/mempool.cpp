@@ -1,6 +1,7 @@
 #include "voltaic/chain/mempool.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "voltaic/chain/state_machine.hpp"
 
@@ -55,6 +56,26 @@ std::vector<signed_transaction> mempool::take_canonical(std::size_t max) const {
   for (const auto& [key, txs] : by_sender_)
     for (const auto& [nonce, id] : txs) {
       if (out.size() >= max) return out;
+      out.push_back(by_id_.at(id).stx);
+    }
+  return out;
+}
+
+std::vector<signed_transaction> mempool::take_selected(const std::vector<hash256>& ids, std::size_t max) const {
+  std::unordered_set<hash256, key_hasher> selected;
+  std::vector<public_key> signers;
+  for (const auto& id : ids) {
+    auto it = by_id_.find(id);
+    if (it == by_id_.end() || !selected.insert(id).second) continue;
+    signers.push_back(it->second.stx.tx.signer);
+  }
+  std::sort(signers.begin(), signers.end(), key_less{});
+  signers.erase(std::unique(signers.begin(), signers.end()), signers.end());
+  std::vector<signed_transaction> out;
+  for (const auto& signer : signers)
+    for (const auto& [nonce, id] : by_sender_.at(signer)) {
+      if (out.size() >= max) return out;
+      if (!selected.count(id)) break;
       out.push_back(by_id_.at(id).stx);
     }
   return out;

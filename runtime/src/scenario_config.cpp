@@ -58,6 +58,8 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
   s.silent_buyers = static_cast<std::size_t>(v);
   if (auto st = count("ctp_lifetime_blocks", 300, 2, 1'000'000, v); !st) return st.err();
   s.ctp_lifetime_blocks = static_cast<std::uint64_t>(v);
+  if (auto st = count("chunk_answers", 10'000, 1, 100'000'000, v); !st) return st.err();
+  s.chunk_answers = static_cast<std::size_t>(v);
 
   const std::string clock = sc["clock"].value_or(std::string{"simulated"});
   if (clock != "simulated" && clock != "wall") return bad(origin, "[scenario] clock must be 'simulated' or 'wall'");

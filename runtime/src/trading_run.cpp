@@ -6,12 +6,16 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -56,6 +60,42 @@ struct party {
 std::string kwh(std::int64_t mwh) { return market::format_scaled(mwh, market::mwh_per_kwh); }
 std::string credits(std::int64_t uc) { return market::format_scaled(uc, market::uc_per_credit); }
 
+// How far the answers of a gather have come without a gap, for a thread
+// that waits on a prefix while an actor fills it in. The waiter is woken
+// only when the prefix it waits for is complete (or never will be).
+class answered_prefix {
+ public:
+  explicit answered_prefix(std::size_t n) : answered_(n, 0) {}
+
+  void add(std::size_t i) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    answered_[i] = 1;
+    while (prefix_ < answered_.size() && answered_[prefix_]) ++prefix_;
+    if (prefix_ >= wanted_) wake_.notify_all();
+  }
+  void abandon() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    abandoned_ = true;
+    wake_.notify_all();
+  }
+  // False when the gather ended first.
+  bool wait_for(std::size_t end) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    wanted_ = end;
+    wake_.wait(lock, [&] { return prefix_ >= end || abandoned_; });
+    wanted_ = SIZE_MAX;
+    return prefix_ >= end;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<char> answered_;
+  std::size_t prefix_ = 0;
+  std::size_t wanted_ = SIZE_MAX;
+  bool abandoned_ = false;
+};
+
 // Blocking requests from the driver; an error or a timeout is reported once.
 class driver {
  public:
@@ -63,8 +103,13 @@ class driver {
 
   template <class R, class... Ts>
   bool ask(const caf::actor& whom, R& result, Ts&&... xs) {
+    return ask_within(std::chrono::seconds(30), whom, result, std::forward<Ts>(xs)...);
+  }
+
+  template <class R, class... Ts>
+  bool ask_within(std::chrono::seconds limit, const caf::actor& whom, R& result, Ts&&... xs) {
     bool ok = false;
-    self_->request(whom, std::chrono::seconds(30), std::forward<Ts>(xs)...)
+    self_->request(whom, limit, std::forward<Ts>(xs)...)
         .receive([&](R r) { result = std::move(r), ok = true; },
                  [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
     return ok;
@@ -94,15 +139,25 @@ class driver {
   // blocking actor would rescan every answer it set aside on each receive.
   template <class R, class Make>
   std::vector<std::optional<R>> gather(std::size_t n, Make make) {
+    return gather<R>(n, 1, make, [](std::size_t, std::size_t, const std::vector<std::optional<R>>&) {});
+  }
+
+  // The same, in `chunks` consecutive parts: chunk_done(begin, end, answers)
+  // runs on this thread as soon as requests [begin, end) are all answered,
+  // while the agents still work on later ones (e.g. the caller commits one
+  // chunk's transactions meanwhile). The last chunk is left to the caller.
+  template <class R, class Make, class ChunkDone>
+  std::vector<std::optional<R>> gather(std::size_t n, std::size_t chunks, Make make, ChunkDone chunk_done) {
     auto out = std::make_shared<std::vector<std::optional<R>>>(n);
     if (n == 0) return {};
     auto errors = std::make_shared<std::size_t>(0);
     auto stopped = std::make_shared<std::string>();  // why a watched validator stopped
+    auto answered = std::make_shared<answered_prefix>(n);
     const std::vector<caf::actor> watched = watched_;
     // At most `window` requests are outstanding: CAF 0.17 looks up an
     // answer's handler among all pending ones.
     constexpr std::size_t window = 512;
-    auto collector = self_->spawn([n, make, out, errors, stopped, watched](caf::event_based_actor* who) -> caf::behavior {
+    auto collector = self_->spawn([n, make, out, errors, stopped, watched, answered](caf::event_based_actor* who) -> caf::behavior {
       return {[=](caf::ok_atom) -> caf::result<bool> {
         auto promise = who->make_response_promise<bool>();
         auto finished = std::make_shared<bool>(false);
@@ -111,6 +166,7 @@ class driver {
           if (*finished) return;
           *finished = true;
           *stopped = to_string(dm.reason);
+          answered->abandon();
           auto answer = promise;
           answer.deliver(false);
         });
@@ -122,6 +178,7 @@ class driver {
           const std::size_t i = (*next)++;
           auto done = [=]() mutable {
             if (*finished) return;
+            answered->add(i);
             if (--*left == 0) {
               *finished = true;
               promise.deliver(true);
@@ -143,8 +200,14 @@ class driver {
         return promise;
       }};
     });
-    self_->request(collector, caf::infinite, caf::ok_atom::value)
-        .receive([](bool) {}, [&](caf::error& e) { err_ << "voltaic run: " << to_string(e) << "\n"; });
+    auto all_in = self_->request(collector, caf::infinite, caf::ok_atom::value);
+    for (std::size_t c = 0, begin = 0; c + 1 < chunks; ++c) {
+      const std::size_t end = n * (c + 1) / chunks;
+      if (!answered->wait_for(end)) break;
+      chunk_done(begin, end, *out);
+      begin = end;
+    }
+    all_in.receive([](bool) {}, [&](caf::error& e) { err_ << "voltaic run: " << to_string(e) << "\n"; });
     self_->send_exit(collector, caf::exit_reason::user_shutdown);
     if (!stopped->empty()) err_ << "voltaic run: a validator stopped (" << *stopped << ")\n";
     if (*errors) err_ << "voltaic run: " << *errors << " agents did not answer\n";
@@ -226,8 +289,10 @@ class chain_clock {
 
   const caf::actor& watcher() const { return miners_.front(); }
 
-  // Until every id is committed.
-  bool commit(const std::vector<std::string>& ids, std::chrono::seconds limit) {
+  // Until every id is committed. Selective (simulated clock only): blocks
+  // propose only these ids, whatever else waits in the pools — a chunk of a
+  // phase commits, the same in every run, while the next is still arriving.
+  bool commit(const std::vector<std::string>& ids, std::chrono::seconds limit, bool selective = false) {
     if (sc_.wall_clock) return d_.committed(watcher(), ids, limit);
     if (ids.empty()) return true;
     // Every validator holds them before a block is asked for, so the
@@ -243,7 +308,7 @@ class chain_clock {
     for (int blocks = 0; blocks < 1'000; ++blocks) {
       if (!d_.drop_committed(watcher(), waiting)) return false;
       if (waiting.empty()) return true;
-      if (!one_block(limit)) return false;
+      if (!one_block(limit, selective ? waiting : std::vector<std::string>{})) return false;
     }
     return false;
   }
@@ -280,11 +345,16 @@ class chain_clock {
  private:
   std::uint64_t genesis_ms() const { return sc_.run.genesis.time_ms; }
 
-  bool one_block(std::chrono::seconds limit) {
+  // One block: with `only`, proposing no other waiting transactions.
+  bool one_block(std::chrono::seconds limit, const std::vector<std::string>& only = {}) {
     const std::uint64_t target = d_.height(watcher()) + 1;
-    for (const auto& m : miners_) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
+    for (const auto& m : miners_) {
+      if (only.empty()) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
+      else d_.self()->send(m, agents::step_atom::value, target, now_ms_, only);
+    }
     ++now_ms_;
-    return wait_until(limit, [&] { return d_.height(watcher()) >= target; });
+    std::uint64_t reached = 0;
+    return d_.ask_within(limit, watcher(), reached, agents::reached_atom::value, target) && reached >= target;
   }
 
   driver& d_;
@@ -665,6 +735,12 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     return clock.commit(all, limit);
   };
 
+  // Simulated clock: a phase's transactions commit in up to four chunks, each
+  // as soon as its agents have answered, while the others still sign and
+  // submit theirs (a small chunk is not worth its block).
+  auto commit_chunks = [&sc](std::size_t answers) -> std::size_t {
+    return sc.wall_clock ? 1 : std::clamp<std::size_t>(answers / sc.chunk_answers, 1, 4);
+  };
   double rate_before = measure_verify_rate();
   for (std::uint64_t cycle = done + 1; cycle <= sc.cycles; ++cycle) {
     const auto cycle_started = clock_type::now();
@@ -771,14 +847,25 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       }
       for (std::size_t k = 0; k < c.orders.size(); ++k) owners.emplace_back(m, k);
     }
-    const auto got = d.gather<std::vector<std::string>>(owners.size(), [&](std::size_t i, auto* who) {
-      const auto [m, k] = owners[i];
-      const auto& r = cleared[m].result;
-      const auto& oc = r.outcomes[k];
-      const party& p = parties[party_of.at(cleared[m].orders[k].terms.owner)];
-      return who->request(p.prosumer, caf::infinite, agents::outcome_atom::value, cycle, static_cast<std::uint8_t>(oc.kind),
-                          static_cast<std::uint8_t>(oc.reason), oc.traded, r.clearing.price, buyer_trades[m][k]);
-    });
+    bool chunks_committed = true;
+    const auto got = d.gather<std::vector<std::string>>(
+        owners.size(), commit_chunks(owners.size()),
+        [&](std::size_t i, auto* who) {
+          const auto [m, k] = owners[i];
+          const auto& r = cleared[m].result;
+          const auto& oc = r.outcomes[k];
+          const party& p = parties[party_of.at(cleared[m].orders[k].terms.owner)];
+          return who->request(p.prosumer, caf::infinite, agents::outcome_atom::value, cycle,
+                              static_cast<std::uint8_t>(oc.kind), static_cast<std::uint8_t>(oc.reason), oc.traded,
+                              r.clearing.price, buyer_trades[m][k]);
+        },
+        [&](std::size_t begin, std::size_t end, const auto& answers) {
+          std::vector<std::string> part;
+          for (std::size_t i = begin; i < end; ++i)
+            if (answers[i]) part.insert(part.end(), answers[i]->begin(), answers[i]->end());
+          chunks_committed = chunks_committed && clock.commit(part, limit, true);
+        });
+    if (!chunks_committed) return shutdown(fail("holds did not reach the chain", 1));
     for (std::size_t i = 0; i < got.size(); ++i) {
       const auto [m, k] = owners[i];
       if (!got[i]) return shutdown(fail(parties[party_of.at(cleared[m].orders[k].terms.owner)].name + " did not take its outcome", 1));
@@ -801,14 +888,23 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         sellers_of[m][c.orders[t.buyer].terms.owner].push_back(chain::to_hex(c.orders[t.seller].terms.owner));
       for (std::size_t k = 0; k < c.dues.dues.size(); ++k) meters.emplace_back(m, k);
     }
-    const auto ids = d.gather<std::string>(meters.size(), [&](std::size_t i, auto* who) {
-      const auto [m, k] = meters[i];
-      const auto& c = cleared[m];
-      const auto& due = c.dues.dues[k];
-      return who->request(parties[party_of.at(due.party)].meter, caf::infinite, agents::read_atom::value, c.dues.market, cycle,
-                          static_cast<std::uint8_t>(due.role), due.agreed_mwh, c.clearing.price_ucpkwh, due.tariff_uc,
-                          sellers_of[m][due.party]);
-    });
+    const auto ids = d.gather<std::string>(
+        meters.size(), commit_chunks(meters.size()),
+        [&](std::size_t i, auto* who) {
+          const auto [m, k] = meters[i];
+          const auto& c = cleared[m];
+          const auto& due = c.dues.dues[k];
+          return who->request(parties[party_of.at(due.party)].meter, caf::infinite, agents::read_atom::value,
+                              c.dues.market, cycle, static_cast<std::uint8_t>(due.role), due.agreed_mwh,
+                              c.clearing.price_ucpkwh, due.tariff_uc, sellers_of[m][due.party]);
+        },
+        [&](std::size_t begin, std::size_t end, const auto& answers) {
+          std::vector<std::string> part;
+          for (std::size_t i = begin; i < end; ++i)
+            if (answers[i] && !answers[i]->empty()) part.push_back(*answers[i]);
+          chunks_committed = chunks_committed && clock.commit(part, limit, true);
+        });
+    if (!chunks_committed) return shutdown(fail("settlements did not reach the chain", 1));
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const auto [m, k] = meters[i];
       const auto& c = cleared[m];

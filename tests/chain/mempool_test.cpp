@@ -91,3 +91,41 @@ TEST_CASE("blocks proposed from the mempool carry every kind and leave nothing r
   }
   CHECK(l->state().height == 12);
 }
+
+TEST_CASE("a selection takes only the chosen waiting transactions, canonically, never past an unchosen nonce") {
+  workload wl(workload_options{});
+  auto l = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
+  mempool pool;
+  const auto& st = l->state();
+  // Two signers, each with waiting nonces 1..3 (the pool admits by signature,
+  // nonce and expiry; what the body means is the block's business).
+  std::vector<signed_transaction> mine, theirs;
+  for (std::uint64_t n = 1; n <= 3; ++n) {
+    mine.push_back(fund(wl, n));
+    transaction t{wl.account_key(0).pub, n, 100, fund_body{wl.account_key(1).pub, 5}};
+    theirs.push_back(sign_transaction(t, wl.genesis().chain_id, wl.account_key(0)));
+  }
+  for (const auto* set : {&mine, &theirs})
+    for (const auto& t : *set) REQUIRE(pool.add(t.envelope, st).ok());
+  const bool mine_first = key_less{}(mine[0].tx.signer, theirs[0].tx.signer);
+  const hash256 unknown = blake2b_256("not waiting");
+
+  // Chosen out of order, with a duplicate and an id that is not waiting.
+  auto got = pool.take_selected({theirs[1].id, mine[1].id, unknown, theirs[0].id, mine[0].id, mine[0].id}, 10);
+  REQUIRE(got.size() == 4);
+  const auto& first = mine_first ? mine : theirs;
+  const auto& second = mine_first ? theirs : mine;
+  CHECK(got[0].id == first[0].id);
+  CHECK(got[1].id == first[1].id);
+  CHECK(got[2].id == second[0].id);
+  CHECK(got[3].id == second[1].id);
+
+  // Nonce 1 unchosen: its signer's 2 and 3 would fail in the block.
+  got = pool.take_selected({mine[1].id, mine[2].id, theirs[0].id}, 10);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].id == theirs[0].id);
+
+  CHECK(pool.take_selected({mine[0].id, mine[1].id, theirs[0].id}, 2).size() == 2);
+  CHECK(pool.take_selected({}, 10).empty());
+  CHECK(pool.size() == 6);  // taking leaves them waiting until pruned
+}

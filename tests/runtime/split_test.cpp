@@ -35,7 +35,9 @@ struct split_lab {
     const int base = 23000 + (::getpid() % 400) * 10 + (tag == "kill" ? 5 : 0);
     std::ofstream toml(dir / "scenario.toml");
     toml << "[chain]\nid = \"split\"\n\n[scenario]\nfeeder = \"ieee-eu-lv\"\nprosumers = 20\ncycles = " << cycles
-         << "\nseed = 3\nshort_sellers = 1\nsilent_buyers = 1\nctp_lifetime_blocks = 12\n\n";
+         << "\nseed = 3\nshort_sellers = 1\nsilent_buyers = 1\nctp_lifetime_blocks = 12\n"
+         // Phases commit in chunks: blocks that propose chosen transactions only, across processes.
+         << "chunk_answers = 5\n\n";
     for (int i = 0; i < 4; ++i) toml << "[[validator]]\nname = \"v" << i << "\"\nport = " << base + i << "\n\n";
   }
   ~split_lab() {

@@ -335,6 +335,30 @@ TEST_CASE("several feeder instances trade side by side, each market clearing sep
     for (std::uint64_t c = 1; c <= 2; ++c) CHECK(replica->state().clearings.find({m, c}) != nullptr);
 }
 
+TEST_CASE("committing each phase in chunks while its agents still answer cuts blocks differently, trades the same") {
+  auto scenario = [](const std::string& file, const std::string& extra) {
+    std::ofstream(file) << "[chain]\nid = \"chunks-test\"\n\n[scenario]\nfeeder = \"ieee-eu-lv\"\nvalidators = 2\n"
+                           "markets = 2\nprosumers = 20\ncycles = 2\nseed = 7\nshort_sellers = 1\n"
+                        << extra;
+    return file;
+  };
+  const auto whole = run_scenario(bin + " run " + scenario("trading_whole.toml", ""), "trading_whole_out");
+  const auto chunked =
+      run_scenario(bin + " run " + scenario("trading_chunked.toml", "chunk_answers = 8\n"), "trading_chunked_out");
+  for (const auto* f : {"orders", "outcomes", "clearing", "trades", "settlements", "balances"}) {
+    CAPTURE(f);
+    const std::string text = voltaic::test::read_text(whole.dir + "/" + f + ".csv");
+    CHECK(text.size() > 60);
+    CHECK(text == voltaic::test::read_text(chunked.dir + "/" + f + ".csv"));
+  }
+  auto one_block_per_phase = open_replica(whole.dir + "/chain/v0");
+  auto chunks = open_replica(chunked.dir + "/chain/v0");
+  auto other = open_replica(chunked.dir + "/chain/v1");
+  CHECK(chunks->state().height > one_block_per_phase->state().height);
+  CHECK(other->state().head_hash == chunks->state().head_hash);
+  for (const auto* v : {"v0", "v1"}) CHECK(run_command(bin + " chain verify " + chunked.dir + "/chain/" + v).status == 0);
+}
+
 TEST_CASE("a malformed scenario is refused with the file and key at fault") {
   std::ofstream("trading_bad.toml") << "[chain]\nid = \"bad\"\n\n[scenario]\nprosumers = 1\n";
   auto r = run_command(bin + " run trading_bad.toml --out trading_bad_out");

@@ -15,6 +15,9 @@
 //   (ctps, buyer key hex)        -> ["id producer_hex expiry_height amount_uc"...]
 //   (step, height, time_ms)         simulated clock: run consensus up to this
 //                                   height, stamping blocks with this time
+//   (step, height, time_ms, [tx id hex...])  the same, proposing only these
+//                                   waiting transactions (besides the cycle's own)
+//   (reached, height)            -> the height, once the chain has reached it
 //   (pooled, [tx id hex...])     -> how many are waiting in the pool or committed
 //   (committed, [tx id hex...])  -> the ids not yet committed
 //   (ordcount, market, cycle)    -> orders held for an open cycle
@@ -50,6 +53,7 @@ using ctps_atom = caf::atom_constant<caf::atom("ctps")>;
 using balances_atom = caf::atom_constant<caf::atom("balances")>;
 using openctps_atom = caf::atom_constant<caf::atom("openctps")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
+using reached_atom = caf::atom_constant<caf::atom("reached")>;
 using pooled_atom = caf::atom_constant<caf::atom("pooled")>;
 using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using ordcount_atom = caf::atom_constant<caf::atom("ordcount")>;

@@ -42,6 +42,10 @@ class mempool {
   // The same, in canonical order (signer, then nonce): replicas holding the
   // same transactions build the same block whatever order they arrived in.
   std::vector<signed_transaction> take_canonical(std::size_t max) const;
+  // Of the given ids, those waiting, in canonical order. A signer's
+  // transaction is taken only after all its lower waiting nonces: an
+  // unselected one in between would make the rest fail in the block.
+  std::vector<signed_transaction> take_selected(const std::vector<hash256>& ids, std::size_t max) const;
 
   // Drops what `st` has made stale: used nonces, passed expiries, and the ids
   // given (a committed block's transactions, ERCs included). Returns how many

@@ -26,6 +26,9 @@
 //   short_delivery = "0.8"       #   this share of what they agreed
 //   silent_buyers = 0            # buyers per market whose meter never reports
 //   ctp_lifetime_blocks = 300
+//   chunk_answers = 10000        # simulated clock: a phase's transactions
+//                                #   commit in chunks of this many answers
+//                                #   (at most four) while later ones arrive
 //
 //   [[grid_change]]              # the DSO reconfigures before a cycle
 //   before_cycle = 2
@@ -69,6 +72,7 @@ struct scenario_config {
   std::int64_t short_permille = 800;
   std::size_t silent_buyers = 0;
   std::uint64_t ctp_lifetime_blocks = 300;
+  std::size_t chunk_answers = 10'000;
   std::vector<grid_change_step> grid_changes;
 
   std::size_t buyers_per_market() const { return buyers ? buyers : (prosumers + 1) / 2; }
