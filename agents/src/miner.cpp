@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -30,6 +31,8 @@ constexpr auto gossip_delay = std::chrono::milliseconds(2);
 // Transactions and orders wait for the rest of the mailbox (at most this
 // many), then have their signatures checked together on all cores.
 constexpr std::size_t admit_batch = 256;
+// Market-range queries answer for at most this many markets at once.
+constexpr std::uint64_t max_markets_per_query = 100'000;
 
 chain::bytes as_bytes(const std::string& s) { return chain::bytes(s.begin(), s.end()); }
 std::string as_string(const chain::bytes& b) { return std::string(b.begin(), b.end()); }
@@ -539,6 +542,15 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         }
         return out;
       },
+      [self](expired_atom) -> std::vector<std::string> {
+        const auto& st = self->state.chain->state();
+        std::set<chain::public_key, chain::key_less> buyers;
+        for (const auto& [id, c] : st.ctps.items())
+          if (c.expiry_height < st.height) buyers.insert(c.buyer);
+        std::vector<std::string> out;
+        for (const auto& b : buyers) out.push_back(chain::to_hex(b));
+        return out;
+      },
       [self](openctps_atom) -> std::tuple<std::uint64_t, std::uint64_t> {
         std::uint64_t last = 0;
         const auto& ctps = self->state.chain->state().ctps.items();
@@ -553,8 +565,11 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         }
         return missing;
       },
-      [self](ordcount_atom, std::uint64_t market, std::uint64_t cycle) -> std::uint64_t {
-        return self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0;
+      [self](ordcount_atom, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) -> std::string {
+        std::string counts;
+        for (std::uint64_t market = first; market < end && market - first < max_markets_per_query; ++market)
+          counts += std::to_string(self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0) + " ";
+        return counts;
       },
       [self](order_atom, const std::string& envelope) {
         return wait_for_admission(self, self->state.waiting_orders, envelope);
@@ -566,12 +581,18 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         admit_waiting(self);  // orders sent before the close belong to the cycle
         if (self->state.desk) self->state.desk->close({market, cycle});
       },
-      [self](cycleq_atom, std::uint64_t market, std::uint64_t cycle) -> std::tuple<bool, std::vector<std::string>> {
+      [self](cycleq_atom, std::uint64_t first, std::uint64_t end,
+             std::uint64_t cycle) -> std::tuple<bool, std::vector<std::string>, std::string> {
         std::vector<std::string> out;
-        const auto* fixed = self->state.desk ? self->state.desk->fixed_orders({market, cycle}) : nullptr;
-        if (!fixed || !self->state.chain->state().dues_recorded.find({market, cycle})) return {false, out};
-        for (const auto& e : *fixed) out.push_back(as_string(e));
-        return {true, out};
+        std::string counts;
+        if (end - first > max_markets_per_query) return {false, out, counts};
+        for (std::uint64_t market = first; market < end; ++market) {
+          const auto* fixed = self->state.desk ? self->state.desk->fixed_orders({market, cycle}) : nullptr;
+          if (!fixed || !self->state.chain->state().dues_recorded.find({market, cycle})) return {false, {}, {}};
+          for (const auto& e : *fixed) out.push_back(as_string(e));
+          counts += std::to_string(fixed->size()) + " ";
+        }
+        return {true, out, counts};
       },
       [self](headnonce_atom, const std::string& key_hex) -> std::tuple<std::uint64_t, std::uint64_t> {
         const auto& st = self->state.chain->state();

@@ -721,10 +721,16 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     if (!f->ok()) return shutdown(fail("cannot write " + f->path(), 1));
   outputs o;
   std::size_t expired_now = 0;
+  // Only buyers holding a CTP past its expiry are asked to end it.
   auto expire_holds = [&]() -> bool {
+    std::vector<std::string> expired;
+    if (!d.ask(watcher, expired, agents::expired_atom::value)) return false;
     std::vector<const party*> buyers_now;
-    for (const auto& p : parties)
-      if (p.side == market::side::buy) buyers_now.push_back(&p);
+    for (const auto& hex : expired) {
+      chain::public_key k{};
+      if (!chain::from_hex(hex, k)) return false;
+      if (auto it = party_of.find(k); it != party_of.end()) buyers_now.push_back(&parties[it->second]);
+    }
     const auto got = d.gather<std::vector<std::string>>(buyers_now.size(), [&buyers_now](std::size_t i, auto* who) {
       return who->request(buyers_now[i]->prosumer, caf::infinite, agents::expire_atom::value);
     });
@@ -764,57 +770,105 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     }
     if (!expire_holds()) return shutdown(fail("timeouts of expired holds did not reach the chain", 1));
 
+    // Matching, market by market: once every validator holds a market's
+    // orders, the miners close its cycle; the proposer's block fixes the order
+    // set, every validator re-runs the clearing, and so does this driver.
+    std::vector<std::size_t> bids(sc.markets, 0);  // orders submitted per market
+    std::vector<std::vector<std::string>> fixed_sets(sc.markets);  // order envelopes per market
+    std::vector<std::optional<chain::result<chain::cleared_cycle>>> recomputed(sc.markets);
+    std::uint64_t matched = 0;  // markets [0, matched) are fixed on chain
+    std::string match_failure;
+    auto match_up_to = [&](std::uint64_t last) -> bool {
+      if (last <= matched) return true;
+      clock.begin_phase(cycle, 1);
+      // One question per validator for all the markets (each answer waits
+      // behind the orders still being admitted).
+      if (!sc.wall_clock)
+        for (const auto& m : miners)
+          if (!clock.wait_until(limit, [&] {
+                std::string text;
+                if (!d.ask(m, text, agents::ordcount_atom::value, matched, last, cycle)) return false;
+                std::istringstream counts(text);
+                std::uint64_t market_id = matched;
+                for (std::size_t n = 0; counts >> n && market_id < last && n >= bids[market_id];) ++market_id;
+                return market_id == last;
+              })) {
+            match_failure = "orders did not reach every validator";
+            return false;
+          }
+      for (auto& m : miners)
+        for (std::uint64_t market_id = matched; market_id < last; ++market_id)
+          self->send(m, agents::close_atom::value, market_id, cycle);
+      // The fixed order sets, a slice of markets per question (the first
+      // question waits for the block that fixes them all).
+      constexpr std::uint64_t slice = 256;
+      for (std::uint64_t from = matched; from < last; from += slice) {
+        const std::uint64_t to = std::min(last, from + slice);
+        std::tuple<bool, std::vector<std::string>, std::string> fixed;
+        if (!clock.blocks_until(limit, [&] {
+              return d.ask(watcher, fixed, agents::cycleq_atom::value, from, to, cycle) && std::get<0>(fixed);
+            })) {
+          match_failure = "markets " + std::to_string(from) + " to " + std::to_string(to - 1) + " of cycle " +
+                          std::to_string(cycle) + " were not cleared on chain";
+          return false;
+        }
+        auto& envelopes = std::get<1>(fixed);
+        std::istringstream counts(std::get<2>(fixed));
+        std::size_t taken = 0;
+        for (std::uint64_t market_id = from; market_id < to; ++market_id) {
+          std::size_t n = 0;
+          if (!(counts >> n) || n > envelopes.size() - taken) {
+            match_failure = "the validator's order sets do not add up";
+            return false;
+          }
+          fixed_sets[market_id].assign(std::make_move_iterator(envelopes.begin() + taken),
+                                       std::make_move_iterator(envelopes.begin() + taken + n));
+          taken += n;
+        }
+      }
+      // The markets are independent: recompute them on all cores.
+      chain::parallel_for(last - matched, [&, first = matched](std::size_t k) {
+        const std::uint64_t market_id = first + k;
+        std::vector<chain::signed_order> orders;
+        for (const auto& e : fixed_sets[market_id]) {
+          auto o = chain::decode_order(chain::bytes(e.begin(), e.end()));
+          if (!o) {
+            recomputed[market_id].emplace(o.err());
+            return;
+          }
+          orders.push_back(std::move(o).value());
+        }
+        recomputed[market_id].emplace(chain::clear_market_cycle(market_id, cycle, std::move(orders),
+                                                                view.distances(), sc.rules, sc.charge_uc_per_m));
+      });
+      matched = last;
+      return true;
+    };
+
     // Quotation: every prosumer signs its order and hands it to its miner.
+    // Simulated clock: the markets whose prosumers have all answered are
+    // matched while the others still bid (parties are grouped by market).
+    std::size_t counted = 0;  // answers counted into bids
+    auto count_bids = [&](std::size_t end, const std::vector<std::optional<std::string>>& answers) {
+      for (; counted < end; ++counted)
+        if (answers[counted] && !answers[counted]->empty()) ++bids[parties[counted].market];
+    };
+    const auto envelopes = d.gather<std::string>(
+        parties.size(), commit_chunks(parties.size()),
+        [&parties, cycle](std::size_t i, auto* who) {
+          return who->request(parties[i].prosumer, caf::infinite, agents::bid_atom::value, cycle);
+        },
+        [&](std::size_t, std::size_t end, const auto& answers) {
+          count_bids(end, answers);
+          if (match_failure.empty()) match_up_to(end / sc.prosumers);
+        });
+    count_bids(envelopes.size(), envelopes);
     std::size_t submitted = 0;
-    for (const auto& envelope : d.gather<std::string>(parties.size(), [&parties, cycle](std::size_t i, auto* who) {
-           return who->request(parties[i].prosumer, caf::infinite, agents::bid_atom::value, cycle);
-         }))
-      submitted += envelope && !envelope->empty();
+    for (const auto n : bids) submitted += n;
     clock.end_phase(0);
     progress("quotation");
-    // Matching: once every validator holds the orders, the miners close the
-    // cycle; the proposer's block fixes each market's order set, and every
-    // validator re-runs the clearing.
-    clock.begin_phase(cycle, 1);
-    std::map<std::uint64_t, std::uint64_t> expected;  // market -> orders submitted
-    for (std::size_t i = 0; i < parties.size(); ++i) ++expected[parties[i].market];
-    if (!sc.wall_clock)
-      for (const auto& m : miners)
-        for (const auto& [market_id, count] : expected)
-          if (!clock.wait_until(limit, [&, market_id = market_id, count = count] {
-                std::uint64_t n = 0;
-                return d.ask(m, n, agents::ordcount_atom::value, market_id, cycle) && n >= count - (parties.size() - submitted);
-              }))
-            return shutdown(fail("orders did not reach every validator", 1));
-    for (auto& m : miners)
-      for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id)
-        self->send(m, agents::close_atom::value, market_id, cycle);
-    std::vector<std::vector<std::string>> fixed_sets(sc.markets);  // order envelopes per market
-    for (std::uint64_t market_id = 0; market_id < sc.markets; ++market_id) {
-      std::tuple<bool, std::vector<std::string>> fixed;
-      const bool ok = clock.blocks_until(limit, [&] {
-        return d.ask(watcher, fixed, agents::cycleq_atom::value, market_id, cycle) && std::get<0>(fixed);
-      });
-      if (!ok)
-        return shutdown(fail("market " + std::to_string(market_id) + " cycle " + std::to_string(cycle) +
-                                 " was not cleared on chain", 1));
-      fixed_sets[market_id] = std::move(std::get<1>(fixed));
-    }
-    // The markets are independent: recompute them on all cores.
-    std::vector<std::optional<chain::result<chain::cleared_cycle>>> recomputed(sc.markets);
-    chain::parallel_for(sc.markets, [&](std::size_t market_id) {
-      std::vector<chain::signed_order> orders;
-      for (const auto& e : fixed_sets[market_id]) {
-        auto o = chain::decode_order(chain::bytes(e.begin(), e.end()));
-        if (!o) {
-          recomputed[market_id].emplace(o.err());
-          return;
-        }
-        orders.push_back(std::move(o).value());
-      }
-      recomputed[market_id].emplace(chain::clear_market_cycle(market_id, cycle, std::move(orders), view.distances(),
-                                                              sc.rules, sc.charge_uc_per_m));
-    });
+    if (match_failure.empty()) match_up_to(sc.markets);
+    if (!match_failure.empty()) return shutdown(fail(match_failure, 1));
     std::vector<chain::cleared_cycle> cleared;
     for (auto& c : recomputed) {
       if (!*c) return shutdown(fail(c->err().message, 1));

@@ -74,7 +74,8 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     auto order = chain::decode_order(chain::bytes(envelope.begin(), envelope.end()));
     REQUIRE(order.ok());
     CHECK(order.value().terms.price_ucpkwh == 180'000);  // truthful: its valuation
-    CHECK(std::get<0>(ask<std::uint64_t>(self, miner, agents::ordcount_atom::value, std::uint64_t{0}, std::uint64_t{1})) == 1);
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::ordcount_atom::value, std::uint64_t{0}, std::uint64_t{2},
+                                       std::uint64_t{1})) == "1 0 ");
 
     // The same order again, a changed price under the old signature, a bus the grid lacks.
     CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, envelope)) == "duplicate");
@@ -93,10 +94,11 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     self->send(miner, agents::close_atom::value, std::uint64_t{0}, std::uint64_t{1});
     bool fixed = false;
     for (int i = 0; i < 200 && !fixed; ++i) {
-      auto [committed, orders] = ask<bool, std::vector<std::string>>(self, miner, agents::cycleq_atom::value,
-                                                                    std::uint64_t{0}, std::uint64_t{1});
+      auto [committed, orders, counts] = ask<bool, std::vector<std::string>, std::string>(
+          self, miner, agents::cycleq_atom::value, std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1});
       fixed = committed;
       if (fixed) CHECK(orders == std::vector<std::string>{envelope});
+      if (fixed) CHECK(counts == "1 ");
       else std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     CHECK(fixed);

@@ -7,11 +7,16 @@
 //   (order, envelope)            -> "ok" or the refusal reason; a signed order
 //   (ordgossip, envelope)           the same between miners
 //   (close, market, cycle)          the quotation phase of a cycle is over
-//   (cycleq, market, cycle)      -> (committed, [order envelope...]) the
-//                                   order set the chain fixed, in canonical order
+//   (cycleq, first market, end market, cycle)
+//                                -> (committed, [order envelope...], "count ...")
+//                                   the order sets the chain fixed for markets
+//                                   [first, end), each in canonical order, one
+//                                   after the other, with each market's count;
+//                                   committed only when all of them are
 //   (account, key hex)           -> (balance_uc, held_uc, nonce)
 //   (balances, [key hex...])     -> "balance_uc held_uc ..." two decimals per key
 //   (openctps)                   -> (open CTPs, highest expiry height)
+//   (expired)                    -> [buyer key hex...] holding a CTP a timeout may end now
 //   (ctps, buyer key hex)        -> ["id producer_hex expiry_height amount_uc"...]
 //   (step, height, time_ms)         simulated clock: run consensus up to this
 //                                   height, stamping blocks with this time
@@ -20,7 +25,8 @@
 //   (reached, height)            -> the height, once the chain has reached it
 //   (pooled, [tx id hex...])     -> how many are waiting in the pool or committed
 //   (committed, [tx id hex...])  -> the ids not yet committed
-//   (ordcount, market, cycle)    -> orders held for an open cycle
+//   (ordcount, first market, end market, cycle)
+//                                -> "count ..." orders held for each open cycle
 //   (progress, market)           -> the last cycle whose order set is on chain
 //   (peercount)                  -> how many other validators it is connected to
 // To prosumers:
@@ -52,6 +58,7 @@ using headnonce_atom = caf::atom_constant<caf::atom("headnonce")>;
 using ctps_atom = caf::atom_constant<caf::atom("ctps")>;
 using balances_atom = caf::atom_constant<caf::atom("balances")>;
 using openctps_atom = caf::atom_constant<caf::atom("openctps")>;
+using expired_atom = caf::atom_constant<caf::atom("expired")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using reached_atom = caf::atom_constant<caf::atom("reached")>;
 using pooled_atom = caf::atom_constant<caf::atom("pooled")>;
