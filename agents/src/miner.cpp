@@ -50,6 +50,13 @@ struct miner_state {
   std::unique_ptr<chain::consensus_engine> engine;
   chain::mempool pool;
   std::unique_ptr<chain::cycle_desk> desk;  // when the miner clears markets
+  // A proposal's block with its ERCs and carried orders, decoded.
+  struct proposal {
+    chain::block blk;
+    std::vector<chain::signed_transaction> ercs;
+    std::vector<chain::bytes> orders;
+  };
+  std::optional<proposal> own_proposal;  // the last this validator made, until a decision
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
   std::uint64_t own_nonce = 0;  // last nonce this validator used for its own transactions
   std::uint64_t behind_to = 0;  // highest height a peer was seen at
@@ -198,22 +205,29 @@ void handle(miner_actor* self, chain::engine_output out) {
     self->delayed_send(self, std::chrono::milliseconds(t.delay_ms), tick_atom::value,
                        static_cast<std::uint8_t>(t.kind), t.height, t.round);
   for (const auto& c : out.decisions) {
-    auto p = chain::decode_block_proposal(c.value);
-    if (!p) {
-      std::cerr << st.cfg.name << ": a decided value is not a block: " << p.err().message << "\n";
-      continue;
+    miner_state::proposal decided;
+    if (st.own_proposal && st.own_proposal->blk.hash == c.value_id) {
+      decided = std::move(*st.own_proposal);  // ours: no need to decode what we encoded
+    } else {
+      auto p = chain::decode_block_proposal(c.value);
+      if (!p) {
+        std::cerr << st.cfg.name << ": a decided value is not a block: " << p.err().message << "\n";
+        continue;
+      }
+      decided.blk = std::move(p.value().blk);
+      for (const auto& e : p.value().ercs)
+        if (auto stx = chain::decode_envelope(e)) decided.ercs.push_back(std::move(stx).value());
+      decided.orders = std::move(p.value().orders);
     }
-    chain::block b = p.value().blk;
+    st.own_proposal.reset();
+    chain::block& b = decided.blk;
     b.certificate = chain::certificate_of(c);
-    std::vector<chain::signed_transaction> ercs;
-    for (const auto& e : p.value().ercs)
-      if (auto stx = chain::decode_envelope(e)) ercs.push_back(std::move(stx).value());
-    if (auto s = st.chain->append(b, ercs, strict()); !s) {
+    if (auto s = st.chain->append(b, decided.ercs, strict()); !s) {
       std::cerr << st.cfg.name << ": cannot commit decided block " << b.header.height << ": " << s.err().message
                 << "\n";
       continue;
     }
-    after_commit(self, b, p.value().orders);
+    after_commit(self, b, decided.orders);
   }
   // Equivocation goes on chain as an evidence transaction from this validator.
   for (const auto& e : out.evidence) {
@@ -403,7 +417,9 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     std::vector<chain::bytes> orders;
     for (const auto& [cycle, envelopes] : cycles.orders)
       if (after.dues_recorded.find(cycle)) orders.insert(orders.end(), envelopes.begin(), envelopes.end());
-    return chain::encode_block_proposal(built.blk, ercs, orders);
+    auto value = chain::encode_block_proposal(built.blk, ercs, orders);
+    s.own_proposal = miner_state::proposal{std::move(built.blk), std::move(built.ercs), std::move(orders)};
+    return value;
   };
   auto check = [self](std::uint64_t height, const chain::bytes& value) {
     auto p = chain::decode_block_proposal(value);

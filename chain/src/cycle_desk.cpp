@@ -18,6 +18,13 @@ bool is_cycle_kind(tx_kind k) {
   return k == tx_kind::order_root || k == tx_kind::clearing_result || k == tx_kind::cycle_dues;
 }
 
+// Only grid updates and cycle transactions matter to the desk; the others
+// (most of a block) are skipped without decoding.
+bool may_concern_cycles(const bytes& entry) {
+  const auto kind = peek_kind(entry);
+  return !kind || *kind == tx_kind::grid_update || is_cycle_kind(*kind);
+}
+
 cycle_key key_of(const tx_body& body) {
   if (auto* r = std::get_if<order_root_body>(&body)) return {r->market, r->cycle};
   if (auto* c = std::get_if<clearing_result_body>(&body)) return {c->market, c->cycle};
@@ -128,7 +135,7 @@ std::string cycle_desk::check(const block& b, const std::vector<bytes>& carried_
   std::map<cycle_key, std::vector<signed_transaction>> cycle_txs;
   market_grid next = grid_;  // the DSO's grid updates must give what this validator computes
   for (const auto& entry : b.entries) {
-    if (is_receipt_entry(entry)) continue;
+    if (is_receipt_entry(entry) || !may_concern_cycles(entry)) continue;
     auto stx = decode_envelope(entry);
     if (!stx) continue;
     if (auto* g = std::get_if<grid_update_body>(&stx.value().tx.body)) {
@@ -179,7 +186,7 @@ void cycle_desk::committed(const block& b, const std::vector<bytes>& carried_ord
   for (const auto& env : carried_orders)
     if (auto o = decode_order(env)) by_cycle[{o.value().terms.market, o.value().terms.cycle}].emplace_back(o.value().id, env);
   for (const auto& entry : b.entries) {
-    if (is_receipt_entry(entry)) continue;
+    if (is_receipt_entry(entry) || !may_concern_cycles(entry)) continue;
     auto stx = decode_envelope(entry);
     if (!stx) continue;
     const auto& body = stx.value().tx.body;

@@ -286,6 +286,18 @@ result<signed_transaction> decode_envelope(const std::uint8_t* data, std::size_t
   return stx;
 }
 
+std::optional<tx_kind> peek_kind(const bytes& envelope) {
+  // [payload, sig] with payload = [version, kind, ...]: 0x92, a bin8 or
+  // bin16 header, then 0x96, the version and the kind as positive fixints.
+  if (envelope.size() < 7 || envelope[0] != 0x92) return std::nullopt;
+  const std::size_t payload = envelope[1] == 0xc4 ? 3 : envelope[1] == 0xc5 ? 4 : 0;
+  if (payload == 0 || envelope.size() < payload + 3) return std::nullopt;
+  if (envelope[payload] != 0x96 || envelope[payload + 1] != tx_format_version) return std::nullopt;
+  const std::uint8_t kind = envelope[payload + 2];
+  if (kind == 0 || kind > tx_kind_max) return std::nullopt;
+  return static_cast<tx_kind>(kind);
+}
+
 bool signature_valid(const signed_transaction& stx, std::string_view chain_id) {
   return verify(signing_domain(stx.tx.kind()), chain_id, stx.payload, stx.sig, stx.tx.signer);
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "voltaic/chain/block.hpp"
+#include "voltaic/chain/workload.hpp"
 #include "voltaic/chain/transaction.hpp"
 
 using namespace voltaic::chain;
@@ -135,6 +136,37 @@ TEST_CASE("golden bytes pin the payload of every transaction kind, the header an
   CHECK(to_hex(rb) == golden.at("receipt"));
   CHECK(is_receipt_entry(rb));
   CHECK(entry_id(rb) == filled<32>(7));
+}
+
+TEST_CASE("an envelope's kind can be read from its first bytes, short or long, and odd bytes give none") {
+  const auto key = derived_key(1, 2, 3);
+  std::size_t long_ones = 0;
+  for (auto body : sample_bodies()) {
+    for (const bool long_payload : {false, true}) {
+      // A grid change of 300 characters makes the payload need a bin16 header.
+      if (long_payload) {
+        auto* g = std::get_if<grid_update_body>(&body);
+        if (!g) continue;
+        g->change = std::string(300, 'x');
+        ++long_ones;
+      }
+      transaction tx;
+      tx.signer = key.pub;
+      tx.nonce = 1;
+      tx.expiry_height = 10;
+      tx.body = body;
+      const auto stx = sign_transaction(tx, "lab", key);
+      CAPTURE(to_string(tx.kind()));
+      REQUIRE(peek_kind(stx.envelope).has_value());
+      CHECK(*peek_kind(stx.envelope) == tx.kind());
+    }
+  }
+  CHECK(long_ones == 1);
+  CHECK_FALSE(peek_kind(bytes{}).has_value());
+  CHECK_FALSE(peek_kind(bytes{0x92, 0xc4, 0x05, 0x96, 0x01, 0x00, 0x00}).has_value());  // kind 0
+  CHECK_FALSE(peek_kind(bytes{0x92, 0xc4, 0x05, 0x96, 0x02, 0x03, 0x00}).has_value());  // version 2
+  CHECK_FALSE(peek_kind(bytes{0x93, 0xc4, 0x05, 0x96, 0x01, 0x03, 0x00}).has_value());  // three elements
+  CHECK_FALSE(peek_kind(bytes{0x92, 0xc6, 0x05, 0x96, 0x01, 0x03, 0x00}).has_value());  // bin32
 }
 
 TEST_CASE("payloads that are not a transaction are refused with a reason") {
