@@ -1,5 +1,6 @@
 #include "voltaic/agents/miner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -156,9 +157,11 @@ std::vector<chain::bytes> as_batch(const std::vector<std::string>& envelopes) {
 
 // Answers each waiting client and passes what was admitted on to the peers.
 void answer(miner_actor* self, miner_state::admission_queue& q, const std::vector<std::string>& verdicts,
-            std::vector<std::string>& gossip_batch) {
+            std::vector<std::string>& outbox) {
+  const auto& peers = self->state.peers;
+  const bool has_peers = std::any_of(peers.begin(), peers.end(), [](const caf::actor& p) { return static_cast<bool>(p); });
   for (std::size_t i = 0; i < q.envelopes.size(); ++i) {
-    if (verdicts[i] == "ok") gossip(self, gossip_batch, as_string(q.envelopes[i]));
+    if (has_peers && verdicts[i] == "ok") gossip(self, outbox, as_string(q.envelopes[i]));
     q.verdicts[i].deliver(verdicts[i]);
   }
 }
@@ -559,10 +562,10 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return out;
       },
       [self](expired_atom) -> std::vector<std::string> {
-        const auto& st = self->state.chain->state();
+        const auto& head = self->state.chain->state();
         std::set<chain::public_key, chain::key_less> buyers;
-        for (const auto& [id, c] : st.ctps.items())
-          if (c.expiry_height < st.height) buyers.insert(c.buyer);
+        for (const auto& [id, c] : head.ctps.items())
+          if (c.expiry_height < head.height) buyers.insert(c.buyer);
         std::vector<std::string> out;
         for (const auto& b : buyers) out.push_back(chain::to_hex(b));
         return out;
@@ -611,10 +614,10 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return {true, out, counts};
       },
       [self](headnonce_atom, const std::string& key_hex) -> std::tuple<std::uint64_t, std::uint64_t> {
-        const auto& st = self->state.chain->state();
+        const auto& head = self->state.chain->state();
         chain::public_key k{};
-        const chain::account* a = chain::from_hex(key_hex, k) ? st.accounts.find(k) : nullptr;
-        return {st.height, a ? a->nonce : 0};
+        const chain::account* a = chain::from_hex(key_hex, k) ? head.accounts.find(k) : nullptr;
+        return {head.height, a ? a->nonce : 0};
       },
       [self](account_atom, const std::string& key_hex) -> std::tuple<std::int64_t, std::int64_t, std::uint64_t> {
         chain::public_key k{};

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -201,8 +202,12 @@ class driver {
       }};
     });
     auto all_in = self_->request(collector, caf::infinite, caf::ok_atom::value);
-    for (std::size_t c = 0, begin = 0; c + 1 < chunks; ++c) {
-      const std::size_t end = n * (c + 1) / chunks;
+    // Chunks shrink (sizes k, k-1, ..., 1 of k(k+1)/2): what is left to the
+    // caller once the last agent answered, the part nothing overlaps, is small.
+    const std::size_t parts = chunks * (chunks + 1) / 2;
+    for (std::size_t c = 0, begin = 0, done_parts = 0; c + 1 < chunks; ++c) {
+      done_parts += chunks - c;
+      const std::size_t end = n * done_parts / parts;
       if (!answered->wait_for(end)) break;
       chunk_done(begin, end, *out);
       begin = end;
@@ -747,6 +752,9 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   auto commit_chunks = [&sc](std::size_t answers) -> std::size_t {
     return sc.wall_clock ? 1 : std::clamp<std::size_t>(answers / sc.chunk_answers, 1, 4);
   };
+  std::vector<std::string> balance_keys;  // every party's, then the DSO's
+  for (const auto& p : parties) balance_keys.push_back(chain::to_hex(p.key.pub));
+  balance_keys.push_back(chain::to_hex(rc.genesis.dso));
   double rate_before = measure_verify_rate();
   for (std::uint64_t cycle = done + 1; cycle <= sc.cycles; ++cycle) {
     const auto cycle_started = clock_type::now();
@@ -831,12 +839,12 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         const std::uint64_t market_id = first + k;
         std::vector<chain::signed_order> orders;
         for (const auto& e : fixed_sets[market_id]) {
-          auto o = chain::decode_order(chain::bytes(e.begin(), e.end()));
-          if (!o) {
-            recomputed[market_id].emplace(o.err());
+          auto order = chain::decode_order(chain::bytes(e.begin(), e.end()));
+          if (!order) {
+            recomputed[market_id].emplace(order.err());
             return;
           }
-          orders.push_back(std::move(o).value());
+          orders.push_back(std::move(order).value());
         }
         recomputed[market_id].emplace(chain::clear_market_cycle(market_id, cycle, std::move(orders),
                                                                 view.distances(), sc.rules, sc.charge_uc_per_m));
@@ -874,6 +882,36 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       if (!*c) return shutdown(fail(c->err().message, 1));
       cleared.push_back(std::move(*c).value());
     }
+    // What the chain committed this cycle, as CSV rows: built on the side
+    // while the agents settle, as the order sets and clearings are final.
+    auto committed_rows = std::async(std::launch::async, [&] {
+      outputs r;
+      for (const auto& c : cleared) {
+        const std::string prefix = std::to_string(cycle) + "," + std::to_string(c.root.market) + ",";
+        for (std::size_t k = 0; k < c.orders.size(); ++k) {
+          const auto& t = c.orders[k].terms;
+          const auto& b = c.book[k];
+          r.orders += prefix + b.id + "," + parties[party_of.at(t.owner)].name + "," + market::to_string(t.side) + "," +
+                      credits(t.price_ucpkwh) + "," + kwh(t.energy_mwh) + "," +
+                      (t.distance_pref_mm == market::distance_anywhere ? std::string{}
+                                                                        : market::format_scaled(t.distance_pref_mm, market::mm_per_m)) +
+                      "," + feeder.value().load_buses[t.bus] + "," + std::to_string(t.seq) + "\n";
+          const auto& oc = c.result.outcomes[k];
+          r.outcomes += prefix + b.id + "," + market::to_string(oc.kind) + "," +
+                        (oc.kind == market::outcome_kind::rejected ? market::to_string(oc.reason) : "") + "," +
+                        kwh(oc.traded) + "\n";
+        }
+        const auto& cr = c.result.clearing;
+        r.clearing += prefix + market::to_string(cr.mechanism) + "," + market::to_string(cr.policy) + "," +
+                      std::to_string(cr.case_number) + "," + credits(cr.price) + "," +
+                      (cr.price_adjusted ? "true" : "false") + "\n";
+        for (const auto& t : c.result.trades)
+          r.trades += prefix + parties[party_of.at(c.orders[t.buyer].terms.owner)].name + "," +
+                      parties[party_of.at(c.orders[t.seller].terms.owner)].name + "," + kwh(t.energy) + "," +
+                      market::format_scaled(t.distance, market::mm_per_m) + "," + credits(t.charge) + "\n";
+      }
+      return r;
+    });
     clock.end_phase(1);
     progress("matching");
 
@@ -914,10 +952,10 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
                               r.clearing.price, buyer_trades[m][k]);
         },
         [&](std::size_t begin, std::size_t end, const auto& answers) {
-          std::vector<std::string> part;
+          std::vector<std::string> chunk_ids;
           for (std::size_t i = begin; i < end; ++i)
-            if (answers[i]) part.insert(part.end(), answers[i]->begin(), answers[i]->end());
-          chunks_committed = chunks_committed && clock.commit(part, limit, true);
+            if (answers[i]) chunk_ids.insert(chunk_ids.end(), answers[i]->begin(), answers[i]->end());
+          chunks_committed = chunks_committed && clock.commit(chunk_ids, limit, true);
         });
     if (!chunks_committed) return shutdown(fail("holds did not reach the chain", 1));
     for (std::size_t i = 0; i < got.size(); ++i) {
@@ -953,10 +991,10 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
                               c.clearing.price_ucpkwh, due.tariff_uc, sellers_of[m][due.party]);
         },
         [&](std::size_t begin, std::size_t end, const auto& answers) {
-          std::vector<std::string> part;
+          std::vector<std::string> chunk_ids;
           for (std::size_t i = begin; i < end; ++i)
-            if (answers[i] && !answers[i]->empty()) part.push_back(*answers[i]);
-          chunks_committed = chunks_committed && clock.commit(part, limit, true);
+            if (answers[i] && !answers[i]->empty()) chunk_ids.push_back(*answers[i]);
+          chunks_committed = chunks_committed && clock.commit(chunk_ids, limit, true);
         });
     if (!chunks_committed) return shutdown(fail("settlements did not reach the chain", 1));
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -999,39 +1037,18 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     if (!d.ask(dso, written, agents::summary_atom::value, cycle, channel_rows) || written != channel_rows.size())
       return shutdown(fail("the DSO could not record its channel", 1));
 
-    // What the chain committed this cycle, as CSV rows.
-    for (const auto& c : cleared) {
-      const std::string prefix = std::to_string(cycle) + "," + std::to_string(c.root.market) + ",";
-      for (std::size_t k = 0; k < c.orders.size(); ++k) {
-        const auto& t = c.orders[k].terms;
-        const auto& b = c.book[k];
-        o.orders += prefix + b.id + "," + parties[party_of.at(t.owner)].name + "," + market::to_string(t.side) + "," +
-                    credits(t.price_ucpkwh) + "," + kwh(t.energy_mwh) + "," +
-                    (t.distance_pref_mm == market::distance_anywhere ? std::string{}
-                                                                      : market::format_scaled(t.distance_pref_mm, market::mm_per_m)) +
-                    "," + feeder.value().load_buses[t.bus] + "," + std::to_string(t.seq) + "\n";
-        const auto& oc = c.result.outcomes[k];
-        o.outcomes += prefix + b.id + "," + market::to_string(oc.kind) + "," +
-                      (oc.kind == market::outcome_kind::rejected ? market::to_string(oc.reason) : "") + "," +
-                      kwh(oc.traded) + "\n";
-      }
-      const auto& cr = c.result.clearing;
-      o.clearing += prefix + market::to_string(cr.mechanism) + "," + market::to_string(cr.policy) + "," +
-                    std::to_string(cr.case_number) + "," + credits(cr.price) + "," +
-                    (cr.price_adjusted ? "true" : "false") + "\n";
-      for (const auto& t : c.result.trades)
-        o.trades += prefix + parties[party_of.at(c.orders[t.buyer].terms.owner)].name + "," +
-                    parties[party_of.at(c.orders[t.seller].terms.owner)].name + "," + kwh(t.energy) + "," +
-                    market::format_scaled(t.distance, market::mm_per_m) + "," + credits(t.charge) + "\n";
+    {
+      const outputs rows = committed_rows.get();
+      o.orders += rows.orders;
+      o.outcomes += rows.outcomes;
+      o.clearing += rows.clearing;
+      o.trades += rows.trades;
     }
     std::int64_t sum = 0;
     {
-      std::vector<std::string> keys;
-      for (const auto& p : parties) keys.push_back(chain::to_hex(p.key.pub));
-      keys.push_back(chain::to_hex(rc.genesis.dso));
-      const std::vector<std::int64_t> b = d.balances(watcher, keys);
-      if (b.size() != 2 * keys.size()) return shutdown(fail("the balances could not be read", 1));
-      for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::vector<std::int64_t> b = d.balances(watcher, balance_keys);
+      if (b.size() != 2 * balance_keys.size()) return shutdown(fail("the balances could not be read", 1));
+      for (std::size_t i = 0; i < balance_keys.size(); ++i) {
         sum += b[2 * i];
         o.balances += std::to_string(cycle) + "," + (i < parties.size() ? parties[i].name : std::string("dso")) + "," +
                       credits(b[2 * i]) + "\n";
