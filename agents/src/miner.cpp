@@ -130,10 +130,11 @@ void flush_gossip(miner_actor* self) {
 // order. Returns each one's verdict ("ok" or why not).
 std::vector<std::string> admit_txs(miner_state& st, const std::vector<chain::bytes>& batch) {
   const auto& head = st.chain->state();
-  chain::preverify(head, batch);
+  auto decoded = chain::preverify_decoding(head, batch);
   std::vector<std::string> verdicts;
-  for (const auto& e : batch) {
-    const auto r = st.pool.add(e, head);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    // What does not decode takes the envelope path, for its exact refusal.
+    const auto r = decoded[i] ? st.pool.add(std::move(*decoded[i]), head) : st.pool.add(batch[i], head);
     verdicts.push_back(r ? std::string("ok") : r.err().message);
   }
   return verdicts;
@@ -141,11 +142,7 @@ std::vector<std::string> admit_txs(miner_state& st, const std::vector<chain::byt
 
 std::vector<std::string> admit_orders(miner_state& st, const std::vector<chain::bytes>& batch) {
   if (!st.desk) return std::vector<std::string>(batch.size(), "no-market");
-  st.desk->preverify(batch);
-  const auto& head = st.chain->state();
-  std::vector<std::string> verdicts;
-  for (const auto& e : batch) verdicts.push_back(st.desk->admit(e, head));
-  return verdicts;
+  return st.desk->admit_all(batch, st.chain->state());
 }
 
 std::vector<chain::bytes> as_batch(const std::vector<std::string>& envelopes) {

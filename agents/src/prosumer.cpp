@@ -80,20 +80,20 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         if (trades.empty()) return std::vector<std::string>{};
         auto promise = self->make_response_promise<std::vector<std::string>>();
         detail::with_height_and_nonce(self, promise, [self, promise, trades](std::uint64_t height, std::uint64_t nonce) mutable {
-          auto& s = self->state;
+          auto& me = self->state;
           std::vector<chain::signed_transaction> txs;
-          const chain::hash256 meter_root = chain::blake2b_256(s.cfg.meter.data(), s.cfg.meter.size());
+          const chain::hash256 meter_root = chain::blake2b_256(me.cfg.meter.data(), me.cfg.meter.size());
           for (const auto& line : trades) {
             std::istringstream in(line);
             std::string seller_hex;
             chain::ctp_commit_body b;
             in >> seller_hex >> b.energy_mwh >> b.amount_uc;
             if (!in || !chain::from_hex(seller_hex, b.producer)) continue;
-            b.expiry_height = height + s.cfg.ctp_lifetime_blocks;
+            b.expiry_height = height + me.cfg.ctp_lifetime_blocks;
             b.meter_root = meter_root;
-            txs.push_back(s.signer.sign(b, nonce, height + s.cfg.ctp_lifetime_blocks));
+            txs.push_back(me.signer.sign(b, nonce, height + me.cfg.ctp_lifetime_blocks));
           }
-          detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
+          detail::submit_all(self, me.cfg.miner, std::move(txs), me.cfg.name,
                              [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
         });
         return promise;

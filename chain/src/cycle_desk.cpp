@@ -46,14 +46,26 @@ bool cycle_desk::order_verified(const signed_order& o) {
   return true;
 }
 
-void cycle_desk::preverify(const std::vector<bytes>& envelopes) {
-  std::vector<std::optional<hash256>> valid(envelopes.size());  // ids of orders whose signature holds
+std::vector<std::string> cycle_desk::admit_all(const std::vector<bytes>& envelopes, const ledger_state& st) {
+  std::vector<std::optional<signed_order>> decoded(envelopes.size());
+  std::vector<char> valid(envelopes.size(), 0);  // signature checked here and holds
   parallel_for(envelopes.size(), [&](std::size_t i) {
     auto o = decode_order(envelopes[i]);
-    if (o && verified_.count(o.value().id) == 0 && order_signature_valid(o.value(), chain_id_)) valid[i] = o.value().id;
+    if (!o) return;
+    decoded[i] = std::move(o).value();
+    valid[i] = verified_.count(decoded[i]->id) == 0 && order_signature_valid(*decoded[i], chain_id_);
   });
-  for (const auto& id : valid)
-    if (id) remember_verified(*id);
+  std::vector<std::string> verdicts;
+  verdicts.reserve(envelopes.size());
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    if (!decoded[i]) {
+      verdicts.push_back(admit(envelopes[i], st));  // says why it does not decode
+      continue;
+    }
+    if (valid[i]) remember_verified(decoded[i]->id);
+    verdicts.push_back(admit_decoded(std::move(*decoded[i]), st));
+  }
+  return verdicts;
 }
 
 std::int64_t cycle_desk::charge_per_m(const ledger_state& st) const {
@@ -69,7 +81,10 @@ bool cycle_desk::grid_matches(const ledger_state& st) const {
 std::string cycle_desk::admit(const bytes& envelope, const ledger_state& st) {
   auto decoded = decode_order(envelope);
   if (!decoded) return decoded.err().message;
-  signed_order& o = decoded.value();
+  return admit_decoded(std::move(decoded).value(), st);
+}
+
+std::string cycle_desk::admit_decoded(signed_order o, const ledger_state& st) {
   const cycle_key key{o.terms.market, o.terms.cycle};
   if (st.order_roots.find(key) || fixed_.count(key)) return "cycle-closed";
   if (o.terms.bus >= grid_.load_buses().size()) return "bad-order: bus " + std::to_string(o.terms.bus) + " is not a load bus";

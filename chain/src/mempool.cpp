@@ -13,7 +13,13 @@ status mempool::add(const bytes& envelope, const ledger_state& st) {
                                         std::to_string(limits_.max_tx_bytes));
   auto stx = decode_envelope(envelope);
   if (!stx) return stx.err();
-  signed_transaction& t = stx.value();
+  return add(std::move(stx).value(), st);
+}
+
+status mempool::add(signed_transaction t, const ledger_state& st) {
+  if (t.envelope.size() > limits_.max_tx_bytes)
+    return chain_error("too-large", std::to_string(t.envelope.size()) + " bytes exceed " +
+                                        std::to_string(limits_.max_tx_bytes));
   if (by_id_.count(t.id)) return chain_error("duplicate", "already waiting");
   if (!signature_checked(st, t)) return chain_error("bad-signature", "the signature does not verify");
   if (t.tx.expiry_height <= st.height) return chain_error("tx-expired", "expired at height " + std::to_string(t.tx.expiry_height));

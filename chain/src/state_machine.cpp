@@ -458,6 +458,18 @@ void preverify(const ledger_state& st, const std::vector<signed_transaction>& tx
   preverify_each(st, txs.size(), [&](std::size_t i, const auto& check) { check(txs[i]); });
 }
 
+std::vector<std::optional<signed_transaction>> preverify_decoding(const ledger_state& st,
+                                                                  const std::vector<bytes>& envelopes) {
+  std::vector<std::optional<signed_transaction>> decoded(envelopes.size());
+  preverify_each(st, envelopes.size(), [&](std::size_t i, const auto& check) {
+    if (auto stx = decode_envelope(envelopes[i])) {
+      decoded[i] = std::move(stx).value();
+      check(*decoded[i]);
+    }
+  });
+  return decoded;
+}
+
 status apply_transaction(ledger_state& st, const signed_transaction& stx, std::uint64_t height, bytes& entry) {
   if (!signature_checked(st, stx))
     return refuse("bad-signature", std::string("signature over a ") + to_string(stx.tx.kind()));

@@ -84,7 +84,30 @@ TEST_CASE("preverified decoded transactions: a forged one is still refused") {
   CHECK_FALSE(signature_checked(l->state(), txs[1]));
 }
 
-TEST_CASE("preverified orders: a forged one is still refused") {
+TEST_CASE("preverify_decoding hands back what decodes, remembers only what verifies, and the pool refuses the rest") {
+  workload wl(workload_options{});
+  auto l = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
+  std::vector<bytes> envelopes{offer(wl, 0, 1).envelope, offer(wl, 1, 1).envelope, offer(wl, 2, 1).envelope};
+  envelopes[1][envelopes[1].size() - 1] ^= 1;  // in the signature
+  envelopes[2].resize(envelopes[2].size() - 4);  // truncated
+  const auto& memo = l->state().verified->transactions;
+  const std::size_t before = memo.size();
+  auto decoded = preverify_decoding(l->state(), envelopes);
+  REQUIRE(decoded.size() == 3);
+  REQUIRE(decoded[0].has_value());
+  REQUIRE(decoded[1].has_value());
+  CHECK_FALSE(decoded[2].has_value());
+  CHECK(decoded[0]->envelope == envelopes[0]);
+  CHECK(memo.size() == before + 1);
+  mempool pool;
+  CHECK(pool.add(std::move(*decoded[0]), l->state()).ok());
+  const auto forged = pool.add(std::move(*decoded[1]), l->state());
+  REQUIRE_FALSE(forged.ok());
+  CHECK(forged.err().message.rfind("bad-signature", 0) == 0);
+  CHECK(pool.size() == 1);
+}
+
+TEST_CASE("orders admitted as a batch: a forged, a garbled and a repeated one are refused as one by one") {
   const std::string chain_id = "parallel-test";
   market::grid g;
   REQUIRE(g.add_line("L1", "a", "b", 150'000, true).ok());
@@ -106,11 +129,18 @@ TEST_CASE("preverified orders: a forged one is still refused") {
     orders.push_back(sign_order(t, chain_id, derived_key(9, 1, i)).envelope);
   }
   orders[7][orders[7].size() - 1] ^= 1;  // in the signature
-  desk.preverify(orders);
+  orders[11].resize(orders[11].size() - 5);  // truncated
+  orders.push_back(orders[3]);              // again
+  const auto verdicts = desk.admit_all(orders, chain->state());
+  REQUIRE(verdicts.size() == orders.size());
   for (std::size_t i = 0; i < orders.size(); ++i) {
     CAPTURE(i);
-    CHECK(desk.admit(orders[i], chain->state()) == (i == 7 ? "bad-signature" : "ok"));
+    if (i == 7) CHECK(verdicts[i] == "bad-signature");
+    else if (i == 11) CHECK(verdicts[i].rfind("decode", 0) == 0);
+    else if (i == 30) CHECK(verdicts[i] == "duplicate");
+    else CHECK(verdicts[i] == "ok");
   }
+  CHECK(desk.open_orders({0, 1}) == 28);
 }
 
 TEST_CASE("a candidate block: kept applied, rolled back for the head state, committed without re-execution only if its entries match") {

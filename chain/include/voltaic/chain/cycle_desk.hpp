@@ -42,9 +42,9 @@ class cycle_desk {
   // "ok", or why not: decode, bad-order, bad-signature, cycle-closed,
   // duplicate, order-stale (the owner already has an order with a seq as high).
   std::string admit(const bytes& envelope, const ledger_state& st);
-  // Checks the signatures of many orders at once, on several cores, so that
-  // admitting them afterwards checks none again.
-  void preverify(const std::vector<bytes>& envelopes);
+  // Many orders: decoded and their signatures checked on several cores, then
+  // admitted one by one in order; a verdict per envelope, as admit() gives.
+  std::vector<std::string> admit_all(const std::vector<bytes>& envelopes, const ledger_state& st);
   void close(const cycle_key& cycle) { closing_.insert(cycle); }
 
   // Signs with `key`, nonces above both the state's and `own_nonce` (updated).
@@ -67,6 +67,7 @@ class cycle_desk {
   }
 
  private:
+  std::string admit_decoded(signed_order o, const ledger_state& st);
   bool order_verified(const signed_order& o);
   void remember_verified(const hash256& id);
   std::int64_t charge_per_m(const ledger_state& st) const;

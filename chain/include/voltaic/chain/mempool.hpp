@@ -34,6 +34,8 @@ class mempool {
 
   // Checks and admits an envelope against the state the next block builds on.
   status add(const bytes& envelope, const ledger_state& st);
+  // The same for an envelope already decoded.
+  status add(signed_transaction stx, const ledger_state& st);
   bool contains(const hash256& id) const { return by_id_.count(id) != 0; }
   std::size_t size() const { return by_id_.size(); }
 

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <utility>
+#include <optional>
 #include <vector>
 
 #include "voltaic/chain/block.hpp"
@@ -35,6 +36,10 @@ bool signature_checked(const ledger_state& st, const signed_transaction& stx);
 void preverify(const ledger_state& st, const std::vector<bytes>& envelopes);
 // The same for transactions already decoded (a proposer's own, say).
 void preverify(const ledger_state& st, const std::vector<signed_transaction>& txs);
+// The same, handing back each envelope decoded (nullopt where it does not
+// decode), so that admitting it decodes nothing again.
+std::vector<std::optional<signed_transaction>> preverify_decoding(const ledger_state& st,
+                                                                  const std::vector<bytes>& envelopes);
 
 // Applies one transaction as part of block `height`. On success `entry` is
 // what the block stores for it (the envelope, or an ERC's receipt).

@@ -201,11 +201,11 @@ struct signed_transaction {
 };
 
 signed_transaction sign_transaction(const transaction& tx, std::string_view chain_id, const key_pair& key);
-// Decodes an envelope and its payload; does not check the signature.
 // The kind an envelope names, read from its first bytes without decoding:
 // a filter for entries of blocks already executed. nullopt when the bytes
 // are not laid out as sign_transaction writes them (decode those instead).
 std::optional<tx_kind> peek_kind(const bytes& envelope);
+// Decodes an envelope and its payload; does not check the signature.
 result<signed_transaction> decode_envelope(const std::uint8_t* data, std::size_t size);
 inline result<signed_transaction> decode_envelope(const bytes& b) { return decode_envelope(b.data(), b.size()); }
 // The signature over the payload bytes as received, under the kind's domain.
