@@ -69,7 +69,8 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         return promise;
       },
       [self](outcome_atom, std::uint64_t cycle, std::uint8_t outcome, std::uint8_t reason, std::int64_t traded,
-             std::int64_t price, const std::vector<std::string>& trades) -> caf::result<std::vector<std::string>> {
+             std::int64_t price, const std::vector<std::string>& trades,
+             std::uint64_t height) -> caf::result<std::vector<std::string>> {
         auto& s = self->state;
         const bool rejected = outcome == static_cast<std::uint8_t>(market::outcome_kind::rejected);
         s.history.push_back(std::to_string(cycle) + " " +
@@ -79,7 +80,7 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         market::remember(s.memory, s.last_bid, rejected, price);
         if (trades.empty()) return std::vector<std::string>{};
         auto promise = self->make_response_promise<std::vector<std::string>>();
-        detail::with_height_and_nonce(self, promise, [self, promise, trades](std::uint64_t height, std::uint64_t nonce) mutable {
+        detail::with_height_and_nonce(self, promise, [self, promise, trades, height](std::uint64_t, std::uint64_t nonce) mutable {
           auto& me = self->state;
           std::vector<chain::signed_transaction> txs;
           const chain::hash256 meter_root = chain::blake2b_256(me.cfg.meter.data(), me.cfg.meter.size());

@@ -18,8 +18,9 @@ struct meter_state {
 
 using meter_actor = caf::stateful_actor<meter_state>;
 
-// One reading on its way to the chain: head height, then (for a buyer) its
-// holds, then the meter's counter; then it is signed and submitted.
+// One reading on its way to the chain: the meter's last nonce, then (for a
+// buyer) its holds; then it is signed and submitted. Expiries count from the
+// height the settlement phase started at.
 struct reading_job {
   chain::meter_settlement_body body;
   std::vector<std::string> producers;  // hex keys of the cycle's sellers
@@ -57,8 +58,8 @@ caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
   detail::start_agent(self, std::move(cfg));
   return {
       [self](read_atom, std::uint64_t market, std::uint64_t cycle, std::uint8_t role, std::int64_t agreed,
-             std::int64_t price, std::int64_t tariff,
-             const std::vector<std::string>& producers) -> caf::result<std::string> {
+             std::int64_t price, std::int64_t tariff, const std::vector<std::string>& producers,
+             std::uint64_t height) -> caf::result<std::string> {
         auto& s = self->state;
         if (!s.cfg.reports || role > 1) return std::string{};
         auto job = std::make_shared<reading_job>();
@@ -74,8 +75,8 @@ caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
         job->producers = producers;
         job->promise = self->make_response_promise<std::string>();
         auto promise = job->promise;
-        detail::with_height_and_nonce(self, promise, [self, job](std::uint64_t height, std::uint64_t nonce) {
-          job->height = height;
+        job->height = height;
+        detail::with_height_and_nonce(self, promise, [self, job](std::uint64_t, std::uint64_t nonce) {
           job->chain_nonce = nonce;
           if (job->body.role == chain::party_role::buyer) collect_holds(self, job);
           else sign_and_submit(self, job);

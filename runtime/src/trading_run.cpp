@@ -939,6 +939,11 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       }
       for (std::size_t k = 0; k < c.orders.size(); ++k) owners.emplace_back(m, k);
     }
+    // Agents count expiries from the height the phase starts at, not from
+    // whatever height their miner has reached when it answers them: blocks
+    // of earlier chunks commit meanwhile, and the chain must not depend on
+    // that timing.
+    const std::uint64_t feedback_height = d.height(watcher);
     bool chunks_committed = true;
     const auto got = d.gather<std::vector<std::string>>(
         owners.size(), commit_chunks(owners.size()),
@@ -949,7 +954,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
           const party& p = parties[party_of.at(cleared[m].orders[k].terms.owner)];
           return who->request(p.prosumer, caf::infinite, agents::outcome_atom::value, cycle,
                               static_cast<std::uint8_t>(oc.kind), static_cast<std::uint8_t>(oc.reason), oc.traded,
-                              r.clearing.price, buyer_trades[m][k]);
+                              r.clearing.price, buyer_trades[m][k], feedback_height);
         },
         [&](std::size_t begin, std::size_t end, const auto& answers) {
           std::vector<std::string> chunk_ids;
@@ -980,6 +985,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         sellers_of[m][c.orders[t.buyer].terms.owner].push_back(chain::to_hex(c.orders[t.seller].terms.owner));
       for (std::size_t k = 0; k < c.dues.dues.size(); ++k) meters.emplace_back(m, k);
     }
+    const std::uint64_t settlement_height = d.height(watcher);
     const auto ids = d.gather<std::string>(
         meters.size(), commit_chunks(meters.size()),
         [&](std::size_t i, auto* who) {
@@ -988,7 +994,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
           const auto& due = c.dues.dues[k];
           return who->request(parties[party_of.at(due.party)].meter, caf::infinite, agents::read_atom::value,
                               c.dues.market, cycle, static_cast<std::uint8_t>(due.role), due.agreed_mwh,
-                              c.clearing.price_ucpkwh, due.tariff_uc, sellers_of[m][due.party]);
+                              c.clearing.price_ucpkwh, due.tariff_uc, sellers_of[m][due.party], settlement_height);
         },
         [&](std::size_t begin, std::size_t end, const auto& answers) {
           std::vector<std::string> chunk_ids;

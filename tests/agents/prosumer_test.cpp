@@ -111,7 +111,7 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     // Alone in its market it was not matched: the outcome goes into its history.
     const auto [ids] = ask<std::vector<std::string>>(self, alice, agents::outcome_atom::value, std::uint64_t{1},
                                                      std::uint8_t{2}, std::uint8_t{6}, std::int64_t{0}, std::int64_t{0},
-                                                     std::vector<std::string>{});
+                                                     std::vector<std::string>{}, std::uint64_t{1});
     CHECK(ids.empty());
     const auto [history] = ask<std::vector<std::string>>(self, alice, agents::history_atom::value);
     REQUIRE(history.size() == 1);
@@ -119,6 +119,26 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     const auto [balance, held] = ask<std::int64_t, std::int64_t>(self, alice, agents::balance_atom::value);
     CHECK(balance == 0);
     CHECK(held == 0);
+
+    // Told the height its phase started at, it counts its hold's expiry from
+    // there, whatever height its miner has reached meanwhile (in a simulated
+    // run, blocks of other agents' holds commit while it answers).
+    const auto seller = chain::derived_key(5, 10, 1).pub;
+    const std::uint64_t phase_height = 1'000;
+    const auto [holds] = ask<std::vector<std::string>>(
+        self, alice, agents::outcome_atom::value, std::uint64_t{2}, std::uint8_t{0}, std::uint8_t{0},
+        std::int64_t{1'000'000}, std::int64_t{150'000},
+        std::vector<std::string>{chain::to_hex(seller) + " 1000000 150000"}, phase_height);
+    chain::ctp_commit_body hold;
+    hold.producer = seller;
+    hold.energy_mwh = 1'000'000;
+    hold.amount_uc = 150'000;
+    hold.expiry_height = phase_height + pc.ctp_lifetime_blocks;
+    hold.meter_root = chain::blake2b_256(pc.meter.data(), pc.meter.size());
+    const auto expected = chain::sign_transaction(
+        chain::transaction{pc.key.pub, 1, phase_height + pc.ctp_lifetime_blocks, hold}, wo.chain_id, pc.key);
+    REQUIRE(holds.size() == 1);
+    CHECK(holds[0] == chain::to_hex(expected.id));
     self->send_exit(alice, caf::exit_reason::user_shutdown);
     self->send_exit(miner, caf::exit_reason::user_shutdown);
   }

@@ -31,14 +31,16 @@
 //   (peercount)                  -> how many other validators it is connected to
 // To prosumers:
 //   (bid, cycle)                 -> order envelope (submitted to its miner)
-//   (outcome, cycle, outcome, reason, traded_mwh, price, [ "seller_hex energy amount" ...])
-//                                -> [CTP transaction id hex...] it submitted
+//   (outcome, cycle, outcome, reason, traded_mwh, price, [ "seller_hex energy amount" ...], height)
+//                                -> [CTP transaction id hex...] it submitted, their
+//                                   expiries counted from `height`
 //   (expire)                     -> [timeout transaction id hex...] for its expired CTPs
 //   (history)                    -> ["cycle outcome reason traded_mwh price bid"...] its outcomes so far
 //   (balance)                    -> (balance_uc, held_uc) as its miner's chain has them
 // To smart meters:
-//   (read, market, cycle, role, agreed_mwh, price, tariff_uc, [producer hex...])
-//                                -> settlement transaction id hex, or "" when it does not report
+//   (read, market, cycle, role, agreed_mwh, price, tariff_uc, [producer hex...], height)
+//                                -> settlement transaction id hex, or "" when it does not report;
+//                                   expiries counted from `height`
 // To the DSO:
 //   (publish)                    -> [transaction id hex...] its charge, penalty and grid version
 //   (gridchg, change text)       -> transaction id hex of the grid update
