@@ -80,7 +80,7 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
         market::remember(s.memory, s.last_bid, rejected, price);
         if (trades.empty()) return std::vector<std::string>{};
         auto promise = self->make_response_promise<std::vector<std::string>>();
-        detail::with_height_and_nonce(self, promise, [self, promise, trades, height](std::uint64_t, std::uint64_t nonce) mutable {
+        detail::with_nonce(self, promise, [self, promise, trades, height](std::uint64_t nonce) mutable {
           auto& me = self->state;
           std::vector<chain::signed_transaction> txs;
           const chain::hash256 meter_root = chain::blake2b_256(me.cfg.meter.data(), me.cfg.meter.size());

@@ -76,7 +76,7 @@ caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
         job->promise = self->make_response_promise<std::string>();
         auto promise = job->promise;
         job->height = height;
-        detail::with_height_and_nonce(self, promise, [self, job](std::uint64_t, std::uint64_t nonce) {
+        detail::with_nonce(self, promise, [self, job](std::uint64_t nonce) {
           job->chain_nonce = nonce;
           if (job->body.role == chain::party_role::buyer) collect_holds(self, job);
           else sign_and_submit(self, job);

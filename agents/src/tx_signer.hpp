@@ -21,6 +21,10 @@ struct tx_signer {
   chain::key_pair key;
   std::string chain_id;
   std::uint64_t last_nonce = 0;
+  // Once the chain's nonce is known, ours stays at or above it: only this
+  // agent signs with its key, and nonces need only rise. A restarted agent
+  // (or a refusal for its nonce) asks again.
+  bool synced = false;
 
   // `chain_nonce` is what the chain last saw; both it and our own count are passed.
   chain::signed_transaction sign(chain::tx_body body, std::uint64_t chain_nonce, std::uint64_t expiry_height) {
@@ -57,6 +61,24 @@ void with_height_and_nonce(Self* self, Promise promise, F f) {
                 chain::to_hex(self->state.cfg.key.pub))
       .then([f](std::uint64_t height, std::uint64_t nonce) mutable { f(height, nonce); },
             [promise](caf::error& e) mutable { promise.deliver(e); });
+}
+
+// Calls f(nonce) with the agent's last nonce: its own count once synced,
+// else (in one round trip) what its miner's chain holds.
+template <class Self, class Promise, class F>
+void with_nonce(Self* self, Promise promise, F f) {
+  if (self->state.signer.synced) {
+    f(self->state.signer.last_nonce);
+    return;
+  }
+  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, headnonce_atom::value,
+                chain::to_hex(self->state.cfg.key.pub))
+      .then(
+          [self, f](std::uint64_t, std::uint64_t nonce) mutable {
+            self->state.signer.synced = true;
+            f(nonce);
+          },
+          [promise](caf::error& e) mutable { promise.deliver(e); });
 }
 
 // One line of a miner's answer to ctps_atom: "id producer_hex expiry amount".
@@ -102,9 +124,10 @@ void submit_all(Self* self, const caf::actor& miner, std::vector<chain::signed_t
   for (std::size_t i = 0; i < txs.size(); ++i)
     self->request(miner, self->state.cfg.miner_timeout, tx_atom::value, as_string(txs[i].envelope))
         .then(
-            [p, i, who, finish](const std::string& verdict) {
+            [self, p, i, who, finish](const std::string& verdict) {
               p->ok[i] = verdict == "ok";
               if (!p->ok[i]) std::cerr << who << ": transaction refused: " << verdict << "\n";
+              if (verdict.rfind("nonce", 0) == 0) self->state.signer.synced = false;
               finish();
             },
             [who, finish](caf::error&) {
