@@ -945,6 +945,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     // that timing.
     const std::uint64_t feedback_height = d.height(watcher);
     bool chunks_committed = true;
+    std::size_t committed_up_to = 0;  // answers whose transactions a chunk committed
     const auto got = d.gather<std::vector<std::string>>(
         owners.size(), commit_chunks(owners.size()),
         [&](std::size_t i, auto* who) {
@@ -961,14 +962,17 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
           for (std::size_t i = begin; i < end; ++i)
             if (answers[i]) chunk_ids.insert(chunk_ids.end(), answers[i]->begin(), answers[i]->end());
           chunks_committed = chunks_committed && clock.commit(chunk_ids, limit, true);
+          if (chunks_committed) committed_up_to = end;
         });
     if (!chunks_committed) return shutdown(fail("holds did not reach the chain", 1));
+    std::vector<std::string> holds_left;  // after the chunks already committed
     for (std::size_t i = 0; i < got.size(); ++i) {
       const auto [m, k] = owners[i];
       if (!got[i]) return shutdown(fail(parties[party_of.at(cleared[m].orders[k].terms.owner)].name + " did not take its outcome", 1));
       holds.insert(holds.end(), got[i]->begin(), got[i]->end());
+      if (i >= committed_up_to) holds_left.insert(holds_left.end(), got[i]->begin(), got[i]->end());
     }
-    if (!clock.commit(holds, limit)) return shutdown(fail("holds did not reach the chain", 1));
+    if (!clock.commit(holds_left, limit)) return shutdown(fail("holds did not reach the chain", 1));
     signatures += submitted + expired_now + holds.size();
     clock.end_phase(2);
     progress("feedback");
@@ -986,6 +990,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       for (std::size_t k = 0; k < c.dues.dues.size(); ++k) meters.emplace_back(m, k);
     }
     const std::uint64_t settlement_height = d.height(watcher);
+    committed_up_to = 0;
     const auto ids = d.gather<std::string>(
         meters.size(), commit_chunks(meters.size()),
         [&](std::size_t i, auto* who) {
@@ -1001,8 +1006,10 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
           for (std::size_t i = begin; i < end; ++i)
             if (answers[i] && !answers[i]->empty()) chunk_ids.push_back(*answers[i]);
           chunks_committed = chunks_committed && clock.commit(chunk_ids, limit, true);
+          if (chunks_committed) committed_up_to = end;
         });
     if (!chunks_committed) return shutdown(fail("settlements did not reach the chain", 1));
+    std::vector<std::string> settled_left;  // after the chunks already committed
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const auto [m, k] = meters[i];
       const auto& c = cleared[m];
@@ -1012,6 +1019,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       const std::string& id = *ids[i];
       if (id.empty()) continue;  // a silent meter
       settled.push_back(id);
+      if (i >= committed_up_to) settled_left.push_back(id);
       market::settlement_terms t{c.clearing.price_ucpkwh, due.agreed_mwh,
                                  due.agreed_mwh * p.delivery_permille / 1'000, due.tariff_uc, sc.penalty_ucpkwh};
       const auto s = due.role == chain::party_role::buyer ? market::settle_buyer(t) : market::settle_seller(t);
@@ -1020,7 +1028,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
                        kwh(t.metered) + "," + credits(s.total) + "," + credits(s.tariff) + "," +
                        credits(s.penalty) + "\n";
     }
-    if (!clock.commit(settled, limit)) return shutdown(fail("settlements did not reach the chain", 1));
+    if (!clock.commit(settled_left, limit)) return shutdown(fail("settlements did not reach the chain", 1));
     clock.end_phase(3);
     progress("settlement");
 
