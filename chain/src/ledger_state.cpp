@@ -1,11 +1,14 @@
 #include "voltaic/chain/ledger_state.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <iterator>
 
 #include "clearing_codec.hpp"
 #include "field_reader.hpp"
 #include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/parallel.hpp"
 
 namespace voltaic::chain {
 
@@ -170,20 +173,34 @@ std::uint64_t ledger_state::peek_next_ctp_id() const {
 }
 
 state_changes ledger_state::changes() const {
+  // Each map's changes are collected and sorted on their own, on all cores:
+  // every key starts with its map's prefix, so the groups joined in prefix
+  // order are the whole set sorted by key.
+  constexpr std::size_t maps = 12;
+  std::array<state_changes, maps> groups;
+  parallel_for(maps, [&](std::size_t i) {
+    auto& g = groups[i];
+    switch (i) {
+      case 0: collect_changes(accounts, 'a', state_table::state, g); break;
+      case 1: collect_changes(ctps, 'c', state_table::ctps, g); break;
+      case 2: collect_changes(dues, 'd', state_table::state, g); break;
+      case 3: collect_changes(energy_accounts, 'e', state_table::state, g); break;
+      case 4: collect_changes(grid, 'g', state_table::state, g); break;
+      case 5: collect_changes(next_ctp_id, 'n', state_table::state, g); break;
+      case 6: collect_changes(order_roots, 'o', state_table::state, g); break;
+      case 7: collect_changes(dso_params, 'p', state_table::state, g); break;
+      case 8: collect_changes(clearings, 'r', state_table::state, g); break;
+      case 9: collect_changes(settlements, 's', state_table::state, g); break;
+      case 10: collect_changes(dues_recorded, 't', state_table::state, g); break;
+      default: collect_changes(evidence, 'v', state_table::state, g); break;
+    }
+    sort_by_key(g);
+  });
+  std::size_t total = 0;
+  for (const auto& g : groups) total += g.size();
   state_changes out;
-  collect_changes(accounts, 'a', state_table::state, out);
-  collect_changes(ctps, 'c', state_table::ctps, out);
-  collect_changes(energy_accounts, 'e', state_table::state, out);
-  collect_changes(order_roots, 'o', state_table::state, out);
-  collect_changes(clearings, 'r', state_table::state, out);
-  collect_changes(settlements, 's', state_table::state, out);
-  collect_changes(dues, 'd', state_table::state, out);
-  collect_changes(dues_recorded, 't', state_table::state, out);
-  collect_changes(grid, 'g', state_table::state, out);
-  collect_changes(dso_params, 'p', state_table::state, out);
-  collect_changes(next_ctp_id, 'n', state_table::state, out);
-  collect_changes(evidence, 'v', state_table::state, out);
-  sort_by_key(out);
+  out.reserve(total);
+  for (auto& g : groups) std::move(g.begin(), g.end(), std::back_inserter(out));
   return out;
 }
 

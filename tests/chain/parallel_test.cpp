@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -182,4 +183,24 @@ TEST_CASE("a candidate block: kept applied, rolled back for the head state, comm
     CHECK(replica->state().all_records() == reference->state().all_records());
     CHECK(proposer->state().all_records() == reference->state().all_records());
   }
+}
+
+TEST_CASE("a block's state changes, collected map by map on all cores, come out sorted by key across maps") {
+  workload_options wo;
+  wo.txs_per_block = 60;
+  workload wl(wo);
+  auto l = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
+  std::set<std::uint8_t> prefixes;
+  for (std::uint64_t h = 1; h <= 6; ++h) {
+    const hash256 before = l->state().state_root;
+    auto built = l->build(wl.next_block(l->state()), wl.genesis().time_ms + h * 1'000, wl.proposer(h).pub);
+    REQUIRE(built.rejected.empty());
+    const auto& changes = built.changes;
+    REQUIRE_FALSE(changes.empty());
+    for (std::size_t i = 1; i < changes.size(); ++i) CHECK(changes[i - 1].key < changes[i].key);
+    for (const auto& c : changes) prefixes.insert(c.key.front());
+    CHECK(next_state_root(before, changes) == built.blk.header.state_root);
+    REQUIRE(l->append(built.blk, built.ercs).ok());
+  }
+  CHECK(prefixes.size() >= 4);  // accounts, CTPs, energy accounts, settlements at least
 }
