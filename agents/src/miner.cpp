@@ -290,6 +290,17 @@ void run_next(miner_actor* self) {
   }
 }
 
+// On demand: run consensus up to `target`, blocks stamped `time_ms`,
+// proposing only `selection` of the pool when given.
+void step_to(miner_actor* self, std::uint64_t target, std::uint64_t time_ms,
+             std::optional<std::vector<chain::hash256>> selection) {
+  auto& s = self->state;
+  s.selection = std::move(selection);
+  s.target_height = std::max(s.target_height, target);
+  s.sim_time_ms = std::max(s.sim_time_ms, time_ms);
+  run_next(self);
+}
+
 void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders) {
   std::vector<chain::hash256> used;
   auto& recent = self->state.recent;
@@ -504,22 +515,14 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return std::make_tuple(s.height, chain::to_hex(s.head_hash));
       },
       [self](step_atom, std::uint64_t target, std::uint64_t time_ms) {
-        auto& s = self->state;
-        s.selection.reset();
-        s.target_height = std::max(s.target_height, target);
-        s.sim_time_ms = std::max(s.sim_time_ms, time_ms);
-        run_next(self);
+        step_to(self, target, time_ms, std::nullopt);
       },
       [self](step_atom, std::uint64_t target, std::uint64_t time_ms, const std::vector<std::string>& only) {
-        auto& s = self->state;
         std::vector<chain::hash256> ids;
         ids.reserve(only.size());
         for (const auto& hex : only)
           if (chain::hash256 id{}; chain::from_hex(hex, id)) ids.push_back(id);
-        s.selection = std::move(ids);
-        s.target_height = std::max(s.target_height, target);
-        s.sim_time_ms = std::max(s.sim_time_ms, time_ms);
-        run_next(self);
+        step_to(self, target, time_ms, std::move(ids));
       },
       [self](reached_atom, std::uint64_t height) -> caf::result<std::uint64_t> {
         auto& s = self->state;
@@ -582,8 +585,9 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return missing;
       },
       [self](ordcount_atom, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) -> std::string {
-        std::string counts;
-        for (std::uint64_t market = first; market < end && market - first < max_markets_per_query; ++market)
+        std::string counts;  // none when the range is too wide, as for cycleq
+        if (end - first > max_markets_per_query) return counts;
+        for (std::uint64_t market = first; market < end; ++market)
           counts += std::to_string(self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0) + " ";
         return counts;
       },

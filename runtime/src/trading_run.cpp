@@ -369,6 +369,40 @@ class chain_clock {
   clock_type::time_point phase_end_;
 };
 
+// The transaction ids agents gave in answer: a list each (holds) or one
+// each (readings; empty when the meter does not report).
+void add_ids(std::vector<std::string>& out, const std::optional<std::vector<std::string>>& answer) {
+  if (answer) out.insert(out.end(), answer->begin(), answer->end());
+}
+void add_ids(std::vector<std::string>& out, const std::optional<std::string>& answer) {
+  if (answer && !answer->empty()) out.push_back(*answer);
+}
+template <class R>
+std::vector<std::string> answered_ids(const std::vector<std::optional<R>>& answers, std::size_t begin, std::size_t end) {
+  std::vector<std::string> ids;
+  for (std::size_t i = begin; i < end; ++i) add_ids(ids, answers[i]);
+  return ids;
+}
+
+// A phase committed in chunks (driver::gather's chunk_done): each chunk's
+// transactions as it completes, then whatever the chunks left.
+struct chunked_commit {
+  chain_clock& clock;
+  std::chrono::seconds limit;
+  bool ok = true;
+  std::size_t committed_up_to = 0;  // answers whose transactions are on chain
+
+  template <class R>
+  void chunk(std::size_t, std::size_t end, const std::vector<std::optional<R>>& answers) {
+    ok = ok && clock.commit(answered_ids(answers, committed_up_to, end), limit, true);
+    if (ok) committed_up_to = end;
+  }
+  template <class R>
+  bool rest(const std::vector<std::optional<R>>& answers) {
+    return ok && clock.commit(answered_ids(answers, committed_up_to, answers.size()), limit);
+  }
+};
+
 // One cycle's rows, per output file.
 struct outputs {
   std::string orders, outcomes, clearing, trades, settlements, balances;
@@ -922,7 +956,6 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
     // Feedback: each owner learns its own outcome; buyers commit to pay.
     clock.begin_phase(cycle, 2);
-    std::vector<std::string> holds;
     std::size_t orders_fixed = 0, trade_count = 0;
     std::int64_t traded = 0;
     // Every owner of every market is asked at once (the collector keeps a
@@ -949,8 +982,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     // of earlier chunks commit meanwhile, and the chain must not depend on
     // that timing.
     const std::uint64_t feedback_height = d.height(watcher);
-    bool chunks_committed = true;
-    std::size_t committed_up_to = 0;  // answers whose transactions a chunk committed
+    chunked_commit holds{clock, limit};
     const auto got = d.gather<std::vector<std::string>>(
         owners.size(), commit_chunks(owners.size()),
         [&](std::size_t i, auto* who) {
@@ -962,29 +994,21 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
                               static_cast<std::uint8_t>(oc.kind), static_cast<std::uint8_t>(oc.reason), oc.traded,
                               r.clearing.price, buyer_trades[m][k], feedback_height);
         },
-        [&](std::size_t begin, std::size_t end, const auto& answers) {
-          std::vector<std::string> chunk_ids;
-          for (std::size_t i = begin; i < end; ++i)
-            if (answers[i]) chunk_ids.insert(chunk_ids.end(), answers[i]->begin(), answers[i]->end());
-          chunks_committed = chunks_committed && clock.commit(chunk_ids, limit, true);
-          if (chunks_committed) committed_up_to = end;
-        });
-    if (!chunks_committed) return shutdown(fail("holds did not reach the chain", 1));
-    std::vector<std::string> holds_left;  // after the chunks already committed
+        [&holds](std::size_t begin, std::size_t end, const auto& answers) { holds.chunk(begin, end, answers); });
+    std::size_t hold_count = 0;
     for (std::size_t i = 0; i < got.size(); ++i) {
       const auto [m, k] = owners[i];
       if (!got[i]) return shutdown(fail(parties[party_of.at(cleared[m].orders[k].terms.owner)].name + " did not take its outcome", 1));
-      holds.insert(holds.end(), got[i]->begin(), got[i]->end());
-      if (i >= committed_up_to) holds_left.insert(holds_left.end(), got[i]->begin(), got[i]->end());
+      hold_count += got[i]->size();
     }
-    if (!clock.commit(holds_left, limit)) return shutdown(fail("holds did not reach the chain", 1));
-    signatures += submitted + expired_now + holds.size();
+    if (!holds.rest(got)) return shutdown(fail("holds did not reach the chain", 1));
+    signatures += submitted + expired_now + hold_count;
     clock.end_phase(2);
     progress("feedback");
 
     // Settlement: each party's meter reports what it metered.
     clock.begin_phase(cycle, 3);
-    std::vector<std::string> settled;
+    std::size_t settled = 0;
     // As in feedback, every meter of every market is asked at once.
     std::vector<std::pair<std::size_t, std::size_t>> meters;  // (market index in cleared, due index)
     std::vector<std::map<chain::public_key, std::vector<std::string>>> sellers_of(cleared.size());
@@ -995,7 +1019,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       for (std::size_t k = 0; k < c.dues.dues.size(); ++k) meters.emplace_back(m, k);
     }
     const std::uint64_t settlement_height = d.height(watcher);
-    committed_up_to = 0;
+    chunked_commit readings{clock, limit};
     const auto ids = d.gather<std::string>(
         meters.size(), commit_chunks(meters.size()),
         [&](std::size_t i, auto* who) {
@@ -1006,25 +1030,15 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
                               c.dues.market, cycle, static_cast<std::uint8_t>(due.role), due.agreed_mwh,
                               c.clearing.price_ucpkwh, due.tariff_uc, sellers_of[m][due.party], settlement_height);
         },
-        [&](std::size_t begin, std::size_t end, const auto& answers) {
-          std::vector<std::string> chunk_ids;
-          for (std::size_t i = begin; i < end; ++i)
-            if (answers[i] && !answers[i]->empty()) chunk_ids.push_back(*answers[i]);
-          chunks_committed = chunks_committed && clock.commit(chunk_ids, limit, true);
-          if (chunks_committed) committed_up_to = end;
-        });
-    if (!chunks_committed) return shutdown(fail("settlements did not reach the chain", 1));
-    std::vector<std::string> settled_left;  // after the chunks already committed
+        [&readings](std::size_t begin, std::size_t end, const auto& answers) { readings.chunk(begin, end, answers); });
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const auto [m, k] = meters[i];
       const auto& c = cleared[m];
       const auto& due = c.dues.dues[k];
       const party& p = parties[party_of.at(due.party)];
       if (!ids[i]) return shutdown(fail(p.name + "'s meter did not answer", 1));
-      const std::string& id = *ids[i];
-      if (id.empty()) continue;  // a silent meter
-      settled.push_back(id);
-      if (i >= committed_up_to) settled_left.push_back(id);
+      if (ids[i]->empty()) continue;  // a silent meter
+      ++settled;
       market::settlement_terms t{c.clearing.price_ucpkwh, due.agreed_mwh,
                                  due.agreed_mwh * p.delivery_permille / 1'000, due.tariff_uc, sc.penalty_ucpkwh};
       const auto s = due.role == chain::party_role::buyer ? market::settle_buyer(t) : market::settle_seller(t);
@@ -1033,7 +1047,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
                        kwh(t.metered) + "," + credits(s.total) + "," + credits(s.tariff) + "," +
                        credits(s.penalty) + "\n";
     }
-    if (!clock.commit(settled_left, limit)) return shutdown(fail("settlements did not reach the chain", 1));
+    if (!readings.rest(ids)) return shutdown(fail("settlements did not reach the chain", 1));
     clock.end_phase(3);
     progress("settlement");
 
@@ -1077,13 +1091,13 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         << trade_count << " trades, " << kwh(traded) << " kWh";
     if (sc.markets == 1) out << " at p0 " << credits(cleared.front().clearing.price_ucpkwh) << " (case "
                              << int(cleared.front().clearing.case_number) << ")";
-    signatures += settled.size();
+    signatures += settled;
     const double took = std::chrono::duration<double>(clock_type::now() - cycle_started).count();
     const double rate_after = measure_verify_rate();
     const double verify_rate = (rate_before + rate_after) / 2;
     rate_before = rate_after;
     const double floor = verify_rate > 0 ? static_cast<double>(signatures * miners.size()) / verify_rate : 0;
-    out << "; " << settled.size() << " settlements; height " << d.height(watcher) << "; "
+    out << "; " << settled << " settlements; height " << d.height(watcher) << "; "
         << static_cast<int>(took * 100) / 100.0 << " s (verification floor " << static_cast<int>(floor * 100) / 100.0
         << " s: " << signatures << " signatures x " << miners.size() << " validators at "
         << static_cast<int>(verify_rate) << "/s on one core, before and after)"
