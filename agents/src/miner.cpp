@@ -23,6 +23,7 @@ namespace {
 using cblock_atom = caf::atom_constant<caf::atom("cblock")>;
 using gflush_atom = caf::atom_constant<caf::atom("gflush")>;
 using admit_atom = caf::atom_constant<caf::atom("admit")>;
+using advance_atom = caf::atom_constant<caf::atom("advance")>;
 
 constexpr std::size_t max_blocks_per_push = 64;  // certified blocks sent to a lagging peer at once
 // Gossip leaves in batches: one message per envelope per peer cost more than
@@ -32,6 +33,8 @@ constexpr auto gossip_delay = std::chrono::milliseconds(2);
 // Transactions and orders wait for the rest of the mailbox (at most this
 // many), then have their signatures checked together on all cores.
 constexpr std::size_t admit_batch = 256;
+// A client's batch larger than this is refused whole.
+constexpr std::size_t max_client_batch = 4'096;
 // Market-range queries answer for at most this many markets at once.
 constexpr std::uint64_t max_markets_per_query = 100'000;
 
@@ -58,6 +61,8 @@ struct miner_state {
     std::vector<chain::bytes> orders;
   };
   std::optional<proposal> own_proposal;  // the last this validator made, until a decision
+  // Wall clock: the height just decided, while the next waits for work.
+  std::optional<std::uint64_t> idle_at;
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
   std::uint64_t own_nonce = 0;  // last nonce this validator used for its own transactions
   std::uint64_t behind_to = 0;  // highest height a peer was seen at
@@ -104,9 +109,15 @@ chain::block_options strict() {
   return o;
 }
 
+// Consensus traffic jumps the queue of transactions waiting for admission
+// (CAF serves urgent messages at twice the rate of normal ones): under load,
+// a vote stuck behind batches of signatures to check would time rounds out.
+constexpr auto urgent = caf::message_priority::high;
+
 void broadcast(miner_actor* self, const std::string& message) {
   for (std::size_t i = 0; i < self->state.peers.size(); ++i)
-    if (i != self->state.cfg.index && self->state.peers[i]) self->send(self->state.peers[i], cons_atom::value, message);
+    if (i != self->state.cfg.index && self->state.peers[i])
+      self->send<urgent>(self->state.peers[i], cons_atom::value, message);
 }
 
 void after_commit(miner_actor* self, const chain::block& b, const std::vector<chain::bytes>& carried_orders = {});
@@ -152,15 +163,20 @@ std::vector<chain::bytes> as_batch(const std::vector<std::string>& envelopes) {
   return out;
 }
 
+// Passes what was admitted on to the peers.
+void pass_on(miner_actor* self, const std::vector<chain::bytes>& envelopes, const std::vector<std::string>& verdicts,
+             std::vector<std::string>& outbox) {
+  const auto& peers = self->state.peers;
+  if (std::none_of(peers.begin(), peers.end(), [](const caf::actor& p) { return static_cast<bool>(p); })) return;
+  for (std::size_t i = 0; i < envelopes.size(); ++i)
+    if (verdicts[i] == "ok") gossip(self, outbox, as_string(envelopes[i]));
+}
+
 // Answers each waiting client and passes what was admitted on to the peers.
 void answer(miner_actor* self, miner_state::admission_queue& q, const std::vector<std::string>& verdicts,
             std::vector<std::string>& outbox) {
-  const auto& peers = self->state.peers;
-  const bool has_peers = std::any_of(peers.begin(), peers.end(), [](const caf::actor& p) { return static_cast<bool>(p); });
-  for (std::size_t i = 0; i < q.envelopes.size(); ++i) {
-    if (has_peers && verdicts[i] == "ok") gossip(self, outbox, as_string(q.envelopes[i]));
-    q.verdicts[i].deliver(verdicts[i]);
-  }
+  pass_on(self, q.envelopes, verdicts, outbox);
+  for (std::size_t i = 0; i < q.envelopes.size(); ++i) q.verdicts[i].deliver(verdicts[i]);
 }
 
 // Admits what waits for admission.
@@ -199,11 +215,43 @@ void gossip(miner_actor* self, std::vector<std::string>& batch, std::string enve
   }
 }
 
+// Wall clock: the next height starts once the decided block is committed
+// (started inside the decision, its proposal would be built on the state
+// before that block, refused by every validator, and cost a round). It
+// starts from a message, not from here: a lone validator decides inside
+// advance() and would recurse without end.
+void pace_next_height(miner_actor* self, std::uint64_t decided, bool was_empty) {
+  auto& st = self->state;
+  if (was_empty) {
+    st.idle_at = decided;
+    self->delayed_send<urgent>(self, std::chrono::milliseconds(st.cfg.empty_block_interval_ms), advance_atom::value,
+                               decided);
+  } else {
+    self->send<urgent>(self, advance_atom::value, decided);
+  }
+}
+
+void handle(miner_actor* self, chain::engine_output out);
+
+// Starts the height after `decided` unless it has started already.
+void advance_from(miner_actor* self, std::uint64_t decided) {
+  auto& st = self->state;
+  if (st.cfg.on_demand || !st.engine->decided() || st.engine->height() != decided) return;
+  st.idle_at.reset();
+  handle(self, st.engine->advance());
+}
+
+// Work arrived while the next height waits after an empty block.
+void wake(miner_actor* self) {
+  if (self->state.idle_at) advance_from(self, *self->state.idle_at);
+}
+
 void handle(miner_actor* self, chain::engine_output out) {
   auto& st = self->state;
   for (const auto& t : out.timeouts)
-    self->delayed_send(self, std::chrono::milliseconds(t.delay_ms), tick_atom::value,
+    self->delayed_send<urgent>(self, std::chrono::milliseconds(t.delay_ms), tick_atom::value,
                        static_cast<std::uint8_t>(t.kind), t.height, t.round);
+  bool last_was_empty = false;
   for (const auto& c : out.decisions) {
     miner_state::proposal decided;
     if (st.own_proposal && st.own_proposal->blk.hash == c.value_id) {
@@ -228,6 +276,7 @@ void handle(miner_actor* self, chain::engine_output out) {
       continue;
     }
     after_commit(self, b, decided.orders);
+    last_was_empty = b.entries.empty();
   }
   // Equivocation goes on chain as an evidence transaction from this validator.
   for (const auto& e : out.evidence) {
@@ -261,7 +310,7 @@ void handle(miner_actor* self, chain::engine_output out) {
     if (peer >= st.peers.size() || !st.peers[peer]) continue;
     for (std::uint64_t h = height; h <= st.chain->state().height && h < height + max_blocks_per_push; ++h) {
       auto raw = st.chain->store().block_bytes(h);
-      if (raw && raw.value()) self->send(st.peers[peer], cblock_atom::value, as_string(*raw.value()));
+      if (raw && raw.value()) self->send<urgent>(st.peers[peer], cblock_atom::value, as_string(*raw.value()));
     }
   }
   for (const auto& p : out.proposals) broadcast(self, as_string(chain::encode_consensus_message(p)));
@@ -275,7 +324,11 @@ void handle(miner_actor* self, chain::engine_output out) {
       broadcast(self, as_string(chain::encode_consensus_message(other)));
     }
   }
-  if (!out.decisions.empty() && st.cfg.on_demand) run_next(self);
+  if (out.decisions.empty()) return;
+  if (st.cfg.on_demand)
+    run_next(self);
+  else
+    pace_next_height(self, out.decisions.back().height, last_was_empty);
 }
 
 // On demand: starts the next height while the chain is below the target.
@@ -385,7 +438,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   ec.validators = st.cfg.genesis.validators;
   ec.self = st.cfg.index;
   ec.value_id = chain::block_proposal_id;
-  ec.start_next_height = !st.cfg.on_demand;
+  ec.start_next_height = false;  // see pace_next_height
   if (st.cfg.grid) st.desk = std::make_unique<chain::cycle_desk>(st.cfg.genesis.chain_id, *st.cfg.grid, st.cfg.rules);
   auto source = [self](std::uint64_t) {
     admit_waiting(self);
@@ -470,9 +523,25 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](tx_atom, const std::string& envelope) {
         return wait_for_admission(self, self->state.waiting_txs, envelope);
       },
-      [self](admit_atom) { admit_waiting(self); },
+      [self](txs_atom, const std::vector<std::string>& envelopes) -> std::vector<std::string> {
+        if (envelopes.size() > max_client_batch)
+          return std::vector<std::string>(envelopes.size(), "batch-too-large: more than " +
+                                                                std::to_string(max_client_batch) + " envelopes");
+        admit_waiting(self);  // single envelopes that came first go first
+        const auto batch = as_batch(envelopes);
+        auto verdicts = admit_txs(self->state, batch);
+        pass_on(self, batch, verdicts, self->state.gossip_txs);
+        wake(self);
+        return verdicts;
+      },
+      [self](admit_atom) {
+        admit_waiting(self);
+        wake(self);
+      },
+      [self](advance_atom, std::uint64_t decided) { advance_from(self, decided); },
       [self](txgossip_atom, const std::vector<std::string>& envelopes) {
         (void)admit_txs(self->state, as_batch(envelopes));
+        wake(self);
       },
       [self](gflush_atom) {
         self->state.gossip_flush_due = false;
@@ -486,6 +555,9 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](cons_atom, const std::string& raw) {
         auto m = chain::decode_consensus_message(as_bytes(raw));
         if (!m) return;  // malformed: dropped (the engine would refuse it anyway)
+        // A peer already at the next height: follow it.
+        const std::uint64_t at = std::visit([](const auto& x) { return x.height; }, m.value());
+        if (at > self->state.chain->state().height) wake(self);
         auto& engine = *self->state.engine;
         chain::engine_output out;
         if (auto* p = std::get_if<chain::consensus_proposal>(&m.value())) out = engine.on_proposal(*p);
@@ -596,10 +668,12 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       },
       [self](ordgossip_atom, const std::vector<std::string>& envelopes) {
         (void)admit_orders(self->state, as_batch(envelopes));
+        wake(self);
       },
       [self](close_atom, std::uint64_t market, std::uint64_t cycle) {
         admit_waiting(self);  // orders sent before the close belong to the cycle
         if (self->state.desk) self->state.desk->close({market, cycle});
+        wake(self);
       },
       [self](cycleq_atom, std::uint64_t first, std::uint64_t end,
              std::uint64_t cycle) -> std::tuple<bool, std::vector<std::string>, std::string> {

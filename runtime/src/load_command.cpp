@@ -16,6 +16,7 @@
 #include <future>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <ostream>
 
 #include "voltaic/agents/miner.hpp"
@@ -38,6 +39,11 @@ constexpr std::uint64_t load_sender_role = 0x10;  // apart from the workload's r
 constexpr auto reply_timeout = std::chrono::seconds(2);
 constexpr auto resubmit_after = std::chrono::seconds(3);
 constexpr auto poll_every = std::chrono::milliseconds(10);  // the commit is seen at most this late
+// What is due leaves in one batch per validator this often: a message per
+// transaction cost the client and the validators more than checking it.
+constexpr auto send_every = std::chrono::milliseconds(5);
+// How often the pending transactions are scanned for resubmission.
+constexpr auto scan_every = std::chrono::milliseconds(250);
 constexpr auto settle_for = std::chrono::seconds(15);       // after sending ends
 
 double ms_between(steady::time_point a, steady::time_point b) {
@@ -65,8 +71,8 @@ struct load_state {
   std::vector<chain::key_pair> keys;
   double interval_ms = 1;
   std::uint64_t first_nonce = 0;
-  steady::time_point start, end_sending, give_up, next_poll, last_commit;
-  std::map<chain::hash256, pending_tx> pending;
+  steady::time_point start, end_sending, give_up, next_poll, next_scan, last_commit;
+  std::unordered_map<chain::hash256, pending_tx, chain::hash256_hasher> pending;
   bool polling = false;
   std::size_t probe = 0;                   // validator asked whether the chain is live
   std::optional<std::uint64_t> probe_head;  // its head when first asked
@@ -90,43 +96,60 @@ bool try_another(const std::string& reply) {
          reply.rfind("sender-over-quota", 0) == 0;
 }
 
-// Offers the transaction to validators in turn, starting at its next one, so
+// Offers transactions to their validators, one batch per validator. One
+// refused for a reason that concerns the validator goes to the next one, so
 // a sender's next nonce never overtakes one that no validator holds.
-void submit(load_actor* self, const chain::hash256& id, bool again, std::size_t attempt = 0) {
+void submit(load_actor* self, const std::vector<chain::hash256>& ids, bool again, std::size_t attempt = 0) {
   auto& st = self->state;
-  auto it = st.pending.find(id);
-  if (it == st.pending.end()) return;  // committed meanwhile
-  auto& p = it->second;
-  p.in_flight = true;
-  const auto& target = st.validators[p.sent_to % st.validators.size()];
-  auto settle = [self, id, again, attempt](const std::string& reply) {
-    auto& s = self->state;
-    auto found = s.pending.find(id);
-    if (found == s.pending.end()) return;
-    auto& tx = found->second;
-    // After a validator that timed out, another may already hold it by gossip.
-    const bool ours = taken(reply, again || attempt > 0);
-    if (!ours && try_another(reply) && attempt + 1 < s.validators.size()) {
-      ++tx.sent_to;
-      submit(self, id, again, attempt + 1);
-      return;
-    }
-    if (!ours) {
-      ++s.report.refused;
-      ++s.report.refusals[reply.substr(0, reply.find(':'))];
-    }
-    tx.in_flight = false;
-    tx.last_sent = steady::now();
-  };
-  self->request(target, reply_timeout, agents::tx_atom::value, p.envelope)
-      .then([settle](const std::string& reply) { settle(reply); },
-            [self, settle](caf::error& e) { settle("unreachable: " + self->system().render(e)); });
+  std::vector<std::vector<chain::hash256>> by_target(st.validators.size());
+  for (const auto& id : ids) {
+    auto it = st.pending.find(id);
+    if (it == st.pending.end()) continue;  // committed meanwhile
+    it->second.in_flight = true;
+    by_target[it->second.sent_to % st.validators.size()].push_back(id);
+  }
+  for (std::size_t v = 0; v < by_target.size(); ++v) {
+    if (by_target[v].empty()) continue;
+    std::vector<std::string> envelopes;
+    envelopes.reserve(by_target[v].size());
+    for (const auto& id : by_target[v]) envelopes.push_back(st.pending[id].envelope);
+    // Verdicts in order; one missing (or the whole reply) reads as `missing`.
+    auto settle = [self, batch = by_target[v], again, attempt](const std::vector<std::string>& replies,
+                                                                 const std::string& missing) {
+      auto& s = self->state;
+      std::vector<chain::hash256> retry;
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto found = s.pending.find(batch[i]);
+        if (found == s.pending.end()) continue;
+        auto& tx = found->second;
+        const std::string& reply = i < replies.size() ? replies[i] : missing;
+        // After a validator that timed out, another may already hold it by gossip.
+        const bool ours = taken(reply, again || attempt > 0);
+        if (!ours && try_another(reply) && attempt + 1 < s.validators.size()) {
+          ++tx.sent_to;
+          retry.push_back(batch[i]);
+          continue;
+        }
+        if (!ours) {
+          ++s.report.refused;
+          ++s.report.refusals[reply.substr(0, reply.find(':'))];
+        }
+        tx.in_flight = false;
+        tx.last_sent = steady::now();
+      }
+      if (!retry.empty()) submit(self, retry, again, attempt + 1);
+    };
+    self->request(st.validators[v], reply_timeout, agents::txs_atom::value, std::move(envelopes))
+        .then([settle](const std::vector<std::string>& replies) { settle(replies, "no verdict in the reply"); },
+              [self, settle](caf::error& e) { settle({}, "unreachable: " + self->system().render(e)); });
+  }
 }
 
 void send_due(load_actor* self, steady::time_point now) {
   auto& st = self->state;
   if (now >= st.end_sending) return;
   const auto due = static_cast<std::uint64_t>(ms_between(st.start, now) / st.interval_ms) + 1;
+  std::vector<chain::hash256> fresh;
   while (st.report.sent < due) {
     const std::uint64_t n = st.report.sent++;
     const auto& key = st.keys[n % senders];
@@ -138,8 +161,9 @@ void send_due(load_actor* self, steady::time_point now) {
     const auto stx = chain::sign_transaction(t, st.chain_id, key);
     pending_tx p{std::string(stx.envelope.begin(), stx.envelope.end()), now, now, n, n, false};
     st.pending.emplace(stx.id, std::move(p));
-    submit(self, stx.id, false);
+    fresh.push_back(stx.id);
   }
+  submit(self, fresh, false);
 }
 
 // Reads blocks above the last one seen, one after the other, from the first
@@ -207,7 +231,7 @@ caf::behavior load_client(load_actor* self, const load_options& o, std::string c
   const auto sending = std::chrono::milliseconds(static_cast<std::int64_t>(o.duration_s * 1000));
   auto begin = [self, sending] {
     auto& s = self->state;
-    s.start = s.next_poll = s.last_commit = steady::now();
+    s.start = s.next_poll = s.next_scan = s.last_commit = steady::now();
     s.end_sending = s.start + sending;
     s.give_up = s.end_sending + settle_for;
     self->send(self, loadtick_atom::value);
@@ -257,6 +281,9 @@ caf::behavior load_client(load_actor* self, const load_options& o, std::string c
         if (now >= s.next_poll && !s.polling) {
           poll(self);
           s.next_poll = now + poll_every;
+        }
+        if (now >= s.next_scan) {
+          s.next_scan = now + scan_every;
           // Not committed a while after its last submission: the validator
           // may have died; try the next.
           // In the order they were first sent: a validator that received a
@@ -265,13 +292,15 @@ caf::behavior load_client(load_actor* self, const load_options& o, std::string c
           for (auto& [id, p] : s.pending)
             if (!p.in_flight && now - p.last_sent > resubmit_after) late.emplace_back(p.index, id);
           std::sort(late.begin(), late.end());
+          std::vector<chain::hash256> again;
           for (const auto& [index, id] : late) {
             ++s.pending[id].sent_to;
             ++s.report.resubmitted;
-            submit(self, id, true);
+            again.push_back(id);
           }
+          submit(self, again, true);
         }
-        self->delayed_send(self, std::chrono::milliseconds(1), loadtick_atom::value);
+        self->delayed_send(self, send_every, loadtick_atom::value);
       },
   };
 }
@@ -287,6 +316,11 @@ int run_load(const load_options& o, std::ostream& out, std::ostream& err) {
   const run_config& c = config.value();
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
+  // One actor: work sharing sleeps on a condition variable, where the
+  // default work stealing polls and took most of the client's CPU away from
+  // the validators it shares the machine with.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  cfg.set("scheduler.max-threads", std::size_t{1});
   caf::actor_system system{cfg};
   std::vector<caf::actor> validators;
   for (const auto& v : c.validators) {

@@ -117,6 +117,7 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
     mc.index = static_cast<std::uint32_t>(i);
     mc.timing = c.timing;
     mc.max_block_txs = c.max_block_txs;
+    mc.empty_block_interval_ms = c.empty_block_interval_ms;
     if (customize) customize(mc);
     peers[i] = agents::spawn_miner(system, mc);
     mine.push_back(peers[i]);

@@ -56,6 +56,7 @@ market::result<run_config> read_run_config(const toml::table& doc, const std::st
   c.timing.timeout_increment_ms = cons["timeout_increment_ms"].value_or(c.timing.timeout_increment_ms);
   c.timing.gossip_ms = cons["gossip_ms"].value_or(c.timing.gossip_ms);
   c.max_block_txs = cons["max_block_txs"].value_or(c.max_block_txs);
+  c.empty_block_interval_ms = cons["empty_block_interval_ms"].value_or(c.empty_block_interval_ms);
 
   const auto gen = doc["genesis"];
   // Lab scenarios may leave keys out: they derive from the scenario's seed.

@@ -43,6 +43,8 @@
 namespace voltaic::agents {
 
 using tx_atom = caf::atom_constant<caf::atom("tx")>;
+// A client's batch of envelopes; the reply holds each one's verdict in order.
+using txs_atom = caf::atom_constant<caf::atom("txs")>;
 using txgossip_atom = caf::atom_constant<caf::atom("txgossip")>;
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
 using cons_atom = caf::atom_constant<caf::atom("cons")>;
@@ -60,6 +62,10 @@ struct miner_config {
   std::uint32_t index = 0;    // in genesis.validators
   chain::engine_config timing;  // timeouts; validators and self are filled in
   std::size_t max_block_txs = 2'000;
+  // Wall clock: after an empty block the next height waits this long, or
+  // until a transaction, an order or a peer's next-height message arrives;
+  // after a block with entries it starts at once.
+  std::uint64_t empty_block_interval_ms = 100;
   // The markets' grid (every market is an instance of this feeder) and the
   // clearing rules; without a grid the miner clears no cycles.
   std::optional<chain::market_grid> grid;

@@ -5,7 +5,8 @@
 //
 //   [chain]      id, dir (stores: <dir>/<validator>/), genesis_time_ms
 //   [consensus]  timeout_propose_ms, timeout_prevote_ms, timeout_precommit_ms,
-//                timeout_increment_ms, gossip_ms, max_block_txs
+//                timeout_increment_ms, gossip_ms, max_block_txs,
+//                empty_block_interval_ms
 //   [genesis]    authority, dso (public keys, hex), authority_key_file
 //                (for `voltaic load`), manufacturers = [hex...],
 //                balances = [{ account = hex, credits = "1000" }...]
@@ -39,6 +40,7 @@ struct run_config {
   std::string authority_key_file;
   chain::engine_config timing;
   std::size_t max_block_txs = 2'000;
+  std::uint64_t empty_block_interval_ms = 100;  // see agents::miner_config
   std::vector<validator_endpoint> validators;  // same order as genesis.validators
   std::optional<std::uint64_t> lab_seed;  // scenarios: keys not given derive from it
 };
