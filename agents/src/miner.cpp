@@ -222,12 +222,13 @@ void gossip(miner_actor* self, std::vector<std::string>& batch, std::string enve
 // advance() and would recurse without end.
 void pace_next_height(miner_actor* self, std::uint64_t decided, bool was_empty) {
   auto& st = self->state;
+  // Not urgent: what already waits for admission goes into the next block
+  // (a lone validator that jumped that queue made blocks of a few entries).
   if (was_empty) {
     st.idle_at = decided;
-    self->delayed_send<urgent>(self, std::chrono::milliseconds(st.cfg.empty_block_interval_ms), advance_atom::value,
-                               decided);
+    self->delayed_send(self, std::chrono::milliseconds(st.cfg.empty_block_interval_ms), advance_atom::value, decided);
   } else {
-    self->send<urgent>(self, advance_atom::value, decided);
+    self->send(self, advance_atom::value, decided);
   }
 }
 

@@ -131,6 +131,7 @@ fields describe_header(const chain::block& b) {
           {"ctp_db_hash", hex(h.ctp_db_hash)},
           {"validator_set_hash", hex(h.validator_set_hash)},
           {"entries", std::to_string(b.entries.size())},
+          {"certificate_round", std::to_string(b.certificate.round)},
           {"certificate_votes", std::to_string(b.certificate.votes.size())}};
 }
 

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <ostream>
@@ -145,6 +146,47 @@ void submit(load_actor* self, const std::vector<chain::hash256>& ids, bool again
   }
 }
 
+// Transactions not committed a while after their last submission: each
+// validator that took some is asked whether it still holds them. One that
+// does is only busy (resubmitting would add to its load); one that does not,
+// or does not answer, may have died: they go to the next validator, in the
+// order first sent (a validator that received a sender's later nonce first
+// could commit it and so void the earlier one).
+void recheck(load_actor* self, const std::vector<chain::hash256>& late) {
+  auto& st = self->state;
+  std::vector<std::vector<chain::hash256>> by_holder(st.validators.size());
+  for (const auto& id : late) {
+    auto& p = st.pending[id];
+    p.in_flight = true;
+    by_holder[p.sent_to % st.validators.size()].push_back(id);
+  }
+  for (std::size_t v = 0; v < by_holder.size(); ++v) {
+    if (by_holder[v].empty()) continue;
+    std::vector<std::string> hex;
+    for (const auto& id : by_holder[v]) hex.push_back(chain::to_hex(id));
+    auto settle = [self, ids = by_holder[v]](bool all_held) {
+      auto& s = self->state;
+      std::vector<chain::hash256> again;
+      for (const auto& id : ids) {
+        auto it = s.pending.find(id);
+        if (it == s.pending.end()) continue;  // committed meanwhile
+        it->second.in_flight = false;
+        if (all_held) {
+          it->second.last_sent = steady::now();
+          continue;
+        }
+        ++it->second.sent_to;
+        ++s.report.resubmitted;
+        again.push_back(id);
+      }
+      submit(self, again, true);
+    };
+    self->request(st.validators[v], reply_timeout, agents::pooled_atom::value, std::move(hex))
+        .then([settle, n = by_holder[v].size()](std::uint64_t held) { settle(held >= n); },
+              [settle](caf::error&) { settle(false); });
+  }
+}
+
 void send_due(load_actor* self, steady::time_point now) {
   auto& st = self->state;
   if (now >= st.end_sending) return;
@@ -166,35 +208,57 @@ void send_due(load_actor* self, steady::time_point now) {
   submit(self, fresh, false);
 }
 
-// Reads blocks above the last one seen, one after the other, from the first
-// validator that answers, and marks the transactions they commit.
-void fetch_block(load_actor* self, std::size_t v, std::uint64_t height, std::uint64_t head) {
+// Reads the blocks above the last one seen from one validator, up to
+// max_fetch at once, all requests in flight together (one after the other,
+// the round trips made the client see commits late when blocks are small
+// and many), and marks the transactions they commit.
+constexpr std::uint64_t max_fetch = 64;
+
+void fetch_blocks(load_actor* self, std::size_t v, std::uint64_t head) {
   auto& st = self->state;
-  if (height > head) {
+  const std::uint64_t first = st.report.seen_height + 1;
+  const std::uint64_t last = std::min(head, first + max_fetch - 1);
+  if (first > last) {
     st.polling = false;
     return;
   }
-  self->request(st.validators[v], reply_timeout, agents::blockreq_atom::value, height)
-      .then(
-          [self, v, height, head](const std::string& raw) {
-            auto& s = self->state;
-            auto b = chain::decode_block(chain::bytes(raw.begin(), raw.end()));
-            if (!b) {
-              s.polling = false;
-              return;
-            }
-            const auto now = steady::now();
-            for (const auto& e : b.value().entries) {
-              auto it = s.pending.find(chain::entry_id(e));
-              if (it == s.pending.end()) continue;
-              s.report.latencies.push_back(ms_between(it->second.first_sent, now));
-              s.last_commit = now;
-              s.pending.erase(it);
-            }
-            s.report.seen_height = height;
-            fetch_block(self, v, height + 1, head);
-          },
-          [self](caf::error&) { self->state.polling = false; });
+  struct progress {
+    std::uint64_t left = 0;
+    bool failed = false;
+  };
+  auto fetch = std::make_shared<progress>();
+  fetch->left = last - first + 1;
+  auto one_done = [self, fetch, last] {
+    if (--fetch->left > 0) return;
+    auto& s = self->state;
+    if (!fetch->failed) s.report.seen_height = last;  // else read them again: marking twice is harmless
+    s.polling = false;
+  };
+  for (std::uint64_t height = first; height <= last; ++height) {
+    self->request(st.validators[v], reply_timeout, agents::blockreq_atom::value, height)
+        .then(
+            [self, fetch, one_done](const std::string& raw) {
+              auto& s = self->state;
+              auto b = chain::decode_block(chain::bytes(raw.begin(), raw.end()));
+              if (!b) {
+                fetch->failed = true;
+              } else {
+                const auto now = steady::now();
+                for (const auto& e : b.value().entries) {
+                  auto it = s.pending.find(chain::entry_id(e));
+                  if (it == s.pending.end()) continue;
+                  s.report.latencies.push_back(ms_between(it->second.first_sent, now));
+                  s.last_commit = now;
+                  s.pending.erase(it);
+                }
+              }
+              one_done();
+            },
+            [fetch, one_done](caf::error&) {
+              fetch->failed = true;
+              one_done();
+            });
+  }
 }
 
 void poll(load_actor* self, std::size_t v = 0) {
@@ -205,7 +269,7 @@ void poll(load_actor* self, std::size_t v = 0) {
   }
   st.polling = true;
   self->request(st.validators[v], reply_timeout, agents::head_atom::value)
-      .then([self, v](std::uint64_t head, const std::string&) { fetch_block(self, v, self->state.report.seen_height + 1, head); },
+      .then([self, v](std::uint64_t head, const std::string&) { fetch_blocks(self, v, head); },
             [self, v](caf::error&) { poll(self, v + 1); });
 }
 
@@ -284,21 +348,13 @@ caf::behavior load_client(load_actor* self, const load_options& o, std::string c
         }
         if (now >= s.next_scan) {
           s.next_scan = now + scan_every;
-          // Not committed a while after its last submission: the validator
-          // may have died; try the next.
-          // In the order they were first sent: a validator that received a
-          // sender's later nonce first could commit it and so void the earlier one.
           std::vector<std::pair<std::uint64_t, chain::hash256>> late;
           for (auto& [id, p] : s.pending)
             if (!p.in_flight && now - p.last_sent > resubmit_after) late.emplace_back(p.index, id);
           std::sort(late.begin(), late.end());
-          std::vector<chain::hash256> again;
-          for (const auto& [index, id] : late) {
-            ++s.pending[id].sent_to;
-            ++s.report.resubmitted;
-            again.push_back(id);
-          }
-          submit(self, again, true);
+          std::vector<chain::hash256> ids;
+          for (const auto& [index, id] : late) ids.push_back(id);
+          recheck(self, ids);
         }
         self->delayed_send(self, send_every, loadtick_atom::value);
       },
