@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Committed transactions per second and commit latency of the consensus, next
 # to the raw pipeline limit measured in the same run (issue 4).
-#   tests/bench/consensus_bench.sh [RATE ...]          (default: 1000 3000 6000)
+#   tests/bench/consensus_bench.sh [RATE ...]          (default: 1000 3000 6000 7000)
 # Deployments: 1 validator in one process, 4 validators in one process, and 4
 # validators in 4 processes, all on loopback; `voltaic load` runs on the same
 # machine for DURATION seconds (default 8) per rate.
@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 voltaic="${VOLTAIC:-$root/build/runtime/voltaic}"
 duration="${DURATION:-8}"
-rates=("${@:-1000 3000 6000}")
+rates=("${@:-1000 3000 6000 7000}")
 work="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -19,9 +19,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== raw pipeline: sign once, then verify and commit durably on each replica"
-"$voltaic" chain bench --dir "$work/raw" --blocks 20 --txs-per-block 1000 --spb-only --replicas 4 |
-  grep -E "^(apply-and-commit|raw)"
+# Measured before and after the deployments: on a shared machine the limit
+# moves during a run, and the two readings bracket it.
+raw_limit() {
+  echo "== raw pipeline ($1): sign once, then verify and commit durably on each replica"
+  rm -rf "$work/raw"
+  "$voltaic" chain bench --dir "$work/raw" --blocks 20 --txs-per-block 1000 --spb-only --replicas 4 |
+    grep -E "^(apply-and-commit|raw)"
+}
+raw_limit before
 
 wait_listening() {  # log file, number of "listening" lines
   for _ in $(seq 1 200); do
@@ -62,3 +68,4 @@ deploy() {
 [ -z "${ONLY_SPLIT:-}" ] && deploy "1 validator, 1 process" 1 no 24300
 [ -z "${ONLY_SPLIT:-}" ] && deploy "4 validators, 1 process" 4 no 24400
 deploy "4 validators, 4 processes" 4 yes 24500
+raw_limit after
