@@ -172,3 +172,40 @@ TEST_CASE("a miner admits a burst as one batch and answers each sender with its 
   }
   fs::remove_all(root);
 }
+
+TEST_CASE("a client batch gets every verdict in order, and an oversized batch is refused whole") {
+  const fs::path root = test::fresh_dir("batch");
+  const chain::workload_options wo = test::lab_options(1, "batch-test");
+  chain::workload wl(wo);
+  {
+    caf::actor_system_config cfg;
+    caf::actor_system system{cfg};
+    const auto miners = test::spawn_miners(system, wl, root, {0});
+    caf::scoped_actor client{system};
+    std::vector<std::string> batch;
+    for (std::uint64_t n = 1; n <= 5; ++n) {
+      const auto t = fund(wl, 2'000 + n, n);
+      batch.emplace_back(t.envelope.begin(), t.envelope.end());
+    }
+    batch[1].back() = static_cast<char>(batch[1].back() ^ 1);  // forged
+    batch[3] = "garbage";
+    std::vector<std::string> verdicts;
+    client->request(miners[0], std::chrono::seconds(10), agents::txs_atom::value, batch)
+        .receive([&](const std::vector<std::string>& v) { verdicts = v; }, [](caf::error&) {});
+    REQUIRE(verdicts.size() == 5);
+    CHECK(verdicts[0] == "ok");
+    CHECK(verdicts[1].rfind("bad-signature", 0) == 0);
+    CHECK(verdicts[2] == "ok");
+    CHECK(verdicts[3].rfind("decode", 0) == 0);
+    CHECK(verdicts[4] == "ok");
+
+    std::vector<std::string> oversized(4'097, batch[0]);
+    client->request(miners[0], std::chrono::seconds(10), agents::txs_atom::value, oversized)
+        .receive([&](const std::vector<std::string>& v) { verdicts = v; }, [](caf::error&) {});
+    REQUIRE(verdicts.size() == oversized.size());
+    CHECK(verdicts.front().rfind("batch-too-large", 0) == 0);
+    CHECK(verdicts.back().rfind("batch-too-large", 0) == 0);
+    client->send_exit(miners[0], caf::exit_reason::user_shutdown);
+  }
+  fs::remove_all(root);
+}
