@@ -160,9 +160,12 @@ struct engine_config {
   std::uint64_t timeout_increment_ms = 100;  // added per round
   std::uint64_t gossip_ms = 200;             // re-send own messages of the current round
   value_id_fn value_id = default_value_id;
-  // false: after a decision the engine stays at the decided height until
-  // advance() (block production on demand, for the simulated clock); messages
-  // of the next height wait as future messages.
+  // true: the next height starts inside the decision, so its first proposal
+  // comes from the source before the host has committed the decided value;
+  // only for sources that do not read committed state (the simulation
+  // tests). false: the engine stays at the decided height until advance()
+  // (what miners do, after committing the block); messages of the next
+  // height wait as future messages.
   bool start_next_height = true;
 };
 
