@@ -605,7 +605,15 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         t.kind = static_cast<chain::timer>(kind);
         t.height = height;
         t.round = round;
-        handle(self, self->state.engine->on_timeout(t));
+        auto& engine = *self->state.engine;
+        const std::uint32_t round_before = engine.round();
+        auto out = engine.on_timeout(t);
+        // Rounds past the third at one height mean lost messages, a silent
+        // proposer or split locks: say where this validator stands.
+        if (engine.round() > round_before && engine.round() >= 3 && !engine.decided())
+          std::cerr << self->state.cfg.name << ": height " << engine.height() << " reaches round " << engine.round()
+                    << ": " << engine.describe() << "\n";
+        handle(self, std::move(out));
       },
       [self](cblock_atom, const std::string& raw) { apply_certified(self, as_bytes(raw)); },
       [self](blockreq_atom, std::uint64_t height) -> std::string {

@@ -1,14 +1,5 @@
 #include "voltaic/chain/consensus.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <tuple>
-
 #include "voltaic/chain/codec.hpp"
 
 namespace voltaic::chain {
@@ -32,82 +23,6 @@ class ed25519_crypto final : public consensus_crypto {
   key_pair key_;
 };
 
-using triple = std::tuple<std::uint64_t, std::uint32_t, std::uint8_t>;
-
-class memory_guard final : public sign_guard {
- public:
-  bool permit(std::uint64_t h, std::uint32_t r, round_step s, const std::optional<consensus_lock>& lock) override {
-    const triple next{h, r, static_cast<std::uint8_t>(s)};
-    if (last_ && next <= *last_) return false;
-    last_ = next;
-    lock_ = lock;
-    return true;
-  }
-  std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const override {
-    if (!last_) return std::nullopt;
-    return std::make_pair(std::get<0>(*last_), std::get<1>(*last_));
-  }
-  std::optional<consensus_lock> lock() const override { return lock_; }
-
- private:
-  std::optional<triple> last_;
-  std::optional<consensus_lock> lock_;
-};
-
-class file_guard final : public sign_guard {
- public:
-  explicit file_guard(std::string path) : path_(std::move(path)) {}
-  status load() {
-    std::ifstream in(path_);
-    if (!in) return {};  // nothing signed yet
-    std::uint64_t h = 0;
-    unsigned r = 0, s = 0;
-    const auto malformed = [&] {
-      return market::make_error(market::errc::malformed_file, "sign-guard: " + path_ + " is not a last-signed record");
-    };
-    if (!(in >> h >> r >> s) || s < 1 || s > 3) return malformed();
-    last_ = triple{h, r, static_cast<std::uint8_t>(s)};
-    std::uint64_t lock_h = 0;
-    unsigned lock_r = 0;
-    std::string id_hex;
-    if (in >> lock_h) {  // written since locks are persisted
-      consensus_lock l;
-      if (!(in >> lock_r >> id_hex) || !from_hex(id_hex, l.value_id)) return malformed();
-      l.height = lock_h;
-      l.round = lock_r;
-      lock_ = l;
-    }
-    return {};
-  }
-  bool permit(std::uint64_t h, std::uint32_t r, round_step s, const std::optional<consensus_lock>& lock) override {
-    const triple next{h, r, static_cast<std::uint8_t>(s)};
-    if (last_ && next <= *last_) return false;
-    // Durable before the signature exists: write aside, fsync, rename.
-    const std::string tmp = path_ + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0) return false;
-    std::string line = std::to_string(h) + " " + std::to_string(r) + " " + std::to_string(static_cast<unsigned>(s));
-    if (lock) line += " " + std::to_string(lock->height) + " " + std::to_string(lock->round) + " " + to_hex(lock->value_id);
-    line += "\n";
-    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written || std::rename(tmp.c_str(), path_.c_str()) != 0) return false;
-    last_ = next;
-    lock_ = lock;
-    return true;
-  }
-  std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const override {
-    if (!last_) return std::nullopt;
-    return std::make_pair(std::get<0>(*last_), std::get<1>(*last_));
-  }
-  std::optional<consensus_lock> lock() const override { return lock_; }
-
- private:
-  std::string path_;
-  std::optional<triple> last_;
-  std::optional<consensus_lock> lock_;
-};
-
 std::uint8_t kind_code(vote_kind k) { return static_cast<std::uint8_t>(k); }
 
 }  // namespace
@@ -124,14 +39,6 @@ void engine_output::append(engine_output&& o) {
 
 std::unique_ptr<consensus_crypto> make_ed25519_consensus_crypto(std::string chain_id, key_pair key) {
   return std::make_unique<ed25519_crypto>(std::move(chain_id), key);
-}
-
-std::unique_ptr<sign_guard> make_memory_sign_guard() { return std::make_unique<memory_guard>(); }
-
-result<std::unique_ptr<sign_guard>> open_file_sign_guard(const std::string& path) {
-  auto g = std::make_unique<file_guard>(path);
-  if (auto s = g->load(); !s) return s.err();
-  return std::unique_ptr<sign_guard>(std::move(g));
 }
 
 bytes vote_sign_bytes(const consensus_vote& v) {
@@ -203,21 +110,44 @@ engine_output consensus_engine::start(std::uint64_t height) {
   engine_output out;
   reset_height(height);
   out.timeouts.push_back({timer::gossip, height_, 0, config_.gossip_ms});
-  // After a restart inside a height, the rounds this validator already signed
-  // in are closed to it (its guard refuses them); waiting there could leave
-  // every restarted validator silent. It starts in the next round instead.
-  const auto signed_before = guard_.last_signed();
-  const std::uint32_t first_round =
-      signed_before && signed_before->first == height ? signed_before->second + 1 : 0;
   // A lock taken in this height before a restart still binds: this validator
-  // prevotes only for that value, or for one a later quorum has proved. (Its
-  // bytes are gone; as a proposer it offers a new value, which it and every
-  // validator locked on the old one will refuse, and the round moves on.)
+  // prevotes only for that value, or for one a later quorum has proved.
   if (const auto lock = guard_.lock(); lock && lock->height == height) {
     locked_round_ = lock->round;
     locked_id_ = lock->value_id;
   }
+  // The valid value comes back with its proof, so as a proposer this
+  // validator offers it again and others can accept it (line 28).
+  const consensus_journal journal = guard_.journal(height);
+  if (journal.valid_value) {
+    keep_proposal(*journal.valid_value);
+    for (const auto& v : journal.valid_prevotes) add_vote(v, out);
+    valid_value_ = *journal.valid_value;
+    valid_round_ = journal.valid_value->round;
+  }
+  // After a restart inside a height, this validator resumes the round it last
+  // signed in when its journal holds that message (gossip sends it again);
+  // otherwise the message may never have left, and it starts the next round
+  // rather than wait silently where its guard refuses to sign.
+  const auto last = guard_.last_signed();
+  std::uint32_t first_round = 0;
+  bool resume = false;
+  if (last && last->height == height) {
+    for (const auto& p : journal.own_proposals) resume |= p.round == last->round && last->step == round_step::propose;
+    for (const auto& v : journal.own_votes)
+      resume |= v.round == last->round && static_cast<std::uint8_t>(v.kind) == static_cast<std::uint8_t>(last->step);
+    first_round = resume ? last->round : last->round + 1;
+  }
   start_round(first_round, out);
+  for (const auto& p : journal.own_proposals) {
+    keep_proposal(p);
+    own_proposals_.push_back(p);
+  }
+  for (const auto& v : journal.own_votes) {
+    add_vote(v, out);
+    own_votes_.push_back(v);
+  }
+  if (resume) step_ = last->step;
   replay_future(out);
   check_rules(out);
   return out;
@@ -240,6 +170,7 @@ void consensus_engine::start_round(std::uint32_t round, engine_output& out) {
     p.proposer = *config_.self;
     if (guard_.permit(height_, round, round_step::propose, current_lock())) {
       p.sig = crypto_.sign(proposal_sign_bytes(p));
+      guard_.journal_signed(p);
       keep_proposal(p);
       own_proposals_.push_back(p);
       out.proposals.push_back(std::move(p));
@@ -261,6 +192,7 @@ void consensus_engine::broadcast_vote(vote_kind kind, bool nil, const hash256& i
   v.value_id = nil ? hash256{} : id;
   v.voter = *config_.self;
   v.sig = crypto_.sign(vote_sign_bytes(v));
+  guard_.journal_signed(v);
   add_vote(v, out);
   own_votes_.push_back(v);
   out.votes.push_back(std::move(v));
@@ -388,14 +320,21 @@ void consensus_engine::check_rules(engine_output& out) {
         const key_of_value id{false, p.value_id};
         if (!quorum(power_for(here.prevotes, &id)) || !valid(p)) continue;
         locked_on_.insert(r);
+        // Journaled before the precommit leaves, so no restart loses a
+        // value this validator is locked on.
+        std::vector<consensus_vote> proof;
+        for (const auto& [voter, list] : here.prevotes)
+          for (const auto& v : list)
+            if (!v.nil && v.value_id == p.value_id) proof.push_back(v);
+        guard_.journal_valid(p, proof);
+        valid_value_ = p;
+        valid_round_ = r;
         if (step_ == round_step::prevote) {
           locked_id_ = p.value_id;
           locked_round_ = r;
           step_ = round_step::precommit;
           broadcast_vote(vote_kind::precommit, false, p.value_id, out);
         }
-        valid_value_ = p;
-        valid_round_ = r;
         changed = true;
         break;
       }

@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <queue>
 #include <random>
@@ -67,16 +68,25 @@ struct sim {
     std::unique_ptr<consensus_crypto> crypto;
     std::unique_ptr<sign_guard> guard;
     std::unique_ptr<consensus_engine> engine;
+    std::function<std::unique_ptr<consensus_engine>()> make_engine;  // same keys and guard
     fault mode = fault::none;
-    std::map<std::uint64_t, commit_record> commits;
+    std::map<std::uint64_t, commit_record> commits;  // what survives a crash: the chain
     std::uint32_t index = 0;
+    bool down = false;
+    bool gone = false;  // crashed for good
+    std::uint64_t life = 0;  // timers of an earlier life never fire
   };
-  using payload = std::variant<consensus_proposal, consensus_vote, timeout_request, commit_record>;
+  struct crash {
+    std::uint64_t down_ms;
+  };
+  struct restart {};
+  using payload = std::variant<consensus_proposal, consensus_vote, timeout_request, commit_record, crash, restart>;
   struct event {
     std::uint64_t time;
     std::uint64_t seq;
     std::uint32_t to;
     payload what;
+    std::uint64_t life = 0;
     bool operator>(const event& o) const { return std::tie(time, seq) > std::tie(o.time, o.seq); }
   };
 
@@ -88,6 +98,9 @@ struct sim {
   double drop;
   bool partition;
   std::map<std::uint64_t, hash256> decided;  // first honest decision per height
+  // Optional: which messages the network carries (in addition to drops).
+  std::function<bool(std::uint32_t from, std::uint32_t to, const payload&)> carries;
+  static constexpr std::uint64_t never = UINT64_MAX;
   sim_result result;
 
   sim(std::uint32_t n, std::uint32_t faulty, fault mode, std::uint64_t seed, double drop_before_heal,
@@ -116,14 +129,24 @@ struct sim {
         return v;
       };
       auto check = [bad_values](std::uint64_t, const bytes& v) { return bad_values || (!v.empty() && v[0] != 0xff); };
-      nd.engine = std::make_unique<consensus_engine>(cfg, *nd.crypto, *nd.guard, source, check);
+      nd.make_engine = [&nd, cfg, source, check] {
+        return std::make_unique<consensus_engine>(cfg, *nd.crypto, *nd.guard, source, check);
+      };
+      nd.engine = nd.make_engine();
     }
+  }
+
+  // The validator crashes at `at` and restarts `down_ms` later with its
+  // chain and sign guard but nothing else: messages in flight to it are lost.
+  void crash_at(std::uint32_t i, std::uint64_t at, std::uint64_t down_ms) {
+    queue.push({at, seq++, i, crash{down_ms}});
   }
 
   bool honest(std::uint32_t i) const { return nodes[i].mode == fault::none; }
 
   void send(std::uint32_t from, std::uint32_t to, payload what) {
     if (from == to) return;
+    if (carries && !carries(from, to, what)) return;
     if (now < heal_ms) {
       if (std::uniform_real_distribution<double>(0, 1)(rng) < drop) return;
       if (partition && (from < nodes.size() / 2) != (to < nodes.size() / 2)) return;
@@ -163,7 +186,7 @@ struct sim {
 
   void handle(std::uint32_t i, engine_output out) {
     node& nd = nodes[i];
-    for (const auto& t : out.timeouts) queue.push({now + t.delay_ms, seq++, i, t});
+    for (const auto& t : out.timeouts) queue.push({now + t.delay_ms, seq++, i, t, nd.life});
     for (auto& c : out.decisions) {
       if (honest(i)) {
         auto [it, first] = decided.emplace(c.height, c.value_id);
@@ -181,7 +204,7 @@ struct sim {
 
   bool done() const {
     for (std::uint32_t i = 0; i < nodes.size(); ++i)
-      if (honest(i) && nodes[i].engine->height() <= heights) return false;
+      if (honest(i) && !nodes[i].gone && nodes[i].engine->height() <= heights) return false;
     return true;
   }
 
@@ -193,6 +216,20 @@ struct sim {
       now = e.time;
       if (now > limit_ms) break;
       node& nd = nodes[e.to];
+      if (auto* c = std::get_if<crash>(&e.what)) {
+        nd.down = true;
+        ++nd.life;
+        nd.gone = c->down_ms == never;
+        if (!nd.gone) queue.push({now + c->down_ms, seq++, e.to, restart{}});
+        continue;
+      }
+      if (std::holds_alternative<restart>(e.what)) {
+        nd.down = false;
+        nd.engine = nd.make_engine();
+        handle(e.to, nd.engine->start(nd.commits.empty() ? 1 : nd.commits.rbegin()->first + 1));
+        continue;
+      }
+      if (nd.down || (std::holds_alternative<timeout_request>(e.what) && e.life != nd.life)) continue;
       engine_output out;
       if (auto* p = std::get_if<consensus_proposal>(&e.what)) out = nd.engine->on_proposal(*p);
       else if (auto* v = std::get_if<consensus_vote>(&e.what)) out = nd.engine->on_vote(*v);
@@ -235,6 +272,53 @@ TEST_CASE("1,000 simulated runs: honest validators never disagree and always dec
   CHECK(runs == total);
   CHECK(partitioned == total / 5);
   CHECK(equivocation_evidence > 0);  // equivocators were caught
+}
+
+TEST_CASE("every validator crashes and restarts mid-height, again and again: no fork, and the chain goes on") {
+  // A restarted validator keeps only its chain and sign guard. Validators
+  // locked on a value that nobody committed must still be able to decide:
+  // the value and the prevotes that locked them survive with the guard.
+  std::size_t runs = 0;
+  for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+    sim s(4, 0, fault::none, seed, 0.0, false, 0, 40);
+    std::mt19937_64 when(seed);
+    for (std::uint64_t wave = 0; wave < 3; ++wave) {
+      std::uint64_t at = 100 + wave * 600 + when() % 400;
+      for (std::uint32_t i = 0; i < 4; ++i) {
+        s.crash_at(i, at, 50 + when() % 400);
+        at += when() % 25;  // one after another, as an operator stops them
+      }
+    }
+    const sim_result r = s.run(600'000);
+    CAPTURE(seed);
+    REQUIRE(r.agreed);
+    REQUIRE(r.live);
+    ++runs;
+  }
+  CHECK(runs == 400);
+}
+
+TEST_CASE("two validators locked on a value whose proposer is gone for good decide it after both restart") {
+  // Height 1, round 0: validator 1 proposes; 1, 2 and 3 prevote its value;
+  // 2 and 3 see that quorum, lock and precommit, but 1's precommit and
+  // everything to or from 0 is lost. Then 1 is gone for good and 2 and 3
+  // restart. Only the value they are locked on can be decided, and only
+  // their journals still hold it and the prevotes that prove it.
+  sim s(4, 0, fault::none, 7, 0.0, false, 0, 1);
+  s.carries = [&s](std::uint32_t from, std::uint32_t to, const sim::payload& what) {
+    if (s.now >= 150) return true;
+    const auto* v = std::get_if<consensus_vote>(&what);
+    const bool precommit_of_1 = from == 1 && v && v->kind == vote_kind::precommit;
+    return from != 0 && to != 0 && !precommit_of_1;
+  };
+  s.crash_at(1, 140, sim::never);
+  s.crash_at(2, 145, 50);
+  s.crash_at(3, 148, 80);
+  const sim_result r = s.run(60'000);
+  CHECK(r.agreed);
+  REQUIRE(r.live);
+  const bytes value_of_1{0x01, 1, 1};  // the simulation's source: {1, height, proposer}
+  CHECK(s.decided.at(1) == blake2b_256(value_of_1));
 }
 
 TEST_CASE("with a third or more of the power faulty, safety still holds (liveness may not)") {
@@ -376,6 +460,8 @@ TEST_CASE("a validator restarted inside a height keeps its lock: it prevotes nil
   auto prevote_in_round_1 = [&](sign_guard& g) {
     consensus_engine engine(cfg, *crypto, g, source, check);
     auto out = engine.start(1);
+    // With its journal it resumes round 0, where it precommitted; the round's timeout moves it on.
+    out.append(engine.on_timeout({timer::precommit, 1, 0, 0}));
     CHECK(engine.round() == 1);
     out.append(engine.on_proposal(p1));
     for (const auto& v : out.votes)
@@ -424,6 +510,70 @@ TEST_CASE("the file sign guard keeps the lock across a reopen and refuses a malf
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.err().message.find("sign-guard") != std::string::npos);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("the file sign guard's journal survives a reopen, drops a torn tail and restarts at a new height") {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("voltaic-journal-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + ".journal");
+  consensus_proposal p{4, 1, -1, bytes(3000, 0x5a), {}, 1, {}};
+  p.value_id = blake2b_256(p.value);
+  consensus_vote mine{vote_kind::prevote, 4, 1, false, p.value_id, 2, {}};
+  consensus_vote other = mine;
+  other.voter = 3;
+  {
+    auto g = open_file_sign_guard(path);
+    REQUIRE(g.ok());
+    g.value()->journal_signed(mine);
+    g.value()->journal_valid(p, {mine, other});
+  }
+  auto check_full = [&](sign_guard& g) {
+    const consensus_journal j = g.journal(4);
+    REQUIRE(j.own_votes.size() == 1);
+    CHECK(j.own_votes[0].voter == 2);
+    REQUIRE(j.valid_value.has_value());
+    CHECK(j.valid_value->value == p.value);
+    CHECK(j.valid_prevotes.size() == 2);
+    CHECK(g.journal(5).own_votes.empty());
+  };
+  {
+    auto g = open_file_sign_guard(path);
+    REQUIRE(g.ok());
+    check_full(*g.value());
+  }
+  // A crash mid-append leaves half a record: it is cut off, and what follows stays readable.
+  const auto whole = std::filesystem::file_size(path + ".journal");
+  {
+    std::ofstream out(path + ".journal", std::ios::app | std::ios::binary);
+    out << "S\x90\x01\x00\x00partial";
+  }
+  {
+    auto g = open_file_sign_guard(path);
+    REQUIRE(g.ok());
+    check_full(*g.value());
+    CHECK(std::filesystem::file_size(path + ".journal") == whole);
+    consensus_vote precommit = mine;
+    precommit.kind = vote_kind::precommit;
+    g.value()->journal_signed(precommit);
+  }
+  {
+    auto g = open_file_sign_guard(path);
+    REQUIRE(g.ok());
+    CHECK(g.value()->journal(4).own_votes.size() == 2);
+    consensus_vote next = mine;
+    next.height = 5;
+    g.value()->journal_signed(next);  // a new height: the old journal goes
+    g.value()->journal_signed(mine);  // and an older one is ignored
+  }
+  auto g = open_file_sign_guard(path);
+  REQUIRE(g.ok());
+  CHECK(g.value()->journal(4).own_votes.empty());
+  CHECK(g.value()->journal(5).own_votes.size() == 1);
+  CHECK_FALSE(g.value()->journal(5).valid_value.has_value());
+  CHECK(std::filesystem::file_size(path + ".journal") < 200);
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + ".journal");
 }
 
 TEST_CASE("consensus messages round-trip through their wire form and bad bytes are errors") {

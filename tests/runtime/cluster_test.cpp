@@ -18,6 +18,7 @@
 #include <fcntl.h>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <filesystem>
 #include <fstream>
@@ -100,6 +101,21 @@ struct cluster {
     if (!store) return 0;
     auto h = store.value()->head_height();
     return h && h.value() ? *h.value() : 0;
+  }
+  // The last lines of every replica's log, for a failure message.
+  std::string log_tails() const {
+    std::string all;
+    for (const auto& n : names) {
+      std::ifstream in(dir / (n + ".log"));
+      std::deque<std::string> last;
+      for (std::string line; std::getline(in, line);) {
+        last.push_back(line);
+        if (last.size() > 12) last.pop_front();
+      }
+      all += "--- " + n + ".log (head " + std::to_string(head(n)) + ")\n";
+      for (const auto& l : last) all += l + "\n";
+    }
+    return all;
   }
   bool wait_until(const std::function<bool()>& ok, int seconds) const {
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
@@ -196,7 +212,7 @@ TEST_CASE("four validators in four processes: load, crashes, halts, catch-up, id
   for (int i = 0; i < 2048; ++i) ramp.push_back(static_cast<char>(i));
   const double junk = seconds_until_closed(c.port_of(0), ramp);
   CHECK(junk >= 0);
-  CHECK(c.wait_until([&] { return c.head("v0") >= before_garbage + 5; }, 30));
+  CHECK_MESSAGE(c.wait_until([&] { return c.head("v0") >= before_garbage + 5; }, 30), c.log_tails());
 
   // SIGKILL one validator during load: the others go on, and every
   // transaction (some sent to the dead one) is committed.
@@ -209,7 +225,7 @@ TEST_CASE("four validators in four processes: load, crashes, halts, catch-up, id
   CHECK(c.head("v0") > before_kill + 5);
   // Restarted, it catches up to the others' head.
   c.start("v3");
-  CHECK(c.wait_until([&] { return c.head("v3") >= c.head("v0") && c.head("v0") > 0; }, 60));
+  CHECK_MESSAGE(c.wait_until([&] { return c.head("v3") >= c.head("v0") && c.head("v0") > 0; }, 60), c.log_tails());
 
   // Two of four stopped: no quorum, the chain halts.
   c.stop("v2", SIGTERM);
@@ -220,15 +236,15 @@ TEST_CASE("four validators in four processes: load, crashes, halts, catch-up, id
   CHECK(std::max(c.head("v0"), c.head("v1")) <= halted + 1);  // at most the block already decided in flight
   // One comes back: it resumes.
   c.start("v2");
-  CHECK(c.wait_until([&] { return c.head("v0") > halted + 5; }, 60));
+  CHECK_MESSAGE(c.wait_until([&] { return c.head("v0") > halted + 5; }, 60), c.log_tails());
   c.start("v3");
-  CHECK(c.wait_until([&] { return c.head("v3") >= c.head("v0"); }, 60));
+  CHECK_MESSAGE(c.wait_until([&] { return c.head("v3") >= c.head("v0"); }, 60), c.log_tails());
   // All four stopped and started again: each may have signed in the current
   // height's round 0 already; they go on in later rounds.
   for (const auto& n : c.names) c.stop(n, SIGTERM);
   const std::uint64_t all_stopped = c.head("v0");
   for (const auto& n : c.names) c.start(n);
-  CHECK(c.wait_until([&] { return c.head("v0") > all_stopped + 3; }, 60));
+  CHECK_MESSAGE(c.wait_until([&] { return c.head("v0") > all_stopped + 3; }, 60), c.log_tails());
   for (const auto& n : c.names) c.stop(n, SIGTERM);
 
   // Every replica verifies with certificates required; blocks agree at every height.
@@ -270,9 +286,9 @@ TEST_CASE("four processes: a validator that double-signs causes no fork, and its
     for (const auto& [key, height] : l.value()->state().evidence.items()) against_3 += std::get<0>(key) == 3;
     return against_3;
   };
-  CHECK(c.wait_until([&] { return evidence_in("v0") > 0; }, 60));
+  CHECK_MESSAGE(c.wait_until([&] { return evidence_in("v0") > 0; }, 60), c.log_tails());
   const std::uint64_t at = c.head("v0");
-  CHECK(c.wait_until([&] { return c.head("v0") >= at + 5; }, 30));  // the chain goes on
+  CHECK_MESSAGE(c.wait_until([&] { return c.head("v0") >= at + 5; }, 30), c.log_tails());  // the chain goes on
   for (const auto& n : c.names) c.stop(n, SIGTERM);
 
   // No fork: every replica verifies with certificates and all agree at every height;

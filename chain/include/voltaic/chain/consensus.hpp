@@ -14,7 +14,8 @@
 // Safety on restart: every signature passes a sign_guard first, which must
 // persist (height, round, step) before it permits, and refuses anything not
 // strictly after the last one, so a restarted validator can never sign two
-// different values for one step.
+// different values for one step. Liveness on restart: the guard's journal
+// gives back the validator's own messages and its valid value.
 //
 // Signed bytes (domain consensus_vote):
 //   vote     = ["vote", kind, height, round, nil, value_id]
@@ -117,24 +118,52 @@ struct consensus_lock {
   }
 };
 
-// Persists the last signed (height, round, step), and the lock held then,
-// before permitting a signature: a validator restarted inside a height
-// neither signs a step again nor forgets the value it is locked on.
+struct signed_step {
+  std::uint64_t height = 0;
+  std::uint32_t round = 0;
+  round_step step = round_step::propose;
+};
+
+// What a validator signed in its current height, and the valid value
+// (Algorithm 1's validValue, with the prevotes that proved it). After a
+// restart the validator re-sends its messages and resumes its round instead
+// of skipping it, and a value some validators are locked on is not lost with
+// the process: without these, validators restarting one after another can
+// sit in different rounds or refuse every value, and never decide.
+struct consensus_journal {
+  std::vector<consensus_proposal> own_proposals;
+  std::vector<consensus_vote> own_votes;
+  std::optional<consensus_proposal> valid_value;
+  std::vector<consensus_vote> valid_prevotes;
+};
+
+// What a validator must remember across restarts. Safety: the last signed
+// (height, round, step), and the lock held then, persisted before a
+// signature is permitted, so a validator restarted inside a height neither
+// signs a step again nor forgets the value it is locked on. Liveness: the
+// journal of the current height, written but not synced (a record lost to a
+// power cut costs rounds, never safety).
 class sign_guard {
  public:
   virtual ~sign_guard() = default;
   // True, after persisting, when (h, r, s) is strictly after the last one.
   virtual bool permit(std::uint64_t height, std::uint32_t round, round_step step,
                       const std::optional<consensus_lock>& lock = std::nullopt) = 0;
-  // The (height, round) of the last signature, if any.
-  virtual std::optional<std::pair<std::uint64_t, std::uint32_t>> last_signed() const = 0;
+  virtual std::optional<signed_step> last_signed() const = 0;
   // The lock persisted with the last signature, if any.
   virtual std::optional<consensus_lock> lock() const = 0;
+  // A message this validator signed; a journal of a later height replaces the last.
+  virtual void journal_signed(const consensus_proposal& p) = 0;
+  virtual void journal_signed(const consensus_vote& v) = 0;
+  virtual void journal_valid(const consensus_proposal& p, const std::vector<consensus_vote>& prevotes) = 0;
+  // The journal kept for `height` (empty for any other height).
+  virtual consensus_journal journal(std::uint64_t height) const = 0;
 };
 std::unique_ptr<sign_guard> make_memory_sign_guard();
 // A file holding the last signed triple and the lock ("h r s" or
 // "h r s lock_h lock_r lock_value_hex"), replaced atomically (write, fsync,
-// rename) before each permit returns.
+// rename) before each permit returns; the journal beside it (PATH.journal)
+// is appended to. A torn journal tail (a crash mid-write) is ignored.
 result<std::unique_ptr<sign_guard>> open_file_sign_guard(const std::string& path);
 
 bytes vote_sign_bytes(const consensus_vote& v);
