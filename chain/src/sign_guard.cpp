@@ -135,7 +135,10 @@ class guard final : public sign_guard {
     }
     const auto* p = std::get_if<consensus_proposal>(&m);
     const auto* v = std::get_if<consensus_vote>(&m);
-    if (tag == own_signed && p) journal_.own_proposals.push_back(*p);
+    // Only the latest own proposal can matter after a restart (an earlier
+    // round's value is dead or is the valid value, kept on its own), so a
+    // height stalled for many rounds keeps one block here, not one per round.
+    if (tag == own_signed && p) journal_.own_proposals.assign(1, *p);
     else if (tag == own_signed && v) journal_.own_votes.push_back(*v);
     else if (tag == valid_value && p) {
       journal_.valid_value = *p;
@@ -147,17 +150,35 @@ class guard final : public sign_guard {
 
   void add(const std::vector<std::pair<record_tag, consensus_message>>& records) {
     const std::uint64_t before = journal_height_;
+    const std::size_t proposals_before = journal_.own_proposals.size();
     bytes out;
+    bool replaced = false;  // an own proposal replaced an older one
     for (const auto& [tag, m] : records) {
       if (height_of(m) < journal_height_) continue;
+      const bool fresh_height = height_of(m) > journal_height_;
+      replaced |= !fresh_height && tag == own_signed && std::holds_alternative<consensus_proposal>(m) &&
+                  proposals_before > 0;
       apply(tag, m);
       if (journal_fd_ >= 0) put_record(out, tag, m);
     }
     if (journal_fd_ < 0 || out.empty()) return;
-    // A new height starts the file afresh. Not synced and failures ignored:
+    // A new height starts the file afresh, and so does a replaced proposal
+    // (the file is rewritten from memory). Not synced and failures ignored:
     // the journal only saves rounds after a restart.
-    if (journal_height_ != before) (void)!::ftruncate(journal_fd_, 0);
+    if (replaced) out = encoded_journal();
+    if (journal_height_ != before || replaced) (void)!::ftruncate(journal_fd_, 0);
     (void)!::write(journal_fd_, out.data(), out.size());
+  }
+
+  bytes encoded_journal() const {
+    bytes out;
+    for (const auto& p : journal_.own_proposals) put_record(out, own_signed, p);
+    for (const auto& v : journal_.own_votes) put_record(out, own_signed, v);
+    if (journal_.valid_value) {
+      put_record(out, valid_value, *journal_.valid_value);
+      for (const auto& v : journal_.valid_prevotes) put_record(out, valid_prevote, v);
+    }
+    return out;
   }
 
   // Durable before the signature exists: write aside, fsync, rename.

@@ -384,6 +384,7 @@ TEST_CASE("the sign guard persists the last signed step and refuses to sign it a
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("voltaic-guard-" + std::to_string(::getpid()))).string();
   std::filesystem::remove(path);
+  std::filesystem::remove(path + ".journal");
   {
     auto g = open_file_sign_guard(path);
     REQUIRE(g.ok());
@@ -416,6 +417,7 @@ TEST_CASE("the sign guard persists the last signed step and refuses to sign it a
   CHECK(again_out.proposals.empty());
   CHECK(again_out.votes.empty());
   std::filesystem::remove(path);
+  std::filesystem::remove(path + ".journal");
 }
 
 TEST_CASE("a validator restarted inside a height keeps its lock: it prevotes nil for another value") {
@@ -483,6 +485,7 @@ TEST_CASE("the file sign guard keeps the lock across a reopen and refuses a malf
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("voltaic-lock-" + std::to_string(::getpid()))).string();
   std::filesystem::remove(path);
+  std::filesystem::remove(path + ".journal");
   const consensus_lock lock{5, 2, blake2b_256(bytes{4, 2})};
   {
     auto g = open_file_sign_guard(path);
@@ -510,6 +513,7 @@ TEST_CASE("the file sign guard keeps the lock across a reopen and refuses a malf
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.err().message.find("sign-guard") != std::string::npos);
   std::filesystem::remove(path);
+  std::filesystem::remove(path + ".journal");
 }
 
 TEST_CASE("the file sign guard's journal survives a reopen, drops a torn tail and restarts at a new height") {
@@ -572,6 +576,20 @@ TEST_CASE("the file sign guard's journal survives a reopen, drops a torn tail an
   CHECK(g.value()->journal(5).own_votes.size() == 1);
   CHECK_FALSE(g.value()->journal(5).valid_value.has_value());
   CHECK(std::filesystem::file_size(path + ".journal") < 200);
+  // A later round's own proposal replaces the earlier one: a stalled height keeps one block.
+  for (std::uint32_t round = 1; round <= 3; ++round) {
+    consensus_proposal later = p;
+    later.height = 5;
+    later.round = round;
+    g.value()->journal_signed(later);
+  }
+  auto reopened = open_file_sign_guard(path);
+  REQUIRE(reopened.ok());
+  const consensus_journal j5 = reopened.value()->journal(5);
+  REQUIRE(j5.own_proposals.size() == 1);
+  CHECK(j5.own_proposals[0].round == 3);
+  CHECK(j5.own_votes.size() == 1);
+  CHECK(std::filesystem::file_size(path + ".journal") < 2 * p.value.size());
   std::filesystem::remove(path);
   std::filesystem::remove(path + ".journal");
 }
