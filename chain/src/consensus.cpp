@@ -375,6 +375,7 @@ engine_output consensus_engine::on_proposal(const consensus_proposal& p) {
     out.lagging.emplace_back(p.proposer, p.height);
     return out;
   }
+  if (p.height == height_ && holds(p)) return out;  // gossip again: checked already
   if (config_.value_id(p.value) != p.value_id ||
       !crypto_.verify(proposal_sign_bytes(p), p.sig, config_.validators[p.proposer].key))
     return out;
@@ -395,6 +396,7 @@ engine_output consensus_engine::on_vote(const consensus_vote& v) {
     out.lagging.emplace_back(v.voter, v.height);
     return out;
   }
+  if (v.height == height_ && holds(v)) return out;  // gossip again: checked already
   if (!crypto_.verify(vote_sign_bytes(v), v.sig, config_.validators[v.voter].key)) return out;
   if (v.height > height_) {
     if (future_votes_.size() < max_future_messages) future_votes_.push_back(v);
@@ -487,6 +489,22 @@ void consensus_engine::keep_proposal(const consensus_proposal& p) {
   auto& list = proposals_[p.round];
   if (list.size() >= 16 || proposal_with(p.round, p.value_id)) return;
   list.push_back(p);
+}
+
+bool consensus_engine::holds(const consensus_proposal& p) const {
+  const consensus_proposal* known = proposal_with(p.round, p.value_id);
+  return known && known->proposer == p.proposer && known->sig == p.sig;
+}
+
+bool consensus_engine::holds(const consensus_vote& v) const {
+  auto round = votes_.find(v.round);
+  if (round == votes_.end()) return false;
+  const auto& set = v.kind == vote_kind::prevote ? round->second.prevotes : round->second.precommits;
+  auto mine = set.find(v.voter);
+  if (mine == set.end()) return false;
+  for (const auto& known : mine->second)
+    if (known.nil == v.nil && known.value_id == v.value_id && known.sig == v.sig) return true;
+  return false;
 }
 
 const consensus_proposal* consensus_engine::proposal_with(std::uint32_t round, const hash256& id) const {

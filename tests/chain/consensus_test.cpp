@@ -380,6 +380,51 @@ TEST_CASE("commit certificates are checked against the validator set") {
   CHECK_FALSE(verify_commit(cross, vs, checker).ok());
 }
 
+TEST_CASE("a proposal or vote gossiped again is not verified again; a changed one is") {
+  // Counts verifications around the Ed25519 implementation.
+  struct counting final : consensus_crypto {
+    std::unique_ptr<consensus_crypto> inner = make_ed25519_consensus_crypto("lab", validator_key(3));
+    int verified = 0;
+    signature sign(const bytes& m) override { return inner->sign(m); }
+    bool verify(const bytes& m, const signature& sig, const public_key& key) override {
+      ++verified;
+      return inner->verify(m, sig, key);
+    }
+  };
+  std::vector<validator> vs;
+  for (std::uint32_t i = 0; i < 4; ++i) vs.push_back({validator_key(i).pub, 1});
+  engine_config cfg;
+  cfg.validators = vs;
+  cfg.self = 3;
+  counting crypto;
+  auto guard = make_memory_sign_guard();
+  consensus_engine engine(cfg, crypto, *guard, [](std::uint64_t) { return bytes{7}; },
+                          [](std::uint64_t, const bytes&) { return true; });
+  (void)engine.start(1);
+  auto signer = [](std::uint32_t i) { return make_ed25519_consensus_crypto("lab", validator_key(i)); };
+  consensus_proposal p{1, 0, -1, bytes{1}, default_value_id(bytes{1}), 1, {}};
+  p.sig = signer(1)->sign(proposal_sign_bytes(p));
+  consensus_vote v{vote_kind::prevote, 1, 0, false, p.value_id, 0, {}};
+  v.sig = signer(0)->sign(vote_sign_bytes(v));
+  (void)engine.on_proposal(p);
+  (void)engine.on_vote(v);
+  CHECK(crypto.verified == 2);
+  (void)engine.on_proposal(p);
+  (void)engine.on_vote(v);
+  CHECK(crypto.verified == 2);
+  // The same content under a forged signature is checked (and refused).
+  consensus_vote forged = v;
+  forged.sig[0] ^= 1;
+  const auto out = engine.on_vote(forged);
+  CHECK(crypto.verified == 3);
+  CHECK(out.evidence.empty());
+  // Another vote of the same voter is checked, and is evidence.
+  consensus_vote other{vote_kind::prevote, 1, 0, true, hash256{}, 0, {}};
+  other.sig = signer(0)->sign(vote_sign_bytes(other));
+  CHECK(engine.on_vote(other).evidence.size() == 1);
+  CHECK(crypto.verified == 4);
+}
+
 TEST_CASE("the sign guard persists the last signed step and refuses to sign it again after a restart") {
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("voltaic-guard-" + std::to_string(::getpid()))).string();

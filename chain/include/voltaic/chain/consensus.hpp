@@ -253,6 +253,10 @@ class consensus_engine {
   void replay_future(engine_output& out);
   void keep_proposal(const consensus_proposal& p);
   const consensus_proposal* proposal_with(std::uint32_t round, const hash256& id) const;
+  // The very message (signature included) is held already: gossip sends
+  // messages again every period, and each would cost a verification.
+  bool holds(const consensus_proposal& p) const;
+  bool holds(const consensus_vote& v) const;
 
   engine_config config_;
   consensus_crypto& crypto_;
