@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "voltaic/chain/block_push_pacer.hpp"
 #include "voltaic/chain/certificate.hpp"
 #include "voltaic/chain/cycle_desk.hpp"
 #include "voltaic/chain/consensus_codec.hpp"
@@ -61,13 +62,7 @@ struct miner_state {
     std::vector<chain::bytes> orders;
   };
   std::optional<proposal> own_proposal;  // the last this validator made, until a decision
-  // Peers seen at older heights: since when, and when blocks were last pushed.
-  struct peer_lag {
-    std::uint64_t height = 0;
-    std::chrono::steady_clock::time_point since;
-    std::optional<std::chrono::steady_clock::time_point> pushed;
-  };
-  std::vector<peer_lag> lag;  // by validator index
+  chain::block_push_pacer pushes;  // to peers seen at older heights
   // Wall clock: the height just decided, while the next waits for work.
   std::optional<std::uint64_t> idle_at;
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
@@ -254,28 +249,6 @@ void wake(miner_actor* self) {
   if (self->state.idle_at) advance_from(self, *self->state.idle_at);
 }
 
-// Whether a peer heard from at an older height gets certified blocks now.
-// One block behind, it is usually still committing that block itself: it
-// gets it only after lagging there for a gossip period. Pushed on every
-// message such a peer sent, whole blocks cost four validators in four
-// processes a tenth of their CPU under load. At most one push per peer and
-// gossip period either way.
-bool should_push(miner_state& st, std::uint32_t peer, std::uint64_t height) {
-  const auto now = std::chrono::steady_clock::now();
-  const auto period = std::chrono::milliseconds(st.cfg.timing.gossip_ms);
-  if (st.lag.size() < st.peers.size()) st.lag.resize(st.peers.size());
-  auto& l = st.lag[peer];
-  if (l.height != height) {
-    l.height = height;
-    l.since = now;
-  }
-  const bool one_behind = height == st.chain->state().height;
-  if (one_behind && now - l.since < period) return false;
-  if (l.pushed && now - *l.pushed < period) return false;
-  l.pushed = now;
-  return true;
-}
-
 void handle(miner_actor* self, chain::engine_output out) {
   auto& st = self->state;
   for (const auto& t : out.timeouts)
@@ -336,8 +309,11 @@ void handle(miner_actor* self, chain::engine_output out) {
     }
   }
   // Peers at older heights get the certified blocks they lack.
+  const auto now = std::chrono::steady_clock::now();
   for (const auto& [peer, height] : out.lagging) {
-    if (peer >= st.peers.size() || !st.peers[peer] || !should_push(st, peer, height)) continue;
+    if (peer >= st.peers.size() || !st.peers[peer] ||
+        !st.pushes.should_push(peer, height, st.chain->state().height, now))
+      continue;
     for (std::uint64_t h = height; h <= st.chain->state().height && h < height + max_blocks_per_push; ++h) {
       auto raw = st.chain->store().block_bytes(h);
       if (raw && raw.value()) self->send<urgent>(st.peers[peer], cblock_atom::value, as_string(*raw.value()));
@@ -447,6 +423,7 @@ void apply_certified(miner_actor* self, const chain::bytes& raw) {
 caf::behavior miner(miner_actor* self, miner_config cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
+  st.pushes = chain::block_push_pacer(std::chrono::milliseconds(st.cfg.timing.gossip_ms));
   auto fail = [self](const std::string& why) {
     std::cerr << self->state.cfg.name << ": " << why << "\n";
     self->quit(caf::make_error(caf::sec::runtime_error, why));
