@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <map>
 #include <set>
@@ -70,6 +71,7 @@ struct run_outputs {
   std::string dir;
   std::string log;
   std::vector<row> orders, outcomes, clearing, trades, settlements, balances;
+  std::shared_ptr<void> removes_dir;  // the directory goes with the last copy
 };
 
 run_outputs run_scenario(const std::string& command, const std::string& dir) {
@@ -79,6 +81,10 @@ run_outputs run_scenario(const std::string& command, const std::string& dir) {
   REQUIRE(r.status == 0);
   run_outputs o;
   o.dir = dir;
+  o.removes_dir = std::shared_ptr<void>(nullptr, [dir](void*) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  });
   o.log = r.out;
   o.orders = read_csv(dir + "/orders.csv");
   o.outcomes = read_csv(dir + "/outcomes.csv");
