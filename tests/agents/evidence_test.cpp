@@ -24,11 +24,10 @@ TEST_CASE("a double-signing validator's evidence is committed and the honest rep
   const chain::workload_options wo = test::lab_options(4, "evidence-test");
   chain::workload wl(wo);
   {
-    caf::actor_system_config cfg;
-    caf::actor_system system{cfg};
     // Validator 3 is the double-signer, played below.
-    const auto miners = test::spawn_miners(system, wl, root, {0, 1, 2});
-    caf::scoped_actor client{system};
+    test::miner_lab lab(wl, root, {0, 1, 2});
+    const auto& miners = lab.miners;
+    auto& client = lab.client;
     auto head_of = [&](const caf::actor& m) { return test::head_of(client, m); };
     // Two different prevotes from validator 3 for one step of the next height.
     auto crypto = chain::make_ed25519_consensus_crypto(wo.chain_id, wl.validator_key(3));

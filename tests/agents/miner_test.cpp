@@ -37,10 +37,9 @@ TEST_CASE("four miners in one process commit a certified chain under load") {
 
   std::uint64_t target = 25;
   {
-    caf::actor_system_config cfg;
-    caf::actor_system system{cfg};
-    const auto miners = test::spawn_miners(system, wl, root, {0, 1, 2, 3});
-    caf::scoped_actor client{system};
+    test::miner_lab lab(wl, root, {0, 1, 2, 3});
+    const auto& miners = lab.miners;
+    auto& client = lab.client;
     std::uint64_t accepted = 0, nonce = 0;
     auto head_of = [&](const caf::actor& m) { return test::head_of(client, m); };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -60,7 +59,6 @@ TEST_CASE("four miners in one process commit a certified chain under load") {
     }
     CHECK(accepted == nonce);
     for (auto& m : miners) CHECK(head_of(m) >= target);
-    for (auto& m : miners) client->send_exit(m, caf::exit_reason::user_shutdown);
   }
 
   // Every replica verifies on its own, certificates required, and all agree.
@@ -87,10 +85,9 @@ TEST_CASE("four miners decide each height in its first round and space out empty
   chain::workload wl(wo);
   std::uint64_t last = 0;
   {
-    caf::actor_system_config cfg;
-    caf::actor_system system{cfg};
-    const auto miners = test::spawn_miners(system, wl, root, {0, 1, 2, 3});
-    caf::scoped_actor client{system};
+    test::miner_lab lab(wl, root, {0, 1, 2, 3});
+    const auto& miners = lab.miners;
+    auto& client = lab.client;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (test::head_of(client, miners[0]) < 3 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -111,7 +108,6 @@ TEST_CASE("four miners decide each height in its first round and space out empty
     }
     for (int k = 0; k < 40; ++k) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     last = test::head_of(client, miners[0]);
-    for (auto& m : miners) client->send_exit(m, caf::exit_reason::user_shutdown);
   }
   // A proposal built on the state before the block just decided is refused by
   // everyone and costs a round: a quiet loopback run needs round 0 (nearly)
@@ -139,10 +135,9 @@ TEST_CASE("a miner admits a burst as one batch and answers each sender with its 
   const chain::workload_options wo = test::lab_options(1, "burst-test");
   chain::workload wl(wo);
   {
-    caf::actor_system_config cfg;
-    caf::actor_system system{cfg};
-    const auto miners = test::spawn_miners(system, wl, root, {0});
-    caf::scoped_actor client{system};
+    test::miner_lab lab(wl, root, {0});
+    const auto& miners = lab.miners;
+    auto& client = lab.client;
     // Sent before any answer is read, so they wait in the mailbox together.
     std::vector<std::string> burst, expected;
     for (std::uint64_t n = 1; n <= 40; ++n) {
@@ -168,7 +163,6 @@ TEST_CASE("a miner admits a burst as one batch and answers each sender with its 
       if (expected[i] == "duplicate") CHECK((reason == "duplicate" || reason == "nonce-stale"));
       else CHECK(reason == expected[i]);
     }
-    client->send_exit(miners[0], caf::exit_reason::user_shutdown);
   }
   fs::remove_all(root);
 }
@@ -178,10 +172,9 @@ TEST_CASE("a client batch gets every verdict in order, and an oversized batch is
   const chain::workload_options wo = test::lab_options(1, "batch-test");
   chain::workload wl(wo);
   {
-    caf::actor_system_config cfg;
-    caf::actor_system system{cfg};
-    const auto miners = test::spawn_miners(system, wl, root, {0});
-    caf::scoped_actor client{system};
+    test::miner_lab lab(wl, root, {0});
+    const auto& miners = lab.miners;
+    auto& client = lab.client;
     std::vector<std::string> batch;
     for (std::uint64_t n = 1; n <= 5; ++n) {
       const auto t = fund(wl, 2'000 + n, n);
@@ -205,7 +198,6 @@ TEST_CASE("a client batch gets every verdict in order, and an oversized batch is
     REQUIRE(verdicts.size() == oversized.size());
     CHECK(verdicts.front().rfind("batch-too-large", 0) == 0);
     CHECK(verdicts.back().rfind("batch-too-large", 0) == 0);
-    client->send_exit(miners[0], caf::exit_reason::user_shutdown);
   }
   fs::remove_all(root);
 }

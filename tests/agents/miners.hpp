@@ -56,4 +56,22 @@ inline std::uint64_t head_of(caf::scoped_actor& client, const caf::actor& miner)
   return h;
 }
 
+// Miners of a workload in one actor system, and a client to ask them.
+// Leaving the scope stops them (read their stores after that).
+struct miner_lab {
+  miner_lab(const chain::workload& wl, const std::filesystem::path& root, const std::vector<std::uint32_t>& which)
+      : system(cfg), miners(spawn_miners(system, wl, root, which)), client(system) {}
+  ~miner_lab() {
+    for (const auto& m : miners)
+      if (m) client->send_exit(m, caf::exit_reason::user_shutdown);
+  }
+  miner_lab(const miner_lab&) = delete;
+  miner_lab& operator=(const miner_lab&) = delete;
+
+  caf::actor_system_config cfg;
+  caf::actor_system system;
+  std::vector<caf::actor> miners;
+  caf::scoped_actor client;
+};
+
 }  // namespace voltaic::test
