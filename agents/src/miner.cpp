@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -13,6 +15,7 @@
 #include "voltaic/chain/certificate.hpp"
 #include "voltaic/chain/cycle_desk.hpp"
 #include "voltaic/chain/consensus_codec.hpp"
+#include "voltaic/chain/envelope_checker.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
 #include "voltaic/chain/mempool.hpp"
@@ -24,6 +27,7 @@ namespace {
 using cblock_atom = caf::atom_constant<caf::atom("cblock")>;
 using gflush_atom = caf::atom_constant<caf::atom("gflush")>;
 using admit_atom = caf::atom_constant<caf::atom("admit")>;
+using checked_atom = caf::atom_constant<caf::atom("checked")>;
 using advance_atom = caf::atom_constant<caf::atom("advance")>;
 
 constexpr std::size_t max_blocks_per_push = 64;  // certified blocks sent to a lagging peer at once
@@ -32,7 +36,7 @@ constexpr std::size_t max_blocks_per_push = 64;  // certified blocks sent to a l
 constexpr std::size_t gossip_batch = 1'024;
 constexpr auto gossip_delay = std::chrono::milliseconds(2);
 // Transactions and orders wait for the rest of the mailbox (at most this
-// many), then have their signatures checked together on all cores.
+// many), then go to the envelope checker as one batch.
 constexpr std::size_t admit_batch = 256;
 // A client's batch larger than this is refused whole.
 constexpr std::size_t max_client_batch = 4'096;
@@ -87,6 +91,21 @@ struct miner_state {
   };
   admission_queue waiting_txs, waiting_orders;
   bool admission_due = false;
+  // Batches at the checker, oldest first, and who waits for their verdicts:
+  // a promise per envelope, or one for a client's whole batch; a peer's
+  // gossip waits for nothing and is not passed on again.
+  struct in_check {
+    std::vector<caf::typed_response_promise<std::string>> verdicts;
+    std::optional<caf::typed_response_promise<std::vector<std::string>>> batch_verdicts;
+    bool from_peer = false;
+  };
+  std::deque<in_check> checking;
+  std::uint64_t batches_submitted = 0, batches_admitted = 0;
+  // What must wait until the batches submitted before it are admitted (a
+  // market's close, questions about what is admitted): the count to wait for.
+  std::vector<std::pair<std::uint64_t, std::function<void()>>> after_admission;
+  // Signature checks run on its thread while this one builds and commits
+  // blocks. Declared last: destroyed (its thread joined) first.
   // Open CTP ids by buyer, rebuilt on the first query after a commit.
   std::unordered_map<chain::public_key, std::vector<std::uint64_t>, chain::key_hasher> ctps_by_buyer;
   std::uint64_t ctps_indexed_at = UINT64_MAX;
@@ -100,6 +119,7 @@ struct miner_state {
     if (!loc || !loc.value()) return std::nullopt;
     return *loc.value();
   }
+  std::unique_ptr<chain::envelope_checker> checker;
   static inline const char* name = "voltaic.miner";
 };
 
@@ -138,24 +158,27 @@ void flush_gossip(miner_actor* self) {
   st.gossip_orders.clear();
 }
 
-// A batch of envelopes, from clients or peers: signatures checked together
-// on all cores, then each envelope admitted against the head state in
+// A checked batch of transactions, admitted against the head state in
 // order. Returns each one's verdict ("ok" or why not).
-std::vector<std::string> admit_txs(miner_state& st, const std::vector<chain::bytes>& batch) {
+std::vector<std::string> admit_txs(miner_state& st, chain::envelope_checker::batch& b) {
   const auto& head = st.chain->state();
-  auto decoded = chain::preverify_decoding(head, batch);
   std::vector<std::string> verdicts;
-  for (std::size_t i = 0; i < batch.size(); ++i) {
+  for (std::size_t i = 0; i < b.envelopes.size(); ++i) {
+    auto& c = b.transactions[i];
+    chain::remember_checked(head, c);
     // What does not decode takes the envelope path, for its exact refusal.
-    const auto r = decoded[i] ? st.pool.add(std::move(*decoded[i]), head) : st.pool.add(batch[i], head);
+    const auto r = c.tx ? st.pool.add(std::move(*c.tx), head) : st.pool.add(b.envelopes[i], head);
     verdicts.push_back(r ? std::string("ok") : r.err().message);
   }
   return verdicts;
 }
 
-std::vector<std::string> admit_orders(miner_state& st, const std::vector<chain::bytes>& batch) {
-  if (!st.desk) return std::vector<std::string>(batch.size(), "no-market");
-  return st.desk->admit_all(batch, st.chain->state());
+std::vector<std::string> admit_orders(miner_state& st, chain::envelope_checker::batch& b) {
+  if (!st.desk) return std::vector<std::string>(b.envelopes.size(), "no-market");
+  std::vector<std::string> verdicts;
+  for (std::size_t i = 0; i < b.envelopes.size(); ++i)
+    verdicts.push_back(st.desk->admit_checked(b.envelopes[i], std::move(b.orders[i]), st.chain->state()));
+  return verdicts;
 }
 
 std::vector<chain::bytes> as_batch(const std::vector<std::string>& envelopes) {
@@ -174,21 +197,65 @@ void pass_on(miner_actor* self, const std::vector<chain::bytes>& envelopes, cons
     if (verdicts[i] == "ok") gossip(self, outbox, as_string(envelopes[i]));
 }
 
-// Answers each waiting client and passes what was admitted on to the peers.
-void answer(miner_actor* self, miner_state::admission_queue& q, const std::vector<std::string>& verdicts,
-            std::vector<std::string>& outbox) {
-  pass_on(self, q.envelopes, verdicts, outbox);
-  for (std::size_t i = 0; i < q.envelopes.size(); ++i) q.verdicts[i].deliver(verdicts[i]);
+// Hands a batch to the checker; `who` learns the verdicts once it is admitted.
+void submit_for_check(miner_actor* self, chain::envelope_checker::kind what, std::vector<chain::bytes> envelopes,
+           miner_state::in_check who) {
+  auto& st = self->state;
+  if (envelopes.empty()) return;
+  auto b = std::make_unique<chain::envelope_checker::batch>();
+  b->what = what;
+  b->envelopes = std::move(envelopes);
+  st.checking.push_back(std::move(who));
+  ++st.batches_submitted;
+  st.checker->submit(std::move(b));
 }
 
-// Admits what waits for admission.
-void admit_waiting(miner_actor* self) {
+// Sends what waits for admission to the checker.
+void check_waiting(miner_actor* self) {
   auto& st = self->state;
   st.admission_due = false;
-  auto txs = std::exchange(st.waiting_txs, {});
-  auto orders = std::exchange(st.waiting_orders, {});
-  if (!txs.envelopes.empty()) answer(self, txs, admit_txs(st, txs.envelopes), st.gossip_txs);
-  if (!orders.envelopes.empty()) answer(self, orders, admit_orders(st, orders.envelopes), st.gossip_orders);
+  using kind = chain::envelope_checker::kind;
+  for (auto [queue, what] : {std::make_pair(&st.waiting_txs, kind::transactions), std::make_pair(&st.waiting_orders, kind::orders)}) {
+    auto q = std::exchange(*queue, {});
+    submit_for_check(self, what, std::move(q.envelopes), miner_state::in_check{std::move(q.verdicts), std::nullopt, false});
+  }
+}
+
+void wake(miner_actor* self);
+
+// Admits the batches the checker is done with, in the order they were
+// submitted, answers whoever waits for them, and runs what waited for them.
+void admit_checked(miner_actor* self) {
+  auto& st = self->state;
+  for (auto& b : st.checker->take_checked()) {
+    auto who = std::move(st.checking.front());
+    st.checking.pop_front();
+    const bool txs = b->what == chain::envelope_checker::kind::transactions;
+    const auto verdicts = txs ? admit_txs(st, *b) : admit_orders(st, *b);
+    if (!who.from_peer) pass_on(self, b->envelopes, verdicts, txs ? st.gossip_txs : st.gossip_orders);
+    for (std::size_t i = 0; i < who.verdicts.size(); ++i) who.verdicts[i].deliver(verdicts[i]);
+    if (who.batch_verdicts) who.batch_verdicts->deliver(verdicts);
+    ++st.batches_admitted;
+  }
+  auto due = std::stable_partition(st.after_admission.begin(), st.after_admission.end(),
+                                   [&st](const auto& w) { return w.first <= st.batches_admitted; });
+  auto ready = std::vector<std::pair<std::uint64_t, std::function<void()>>>(
+      std::make_move_iterator(st.after_admission.begin()), std::make_move_iterator(due));
+  st.after_admission.erase(st.after_admission.begin(), due);
+  for (auto& w : ready) w.second();
+  wake(self);
+}
+
+// Runs f once everything received so far is admitted: at once when nothing
+// is waiting or at the checker.
+void once_admitted(miner_actor* self, std::function<void()> f) {
+  auto& st = self->state;
+  check_waiting(self);
+  if (st.batches_admitted == st.batches_submitted) {
+    f();
+    return;
+  }
+  st.after_admission.emplace_back(st.batches_submitted, std::move(f));
 }
 
 caf::typed_response_promise<std::string> wait_for_admission(miner_actor* self, miner_state::admission_queue& queue,
@@ -198,7 +265,7 @@ caf::typed_response_promise<std::string> wait_for_admission(miner_actor* self, m
   queue.envelopes.push_back(as_bytes(envelope));
   queue.verdicts.push_back(verdict);
   if (st.waiting_txs.envelopes.size() + st.waiting_orders.envelopes.size() >= admit_batch) {
-    admit_waiting(self);
+    check_waiting(self);
   } else if (!st.admission_due) {
     st.admission_due = true;
     self->send(self, admit_atom::value);  // after what is in the mailbox now
@@ -448,7 +515,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   ec.start_next_height = false;  // see pace_next_height
   if (st.cfg.grid) st.desk = std::make_unique<chain::cycle_desk>(st.cfg.genesis.chain_id, *st.cfg.grid, st.cfg.rules);
   auto source = [self](std::uint64_t) {
-    admit_waiting(self);
+    check_waiting(self);  // for the next block: this one takes what is admitted
     auto& s = self->state;
     std::vector<chain::signed_transaction> txs;
     chain::cycle_batch cycles;
@@ -515,6 +582,10 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     return s.chain->try_block(p.value().blk, ercs, strict()).ok();
   };
   st.engine = std::make_unique<chain::consensus_engine>(ec, *st.crypto, *st.guard, source, check);
+  // The checker tells this actor (if it is still there) that batches are done.
+  st.checker = std::make_unique<chain::envelope_checker>(st.cfg.genesis.chain_id, [me = self->address()] {
+    if (auto miner = caf::actor_cast<caf::actor>(me)) caf::anon_send(miner, checked_atom::value);
+  });
   if (!st.cfg.on_demand) {
     st.started = true;
     handle(self, st.engine->start(st.chain->state().height + 1));
@@ -530,25 +601,23 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](tx_atom, const std::string& envelope) {
         return wait_for_admission(self, self->state.waiting_txs, envelope);
       },
-      [self](txs_atom, const std::vector<std::string>& envelopes) -> std::vector<std::string> {
+      [self](txs_atom, const std::vector<std::string>& envelopes) -> caf::result<std::vector<std::string>> {
         if (envelopes.size() > max_client_batch)
           return std::vector<std::string>(envelopes.size(), "batch-too-large: more than " +
                                                                 std::to_string(max_client_batch) + " envelopes");
-        admit_waiting(self);  // single envelopes that came first go first
-        const auto batch = as_batch(envelopes);
-        auto verdicts = admit_txs(self->state, batch);
-        pass_on(self, batch, verdicts, self->state.gossip_txs);
-        wake(self);
+        check_waiting(self);  // single envelopes that came first go first
+        auto verdicts = self->make_response_promise<std::vector<std::string>>();
+        submit_for_check(self, chain::envelope_checker::kind::transactions, as_batch(envelopes),
+              miner_state::in_check{{}, verdicts, false});
+        if (envelopes.empty()) verdicts.deliver(std::vector<std::string>{});
         return verdicts;
       },
-      [self](admit_atom) {
-        admit_waiting(self);
-        wake(self);
-      },
+      [self](admit_atom) { check_waiting(self); },
+      [self](checked_atom) { admit_checked(self); },
       [self](advance_atom, std::uint64_t decided) { advance_from(self, decided); },
       [self](txgossip_atom, const std::vector<std::string>& envelopes) {
-        (void)admit_txs(self->state, as_batch(envelopes));
-        wake(self);
+        submit_for_check(self, chain::envelope_checker::kind::transactions, as_batch(envelopes),
+              miner_state::in_check{{}, std::nullopt, true});
       },
       [self](gflush_atom) {
         self->state.gossip_flush_due = false;
@@ -601,15 +670,19 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         const auto& s = self->state.chain->state();
         return std::make_tuple(s.height, chain::to_hex(s.head_hash));
       },
+      // A block proposed on demand holds what was received before the step
+      // (and the closes before it): the same chain in every run.
       [self](step_atom, std::uint64_t target, std::uint64_t time_ms) {
-        step_to(self, target, time_ms, std::nullopt);
+        once_admitted(self, [self, target, time_ms] { step_to(self, target, time_ms, std::nullopt); });
       },
       [self](step_atom, std::uint64_t target, std::uint64_t time_ms, const std::vector<std::string>& only) {
         std::vector<chain::hash256> ids;
         ids.reserve(only.size());
         for (const auto& hex : only)
           if (chain::hash256 id{}; chain::from_hex(hex, id)) ids.push_back(id);
-        step_to(self, target, time_ms, std::move(ids));
+        once_admitted(self, [self, target, time_ms, ids = std::move(ids)]() mutable {
+          step_to(self, target, time_ms, std::move(ids));
+        });
       },
       [self](reached_atom, std::uint64_t height) -> caf::result<std::uint64_t> {
         auto& s = self->state;
@@ -618,14 +691,19 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         s.height_waiters.emplace(height, promise);
         return promise;
       },
-      [self](pooled_atom, const std::vector<std::string>& ids) -> std::uint64_t {
-        std::uint64_t n = 0;
-        for (const auto& hex : ids) {
-          chain::hash256 id{};
-          if (!chain::from_hex(hex, id)) continue;
-          if (self->state.pool.contains(id) || self->state.locate(id)) ++n;
-        }
-        return n;
+      [self](pooled_atom, const std::vector<std::string>& ids) -> caf::result<std::uint64_t> {
+        // Answered once what was received before the question is admitted.
+        auto held = self->make_response_promise<std::uint64_t>();
+        once_admitted(self, [self, held, ids]() mutable {
+          std::uint64_t n = 0;
+          for (const auto& hex : ids) {
+            chain::hash256 id{};
+            if (!chain::from_hex(hex, id)) continue;
+            if (self->state.pool.contains(id) || self->state.locate(id)) ++n;
+          }
+          held.deliver(n);
+        });
+        return held;
       },
       [self](peercount_atom) -> std::uint64_t {
         std::uint64_t n = 0;
@@ -671,24 +749,31 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         }
         return missing;
       },
-      [self](ordcount_atom, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) -> std::string {
-        std::string counts;  // none when the range is too wide, as for cycleq
-        if (end - first > max_markets_per_query) return counts;
-        for (std::uint64_t market = first; market < end; ++market)
-          counts += std::to_string(self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0) + " ";
+      [self](ordcount_atom, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) -> caf::result<std::string> {
+        if (end - first > max_markets_per_query) return std::string{};  // none, as for cycleq
+        // Counted once the orders received before the question are admitted.
+        auto counts = self->make_response_promise<std::string>();
+        once_admitted(self, [self, counts, first, end, cycle]() mutable {
+          std::string text;
+          for (std::uint64_t market = first; market < end; ++market)
+            text += std::to_string(self->state.desk ? self->state.desk->open_orders({market, cycle}) : 0) + " ";
+          counts.deliver(text);
+        });
         return counts;
       },
       [self](order_atom, const std::string& envelope) {
         return wait_for_admission(self, self->state.waiting_orders, envelope);
       },
       [self](ordgossip_atom, const std::vector<std::string>& envelopes) {
-        (void)admit_orders(self->state, as_batch(envelopes));
-        wake(self);
+        submit_for_check(self, chain::envelope_checker::kind::orders, as_batch(envelopes),
+              miner_state::in_check{{}, std::nullopt, true});
       },
       [self](close_atom, std::uint64_t market, std::uint64_t cycle) {
-        admit_waiting(self);  // orders sent before the close belong to the cycle
-        if (self->state.desk) self->state.desk->close({market, cycle});
-        wake(self);
+        // Orders received before the close belong to the cycle.
+        once_admitted(self, [self, market, cycle] {
+          if (self->state.desk) self->state.desk->close({market, cycle});
+          wake(self);
+        });
       },
       [self](cycleq_atom, std::uint64_t first, std::uint64_t end,
              std::uint64_t cycle) -> std::tuple<bool, std::vector<std::string>, std::string> {

@@ -46,26 +46,29 @@ bool cycle_desk::order_verified(const signed_order& o) {
   return true;
 }
 
+checked_order check_order(const bytes& envelope, const std::string& chain_id) {
+  checked_order c;
+  auto o = decode_order(envelope);
+  if (!o) return c;
+  c.order = std::move(o).value();
+  c.signature_holds = order_signature_valid(*c.order, chain_id);
+  return c;
+}
+
 std::vector<std::string> cycle_desk::admit_all(const std::vector<bytes>& envelopes, const ledger_state& st) {
-  std::vector<std::optional<signed_order>> decoded(envelopes.size());
-  std::vector<char> valid(envelopes.size(), 0);  // signature checked here and holds
-  parallel_for(envelopes.size(), [&](std::size_t i) {
-    auto o = decode_order(envelopes[i]);
-    if (!o) return;
-    decoded[i] = std::move(o).value();
-    valid[i] = verified_.count(decoded[i]->id) == 0 && order_signature_valid(*decoded[i], chain_id_);
-  });
+  std::vector<checked_order> checked(envelopes.size());
+  parallel_for(envelopes.size(), [&](std::size_t i) { checked[i] = check_order(envelopes[i], chain_id_); });
   std::vector<std::string> verdicts;
   verdicts.reserve(envelopes.size());
-  for (std::size_t i = 0; i < envelopes.size(); ++i) {
-    if (!decoded[i]) {
-      verdicts.push_back(admit(envelopes[i], st));  // says why it does not decode
-      continue;
-    }
-    if (valid[i]) remember_verified(decoded[i]->id);
-    verdicts.push_back(admit_decoded(std::move(*decoded[i]), st));
-  }
+  for (std::size_t i = 0; i < envelopes.size(); ++i)
+    verdicts.push_back(admit_checked(envelopes[i], std::move(checked[i]), st));
   return verdicts;
+}
+
+std::string cycle_desk::admit_checked(const bytes& envelope, checked_order checked, const ledger_state& st) {
+  if (!checked.order) return admit(envelope, st);  // says why it does not decode
+  if (checked.signature_holds) remember_verified(checked.order->id);
+  return admit_decoded(std::move(*checked.order), st);
 }
 
 std::int64_t cycle_desk::charge_per_m(const ledger_state& st) const {

@@ -458,16 +458,18 @@ void preverify(const ledger_state& st, const std::vector<signed_transaction>& tx
   preverify_each(st, txs.size(), [&](std::size_t i, const auto& check) { check(txs[i]); });
 }
 
-std::vector<std::optional<signed_transaction>> preverify_decoding(const ledger_state& st,
-                                                                  const std::vector<bytes>& envelopes) {
-  std::vector<std::optional<signed_transaction>> decoded(envelopes.size());
-  preverify_each(st, envelopes.size(), [&](std::size_t i, const auto& check) {
-    if (auto stx = decode_envelope(envelopes[i])) {
-      decoded[i] = std::move(stx).value();
-      check(*decoded[i]);
-    }
-  });
-  return decoded;
+checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id) {
+  checked_transaction c;
+  auto stx = decode_envelope(envelope);
+  if (!stx) return c;
+  c.tx = std::move(stx).value();
+  c.memo_key = memo_key(*c.tx);
+  c.signature_holds = signature_valid(*c.tx, chain_id);
+  return c;
+}
+
+void remember_checked(const ledger_state& st, const checked_transaction& checked) {
+  if (checked.tx && checked.signature_holds) remember_verified(st, checked.memo_key);
 }
 
 status apply_transaction(ledger_state& st, const signed_transaction& stx, std::uint64_t height, bytes& entry) {

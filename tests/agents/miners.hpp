@@ -28,20 +28,26 @@ inline chain::workload_options lab_options(std::uint32_t validators, std::string
   return wo;
 }
 
+// Validator `i` of a workload, its store and sign guard under `root`.
+inline agents::miner_config lab_miner(const chain::workload& wl, const std::filesystem::path& root, std::uint32_t i) {
+  agents::miner_config mc;
+  mc.name = "v" + std::to_string(i);
+  mc.store_dir = (root / mc.name).string();
+  mc.sign_guard_path = (root / (mc.name + ".signed")).string();
+  mc.genesis = wl.genesis();
+  mc.key = wl.validator_key(i);
+  mc.index = i;
+  mc.timing.timeout_propose_ms = 200;
+  return mc;
+}
+
 // Spawns the miners whose indexes are listed (the others' slots stay empty)
 // and tells each the whole peer vector.
 inline std::vector<caf::actor> spawn_miners(caf::actor_system& system, const chain::workload& wl,
                                             const std::filesystem::path& root, const std::vector<std::uint32_t>& which) {
   std::vector<caf::actor> miners(wl.genesis().validators.size());
   for (std::uint32_t i : which) {
-    agents::miner_config mc;
-    mc.name = "v" + std::to_string(i);
-    mc.store_dir = (root / mc.name).string();
-    mc.sign_guard_path = (root / (mc.name + ".signed")).string();
-    mc.genesis = wl.genesis();
-    mc.key = wl.validator_key(i);
-    mc.index = i;
-    mc.timing.timeout_propose_ms = 200;
+    agents::miner_config mc = lab_miner(wl, root, i);
     mc.timing.gossip_ms = 100;
     miners[i] = agents::spawn_miner(system, mc);
   }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "miners.hpp"
 #include "support/paths.hpp"
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
@@ -47,13 +48,7 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     caf::actor_system_config cfg;
     caf::actor_system system{cfg};
     caf::scoped_actor self{system};
-    agents::miner_config mc;
-    mc.name = "v0";
-    mc.store_dir = (root / "v0").string();
-    mc.sign_guard_path = (root / "v0.signed").string();
-    mc.genesis = wl.genesis();
-    mc.key = wl.validator_key(0);
-    mc.timing.timeout_propose_ms = 200;
+    agents::miner_config mc = test::lab_miner(wl, root, 0);
     mc.grid = grid.value();
     auto miner = agents::spawn_miner(system, mc);
 

@@ -12,6 +12,7 @@
 #include "voltaic/chain/mempool.hpp"
 #include "voltaic/chain/parallel.hpp"
 #include "voltaic/chain/workload.hpp"
+#include "offers.hpp"
 
 using namespace voltaic::chain;
 namespace market = voltaic::market;
@@ -20,14 +21,7 @@ namespace {
 
 std::string reason(const status& s) { return s.ok() ? "ok" : s.err().message.substr(0, s.err().message.find(':')); }
 
-signed_transaction offer(const workload& wl, std::size_t sender, std::uint64_t nonce) {
-  transaction t;
-  t.signer = wl.account_key(sender).pub;
-  t.nonce = nonce;
-  t.expiry_height = 100;
-  t.body = energy_account_body{1'000'000, 150'000};
-  return sign_transaction(t, wl.genesis().chain_id, wl.account_key(sender));
-}
+using voltaic::test::offer;
 
 }  // namespace
 
@@ -85,7 +79,7 @@ TEST_CASE("preverified decoded transactions: a forged one is still refused") {
   CHECK_FALSE(signature_checked(l->state(), txs[1]));
 }
 
-TEST_CASE("preverify_decoding hands back what decodes, remembers only what verifies, and the pool refuses the rest") {
+TEST_CASE("check_transaction decodes and checks without a state; only what holds is remembered, and the pool refuses the rest") {
   workload wl(workload_options{});
   auto l = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
   std::vector<bytes> envelopes{offer(wl, 0, 1).envelope, offer(wl, 1, 1).envelope, offer(wl, 2, 1).envelope};
@@ -93,16 +87,20 @@ TEST_CASE("preverify_decoding hands back what decodes, remembers only what verif
   envelopes[2].resize(envelopes[2].size() - 4);  // truncated
   const auto& memo = l->state().verified->transactions;
   const std::size_t before = memo.size();
-  auto decoded = preverify_decoding(l->state(), envelopes);
-  REQUIRE(decoded.size() == 3);
-  REQUIRE(decoded[0].has_value());
-  REQUIRE(decoded[1].has_value());
-  CHECK_FALSE(decoded[2].has_value());
-  CHECK(decoded[0]->envelope == envelopes[0]);
+  std::vector<checked_transaction> checked;
+  for (const auto& e : envelopes) checked.push_back(check_transaction(e, wl.genesis().chain_id));
+  REQUIRE(checked[0].tx.has_value());
+  REQUIRE(checked[1].tx.has_value());
+  CHECK_FALSE(checked[2].tx.has_value());
+  CHECK(checked[0].signature_holds);
+  CHECK_FALSE(checked[1].signature_holds);
+  CHECK(checked[0].tx->envelope == envelopes[0]);
+  CHECK(memo.size() == before);  // checking alone touches no state
+  for (const auto& c : checked) remember_checked(l->state(), c);
   CHECK(memo.size() == before + 1);
   mempool pool;
-  CHECK(pool.add(std::move(*decoded[0]), l->state()).ok());
-  const auto forged = pool.add(std::move(*decoded[1]), l->state());
+  CHECK(pool.add(std::move(*checked[0].tx), l->state()).ok());
+  const auto forged = pool.add(std::move(*checked[1].tx), l->state());
   REQUIRE_FALSE(forged.ok());
   CHECK(forged.err().message.rfind("bad-signature", 0) == 0);
   CHECK(pool.size() == 1);

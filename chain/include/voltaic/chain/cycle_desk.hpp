@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
@@ -34,6 +35,14 @@ struct cycle_batch {
   std::map<cycle_key, std::vector<bytes>> orders;  // the order envelopes each cycle carries
 };
 
+// An order envelope checked without any state (see check_transaction in
+// state_machine.hpp): decoded, and whether its signature holds.
+struct checked_order {
+  std::optional<signed_order> order;
+  bool signature_holds = false;
+};
+checked_order check_order(const bytes& envelope, const std::string& chain_id);
+
 class cycle_desk {
  public:
   cycle_desk(std::string chain_id, market_grid grid, market::clearing_options rules)
@@ -45,6 +54,8 @@ class cycle_desk {
   // Many orders: decoded and their signatures checked on several cores, then
   // admitted one by one in order; a verdict per envelope, as admit() gives.
   std::vector<std::string> admit_all(const std::vector<bytes>& envelopes, const ledger_state& st);
+  // One order checked beforehand by check_order, as admit() would.
+  std::string admit_checked(const bytes& envelope, checked_order checked, const ledger_state& st);
   void close(const cycle_key& cycle) { closing_.insert(cycle); }
 
   // Signs with `key`, nonces above both the state's and `own_nonce` (updated).

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <utility>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "voltaic/chain/block.hpp"
@@ -36,10 +37,20 @@ bool signature_checked(const ledger_state& st, const signed_transaction& stx);
 void preverify(const ledger_state& st, const std::vector<bytes>& envelopes);
 // The same for transactions already decoded (a proposer's own, say).
 void preverify(const ledger_state& st, const std::vector<signed_transaction>& txs);
-// The same, handing back each envelope decoded (nullopt where it does not
-// decode), so that admitting it decodes nothing again.
-std::vector<std::optional<signed_transaction>> preverify_decoding(const ledger_state& st,
-                                                                  const std::vector<bytes>& envelopes);
+
+// An envelope checked without any state: decoded (nullopt where it does not
+// decode) and whether its signature holds. Checking needs no state, so it
+// may run on any thread while the ledger's owner goes on (see
+// envelope_checker.hpp); remember_checked() then hands the result to a state.
+struct checked_transaction {
+  std::optional<signed_transaction> tx;
+  hash256 memo_key{};  // what ledger_state::verified remembers
+  bool signature_holds = false;
+};
+checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id);
+// Remembers a signature found to hold, so that admitting the transaction
+// checks it no more. Call on the state's owner's thread.
+void remember_checked(const ledger_state& st, const checked_transaction& checked);
 
 // Applies one transaction as part of block `height`. On success `entry` is
 // what the block stores for it (the envelope, or an ERC's receipt).

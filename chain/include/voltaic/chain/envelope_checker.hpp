@@ -1,0 +1,62 @@
+#pragma once
+// Checks batches of transaction and order envelopes (decoding and
+// signatures, which need no state) on a thread of its own, in the order they
+// were submitted, so that the thread owning the ledger goes on building and
+// committing blocks meanwhile. Batches waiting when the checker turns to
+// them are checked together, on all cores (parallel.hpp).
+//
+// The owner submits a batch, is told through `on_checked` (called on the
+// checker's thread) that some are done, and takes them back, oldest first;
+// admitting them against its state stays on its own thread.
+// Thread-safety: submit() and take_checked() from any thread; batches are
+// handed back in submission order.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "voltaic/chain/cycle_desk.hpp"
+#include "voltaic/chain/state_machine.hpp"
+
+namespace voltaic::chain {
+
+class envelope_checker {
+ public:
+  enum class kind : std::uint8_t { transactions, orders };
+  struct batch {
+    kind what = kind::transactions;
+    std::vector<bytes> envelopes;
+    // Filled by the checker, one per envelope, for the batch's kind.
+    std::vector<checked_transaction> transactions;
+    std::vector<checked_order> orders;
+  };
+
+  envelope_checker(std::string chain_id, std::function<void()> on_checked);
+  // Batches not yet checked are dropped.
+  ~envelope_checker();
+  envelope_checker(const envelope_checker&) = delete;
+  envelope_checker& operator=(const envelope_checker&) = delete;
+
+  void submit(std::unique_ptr<batch> b);
+  // The batches checked since the last call, oldest first.
+  std::vector<std::unique_ptr<batch>> take_checked();
+
+ private:
+  void serve();
+
+  const std::string chain_id_;
+  const std::function<void()> on_checked_;
+  std::mutex mutex_;
+  std::condition_variable work_;
+  std::deque<std::unique_ptr<batch>> waiting_, checked_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the rest is set up
+};
+
+}  // namespace voltaic::chain

@@ -1,0 +1,65 @@
+#include "voltaic/chain/envelope_checker.hpp"
+
+#include <utility>
+
+#include "voltaic/chain/parallel.hpp"
+
+namespace voltaic::chain {
+
+envelope_checker::envelope_checker(std::string chain_id, std::function<void()> on_checked)
+    : chain_id_(std::move(chain_id)), on_checked_(std::move(on_checked)), thread_([this] { serve(); }) {}
+
+envelope_checker::~envelope_checker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_.notify_all();
+  thread_.join();
+}
+
+void envelope_checker::submit(std::unique_ptr<batch> b) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    waiting_.push_back(std::move(b));
+  }
+  work_.notify_one();
+}
+
+auto envelope_checker::take_checked() -> std::vector<std::unique_ptr<batch>> {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::unique_ptr<batch>> out(std::make_move_iterator(checked_.begin()),
+                                          std::make_move_iterator(checked_.end()));
+  checked_.clear();
+  return out;
+}
+
+void envelope_checker::serve() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    work_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+    if (stopping_) return;
+    auto taken = std::exchange(waiting_, {});
+    lock.unlock();
+    // Every envelope of every batch taken, as one list for the cores.
+    std::vector<std::pair<batch*, std::size_t>> items;
+    for (auto& b : taken) {
+      if (b->what == kind::transactions) b->transactions.resize(b->envelopes.size());
+      else b->orders.resize(b->envelopes.size());
+      for (std::size_t i = 0; i < b->envelopes.size(); ++i) items.emplace_back(b.get(), i);
+    }
+    parallel_for(items.size(), [&](std::size_t k) {
+      auto [b, i] = items[k];
+      if (b->what == kind::transactions) b->transactions[i] = check_transaction(b->envelopes[i], chain_id_);
+      else b->orders[i] = check_order(b->envelopes[i], chain_id_);
+    });
+    lock.lock();
+    for (auto& b : taken) checked_.push_back(std::move(b));
+    if (stopping_) return;
+    lock.unlock();
+    on_checked_();
+    lock.lock();
+  }
+}
+
+}  // namespace voltaic::chain
