@@ -197,6 +197,8 @@ void pass_on(miner_actor* self, const std::vector<chain::bytes>& envelopes, cons
     if (verdicts[i] == "ok") gossip(self, outbox, as_string(envelopes[i]));
 }
 
+void admit_checked(miner_actor* self);
+
 // Hands a batch to the checker; `who` learns the verdicts once it is admitted.
 void submit_for_check(miner_actor* self, chain::envelope_checker::kind what, std::vector<chain::bytes> envelopes,
            miner_state::in_check who) {
@@ -205,9 +207,16 @@ void submit_for_check(miner_actor* self, chain::envelope_checker::kind what, std
   auto b = std::make_unique<chain::envelope_checker::batch>();
   b->what = what;
   b->envelopes = std::move(envelopes);
+  if (what == chain::envelope_checker::kind::orders) {
+    if (st.desk) b->known = st.desk->verified_orders();
+  } else {
+    const auto memo = st.chain->state().verified;  // shared by the head and its successors
+    b->known = std::shared_ptr<const chain::verified_set>(memo, &memo->transactions);
+  }
   st.checking.push_back(std::move(who));
   ++st.batches_submitted;
   st.checker->submit(std::move(b));
+  if (!st.cfg.checks_on_own_thread) admit_checked(self);  // checked already
 }
 
 // Sends what waits for admission to the checker.
@@ -583,9 +592,12 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   };
   st.engine = std::make_unique<chain::consensus_engine>(ec, *st.crypto, *st.guard, source, check);
   // The checker tells this actor (if it is still there) that batches are done.
-  st.checker = std::make_unique<chain::envelope_checker>(st.cfg.genesis.chain_id, [me = self->address()] {
-    if (auto miner = caf::actor_cast<caf::actor>(me)) caf::anon_send(miner, checked_atom::value);
-  });
+  st.checker = std::make_unique<chain::envelope_checker>(
+      st.cfg.genesis.chain_id,
+      [me = self->address()] {
+        if (auto miner = caf::actor_cast<caf::actor>(me)) caf::anon_send(miner, checked_atom::value);
+      },
+      st.cfg.checks_on_own_thread);
   if (!st.cfg.on_demand) {
     st.started = true;
     handle(self, st.engine->start(st.chain->state().height + 1));

@@ -12,7 +12,6 @@ namespace voltaic::chain {
 namespace {
 
 constexpr std::uint64_t cycle_tx_lifetime = 100;  // blocks
-constexpr std::size_t max_verified_orders = 2'000'000;  // memo bound; a miss only costs a check
 
 bool is_cycle_kind(tx_kind k) {
   return k == tx_kind::order_root || k == tx_kind::clearing_result || k == tx_kind::cycle_dues;
@@ -34,30 +33,27 @@ cycle_key key_of(const tx_body& body) {
 
 }  // namespace
 
-void cycle_desk::remember_verified(const hash256& id) {
-  if (verified_.size() >= max_verified_orders) verified_.clear();
-  verified_.insert(id);
-}
+void cycle_desk::remember_verified(const hash256& id) { verified_->insert(id); }
 
 bool cycle_desk::order_verified(const signed_order& o) {
-  if (verified_.count(o.id)) return true;
+  if (verified_->contains(o.id)) return true;
   if (!order_signature_valid(o, chain_id_)) return false;
   remember_verified(o.id);
   return true;
 }
 
-checked_order check_order(const bytes& envelope, const std::string& chain_id) {
+checked_order check_order(const bytes& envelope, const std::string& chain_id, const verified_set* known) {
   checked_order c;
   auto o = decode_order(envelope);
   if (!o) return c;
   c.order = std::move(o).value();
-  c.signature_holds = order_signature_valid(*c.order, chain_id);
+  c.signature_holds = (known && known->contains(c.order->id)) || order_signature_valid(*c.order, chain_id);
   return c;
 }
 
 std::vector<std::string> cycle_desk::admit_all(const std::vector<bytes>& envelopes, const ledger_state& st) {
   std::vector<checked_order> checked(envelopes.size());
-  parallel_for(envelopes.size(), [&](std::size_t i) { checked[i] = check_order(envelopes[i], chain_id_); });
+  parallel_for(envelopes.size(), [&](std::size_t i) { checked[i] = check_order(envelopes[i], chain_id_, verified_.get()); });
   std::vector<std::string> verdicts;
   verdicts.reserve(envelopes.size());
   for (std::size_t i = 0; i < envelopes.size(); ++i)

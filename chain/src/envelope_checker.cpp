@@ -6,10 +6,13 @@
 
 namespace voltaic::chain {
 
-envelope_checker::envelope_checker(std::string chain_id, std::function<void()> on_checked)
-    : chain_id_(std::move(chain_id)), on_checked_(std::move(on_checked)), thread_([this] { serve(); }) {}
+envelope_checker::envelope_checker(std::string chain_id, std::function<void()> on_checked, bool own_thread)
+    : chain_id_(std::move(chain_id)), on_checked_(std::move(on_checked)) {
+  if (own_thread) thread_ = std::thread([this] { serve(); });
+}
 
 envelope_checker::~envelope_checker() {
+  if (!thread_.joinable()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -19,6 +22,14 @@ envelope_checker::~envelope_checker() {
 }
 
 void envelope_checker::submit(std::unique_ptr<batch> b) {
+  if (!thread_.joinable()) {
+    std::deque<std::unique_ptr<batch>> one;
+    one.push_back(std::move(b));
+    check(one);
+    std::lock_guard<std::mutex> lock(mutex_);
+    checked_.push_back(std::move(one.front()));
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     waiting_.push_back(std::move(b));
@@ -41,18 +52,7 @@ void envelope_checker::serve() {
     if (stopping_) return;
     auto taken = std::exchange(waiting_, {});
     lock.unlock();
-    // Every envelope of every batch taken, as one list for the cores.
-    std::vector<std::pair<batch*, std::size_t>> items;
-    for (auto& b : taken) {
-      if (b->what == kind::transactions) b->transactions.resize(b->envelopes.size());
-      else b->orders.resize(b->envelopes.size());
-      for (std::size_t i = 0; i < b->envelopes.size(); ++i) items.emplace_back(b.get(), i);
-    }
-    parallel_for(items.size(), [&](std::size_t k) {
-      auto [b, i] = items[k];
-      if (b->what == kind::transactions) b->transactions[i] = check_transaction(b->envelopes[i], chain_id_);
-      else b->orders[i] = check_order(b->envelopes[i], chain_id_);
-    });
+    check(taken);
     lock.lock();
     for (auto& b : taken) checked_.push_back(std::move(b));
     if (stopping_) return;
@@ -60,6 +60,21 @@ void envelope_checker::serve() {
     on_checked_();
     lock.lock();
   }
+}
+
+void envelope_checker::check(std::deque<std::unique_ptr<batch>>& taken) const {
+  // Every envelope of every batch taken, as one list for the cores.
+  std::vector<std::pair<batch*, std::size_t>> items;
+  for (auto& b : taken) {
+    if (b->what == kind::transactions) b->transactions.resize(b->envelopes.size());
+    else b->orders.resize(b->envelopes.size());
+    for (std::size_t i = 0; i < b->envelopes.size(); ++i) items.emplace_back(b.get(), i);
+  }
+  parallel_for(items.size(), [&](std::size_t k) {
+    auto [b, i] = items[k];
+    if (b->what == kind::transactions) b->transactions[i] = check_transaction(b->envelopes[i], chain_id_, b->known.get());
+    else b->orders[i] = check_order(b->envelopes[i], chain_id_, b->known.get());
+  });
 }
 
 }  // namespace voltaic::chain

@@ -165,7 +165,7 @@ status apply_ctp_commit(ledger_state& st, const transaction& tx, const ctp_commi
 
 status apply_erc(ledger_state& st, const transaction& tx, const erc_body& b, std::uint64_t height) {
   const hash256 id = coe_id(b.coe);
-  if (!st.verified->coes.count(id)) {
+  if (!st.verified->coes.contains(id)) {
     if (auto s = verify_coe(b.coe, st.genesis.chain_id, st.genesis.manufacturers); !s) return s;
   }
   if (auto s = verify_erc_key(b, tx.signer); !s) return s;
@@ -411,17 +411,13 @@ hash256 memo_key(const signed_transaction& stx) {
   return blake2b_256(stx.payload.data(), stx.payload.size(), stx.sig.data(), stx.sig.size());
 }
 
-void remember_verified(const ledger_state& st, const hash256& key) {
-  auto& memo = st.verified->transactions;
-  if (memo.size() >= 1'000'000) memo.clear();  // bounded; a miss only costs a check
-  memo.insert(key);
-}
+void remember_verified(const ledger_state& st, const hash256& key) { st.verified->transactions.insert(key); }
 
 }  // namespace
 
 bool signature_checked(const ledger_state& st, const signed_transaction& stx) {
   const hash256 key = memo_key(stx);
-  if (st.verified->transactions.count(key)) return true;
+  if (st.verified->transactions.contains(key)) return true;
   if (!signature_valid(stx, st.genesis.chain_id)) return false;
   remember_verified(st, key);
   return true;
@@ -439,7 +435,7 @@ void preverify_each(const ledger_state& st, std::size_t n, With with) {
   parallel_for(n, [&](std::size_t i) {
     with(i, [&](const signed_transaction& stx) {
       keys[i] = memo_key(stx);
-      valid[i] = memo.count(keys[i]) == 0 && signature_valid(stx, st.genesis.chain_id);
+      valid[i] = !memo.contains(keys[i]) && signature_valid(stx, st.genesis.chain_id);
     });
   });
   for (std::size_t i = 0; i < n; ++i)
@@ -458,13 +454,13 @@ void preverify(const ledger_state& st, const std::vector<signed_transaction>& tx
   preverify_each(st, txs.size(), [&](std::size_t i, const auto& check) { check(txs[i]); });
 }
 
-checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id) {
+checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id, const verified_set* known) {
   checked_transaction c;
   auto stx = decode_envelope(envelope);
   if (!stx) return c;
   c.tx = std::move(stx).value();
   c.memo_key = memo_key(*c.tx);
-  c.signature_holds = signature_valid(*c.tx, chain_id);
+  c.signature_holds = (known && known->contains(c.memo_key)) || signature_valid(*c.tx, chain_id);
   return c;
 }
 

@@ -66,6 +66,11 @@ struct miner_config {
   // until a transaction, an order or a peer's next-height message arrives;
   // after a block with entries it starts at once.
   std::uint64_t empty_block_interval_ms = 100;
+  // Signatures of incoming transactions and orders are checked on a thread
+  // of their own while this miner builds and commits blocks (true), or on
+  // the miner's thread as batches arrive (false: fewer thread hops, better
+  // under continuous consensus with small blocks; see docs/DECISIONS.md).
+  bool checks_on_own_thread = false;
   // The markets' grid (every market is an instance of this feeder) and the
   // clearing rules; without a grid the miner clears no cycles.
   std::optional<chain::market_grid> grid;

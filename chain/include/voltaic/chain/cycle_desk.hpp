@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,6 +27,7 @@
 #include "voltaic/chain/market_grid.hpp"
 #include "voltaic/chain/signed_order.hpp"
 #include "voltaic/chain/transaction.hpp"
+#include "voltaic/chain/verified_set.hpp"
 #include "voltaic/market/clearing.hpp"
 
 namespace voltaic::chain {
@@ -41,7 +43,8 @@ struct checked_order {
   std::optional<signed_order> order;
   bool signature_holds = false;
 };
-checked_order check_order(const bytes& envelope, const std::string& chain_id);
+// `known`, when given, holds ids of orders whose signature held already.
+checked_order check_order(const bytes& envelope, const std::string& chain_id, const verified_set* known = nullptr);
 
 class cycle_desk {
  public:
@@ -57,6 +60,7 @@ class cycle_desk {
   // One order checked beforehand by check_order, as admit() would.
   std::string admit_checked(const bytes& envelope, checked_order checked, const ledger_state& st);
   void close(const cycle_key& cycle) { closing_.insert(cycle); }
+  std::shared_ptr<const verified_set> verified_orders() const { return verified_; }
 
   // Signs with `key`, nonces above both the state's and `own_nonce` (updated).
   cycle_batch propose(const ledger_state& st, const key_pair& key, std::uint64_t& own_nonce);
@@ -90,7 +94,8 @@ class cycle_desk {
   std::map<cycle_key, std::map<public_key, signed_order, key_less>> open_;  // by owner
   std::set<cycle_key> closing_;
   std::map<cycle_key, std::vector<bytes>> fixed_;
-  std::unordered_set<hash256, hash256_hasher> verified_;  // ids of orders whose signature held (bounded)
+  // Ids of orders whose signature held; the envelope checker reads it too.
+  std::shared_ptr<verified_set> verified_ = std::make_shared<verified_set>(2'000'000);
 };
 
 }  // namespace voltaic::chain

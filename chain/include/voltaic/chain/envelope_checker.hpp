@@ -32,12 +32,17 @@ class envelope_checker {
   struct batch {
     kind what = kind::transactions;
     std::vector<bytes> envelopes;
+    // Signatures (or order ids) checked already, if the owner keeps them.
+    std::shared_ptr<const verified_set> known;
     // Filled by the checker, one per envelope, for the batch's kind.
     std::vector<checked_transaction> transactions;
     std::vector<checked_order> orders;
   };
 
-  envelope_checker(std::string chain_id, std::function<void()> on_checked);
+  // With `own_thread` false, submit() checks the batch on the caller's thread
+  // (still on all cores) and never calls on_checked: take_checked() has it
+  // at once.
+  envelope_checker(std::string chain_id, std::function<void()> on_checked, bool own_thread = true);
   // Batches not yet checked are dropped.
   ~envelope_checker();
   envelope_checker(const envelope_checker&) = delete;
@@ -49,6 +54,7 @@ class envelope_checker {
 
  private:
   void serve();
+  void check(std::deque<std::unique_ptr<batch>>& taken) const;
 
   const std::string chain_id_;
   const std::function<void()> on_checked_;

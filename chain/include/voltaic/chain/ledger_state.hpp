@@ -40,6 +40,7 @@
 #include "voltaic/chain/key_order.hpp"
 #include "voltaic/chain/keys.hpp"
 #include "voltaic/chain/transaction.hpp"
+#include "voltaic/chain/verified_set.hpp"
 
 namespace voltaic::chain {
 
@@ -188,10 +189,11 @@ struct ledger_state {
   // of transactions, and CoE ids. A check gives the same answer
   // every time, so remembering it cannot change a result. Shared by copies of
   // this state (proposal scratch states), so the mempool's check serves the
-  // proposal, its re-execution and the commit.
+  // proposal, its re-execution and the commit; the envelope checker's
+  // thread reads it too.
   struct signature_memo {
-    std::unordered_set<hash256, hash256_hasher> transactions;
-    std::unordered_set<hash256, hash256_hasher> coes;
+    verified_set transactions{1'000'000};
+    verified_set coes{1'000'000};
   };
   std::shared_ptr<signature_memo> verified = std::make_shared<signature_memo>();
 

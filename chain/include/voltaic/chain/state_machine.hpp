@@ -47,7 +47,10 @@ struct checked_transaction {
   hash256 memo_key{};  // what ledger_state::verified remembers
   bool signature_holds = false;
 };
-checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id);
+// `known`, when given, holds signatures checked already (a state's memo):
+// those are not checked again.
+checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id,
+                                      const verified_set* known = nullptr);
 // Remembers a signature found to hold, so that admitting the transaction
 // checks it no more. Call on the state's owner's thread.
 void remember_checked(const ledger_state& st, const checked_transaction& checked);
