@@ -44,11 +44,13 @@ inline agents::miner_config lab_miner(const chain::workload& wl, const std::file
 // Spawns the miners whose indexes are listed (the others' slots stay empty)
 // and tells each the whole peer vector.
 inline std::vector<caf::actor> spawn_miners(caf::actor_system& system, const chain::workload& wl,
-                                            const std::filesystem::path& root, const std::vector<std::uint32_t>& which) {
+                                            const std::filesystem::path& root, const std::vector<std::uint32_t>& which,
+                                            bool checks_on_own_thread = false) {
   std::vector<caf::actor> miners(wl.genesis().validators.size());
   for (std::uint32_t i : which) {
     agents::miner_config mc = lab_miner(wl, root, i);
     mc.timing.gossip_ms = 100;
+    mc.checks_on_own_thread = checks_on_own_thread;
     miners[i] = agents::spawn_miner(system, mc);
   }
   for (std::uint32_t i : which) caf::anon_send(miners[i], agents::peers_atom::value, miners);
@@ -65,8 +67,9 @@ inline std::uint64_t head_of(caf::scoped_actor& client, const caf::actor& miner)
 // Miners of a workload in one actor system, and a client to ask them.
 // Leaving the scope stops them (read their stores after that).
 struct miner_lab {
-  miner_lab(const chain::workload& wl, const std::filesystem::path& root, const std::vector<std::uint32_t>& which)
-      : system(cfg), miners(spawn_miners(system, wl, root, which)), client(system) {}
+  miner_lab(const chain::workload& wl, const std::filesystem::path& root, const std::vector<std::uint32_t>& which,
+            bool checks_on_own_thread = false)
+      : system(cfg), miners(spawn_miners(system, wl, root, which, checks_on_own_thread)), client(system) {}
   ~miner_lab() {
     for (const auto& m : miners)
       if (m) client->send_exit(m, caf::exit_reason::user_shutdown);

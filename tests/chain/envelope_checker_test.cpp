@@ -124,3 +124,49 @@ TEST_CASE("envelope checker: destroyed with batches still waiting, it drops them
   std::lock_guard<std::mutex> lock(c.m);
   CHECK(c.signals == at_destruction);  // nothing runs after the checker is gone
 }
+
+TEST_CASE("envelope checker without a thread of its own: a batch is checked within submit, and no one is called") {
+  workload wl(workload_options{});
+  int signals = 0;
+  envelope_checker checker(wl.genesis().chain_id, [&signals] { ++signals; }, false);
+  auto batch = std::make_unique<envelope_checker::batch>();
+  batch->envelopes = {transaction_envelope(wl, 1, 1), transaction_envelope(wl, 2, 1)};
+  batch->envelopes[1][batch->envelopes[1].size() - 1] ^= 1;
+  checker.submit(std::move(batch));
+  auto back = checker.take_checked();
+  REQUIRE(back.size() == 1);
+  REQUIRE(back[0]->transactions.size() == 2);
+  CHECK(back[0]->transactions[0].signature_holds);
+  CHECK_FALSE(back[0]->transactions[1].signature_holds);
+  CHECK(signals == 0);
+}
+
+TEST_CASE("envelope checker: a signature its owner already knows is not checked again") {
+  workload wl(workload_options{});
+  const auto known = std::make_shared<verified_set>(10);
+  auto forged = transaction_envelope(wl, 3, 1);
+  forged[forged.size() - 1] ^= 1;
+  // Only a check skipped because of the memo can find this one holding.
+  known->insert(check_transaction(forged, wl.genesis().chain_id).memo_key);
+  envelope_checker checker(wl.genesis().chain_id, [] {}, false);
+  auto batch = std::make_unique<envelope_checker::batch>();
+  batch->envelopes = {forged};
+  batch->known = known;
+  checker.submit(std::move(batch));
+  auto back = checker.take_checked();
+  REQUIRE(back.size() == 1);
+  CHECK(back[0]->transactions[0].signature_holds);
+}
+
+TEST_CASE("a verified set is bounded: once full it starts over") {
+  verified_set set(3);
+  std::vector<hash256> h(4);
+  for (std::size_t i = 0; i < h.size(); ++i) h[i] = blake2b_256(std::to_string(i));
+  for (std::size_t i = 0; i < 3; ++i) set.insert(h[i]);
+  CHECK(set.size() == 3);
+  CHECK(set.contains(h[0]));
+  set.insert(h[3]);
+  CHECK(set.size() == 1);
+  CHECK_FALSE(set.contains(h[0]));
+  CHECK(set.contains(h[3]));
+}
