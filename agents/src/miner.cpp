@@ -104,8 +104,6 @@ struct miner_state {
   // What must wait until the batches submitted before it are admitted (a
   // market's close, questions about what is admitted): the count to wait for.
   std::vector<std::pair<std::uint64_t, std::function<void()>>> after_admission;
-  // Signature checks run on its thread while this one builds and commits
-  // blocks. Declared last: destroyed (its thread joined) first.
   // Open CTP ids by buyer, rebuilt on the first query after a commit.
   std::unordered_map<chain::public_key, std::vector<std::uint64_t>, chain::key_hasher> ctps_by_buyer;
   std::uint64_t ctps_indexed_at = UINT64_MAX;
@@ -119,6 +117,8 @@ struct miner_state {
     if (!loc || !loc.value()) return std::nullopt;
     return *loc.value();
   }
+  // Checks batches' signatures, on its own thread if cfg.checks_on_own_thread.
+  // Declared last: destroyed (its thread joined) first.
   std::unique_ptr<chain::envelope_checker> checker;
   static inline const char* name = "voltaic.miner";
 };
@@ -201,7 +201,7 @@ void admit_checked(miner_actor* self);
 
 // Hands a batch to the checker; `who` learns the verdicts once it is admitted.
 void submit_for_check(miner_actor* self, chain::envelope_checker::kind what, std::vector<chain::bytes> envelopes,
-           miner_state::in_check who) {
+                      miner_state::in_check who) {
   auto& st = self->state;
   if (envelopes.empty()) return;
   auto b = std::make_unique<chain::envelope_checker::batch>();
@@ -224,9 +224,11 @@ void check_waiting(miner_actor* self) {
   auto& st = self->state;
   st.admission_due = false;
   using kind = chain::envelope_checker::kind;
-  for (auto [queue, what] : {std::make_pair(&st.waiting_txs, kind::transactions), std::make_pair(&st.waiting_orders, kind::orders)}) {
+  for (auto [queue, what] :
+       {std::make_pair(&st.waiting_txs, kind::transactions), std::make_pair(&st.waiting_orders, kind::orders)}) {
     auto q = std::exchange(*queue, {});
-    submit_for_check(self, what, std::move(q.envelopes), miner_state::in_check{std::move(q.verdicts), std::nullopt, false});
+    submit_for_check(self, what, std::move(q.envelopes),
+                     miner_state::in_check{std::move(q.verdicts), std::nullopt, false});
   }
 }
 
@@ -620,7 +622,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         check_waiting(self);  // single envelopes that came first go first
         auto verdicts = self->make_response_promise<std::vector<std::string>>();
         submit_for_check(self, chain::envelope_checker::kind::transactions, as_batch(envelopes),
-              miner_state::in_check{{}, verdicts, false});
+                         miner_state::in_check{{}, verdicts, false});
         if (envelopes.empty()) verdicts.deliver(std::vector<std::string>{});
         return verdicts;
       },
@@ -629,7 +631,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self](advance_atom, std::uint64_t decided) { advance_from(self, decided); },
       [self](txgossip_atom, const std::vector<std::string>& envelopes) {
         submit_for_check(self, chain::envelope_checker::kind::transactions, as_batch(envelopes),
-              miner_state::in_check{{}, std::nullopt, true});
+                         miner_state::in_check{{}, std::nullopt, true});
       },
       [self](gflush_atom) {
         self->state.gossip_flush_due = false;
@@ -778,7 +780,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       },
       [self](ordgossip_atom, const std::vector<std::string>& envelopes) {
         submit_for_check(self, chain::envelope_checker::kind::orders, as_batch(envelopes),
-              miner_state::in_check{{}, std::nullopt, true});
+                         miner_state::in_check{{}, std::nullopt, true});
       },
       [self](close_atom, std::uint64_t market, std::uint64_t cycle) {
         // Orders received before the close belong to the cycle.

@@ -53,7 +53,8 @@ checked_order check_order(const bytes& envelope, const std::string& chain_id, co
 
 std::vector<std::string> cycle_desk::admit_all(const std::vector<bytes>& envelopes, const ledger_state& st) {
   std::vector<checked_order> checked(envelopes.size());
-  parallel_for(envelopes.size(), [&](std::size_t i) { checked[i] = check_order(envelopes[i], chain_id_, verified_.get()); });
+  parallel_for(envelopes.size(),
+               [&](std::size_t i) { checked[i] = check_order(envelopes[i], chain_id_, verified_.get()); });
   std::vector<std::string> verdicts;
   verdicts.reserve(envelopes.size());
   for (std::size_t i = 0; i < envelopes.size(); ++i)

@@ -72,8 +72,9 @@ void envelope_checker::check(std::deque<std::unique_ptr<batch>>& taken) const {
   }
   parallel_for(items.size(), [&](std::size_t k) {
     auto [b, i] = items[k];
-    if (b->what == kind::transactions) b->transactions[i] = check_transaction(b->envelopes[i], chain_id_, b->known.get());
-    else b->orders[i] = check_order(b->envelopes[i], chain_id_, b->known.get());
+    const auto& envelope = b->envelopes[i];
+    if (b->what == kind::transactions) b->transactions[i] = check_transaction(envelope, chain_id_, b->known.get());
+    else b->orders[i] = check_order(envelope, chain_id_, b->known.get());
   });
 }
 

@@ -3,7 +3,8 @@
 // signatures, which need no state) on a thread of its own, in the order they
 // were submitted, so that the thread owning the ledger goes on building and
 // committing blocks meanwhile. Batches waiting when the checker turns to
-// them are checked together, on all cores (parallel.hpp).
+// them are checked together, on all cores (parallel.hpp). Without a thread
+// of its own it checks each batch at once, on the submitter's thread.
 //
 // The owner submits a batch, is told through `on_checked` (called on the
 // checker's thread) that some are done, and takes them back, oldest first;
@@ -62,7 +63,7 @@ class envelope_checker {
   std::condition_variable work_;
   std::deque<std::unique_ptr<batch>> waiting_, checked_;
   bool stopping_ = false;
-  std::thread thread_;  // last: starts once the rest is set up
+  std::thread thread_;  // when own_thread; started once the rest is set up
 };
 
 }  // namespace voltaic::chain
