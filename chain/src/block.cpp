@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "field_reader.hpp"
-#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 
 namespace voltaic::chain {
 

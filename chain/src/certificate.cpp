@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "field_reader.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 
 namespace voltaic::chain {
 

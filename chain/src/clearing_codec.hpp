@@ -4,7 +4,7 @@
 //   [market, cycle, mechanism, policy, case_number, price, price_adjusted,
 //    traded_mwh, trades_root, trade_count]
 
-#include "field_reader.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 #include "voltaic/chain/transaction.hpp"
 
 namespace voltaic::chain::detail {

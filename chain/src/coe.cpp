@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/codec.hpp"
 
 namespace voltaic::chain {
 

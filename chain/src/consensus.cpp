@@ -1,6 +1,6 @@
 #include "voltaic/chain/consensus.hpp"
 
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/codec.hpp"
 
 namespace voltaic::chain {
 

@@ -1,6 +1,6 @@
 #include "voltaic/chain/consensus_codec.hpp"
 
-#include "field_reader.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 
 namespace voltaic::chain {
 

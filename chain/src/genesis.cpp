@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "field_reader.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::chain {

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/codec.hpp"
 #include "voltaic/chain/block.hpp"
 
 namespace voltaic::chain {

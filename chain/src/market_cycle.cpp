@@ -4,8 +4,8 @@
 #include <map>
 #include <tuple>
 
-#include "voltaic/chain/codec.hpp"
-#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 
 namespace voltaic::chain {
 

@@ -1,7 +1,7 @@
 #include "voltaic/chain/signed_order.hpp"
 
-#include "field_reader.hpp"
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/codec.hpp"
 
 namespace voltaic::chain {
 

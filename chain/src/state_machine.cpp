@@ -8,7 +8,7 @@
 
 #include "voltaic/chain/coe.hpp"
 #include "voltaic/chain/consensus.hpp"
-#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 #include "voltaic/chain/parallel.hpp"
 #include "voltaic/market/units.hpp"
 

@@ -1,8 +1,8 @@
 #include "voltaic/chain/transaction.hpp"
 
 #include "clearing_codec.hpp"
-#include "field_reader.hpp"
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/codec.hpp"
 
 namespace voltaic::chain {
 

@@ -1,6 +1,6 @@
 #include <ostream>
 
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/keys.hpp"
 #include "voltaic/runtime/commands.hpp"
 
 namespace voltaic::runtime {

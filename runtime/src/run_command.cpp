@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "voltaic/agents/miner.hpp"
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/keys.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/run_config.hpp"
 #include "voltaic/runtime/scenario_config.hpp"

@@ -29,7 +29,7 @@
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/agents/prosumer.hpp"
 #include "voltaic/agents/smart_meter.hpp"
-#include "voltaic/chain/key_order.hpp"
+#include "voltaic/chain/core/key_order.hpp"
 #include "voltaic/chain/market_cycle.hpp"
 #include "voltaic/chain/parallel.hpp"
 #include "voltaic/chain/workload.hpp"

@@ -3,10 +3,10 @@
 // transactions. Apply-and-commit throughput is `voltaic chain bench`.
 #include <benchmark/benchmark.h>
 
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/codec.hpp"
 #include "voltaic/chain/state_machine.hpp"
-#include "voltaic/chain/keys.hpp"
-#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 #include "voltaic/chain/transaction.hpp"
 #include "voltaic/chain/workload.hpp"
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/codec.hpp"
 
 using namespace voltaic::chain;
 

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "voltaic/chain/keys.hpp"
-#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 
 using namespace voltaic::chain;
 

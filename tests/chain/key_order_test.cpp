@@ -8,7 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "voltaic/chain/key_order.hpp"
+#include "voltaic/chain/core/key_order.hpp"
 #include "voltaic/chain/ledger_state.hpp"
 
 using namespace voltaic::chain;

@@ -9,7 +9,7 @@
 #include "voltaic/chain/cycle_desk.hpp"
 #include "voltaic/chain/ledger.hpp"
 #include "voltaic/chain/market_cycle.hpp"
-#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 #include "voltaic/chain/workload.hpp"
 
 using namespace voltaic::chain;

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <string>
 
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/keys.hpp"
 #include "voltaic/chain/market_grid.hpp"
 
 namespace voltaic::agents {

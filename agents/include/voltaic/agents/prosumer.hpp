@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <string>
 
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/keys.hpp"
 #include "voltaic/market/order.hpp"
 #include "voltaic/market/strategy.hpp"
 

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <string>
 
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/keys.hpp"
 
 namespace voltaic::agents {
 

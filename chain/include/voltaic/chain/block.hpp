@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "voltaic/chain/error.hpp"
-#include "voltaic/chain/hash.hpp"
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/core/hash.hpp"
+#include "voltaic/chain/core/keys.hpp"
 
 namespace voltaic::chain {
 

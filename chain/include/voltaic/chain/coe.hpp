@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "voltaic/chain/error.hpp"
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/core/keys.hpp"
 #include "voltaic/chain/transaction.hpp"
 
 namespace voltaic::chain {

@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "voltaic/chain/error.hpp"
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/core/keys.hpp"
 
 namespace voltaic::chain {
 

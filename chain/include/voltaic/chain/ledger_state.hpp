@@ -34,11 +34,11 @@
 #include <tuple>
 #include <vector>
 
-#include "voltaic/chain/error.hpp"
+#include "voltaic/chain/core/error.hpp"
 #include "voltaic/chain/genesis.hpp"
-#include "voltaic/chain/hash.hpp"
-#include "voltaic/chain/key_order.hpp"
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/hash.hpp"
+#include "voltaic/chain/core/key_order.hpp"
+#include "voltaic/chain/core/keys.hpp"
 #include "voltaic/chain/transaction.hpp"
 #include "voltaic/chain/verified_set.hpp"
 

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "voltaic/chain/error.hpp"
-#include "voltaic/chain/hash.hpp"
+#include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/core/hash.hpp"
 #include "voltaic/market/grid.hpp"
 
 namespace voltaic::chain {

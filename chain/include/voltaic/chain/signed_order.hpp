@@ -19,9 +19,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "voltaic/chain/error.hpp"
-#include "voltaic/chain/hash.hpp"
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/core/hash.hpp"
+#include "voltaic/chain/core/keys.hpp"
 #include "voltaic/market/order.hpp"
 
 namespace voltaic::chain {

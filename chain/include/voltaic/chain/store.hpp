@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "voltaic/chain/block.hpp"
-#include "voltaic/chain/error.hpp"
+#include "voltaic/chain/core/error.hpp"
 #include "voltaic/chain/ledger_state.hpp"
 
 namespace voltaic::chain {

@@ -20,10 +20,10 @@
 #include <variant>
 #include <vector>
 
-#include "voltaic/chain/error.hpp"
-#include "voltaic/chain/hash.hpp"
-#include "voltaic/chain/keys.hpp"
-#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/core/hash.hpp"
+#include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 
 namespace voltaic::chain {
 

@@ -10,8 +10,8 @@
 #include <mutex>
 #include <unordered_set>
 
-#include "voltaic/chain/hash.hpp"
-#include "voltaic/chain/key_order.hpp"
+#include "voltaic/chain/core/hash.hpp"
+#include "voltaic/chain/core/key_order.hpp"
 
 namespace voltaic::chain {
 

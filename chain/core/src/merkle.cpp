@@ -1,4 +1,4 @@
-#include "voltaic/chain/merkle.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 
 #include <sodium.h>
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "voltaic/chain/error.hpp"
-#include "voltaic/chain/hash.hpp"
+#include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/core/hash.hpp"
 
 namespace voltaic::chain {
 

@@ -1,4 +1,4 @@
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/codec.hpp"
 
 #include <msgpack.hpp>
 

@@ -1,4 +1,4 @@
-#include "voltaic/chain/keys.hpp"
+#include "voltaic/chain/core/keys.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>

@@ -1,13 +1,13 @@
 #pragma once
 // Reads a canonical message field by field and keeps the first error, so a
 // decoder of a record reads straight through its documented order and checks
-// once at the end (private to chain/).
+// once at the end (shared by the decoders of every chain).
 
 #include <array>
 #include <optional>
 #include <string>
 
-#include "voltaic/chain/codec.hpp"
+#include "voltaic/chain/core/codec.hpp"
 
 namespace voltaic::chain::detail {
 

@@ -1,4 +1,4 @@
-#include "voltaic/chain/hash.hpp"
+#include "voltaic/chain/core/hash.hpp"
 
 #include <sodium.h>
 

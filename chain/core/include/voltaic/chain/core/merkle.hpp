@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "voltaic/chain/hash.hpp"
+#include "voltaic/chain/core/hash.hpp"
 
 namespace voltaic::chain {
 
