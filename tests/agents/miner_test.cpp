@@ -1,6 +1,8 @@
-// Four miners in one actor system, each with its own LMDB store, agree on a
-// chain under load: every replica verifies with certificates required and
-// all hold the same blocks.
+// The miner actor's smoke test: four miners in one actor system, each with
+// its own LMDB store, agree on a chain under load (every replica verifies
+// with certificates required and all hold the same blocks), and a client's
+// batch crosses the actor intact. What the validator decides is tested
+// without actors in tests/chain/validator_test.cpp.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -9,6 +11,7 @@
 #include <thread>
 
 #include "miners.hpp"
+#include "support/funding.hpp"
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/lmdb_store.hpp"
 #include "voltaic/chain/verify.hpp"
@@ -20,12 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 chain::signed_transaction fund(const chain::workload& wl, std::uint64_t nonce, std::size_t to) {
-  chain::transaction t;
-  t.signer = wl.authority().pub;
-  t.nonce = nonce;
-  t.expiry_height = 1'000'000;
-  t.body = chain::fund_body{wl.account_key(to % 64).pub, 1'000};
-  return chain::sign_transaction(t, wl.genesis().chain_id, wl.authority());
+  return test::funding(wl, nonce, to);
 }
 
 }  // namespace
@@ -76,94 +74,6 @@ TEST_CASE("four miners in one process commit a certified chain under load") {
     at_target.push_back(chain::to_hex(chain::decode_block(*b.value()).value().hash));
   }
   for (const auto& h : at_target) CHECK(h == at_target[0]);
-  fs::remove_all(root);
-}
-
-TEST_CASE("four miners decide each height in its first round and space out empty blocks") {
-  const fs::path root = test::fresh_dir("rounds");
-  const chain::workload_options wo = test::lab_options(4, "rounds-test");
-  chain::workload wl(wo);
-  std::uint64_t last = 0;
-  {
-    test::miner_lab lab(wl, root, {0, 1, 2, 3});
-    const auto& miners = lab.miners;
-    auto& client = lab.client;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (test::head_of(client, miners[0]) < 3 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    // Idle: one empty block per interval (100 ms by default), not one per
-    // consensus round trip (a few ms here).
-    const std::uint64_t before = test::head_of(client, miners[0]);
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    const std::uint64_t idle_blocks = test::head_of(client, miners[0]) - before;
-    CHECK(idle_blocks >= 1);
-    CHECK(idle_blocks <= 20);
-    // One sender's nonces to one miner, in order: a later nonce committed
-    // first would void an earlier one waiting elsewhere.
-    for (std::uint64_t nonce = 1; nonce <= 50; ++nonce) {
-      const auto t = fund(wl, nonce, nonce);
-      client->request(miners[0], std::chrono::seconds(10), agents::tx_atom::value,
-                      std::string(t.envelope.begin(), t.envelope.end()))
-          .receive([](const std::string&) {}, [](caf::error&) {});
-    }
-    for (int k = 0; k < 40; ++k) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    last = test::head_of(client, miners[0]);
-  }
-  // A proposal built on the state before the block just decided is refused by
-  // everyone and costs a round: a quiet loopback run needs round 0 (nearly)
-  // everywhere. Heights 1-2 may need more while the miners meet.
-  auto store = chain::open_lmdb_store((root / "v0").string());
-  REQUIRE(store.ok());
-  std::uint64_t first_round = 0, later = 0, entries = 0;
-  for (std::uint64_t h = 3; h <= last; ++h) {
-    auto raw = store.value()->block_bytes(h);
-    REQUIRE(raw.ok());
-    if (!raw.value()) break;
-    const auto b = chain::decode_block(*raw.value()).value();
-    (b.certificate.round == 0 ? first_round : later) += 1;
-    entries += b.entries.size();
-  }
-  CAPTURE(first_round);
-  CAPTURE(later);
-  CHECK(entries == 50);
-  CHECK(first_round >= 9 * (first_round + later) / 10);
-  fs::remove_all(root);
-}
-
-TEST_CASE("a miner admits a burst as one batch and answers each sender with its own verdict") {
-  const fs::path root = test::fresh_dir("burst");
-  const chain::workload_options wo = test::lab_options(1, "burst-test");
-  chain::workload wl(wo);
-  {
-    test::miner_lab lab(wl, root, {0});
-    const auto& miners = lab.miners;
-    auto& client = lab.client;
-    // Sent before any answer is read, so they wait in the mailbox together.
-    std::vector<std::string> burst, expected;
-    for (std::uint64_t n = 1; n <= 40; ++n) {
-      const auto t = fund(wl, 1'000 + n, n);
-      burst.emplace_back(t.envelope.begin(), t.envelope.end());
-      expected.push_back("ok");
-    }
-    std::string forged = burst[3];
-    forged.back() = static_cast<char>(forged.back() ^ 1);
-    burst.insert(burst.begin() + 10, forged);
-    expected.insert(expected.begin() + 10, "bad-signature");
-    burst.insert(burst.begin() + 20, std::string("garbage"));
-    expected.insert(expected.begin() + 20, "decode");
-    burst.push_back(burst[0]);
-    expected.push_back("duplicate");  // or "nonce-stale" if a block took the first copy meanwhile
-    std::vector<decltype(client->request(miners[0], std::chrono::seconds(10), agents::tx_atom::value, burst[0]))> asked;
-    for (const auto& e : burst) asked.push_back(client->request(miners[0], std::chrono::seconds(10), agents::tx_atom::value, e));
-    for (std::size_t i = 0; i < asked.size(); ++i) {
-      CAPTURE(i);
-      std::string verdict = "no answer";
-      asked[i].receive([&](const std::string& r) { verdict = r; }, [&](caf::error&) {});
-      const std::string reason = verdict.substr(0, verdict.find(':'));
-      if (expected[i] == "duplicate") CHECK((reason == "duplicate" || reason == "nonce-stale"));
-      else CHECK(reason == expected[i]);
-    }
-  }
   fs::remove_all(root);
 }
 

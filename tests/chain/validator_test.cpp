@@ -1,0 +1,373 @@
+// node::validator driven directly, without an actor system: admission order,
+// gossip batching, on-demand stepping, catch-up, evidence and every question
+// it answers (tests/chain/validator_net.hpp is the host).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "support/funding.hpp"
+#include "support/temp_dir.hpp"
+#include "validator_net.hpp"
+#include "voltaic/chain/ledger.hpp"
+#include "voltaic/chain/signed_order.hpp"
+
+using namespace voltaic;
+
+namespace {
+
+chain::workload_options lab(std::uint32_t validators, const std::string& chain_id) {
+  chain::workload_options wo;
+  wo.validators = validators;
+  wo.chain_id = chain_id;
+  return wo;
+}
+
+chain::signed_transaction funding(const chain::workload& wl, std::uint64_t nonce) {
+  return test::funding(wl, nonce, nonce);
+}
+
+chain::market_grid two_bus_grid() {
+  market::grid g;
+  REQUIRE(g.add_line("L1", "a", "b", 150'000, true).ok());
+  auto grid = chain::market_grid::make(g, {0, 1});
+  REQUIRE(grid.ok());
+  return grid.value();
+}
+
+// A lone validator of a two-bus market on the simulated clock.
+chain::node::validator_config market_validator(const chain::workload& wl, const test::temp_dir& root, bool own_thread) {
+  auto cfg = test::node_config(wl, root.path(), 0);
+  cfg.grid = two_bus_grid();
+  cfg.on_demand = true;
+  cfg.checks_on_own_thread = own_thread;
+  return cfg;
+}
+
+chain::bytes order(const chain::workload& wl, std::uint64_t cycle, std::uint64_t i) {
+  chain::order_terms t;
+  t.cycle = cycle;
+  t.side = i % 2 ? market::side::buy : market::side::sell;
+  t.price_ucpkwh = 150'000;
+  t.energy_mwh = 1'000'000;
+  t.bus = static_cast<std::uint32_t>(i % 2);
+  return chain::sign_order(t, wl.genesis().chain_id, chain::derived_key(7, 1, i)).envelope;
+}
+
+}  // namespace
+
+TEST_CASE("validator: orders sent before a close, unanswered yet, are all in the cycle's order set") {
+  for (const bool own_thread : {false, true}) {
+    CAPTURE(own_thread);
+    test::temp_dir root("validator-orders");
+    chain::workload wl(lab(1, "validator-test"));
+    test::validator_net net({market_validator(wl, root, own_thread)});
+    auto& v = net.node(0);
+    constexpr std::uint64_t orders = 1'000;  // several batches for the checker
+    std::set<chain::bytes> sent;
+    for (std::uint64_t i = 0; i < orders; ++i) {
+      sent.insert(order(wl, 1, i));
+      net.carry(0, v.submit_order(i, order(wl, 1, i)));
+    }
+    // Neither the close nor the step waits for a verdict.
+    net.carry(0, v.close({0, 1}));
+    net.carry(0, v.step(2, 1'000));
+    net.carry(0, v.when_reached(9'999, 2));
+    REQUIRE(net.run_until([&] {
+      if (!net.reached.count(9'999)) net.wait_checked(50);
+      return net.reached.count(9'999) == 1;
+    }));
+    const auto sets = v.fixed_orders(0, 1, 1);
+    REQUIRE(sets.complete);
+    CHECK(sets.counts == std::vector<std::uint64_t>{orders});
+    CHECK(std::set<chain::bytes>(sets.envelopes.begin(), sets.envelopes.end()) == sent);
+    CHECK(net.verdicts.size() == orders);
+    CHECK(std::all_of(net.verdicts.begin(), net.verdicts.end(), [](const auto& x) { return x.second == "ok"; }));
+    CHECK(v.progress(0) == 1);
+    CHECK(v.progress(1) == 0);
+    // A cycle not on chain, or a range past the limit, gives nothing.
+    CHECK_FALSE(v.fixed_orders(0, 1, 2).complete);
+    CHECK_FALSE(v.fixed_orders(0, chain::node::validator::max_markets_per_query + 1, 1).complete);
+  }
+}
+
+TEST_CASE("validator: a question about the pool or the open orders counts everything sent before it") {
+  for (const bool own_thread : {false, true}) {
+    CAPTURE(own_thread);
+    test::temp_dir root("validator-pool");
+    chain::workload wl(lab(1, "validator-test"));
+    test::validator_net net({market_validator(wl, root, own_thread)});
+    auto& v = net.node(0);
+    std::vector<chain::hash256> ids;
+    for (std::uint64_t nonce = 1; nonce <= 600; ++nonce) {
+      const auto stx = funding(wl, nonce);
+      net.carry(0, v.submit_tx(nonce, stx.envelope));
+      ids.push_back(stx.id);
+    }
+    for (std::uint64_t i = 0; i < 300; ++i) net.carry(0, v.submit_order(10'000 + i, order(wl, 3, i)));
+    ids.push_back(chain::hash256{});  // never sent
+    net.carry(0, v.count_pooled(1'000'000, ids));
+    net.carry(0, v.count_open_orders(1'000'001, 0, 2, 3));
+    REQUIRE(net.run_until([&] {
+      if (!net.counts.count(1'000'000)) net.wait_checked(50);
+      return net.counts.count(1'000'000) && net.order_counts.count(1'000'001);
+    }));
+    CHECK(net.counts[1'000'000] == 600);
+    CHECK(net.order_counts[1'000'001] == std::vector<std::uint64_t>{300, 0});
+    CHECK(v.pool_size() == 600);
+  }
+}
+
+TEST_CASE("validator: admitted envelopes leave in one gossip batch, refused and peers' ones are not passed on") {
+  test::temp_dir root("validator-gossip");
+  chain::workload wl(lab(2, "validator-test"));
+  auto v = chain::node::validator::open(test::node_config(wl, root.path(), 0), [] {});
+  REQUIRE(v.ok());
+  auto& node = *v.value();
+  // Without peers nothing is kept for gossip.
+  auto out = node.submit_tx(1, funding(wl, 1).envelope);
+  CHECK(out.schedule_admission);
+  out = node.admit_waiting();
+  CHECK_FALSE(out.schedule_gossip_flush);
+  CHECK(node.flush_gossip().gossip_txs.empty());
+
+  node.set_peers({true, true});
+  CHECK(node.connected_peers() == 1);  // its own slot does not count
+  auto forged = funding(wl, 3).envelope;
+  forged[forged.size() - 1] ^= 1;
+  out = node.submit_tx(2, funding(wl, 2).envelope);
+  CHECK(out.schedule_admission);
+  CHECK_FALSE(node.submit_tx(3, forged).schedule_admission);  // asked for once
+  CHECK_FALSE(node.submit_tx(4, funding(wl, 2).envelope).schedule_admission);
+  CHECK_FALSE(node.submit_tx(5, chain::bytes{'g', 'a', 'r', 'b', 'a', 'g', 'e'}).schedule_admission);
+  out = node.admit_waiting();
+  // Each sender gets its own verdict, in the order sent.
+  REQUIRE(out.verdicts.size() == 4);
+  CHECK(out.verdicts[0] == std::make_pair(chain::node::ticket{2}, std::string("ok")));
+  CHECK(out.verdicts[1].first == 3);
+  CHECK(out.verdicts[1].second.rfind("bad-signature", 0) == 0);
+  CHECK(out.verdicts[2].second.rfind("duplicate", 0) == 0);
+  CHECK(out.verdicts[3].first == 5);
+  CHECK(out.verdicts[3].second.rfind("decode", 0) == 0);
+  CHECK(out.schedule_gossip_flush);
+  CHECK(out.gossip_txs.empty());
+  out = node.flush_gossip();
+  CHECK(out.gossip_txs == std::vector<chain::bytes>{funding(wl, 2).envelope});
+
+  // A peer's gossip is admitted but not passed on again.
+  out = node.gossip_txs_in({funding(wl, 5).envelope, funding(wl, 6).envelope});
+  CHECK_FALSE(out.schedule_gossip_flush);
+  CHECK(node.flush_gossip().gossip_txs.empty());
+  CHECK(node.pool_size() == 4);
+
+  // A full batch leaves at once, without waiting for the flush.
+  std::vector<chain::bytes> batch;
+  for (std::uint64_t nonce = 7; nonce < 7 + 1'100; ++nonce) batch.push_back(funding(wl, nonce).envelope);
+  out = node.submit_tx_batch(99, batch);
+  REQUIRE(out.batch_verdicts.size() == 1);
+  CHECK(std::count(out.batch_verdicts[0].second.begin(), out.batch_verdicts[0].second.end(), "ok") == 1'100);
+  CHECK(out.gossip_txs.size() == 1'024);
+  CHECK(node.flush_gossip().gossip_txs.size() == 76);
+
+  // A client's batch over the limit is refused whole, and an empty one answered.
+  out = node.submit_tx_batch(100, std::vector<chain::bytes>(chain::node::validator::max_client_batch + 1));
+  REQUIRE(out.batch_verdicts.size() == 1);
+  CHECK(out.batch_verdicts[0].second.front().rfind("batch-too-large", 0) == 0);
+  out = node.submit_tx_batch(101, {});
+  REQUIRE(out.batch_verdicts.size() == 1);
+  CHECK(out.batch_verdicts[0].second.empty());
+}
+
+TEST_CASE("validator: on demand, a step runs consensus to its height with its time, and waiters learn it") {
+  test::temp_dir root("validator-step");
+  chain::workload wl(lab(1, "validator-test"));
+  auto cfg = test::node_config(wl, root.path(), 0);
+  cfg.on_demand = true;
+  test::validator_net net({cfg});
+  auto& v = net.node(0);
+  net.carry(0, v.start());
+  CHECK(net.run_until([] { return false; }, 10'000) == false);
+  CHECK(v.height() == 0);  // nothing happens without a step
+  net.carry(0, v.when_reached(1, 3));
+  net.carry(0, v.when_reached(2, 0));
+  CHECK(net.reached.at(2) == 0);  // reached already
+  const auto a = funding(wl, 1), b = funding(wl, 2);
+  net.carry(0, v.submit_tx(10, a.envelope));
+  net.carry(0, v.submit_tx(11, b.envelope));
+  // Only the selected transaction goes into the blocks of this step.
+  const std::uint64_t step_time = wl.genesis().time_ms + 42'000;
+  net.carry(0, v.step(3, step_time, std::vector<chain::hash256>{a.id}));
+  REQUIRE(net.run_until([&] { return net.reached.count(1); }));
+  CHECK(net.reached.at(1) == 3);
+  CHECK(v.height() == 3);
+  REQUIRE(v.locate(a.id));
+  CHECK_FALSE(v.locate(b.id));
+  CHECK(v.pool_contains(b.id));
+  for (std::uint64_t h = 1; h <= 3; ++h) {
+    auto raw = v.block_bytes(h);
+    REQUIRE(raw);
+    auto blk = chain::decode_block(*raw);
+    REQUIRE(blk.ok());
+    CHECK(blk.value().header.time_ms == step_time);
+  }
+  CHECK_FALSE(v.block_bytes(4));
+}
+
+TEST_CASE("validator: every question about the head state agrees with a replica of the same blocks") {
+  test::temp_dir root("validator-queries");
+  chain::workload_options wo = lab(1, "validator-test");
+  wo.txs_per_block = 40;
+  chain::workload wl(wo);
+  auto cfg = test::node_config(wl, root.path(), 0);
+  cfg.on_demand = true;
+  test::validator_net net({cfg});
+  auto& v = net.node(0);
+  auto replica = chain::ledger::open(chain::make_memory_store(), &wl.genesis());
+  REQUIRE(replica.ok());
+  auto& mirror = *replica.value();
+  std::vector<chain::hash256> sent;
+  chain::node::ticket t = 1;
+  for (std::uint64_t h = 1; h <= 12; ++h) {
+    for (const auto& stx : wl.next_block(mirror.state())) {
+      net.carry(0, v.submit_tx(t++, stx.envelope));
+      sent.push_back(stx.id);
+    }
+    net.carry(0, v.step(h, h * 1'000));
+    net.carry(0, v.when_reached(1'000'000 + h, h));
+    REQUIRE(net.run_until([&] { return net.reached.count(1'000'000 + h); }));
+    auto raw = v.block_bytes(h);
+    REQUIRE(raw);
+    auto blk = chain::decode_block(*raw);
+    REQUIRE(blk.ok());
+    REQUIRE(mirror.append(blk.value(), {}).ok());
+  }
+  CHECK(std::all_of(net.verdicts.begin(), net.verdicts.end(), [](const auto& x) { return x.second == "ok"; }));
+  const auto& st = mirror.state();
+  CHECK(v.height() == st.height);
+  CHECK(v.head_hash() == st.head_hash);
+  for (std::size_t i = 0; i < 64; ++i) {
+    const auto& k = wl.account_key(i).pub;
+    const chain::account* a = st.accounts.find(k);
+    const auto view = v.account(k);
+    CHECK(view.balance_uc == (a ? a->balance_uc : 0));
+    CHECK(view.held_uc == (a ? a->held_uc : 0));
+    CHECK(v.nonce_of(k) == (a ? a->nonce : 0));
+    std::set<std::uint64_t> expected, got;
+    for (const auto& [id, c] : st.ctps.items())
+      if (c.buyer == k) expected.insert(id);
+    for (const auto& c : v.ctps_of(k)) {
+      got.insert(c.id);
+      const chain::ctp_record* r = st.ctps.find(c.id);
+      REQUIRE(r);
+      CHECK(c.producer == r->producer);
+      CHECK(c.expiry_height == r->expiry_height);
+      CHECK(c.amount_uc == r->amount_uc);
+    }
+    CHECK(got == expected);
+  }
+  std::uint64_t last = 0;
+  std::set<chain::public_key, chain::key_less> expired;
+  for (const auto& [id, c] : st.ctps.items()) {
+    last = std::max(last, c.expiry_height);
+    if (c.expiry_height < st.height) expired.insert(c.buyer);
+  }
+  CHECK(st.ctps.items().size() > 0);  // the workload leaves CTPs open: the questions see some
+  CHECK(v.open_ctp_summary() == std::make_pair(static_cast<std::uint64_t>(st.ctps.items().size()), last));
+  const auto buyers = v.buyers_with_expired_ctps();
+  CHECK(std::set<chain::public_key, chain::key_less>(buyers.begin(), buyers.end()) == expired);
+  for (const auto& id : sent) {
+    auto where = mirror.store().find_tx(id);
+    REQUIRE(where.ok());
+    const auto loc = v.locate(id);
+    REQUIRE(loc.has_value() == where.value().has_value());
+    if (loc) {
+      CHECK(loc->height == where.value()->height);
+      CHECK(loc->index == where.value()->index);
+    }
+  }
+  CHECK_FALSE(v.account(chain::derived_key(9, 9, 9).pub).balance_uc);
+}
+
+TEST_CASE("validator: one cut off catches up by fetching certified blocks from a peer that is ahead") {
+  test::temp_dir root("validator-catchup");
+  chain::workload wl(lab(4, "validator-test"));
+  std::vector<chain::node::validator_config> cfgs;
+  for (std::uint32_t i = 0; i < 4; ++i) cfgs.push_back(test::node_config(wl, root.path(), i));
+  test::validator_net net(cfgs);
+  for (std::size_t j = 0; j < 3; ++j) net.link(3, j, false);
+  for (std::size_t i = 0; i < 4; ++i) net.carry(i, net.node(i).start());
+  REQUIRE(net.run_until([&] { return net.node(0).height() >= 6; }));
+  CHECK(net.node(3).height() == 0);
+  const auto fetched_before = net.fetches;
+  for (std::size_t j = 0; j < 3; ++j) net.link(3, j, true);
+  REQUIRE(net.run_until([&] { return net.node(3).height() >= 6; }));
+  CHECK(net.fetches > fetched_before);
+  for (std::uint64_t h = 1; h <= 6; ++h) CHECK(net.node(3).block_bytes(h) == net.node(0).block_bytes(h));
+}
+
+TEST_CASE("validator: a double-signing validator does not fork the others, and its evidence goes on chain") {
+  test::temp_dir root("validator-evidence");
+  chain::workload wl(lab(4, "validator-test"));
+  std::vector<chain::node::validator_config> cfgs;
+  for (std::uint32_t i = 0; i < 4; ++i) cfgs.push_back(test::node_config(wl, root.path(), i));
+  cfgs[3].double_sign = true;
+  test::validator_net net(cfgs);
+  for (std::size_t i = 0; i < 4; ++i) net.carry(i, net.node(i).start());
+  auto evidence_height = [&]() -> std::uint64_t {
+    for (std::uint64_t h = 1; h <= net.node(0).height(); ++h) {
+      auto blk = chain::decode_block(*net.node(0).block_bytes(h));
+      for (const auto& e : blk.value().entries) {
+        auto stx = chain::decode_envelope(e);
+        if (stx && std::holds_alternative<chain::evidence_body>(stx.value().tx.body)) return h;
+      }
+    }
+    return 0;
+  };
+  REQUIRE(net.run_until([&] { return net.node(0).height() >= 3 && evidence_height() > 0; }));
+  const auto h = net.node(0).height();
+  REQUIRE(net.run_until([&] { return net.node(1).height() >= h && net.node(2).height() >= h; }));
+  // Each replica keeps the certificate it saw; the blocks' hashes agree.
+  auto hash_at = [&](std::size_t node, std::uint64_t height) {
+    return chain::decode_block(*net.node(node).block_bytes(height)).value().hash;
+  };
+  for (std::uint64_t i = 1; i <= h; ++i) {
+    CHECK(hash_at(1, i) == hash_at(0, i));
+    CHECK(hash_at(2, i) == hash_at(0, i));
+  }
+  CHECK(std::any_of(net.log.begin(), net.log.end(),
+                    [](const std::string& l) { return l.find("signed two votes") != std::string::npos; }));
+}
+
+TEST_CASE("validator: four decide each height in its first round and space out empty blocks") {
+  test::temp_dir root("validator-rounds");
+  chain::workload wl(lab(4, "validator-test"));
+  std::vector<chain::node::validator_config> cfgs;
+  for (std::uint32_t i = 0; i < 4; ++i) cfgs.push_back(test::node_config(wl, root.path(), i));
+  test::validator_net net(cfgs);
+  for (std::size_t i = 0; i < 4; ++i) net.carry(i, net.node(i).start());
+  REQUIRE(net.run_until([&] { return net.node(0).height() >= 3; }));
+  // Idle: one empty block per interval (100 ms by default), not one per
+  // consensus round trip.
+  const std::uint64_t before = net.node(0).height();
+  const std::uint64_t idle_until = net.now_ms() + 1'000;
+  net.run_until([&] { return net.now_ms() >= idle_until; }, 1'000);
+  const std::uint64_t idle_blocks = net.node(0).height() - before;
+  CHECK(idle_blocks >= 8);
+  CHECK(idle_blocks <= 11);
+  // One sender's nonces to one validator, in order; they reach the others by gossip.
+  for (std::uint64_t nonce = 1; nonce <= 50; ++nonce) net.carry(0, net.node(0).submit_tx(nonce, funding(wl, nonce).envelope));
+  const std::uint64_t busy_until = net.now_ms() + 2'000;
+  net.run_until([&] { return net.now_ms() >= busy_until; }, 2'000);
+  CHECK(net.verdicts.size() == 50);
+  CHECK(net.gossip_sent == 50);  // passed on once, by the validator they were sent to
+  // A proposal built on the state before the block just decided would be
+  // refused by everyone and cost a round: every height from 3 on takes round 0.
+  std::uint64_t later_rounds = 0, entries = 0;
+  for (std::uint64_t h = 3; h <= net.node(0).height(); ++h) {
+    const auto b = chain::decode_block(*net.node(0).block_bytes(h)).value();
+    later_rounds += b.certificate.round != 0;
+    entries += b.entries.size();
+  }
+  CHECK(entries == 50);
+  CHECK(later_rounds == 0);
+}
