@@ -8,6 +8,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "voltaic/chain/energy_application.hpp"
 #include "voltaic/chain/node/validator.hpp"
 
 namespace voltaic::agents {
@@ -63,6 +64,7 @@ std::string decimal_list(const std::vector<std::uint64_t>& values) {
 
 struct miner_state {
   std::unique_ptr<chain::node::validator> node;
+  chain::energy_application* chain = nullptr;  // node's application
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
   // Who waits for an answer the validator will give, by ticket.
   std::unordered_map<ticket, caf::response_promise> waiting;
@@ -117,8 +119,8 @@ void carry_out(miner_actor* self, validator_output out, const caf::actor& ahead_
   for (const auto& m : out.broadcasts) to_every_peer(self, caf::make_message(cons_atom::value, as_string(m)), true);
   if (!out.gossip_txs.empty())
     to_every_peer(self, caf::make_message(txgossip_atom::value, as_strings(out.gossip_txs)), false);
-  if (!out.gossip_orders.empty())
-    to_every_peer(self, caf::make_message(ordgossip_atom::value, as_strings(out.gossip_orders)), false);
+  if (!out.gossip_messages.empty())
+    to_every_peer(self, caf::make_message(ordgossip_atom::value, as_strings(out.gossip_messages)), false);
   if (out.schedule_gossip_flush)
     self->delayed_send(self, std::chrono::milliseconds(validator_output::gossip_delay_ms), gflush_atom::value);
   if (out.schedule_admission) self->send(self, admit_atom::value);  // after what is in the mailbox now
@@ -135,7 +137,6 @@ void carry_out(miner_actor* self, validator_output out, const caf::actor& ahead_
   for (auto& [t, verdicts] : out.batch_verdicts) answer(self, t, std::move(verdicts));
   for (const auto& [t, height] : out.reached) answer(self, t, height);
   for (const auto& [t, n] : out.counts) answer(self, t, n);
-  for (const auto& [t, counts] : out.order_counts) answer(self, t, decimal_list(counts));
   for (const auto& line : out.log) std::cerr << st.node->config().name << ": " << line << "\n";
 }
 
@@ -153,15 +154,28 @@ void fetch_from(miner_actor* self, const caf::actor& peer, std::uint64_t height)
 
 caf::behavior miner(miner_actor* self, miner_config cfg) {
   auto& st = self->state;
+  auto fail = [self](const std::string& why) {
+    std::cerr << self->state.name << ": " << why << "\n";
+    self->quit(caf::make_error(caf::sec::runtime_error, why));
+    return caf::behavior{};
+  };
+  chain::energy_config ec;
+  ec.store_dir = cfg.store_dir;
+  ec.genesis = cfg.genesis;
+  ec.key = cfg.key;
+  ec.grid = cfg.grid;
+  ec.rules = cfg.rules;
+  auto app = chain::energy_application::open(std::move(ec));
+  if (!app) return fail(app.err().message);
+  st.chain = app.value().get();
+  chain::node::validator_config nc = cfg;
+  nc.chain_id = cfg.genesis.chain_id;
+  nc.validators = cfg.genesis.validators;
   // The checker tells this actor (if it is still there) that batches are done.
-  auto opened = chain::node::validator::open(std::move(cfg), [me = self->address()] {
+  auto opened = chain::node::validator::open(std::move(nc), std::move(app).value(), [me = self->address()] {
     if (auto miner = caf::actor_cast<caf::actor>(me)) caf::anon_send(miner, checked_atom::value);
   });
-  if (!opened) {
-    std::cerr << self->state.name << ": " << opened.err().message << "\n";
-    self->quit(caf::make_error(caf::sec::runtime_error, opened.err().message));
-    return {};
-  }
+  if (!opened) return fail(opened.err().message);
   st.node = std::move(opened).value();
   carry_out(self, st.node->start());
   // On exit, drop every handle to other actors first: miners refer to each
@@ -172,6 +186,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     self->quit(msg.reason);
   });
   auto node = [self]() -> chain::node::validator& { return *self->state.node; };
+  auto energy = [self]() -> chain::energy_application& { return *self->state.chain; };
 
   return {
       [self, node](tx_atom, const std::string& envelope) {
@@ -188,7 +203,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self, node](checked_atom) { carry_out(self, node().on_checked()); },
       [self, node](advance_atom, std::uint64_t decided) { carry_out(self, node().advance_from(decided)); },
       [self, node](txgossip_atom, const std::vector<std::string>& envelopes) {
-        carry_out(self, node().gossip_txs_in(as_batch(envelopes)));
+        carry_out(self, node().gossip_in(chain::node::lane::transactions, as_batch(envelopes)));
       },
       [self, node](gflush_atom) { carry_out(self, node().flush_gossip()); },
       [self, node](peers_atom, const std::vector<caf::actor>& peers) {
@@ -235,24 +250,24 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return held;
       },
       [node](peercount_atom) -> std::uint64_t { return node().connected_peers(); },
-      [node](progress_atom, std::uint64_t market) -> std::uint64_t { return node().progress(market); },
-      [node](balances_atom, const std::vector<std::string>& keys) -> std::string {
+      [energy](progress_atom, std::uint64_t market) -> std::uint64_t { return energy().progress(market); },
+      [energy](balances_atom, const std::vector<std::string>& keys) -> std::string {
         // Decimal text: a vector of integers is not a type CAF 0.17 sends between nodes unannounced.
         std::string out;
         for (const auto& hex : keys) {
           const auto k = parse_key(hex);
-          const auto a = k ? node().account(*k) : chain::node::validator::account_view{};
+          const auto a = k ? energy().account(*k) : chain::energy_application::account_view{};
           out += std::to_string(a.balance_uc) + " " + std::to_string(a.held_uc) + " ";
         }
         return out;
       },
-      [node](expired_atom) -> std::vector<std::string> {
+      [energy](expired_atom) -> std::vector<std::string> {
         std::vector<std::string> out;
-        for (const auto& b : node().buyers_with_expired_ctps()) out.push_back(chain::to_hex(b));
+        for (const auto& b : energy().buyers_with_expired_ctps()) out.push_back(chain::to_hex(b));
         return out;
       },
-      [node](openctps_atom) -> std::tuple<std::uint64_t, std::uint64_t> {
-        const auto [open, last] = node().open_ctp_summary();
+      [energy](openctps_atom) -> std::tuple<std::uint64_t, std::uint64_t> {
+        const auto [open, last] = energy().open_ctp_summary();
         return {open, last};
       },
       [node](committed_atom, const std::vector<std::string>& ids) -> std::vector<std::string> {
@@ -263,42 +278,50 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         }
         return missing;
       },
-      [self, node](ordcount_atom, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) {
+      [self, node, energy](ordcount_atom, std::uint64_t first, std::uint64_t end,
+                           std::uint64_t cycle) -> caf::result<std::string> {
+        if (end < first || end - first > chain::energy_application::max_markets_per_query) return std::string{};
+        // Counted once the orders received before the question are admitted.
         auto counts = self->make_response_promise<std::string>();
-        carry_out(self, node().count_open_orders(hold(self, counts), first, end, cycle));
+        carry_out(self, node().when_admitted([energy, counts, first, end, cycle]() mutable {
+          std::vector<std::uint64_t> held;
+          for (std::uint64_t market = first; market < end; ++market) held.push_back(energy().open_orders({market, cycle}));
+          counts.deliver(decimal_list(held));
+        }));
         return counts;
       },
       [self, node](order_atom, const std::string& envelope) {
         auto verdict = self->make_response_promise<std::string>();
-        carry_out(self, node().submit_order(hold(self, verdict), as_bytes(envelope)));
+        carry_out(self, node().submit_message(hold(self, verdict), as_bytes(envelope)));
         return verdict;
       },
       [self, node](ordgossip_atom, const std::vector<std::string>& envelopes) {
-        carry_out(self, node().gossip_orders_in(as_batch(envelopes)));
+        carry_out(self, node().gossip_in(chain::node::lane::messages, as_batch(envelopes)));
       },
-      [self, node](close_atom, std::uint64_t market, std::uint64_t cycle) {
-        carry_out(self, node().close({market, cycle}));
+      [self, node, energy](close_atom, std::uint64_t market, std::uint64_t cycle) {
+        // Orders received before the close belong to the cycle.
+        carry_out(self, node().when_admitted([energy, market, cycle] { energy().close({market, cycle}); }, true));
       },
-      [node](cycleq_atom, std::uint64_t first, std::uint64_t end,
+      [energy](cycleq_atom, std::uint64_t first, std::uint64_t end,
              std::uint64_t cycle) -> std::tuple<bool, std::vector<std::string>, std::string> {
-        auto sets = node().fixed_orders(first, end, cycle);
+        auto sets = energy().fixed_orders(first, end, cycle);
         if (!sets.complete) return {false, {}, {}};
         return {true, as_strings(sets.envelopes), decimal_list(sets.counts)};
       },
-      [node](headnonce_atom, const std::string& key_hex) -> std::tuple<std::uint64_t, std::uint64_t> {
+      [node, energy](headnonce_atom, const std::string& key_hex) -> std::tuple<std::uint64_t, std::uint64_t> {
         const auto k = parse_key(key_hex);
-        return {node().height(), k ? node().nonce_of(*k) : 0};
+        return {node().height(), k ? energy().account(*k).nonce : 0};
       },
-      [node](account_atom, const std::string& key_hex) -> std::tuple<std::int64_t, std::int64_t, std::uint64_t> {
+      [energy](account_atom, const std::string& key_hex) -> std::tuple<std::int64_t, std::int64_t, std::uint64_t> {
         const auto k = parse_key(key_hex);
-        const auto a = k ? node().account(*k) : chain::node::validator::account_view{};
+        const auto a = k ? energy().account(*k) : chain::energy_application::account_view{};
         return std::make_tuple(a.balance_uc, a.held_uc, a.nonce);
       },
-      [node](ctps_atom, const std::string& buyer_hex) -> std::vector<std::string> {
+      [energy](ctps_atom, const std::string& buyer_hex) -> std::vector<std::string> {
         std::vector<std::string> out;
         const auto buyer = parse_key(buyer_hex);
         if (!buyer) return out;
-        for (const auto& c : node().ctps_of(*buyer))
+        for (const auto& c : energy().ctps_of(*buyer))
           out.push_back(std::to_string(c.id) + " " + chain::to_hex(c.producer) + " " +
                         std::to_string(c.expiry_height) + " " + std::to_string(c.amount_uc));
         return out;

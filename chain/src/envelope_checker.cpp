@@ -6,8 +6,8 @@
 
 namespace voltaic::chain {
 
-envelope_checker::envelope_checker(std::string chain_id, std::function<void()> on_checked, bool own_thread)
-    : chain_id_(std::move(chain_id)), on_checked_(std::move(on_checked)) {
+envelope_checker::envelope_checker(check_fn check_one, std::function<void()> on_checked, bool own_thread)
+    : check_one_(std::move(check_one)), on_checked_(std::move(on_checked)) {
   if (own_thread) thread_ = std::thread([this] { serve(); });
 }
 
@@ -66,15 +66,12 @@ void envelope_checker::check(std::deque<std::unique_ptr<batch>>& taken) const {
   // Every envelope of every batch taken, as one list for the cores.
   std::vector<std::pair<batch*, std::size_t>> items;
   for (auto& b : taken) {
-    if (b->what == kind::transactions) b->transactions.resize(b->envelopes.size());
-    else b->orders.resize(b->envelopes.size());
+    b->checked.resize(b->envelopes.size());
     for (std::size_t i = 0; i < b->envelopes.size(); ++i) items.emplace_back(b.get(), i);
   }
   parallel_for(items.size(), [&](std::size_t k) {
     auto [b, i] = items[k];
-    const auto& envelope = b->envelopes[i];
-    if (b->what == kind::transactions) b->transactions[i] = check_transaction(envelope, chain_id_, b->known.get());
-    else b->orders[i] = check_order(envelope, chain_id_, b->known.get());
+    check_one_(*b, i);
   });
 }
 

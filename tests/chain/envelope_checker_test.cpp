@@ -1,6 +1,7 @@
 // The envelope checker: batches come back in the order they went in, each
-// envelope checked as check_transaction / check_order would on the caller's
-// thread, whatever the mix of kinds, sizes and bad envelopes.
+// envelope checked as the application's check (here the electricity chain's
+// check_transaction / check_order) would on the caller's thread, whatever the
+// mix of lanes, sizes and bad envelopes.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -8,7 +9,9 @@
 #include <mutex>
 #include <thread>
 
+#include "voltaic/chain/cycle_desk.hpp"
 #include "voltaic/chain/envelope_checker.hpp"
+#include "voltaic/chain/state_machine.hpp"
 #include "offers.hpp"
 
 using namespace voltaic::chain;
@@ -29,6 +32,16 @@ bytes order_envelope(const std::string& chain_id, std::uint64_t i) {
   return sign_order(t, chain_id, derived_key(9, 1, i)).envelope;
 }
 
+using voltaic::chain::node::lane;
+
+// The electricity chain's checks, as energy_application::check makes them.
+envelope_checker::check_fn energy_checks(const std::string& chain_id) {
+  return [chain_id](envelope_checker::batch& b, std::size_t i) {
+    if (b.what == lane::messages) b.checked[i] = check_order(b.envelopes[i], chain_id, b.known.get());
+    else b.checked[i] = check_transaction(b.envelopes[i], chain_id, b.known.get());
+  };
+}
+
 // Waits for the checker's signal and takes what is done.
 struct collector {
   std::mutex m;
@@ -47,16 +60,16 @@ TEST_CASE("envelope checker: batches come back in submission order, each checked
   workload wl(workload_options{});
   const std::string chain_id = wl.genesis().chain_id;
   collector c;
-  envelope_checker checker(chain_id, [&c] { c.signal(); });
+  envelope_checker checker(energy_checks(chain_id), [&c] { c.signal(); });
   std::vector<std::vector<bytes>> sent;
-  std::vector<envelope_checker::kind> kinds;
+  std::vector<lane> kinds;
   std::uint64_t n = 0;
   for (int b = 0; b < 40; ++b) {
     auto batch = std::make_unique<envelope_checker::batch>();
-    batch->what = b % 3 == 0 ? envelope_checker::kind::orders : envelope_checker::kind::transactions;
+    batch->what = b % 3 == 0 ? lane::messages : lane::transactions;
     const std::size_t size = 1 + static_cast<std::size_t>(b * 7 % 23);
     for (std::size_t i = 0; i < size; ++i, ++n) {
-      bytes e = batch->what == envelope_checker::kind::orders ? order_envelope(chain_id, n)
+      bytes e = batch->what == lane::messages ? order_envelope(chain_id, n)
                                                               : transaction_envelope(wl, n % 40, n + 1);
       if (n % 11 == 3) e[e.size() - 1] ^= 1;  // forged: in the signature
       if (n % 13 == 5) e.resize(e.size() / 2);  // truncated
@@ -81,16 +94,16 @@ TEST_CASE("envelope checker: batches come back in submission order, each checked
     REQUIRE(back[b]->envelopes == sent[b]);
     REQUIRE(back[b]->what == kinds[b]);
     for (std::size_t i = 0; i < sent[b].size(); ++i) {
-      if (kinds[b] == envelope_checker::kind::orders) {
+      if (kinds[b] == lane::messages) {
         const auto here = check_order(sent[b][i], chain_id);
-        const auto& there = back[b]->orders.at(i);
+        const auto& there = std::any_cast<const checked_order&>(back[b]->checked.at(i));
         CHECK(here.order.has_value() == there.order.has_value());
         CHECK(here.signature_holds == there.signature_holds);
         garbled += !there.order;
         forged += there.order && !there.signature_holds;
       } else {
         const auto here = check_transaction(sent[b][i], chain_id);
-        const auto& there = back[b]->transactions.at(i);
+        const auto& there = std::any_cast<const checked_transaction&>(back[b]->checked.at(i));
         CHECK(here.tx.has_value() == there.tx.has_value());
         CHECK(here.signature_holds == there.signature_holds);
         CHECK(here.memo_key == there.memo_key);
@@ -108,7 +121,7 @@ TEST_CASE("envelope checker: destroyed with batches still waiting, it drops them
   workload wl(workload_options{});
   collector c;
   {
-    envelope_checker checker(wl.genesis().chain_id, [&c] { c.signal(); });
+    envelope_checker checker(energy_checks(wl.genesis().chain_id), [&c] { c.signal(); });
     for (int b = 0; b < 20; ++b) {
       auto batch = std::make_unique<envelope_checker::batch>();
       for (std::uint64_t i = 0; i < 200; ++i) batch->envelopes.push_back(transaction_envelope(wl, i % 40, i + 1));
@@ -128,16 +141,16 @@ TEST_CASE("envelope checker: destroyed with batches still waiting, it drops them
 TEST_CASE("envelope checker without a thread of its own: a batch is checked within submit, and no one is called") {
   workload wl(workload_options{});
   int signals = 0;
-  envelope_checker checker(wl.genesis().chain_id, [&signals] { ++signals; }, false);
+  envelope_checker checker(energy_checks(wl.genesis().chain_id), [&signals] { ++signals; }, false);
   auto batch = std::make_unique<envelope_checker::batch>();
   batch->envelopes = {transaction_envelope(wl, 1, 1), transaction_envelope(wl, 2, 1)};
   batch->envelopes[1][batch->envelopes[1].size() - 1] ^= 1;
   checker.submit(std::move(batch));
   auto back = checker.take_checked();
   REQUIRE(back.size() == 1);
-  REQUIRE(back[0]->transactions.size() == 2);
-  CHECK(back[0]->transactions[0].signature_holds);
-  CHECK_FALSE(back[0]->transactions[1].signature_holds);
+  REQUIRE(back[0]->checked.size() == 2);
+  CHECK(std::any_cast<const checked_transaction&>(back[0]->checked[0]).signature_holds);
+  CHECK_FALSE(std::any_cast<const checked_transaction&>(back[0]->checked[1]).signature_holds);
   CHECK(signals == 0);
 }
 
@@ -148,14 +161,14 @@ TEST_CASE("envelope checker: a signature its owner already knows is not checked 
   forged[forged.size() - 1] ^= 1;
   // Only a check skipped because of the memo can find this one holding.
   known->insert(check_transaction(forged, wl.genesis().chain_id).memo_key);
-  envelope_checker checker(wl.genesis().chain_id, [] {}, false);
+  envelope_checker checker(energy_checks(wl.genesis().chain_id), [] {}, false);
   auto batch = std::make_unique<envelope_checker::batch>();
   batch->envelopes = {forged};
   batch->known = known;
   checker.submit(std::move(batch));
   auto back = checker.take_checked();
   REQUIRE(back.size() == 1);
-  CHECK(back[0]->transactions[0].signature_holds);
+  CHECK(std::any_cast<const checked_transaction&>(back[0]->checked[0]).signature_holds);
 }
 
 TEST_CASE("a verified set is bounded: once full it starts over") {

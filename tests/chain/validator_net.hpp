@@ -1,6 +1,6 @@
 #pragma once
-// Test support: node::validators wired to each other by a deterministic host
-// in one thread, with virtual time. It carries out every validator_output as
+// Test support: node::validators (of any application) wired to each other by
+// a deterministic host in one thread, with virtual time. It carries out every validator_output as
 // the miner actor would (messages in order, timers on a virtual clock) and
 // records the answers by ticket. Links can be cut to model a validator that
 // is away.
@@ -18,23 +18,32 @@
 
 #include <doctest/doctest.h>
 
+#include "voltaic/chain/energy_application.hpp"
 #include "voltaic/chain/node/validator.hpp"
 #include "voltaic/chain/workload.hpp"
 
 namespace voltaic::test {
 
-// Validator `i` of a workload, its store and sign guard under `root`.
-inline chain::node::validator_config node_config(const chain::workload& wl, const std::filesystem::path& root,
-                                                 std::uint32_t i) {
-  chain::node::validator_config c;
-  c.name = "v" + std::to_string(i);
-  c.store_dir = (root / c.name).string();
-  c.sign_guard_path = (root / (c.name + ".signed")).string();
-  c.genesis = wl.genesis();
-  c.key = wl.validator_key(i);
-  c.index = i;
-  c.timing.timeout_propose_ms = 200;
-  c.timing.gossip_ms = 100;
+// Validator `i` of a workload as an electricity-chain node: its store and
+// sign guard under `root`.
+struct energy_node_config {
+  chain::node::validator_config node;
+  chain::energy_config energy;
+};
+
+inline energy_node_config node_config(const chain::workload& wl, const std::filesystem::path& root, std::uint32_t i) {
+  energy_node_config c;
+  c.node.name = "v" + std::to_string(i);
+  c.node.chain_id = wl.genesis().chain_id;
+  c.node.validators = wl.genesis().validators;
+  c.node.sign_guard_path = (root / (c.node.name + ".signed")).string();
+  c.node.key = wl.validator_key(i);
+  c.node.index = i;
+  c.node.timing.timeout_propose_ms = 200;
+  c.node.timing.gossip_ms = 100;
+  c.energy.store_dir = (root / c.node.name).string();
+  c.energy.genesis = wl.genesis();
+  c.energy.key = wl.validator_key(i);
   return c;
 }
 
@@ -42,18 +51,31 @@ class validator_net {
  public:
   using output = chain::node::validator_output;
 
-  // Opens one validator per config; all linked to each other.
-  explicit validator_net(std::vector<chain::node::validator_config> configs) {
+  validator_net() = default;
+  // Electricity-chain validators, one per config; all linked to each other.
+  explicit validator_net(std::vector<energy_node_config> configs) {
     for (auto& c : configs) {
-      auto v = chain::node::validator::open(std::move(c), [this] { checked_ = true; });
-      REQUIRE_MESSAGE(v.ok(), (v.ok() ? "" : v.err().message));
-      nodes_.push_back(std::move(v).value());
+      auto app = chain::energy_application::open(std::move(c.energy));
+      REQUIRE_MESSAGE(app.ok(), (app.ok() ? "" : app.err().message));
+      add(std::move(c.node), std::move(app).value());
     }
+  }
+
+  // Adds a validator running `app`; every validator is linked to every other.
+  void add(chain::node::validator_config cfg, std::unique_ptr<chain::node::application> app) {
+    auto v = chain::node::validator::open(std::move(cfg), std::move(app), [this] { checked_ = true; });
+    REQUIRE_MESSAGE(v.ok(), (v.ok() ? "" : v.err().message));
+    nodes_.push_back(std::move(v).value());
     linked_.assign(nodes_.size(), std::vector<bool>(nodes_.size(), true));
-    for (std::size_t i = 0; i < nodes_.size(); ++i) nodes_[i]->set_peers(std::vector<bool>(nodes_.size(), true));
+    for (auto& n : nodes_) n->set_peers(std::vector<bool>(nodes_.size(), true));
   }
 
   chain::node::validator& node(std::size_t i) { return *nodes_[i]; }
+  chain::energy_application& energy(std::size_t i) {
+    auto* app = dynamic_cast<chain::energy_application*>(&nodes_[i]->app());
+    REQUIRE(app);
+    return *app;
+  }
   std::size_t size() const { return nodes_.size(); }
   std::uint64_t now_ms() const { return now_; }
 
@@ -68,13 +90,14 @@ class validator_net {
     for (const auto& m : out.broadcasts)
       for (std::size_t j = 0; j < nodes_.size(); ++j)
         if (j != i) deliver(i, j, [this, i, j, m] { carry(j, nodes_[j]->on_consensus(m), i); });
-    gossip_sent += out.gossip_txs.size() + out.gossip_orders.size();
+    gossip_sent += out.gossip_txs.size() + out.gossip_messages.size();
+    using chain::node::lane;
     for (std::size_t j = 0; j < nodes_.size(); ++j) {
       if (j == i) continue;
       if (!out.gossip_txs.empty())
-        deliver(i, j, [this, j, g = out.gossip_txs] { carry(j, nodes_[j]->gossip_txs_in(g)); });
-      if (!out.gossip_orders.empty())
-        deliver(i, j, [this, j, g = out.gossip_orders] { carry(j, nodes_[j]->gossip_orders_in(g)); });
+        deliver(i, j, [this, j, g = out.gossip_txs] { carry(j, nodes_[j]->gossip_in(lane::transactions, g)); });
+      if (!out.gossip_messages.empty())
+        deliver(i, j, [this, j, g = out.gossip_messages] { carry(j, nodes_[j]->gossip_in(lane::messages, g)); });
     }
     if (out.schedule_gossip_flush) at(output::gossip_delay_ms, [this, i] { carry(i, nodes_[i]->flush_gossip()); });
     if (out.schedule_admission) soon([this, i] { carry(i, nodes_[i]->admit_waiting()); });
@@ -92,7 +115,6 @@ class validator_net {
     for (auto& [t, v] : out.batch_verdicts) batch_verdicts[t] = v;
     for (auto& [t, h] : out.reached) reached[t] = h;
     for (auto& [t, n] : out.counts) counts[t] = n;
-    for (auto& [t, c] : out.order_counts) order_counts[t] = c;
     for (auto& line : out.log) log.push_back(nodes_[i]->config().name + ": " + line);
   }
 
@@ -134,7 +156,6 @@ class validator_net {
   std::map<chain::node::ticket, std::string> verdicts;
   std::map<chain::node::ticket, std::vector<std::string>> batch_verdicts;
   std::map<chain::node::ticket, std::uint64_t> reached, counts;
-  std::map<chain::node::ticket, std::vector<std::uint64_t>> order_counts;
   std::vector<std::string> log;
   std::size_t gossip_sent = 0, fetches = 0;  // envelopes in gossip batches; block requests
 

@@ -36,11 +36,11 @@ chain::market_grid two_bus_grid() {
 }
 
 // A lone validator of a two-bus market on the simulated clock.
-chain::node::validator_config market_validator(const chain::workload& wl, const test::temp_dir& root, bool own_thread) {
+test::energy_node_config market_validator(const chain::workload& wl, const test::temp_dir& root, bool own_thread) {
   auto cfg = test::node_config(wl, root.path(), 0);
-  cfg.grid = two_bus_grid();
-  cfg.on_demand = true;
-  cfg.checks_on_own_thread = own_thread;
+  cfg.energy.grid = two_bus_grid();
+  cfg.node.on_demand = true;
+  cfg.node.checks_on_own_thread = own_thread;
   return cfg;
 }
 
@@ -67,27 +67,28 @@ TEST_CASE("validator: orders sent before a close, unanswered yet, are all in the
     std::set<chain::bytes> sent;
     for (std::uint64_t i = 0; i < orders; ++i) {
       sent.insert(order(wl, 1, i));
-      net.carry(0, v.submit_order(i, order(wl, 1, i)));
+      net.carry(0, v.submit_message(i, order(wl, 1, i)));
     }
     // Neither the close nor the step waits for a verdict.
-    net.carry(0, v.close({0, 1}));
+    auto& energy = net.energy(0);
+    net.carry(0, v.when_admitted([&energy] { energy.close({0, 1}); }, true));
     net.carry(0, v.step(2, 1'000));
     net.carry(0, v.when_reached(9'999, 2));
     REQUIRE(net.run_until([&] {
       if (!net.reached.count(9'999)) net.wait_checked(50);
       return net.reached.count(9'999) == 1;
     }));
-    const auto sets = v.fixed_orders(0, 1, 1);
+    const auto sets = energy.fixed_orders(0, 1, 1);
     REQUIRE(sets.complete);
     CHECK(sets.counts == std::vector<std::uint64_t>{orders});
     CHECK(std::set<chain::bytes>(sets.envelopes.begin(), sets.envelopes.end()) == sent);
     CHECK(net.verdicts.size() == orders);
     CHECK(std::all_of(net.verdicts.begin(), net.verdicts.end(), [](const auto& x) { return x.second == "ok"; }));
-    CHECK(v.progress(0) == 1);
-    CHECK(v.progress(1) == 0);
+    CHECK(energy.progress(0) == 1);
+    CHECK(energy.progress(1) == 0);
     // A cycle not on chain, or a range past the limit, gives nothing.
-    CHECK_FALSE(v.fixed_orders(0, 1, 2).complete);
-    CHECK_FALSE(v.fixed_orders(0, chain::node::validator::max_markets_per_query + 1, 1).complete);
+    CHECK_FALSE(energy.fixed_orders(0, 1, 2).complete);
+    CHECK_FALSE(energy.fixed_orders(0, chain::energy_application::max_markets_per_query + 1, 1).complete);
   }
 }
 
@@ -104,26 +105,30 @@ TEST_CASE("validator: a question about the pool or the open orders counts everyt
       net.carry(0, v.submit_tx(nonce, stx.envelope));
       ids.push_back(stx.id);
     }
-    for (std::uint64_t i = 0; i < 300; ++i) net.carry(0, v.submit_order(10'000 + i, order(wl, 3, i)));
+    for (std::uint64_t i = 0; i < 300; ++i) net.carry(0, v.submit_message(10'000 + i, order(wl, 3, i)));
     ids.push_back(chain::hash256{});  // never sent
     net.carry(0, v.count_pooled(1'000'000, ids));
-    net.carry(0, v.count_open_orders(1'000'001, 0, 2, 3));
+    std::optional<std::vector<std::size_t>> open_orders;
+    auto& energy = net.energy(0);
+    net.carry(0, v.when_admitted([&] {
+      open_orders = std::vector<std::size_t>{energy.open_orders({0, 3}), energy.open_orders({1, 3})};
+    }));
     REQUIRE(net.run_until([&] {
       if (!net.counts.count(1'000'000)) net.wait_checked(50);
-      return net.counts.count(1'000'000) && net.order_counts.count(1'000'001);
+      return net.counts.count(1'000'000) && open_orders;
     }));
     CHECK(net.counts[1'000'000] == 600);
-    CHECK(net.order_counts[1'000'001] == std::vector<std::uint64_t>{300, 0});
-    CHECK(v.pool_size() == 600);
+    CHECK(*open_orders == std::vector<std::size_t>{300, 0});
+    CHECK(v.app().pool_size() == 600);
   }
 }
 
 TEST_CASE("validator: admitted envelopes leave in one gossip batch, refused and peers' ones are not passed on") {
   test::temp_dir root("validator-gossip");
   chain::workload wl(lab(2, "validator-test"));
-  auto v = chain::node::validator::open(test::node_config(wl, root.path(), 0), [] {});
-  REQUIRE(v.ok());
-  auto& node = *v.value();
+  test::validator_net net({test::node_config(wl, root.path(), 0)});
+  auto& node = net.node(0);
+  node.set_peers({});
   // Without peers nothing is kept for gossip.
   auto out = node.submit_tx(1, funding(wl, 1).envelope);
   CHECK(out.schedule_admission);
@@ -155,10 +160,10 @@ TEST_CASE("validator: admitted envelopes leave in one gossip batch, refused and 
   CHECK(out.gossip_txs == std::vector<chain::bytes>{funding(wl, 2).envelope});
 
   // A peer's gossip is admitted but not passed on again.
-  out = node.gossip_txs_in({funding(wl, 5).envelope, funding(wl, 6).envelope});
+  out = node.gossip_in(chain::node::lane::transactions, {funding(wl, 5).envelope, funding(wl, 6).envelope});
   CHECK_FALSE(out.schedule_gossip_flush);
   CHECK(node.flush_gossip().gossip_txs.empty());
-  CHECK(node.pool_size() == 4);
+  CHECK(node.app().pool_size() == 4);
 
   // A full batch leaves at once, without waiting for the flush.
   std::vector<chain::bytes> batch;
@@ -182,7 +187,7 @@ TEST_CASE("validator: on demand, a step runs consensus to its height with its ti
   test::temp_dir root("validator-step");
   chain::workload wl(lab(1, "validator-test"));
   auto cfg = test::node_config(wl, root.path(), 0);
-  cfg.on_demand = true;
+  cfg.node.on_demand = true;
   test::validator_net net({cfg});
   auto& v = net.node(0);
   net.carry(0, v.start());
@@ -202,7 +207,7 @@ TEST_CASE("validator: on demand, a step runs consensus to its height with its ti
   CHECK(v.height() == 3);
   REQUIRE(v.locate(a.id));
   CHECK_FALSE(v.locate(b.id));
-  CHECK(v.pool_contains(b.id));
+  CHECK(v.app().pooled(b.id));
   for (std::uint64_t h = 1; h <= 3; ++h) {
     auto raw = v.block_bytes(h);
     REQUIRE(raw);
@@ -219,7 +224,7 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
   wo.txs_per_block = 40;
   chain::workload wl(wo);
   auto cfg = test::node_config(wl, root.path(), 0);
-  cfg.on_demand = true;
+  cfg.node.on_demand = true;
   test::validator_net net({cfg});
   auto& v = net.node(0);
   auto replica = chain::ledger::open(chain::make_memory_store(), &wl.genesis());
@@ -243,19 +248,20 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
   }
   CHECK(std::all_of(net.verdicts.begin(), net.verdicts.end(), [](const auto& x) { return x.second == "ok"; }));
   const auto& st = mirror.state();
+  auto& energy = net.energy(0);
   CHECK(v.height() == st.height);
   CHECK(v.head_hash() == st.head_hash);
   for (std::size_t i = 0; i < 64; ++i) {
     const auto& k = wl.account_key(i).pub;
     const chain::account* a = st.accounts.find(k);
-    const auto view = v.account(k);
+    const auto view = energy.account(k);
     CHECK(view.balance_uc == (a ? a->balance_uc : 0));
     CHECK(view.held_uc == (a ? a->held_uc : 0));
-    CHECK(v.nonce_of(k) == (a ? a->nonce : 0));
+    CHECK(view.nonce == (a ? a->nonce : 0));
     std::set<std::uint64_t> expected, got;
     for (const auto& [id, c] : st.ctps.items())
       if (c.buyer == k) expected.insert(id);
-    for (const auto& c : v.ctps_of(k)) {
+    for (const auto& c : energy.ctps_of(k)) {
       got.insert(c.id);
       const chain::ctp_record* r = st.ctps.find(c.id);
       REQUIRE(r);
@@ -272,8 +278,8 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
     if (c.expiry_height < st.height) expired.insert(c.buyer);
   }
   CHECK(st.ctps.items().size() > 0);  // the workload leaves CTPs open: the questions see some
-  CHECK(v.open_ctp_summary() == std::make_pair(static_cast<std::uint64_t>(st.ctps.items().size()), last));
-  const auto buyers = v.buyers_with_expired_ctps();
+  CHECK(energy.open_ctp_summary() == std::make_pair(static_cast<std::uint64_t>(st.ctps.items().size()), last));
+  const auto buyers = energy.buyers_with_expired_ctps();
   CHECK(std::set<chain::public_key, chain::key_less>(buyers.begin(), buyers.end()) == expired);
   for (const auto& id : sent) {
     auto where = mirror.store().find_tx(id);
@@ -285,13 +291,13 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
       CHECK(loc->index == where.value()->index);
     }
   }
-  CHECK_FALSE(v.account(chain::derived_key(9, 9, 9).pub).balance_uc);
+  CHECK_FALSE(energy.account(chain::derived_key(9, 9, 9).pub).balance_uc);
 }
 
 TEST_CASE("validator: one cut off catches up by fetching certified blocks from a peer that is ahead") {
   test::temp_dir root("validator-catchup");
   chain::workload wl(lab(4, "validator-test"));
-  std::vector<chain::node::validator_config> cfgs;
+  std::vector<test::energy_node_config> cfgs;
   for (std::uint32_t i = 0; i < 4; ++i) cfgs.push_back(test::node_config(wl, root.path(), i));
   test::validator_net net(cfgs);
   for (std::size_t j = 0; j < 3; ++j) net.link(3, j, false);
@@ -308,9 +314,9 @@ TEST_CASE("validator: one cut off catches up by fetching certified blocks from a
 TEST_CASE("validator: a double-signing validator does not fork the others, and its evidence goes on chain") {
   test::temp_dir root("validator-evidence");
   chain::workload wl(lab(4, "validator-test"));
-  std::vector<chain::node::validator_config> cfgs;
+  std::vector<test::energy_node_config> cfgs;
   for (std::uint32_t i = 0; i < 4; ++i) cfgs.push_back(test::node_config(wl, root.path(), i));
-  cfgs[3].double_sign = true;
+  cfgs[3].node.double_sign = true;
   test::validator_net net(cfgs);
   for (std::size_t i = 0; i < 4; ++i) net.carry(i, net.node(i).start());
   auto evidence_height = [&]() -> std::uint64_t {
@@ -341,7 +347,7 @@ TEST_CASE("validator: a double-signing validator does not fork the others, and i
 TEST_CASE("validator: four decide each height in its first round and space out empty blocks") {
   test::temp_dir root("validator-rounds");
   chain::workload wl(lab(4, "validator-test"));
-  std::vector<chain::node::validator_config> cfgs;
+  std::vector<test::energy_node_config> cfgs;
   for (std::uint32_t i = 0; i < 4; ++i) cfgs.push_back(test::node_config(wl, root.path(), i));
   test::validator_net net(cfgs);
   for (std::size_t i = 0; i < 4; ++i) net.carry(i, net.node(i).start());

@@ -1,11 +1,9 @@
-// node::validator: opening, admission and gossip batching.
+// node::validator: opening, admission, gossip batching and deferred work.
 #include "voltaic/chain/node/validator.hpp"
 
 #include <algorithm>
 #include <iterator>
 
-#include "voltaic/chain/certificate.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
 
 namespace voltaic::chain::node {
 
@@ -14,50 +12,52 @@ namespace {
 // Gossip leaves in batches: one message per envelope per peer cost more than
 // checking the envelope. A batch waits at most gossip_delay_ms.
 constexpr std::size_t gossip_batch = 1'024;
-// Transactions and orders wait for the rest of the mailbox (at most this
+// Transactions and messages wait for the rest of the mailbox (at most this
 // many), then go to the envelope checker as one batch.
 constexpr std::size_t admit_batch = 256;
 
 }  // namespace
 
-validator::validator(validator_config cfg) : cfg_(std::move(cfg)) {}
+validator::validator(validator_config cfg, std::unique_ptr<application> app)
+    : cfg_(std::move(cfg)), app_(std::move(app)) {}
 
 validator::~validator() = default;
 
-result<std::unique_ptr<validator>> validator::open(validator_config cfg, std::function<void()> on_checked) {
-  std::unique_ptr<validator> v(new validator(std::move(cfg)));
+result<std::unique_ptr<validator>> validator::open(validator_config cfg, std::unique_ptr<application> app,
+                                                   std::function<void()> on_checked) {
+  std::unique_ptr<validator> v(new validator(std::move(cfg), std::move(app)));
   auto& c = v->cfg_;
   v->pushes_ = block_push_pacer(std::chrono::milliseconds(c.timing.gossip_ms));
-  auto store = open_lmdb_store(c.store_dir);
-  if (!store) return store.err();
-  auto opened = ledger::open(std::move(store).value(), &c.genesis);
-  if (!opened) return opened.err();
-  v->ledger_ = std::move(opened).value();
-  if (v->ledger_->state().genesis.chain_id != c.genesis.chain_id)
-    return chain_error("wrong-chain", "the store at " + c.store_dir + " holds another chain");
   auto guard = open_file_sign_guard(c.sign_guard_path);
   if (!guard) return guard.err();
   v->guard_ = std::move(guard).value();
-  v->crypto_ = make_ed25519_consensus_crypto(c.genesis.chain_id, c.key);
+  v->crypto_ = make_ed25519_consensus_crypto(c.chain_id, c.key);
 
   engine_config ec = c.timing;
-  ec.validators = c.genesis.validators;
+  ec.validators = c.validators;
   ec.self = c.index;
-  ec.value_id = block_proposal_id;
+  application* a = v->app_.get();
+  ec.value_id = [a](const bytes& value) { return a->value_id(value); };
   ec.start_next_height = false;  // see pace_next_height
-  if (c.grid) v->desk_ = std::make_unique<cycle_desk>(c.genesis.chain_id, *c.grid, c.rules);
   validator* self = v.get();
   v->engine_ = std::make_unique<consensus_engine>(
-      ec, *v->crypto_, *v->guard_, [self](std::uint64_t) { return self->build_proposal(); },
-      [self](std::uint64_t height, const bytes& value) { return self->check_proposal(height, value); });
-  v->checker_ = std::make_unique<envelope_checker>(c.genesis.chain_id, std::move(on_checked), c.checks_on_own_thread);
+      ec, *v->crypto_, *v->guard_, [self](std::uint64_t height) { return self->build_proposal(height); },
+      [a](std::uint64_t height, const bytes& value) { return a->process_proposal(height, value); });
+  v->checker_ = std::make_unique<envelope_checker>(
+      [a](admission_batch& b, std::size_t i) { a->check(b, i); }, std::move(on_checked), c.checks_on_own_thread);
   return v;
+}
+
+// The output so far, with what the application had to say.
+validator_output validator::take() {
+  for (auto& line : app_->take_log()) out_.log.push_back(std::move(line));
+  return std::exchange(out_, {});
 }
 
 validator_output validator::start() {
   if (!cfg_.on_demand && !started_) {
     started_ = true;
-    handle(engine_->start(ledger_->state().height + 1));
+    handle(engine_->start(app_->height() + 1));
   }
   return take();
 }
@@ -75,10 +75,11 @@ std::uint64_t validator::connected_peers() const {
 
 // --- admission
 
-void validator::queue_for_admission(admission_queue& queue, ticket t, bytes envelope) {
+void validator::queue_for_admission(lane what, ticket t, bytes envelope) {
+  auto& queue = what == lane::transactions ? waiting_txs_ : waiting_messages_;
   queue.envelopes.push_back(std::move(envelope));
   queue.verdicts.push_back(t);
-  if (waiting_txs_.envelopes.size() + waiting_orders_.envelopes.size() >= admit_batch) {
+  if (waiting_txs_.envelopes.size() + waiting_messages_.envelopes.size() >= admit_batch) {
     check_waiting();
   } else if (!admission_due_) {
     admission_due_ = true;
@@ -87,12 +88,12 @@ void validator::queue_for_admission(admission_queue& queue, ticket t, bytes enve
 }
 
 validator_output validator::submit_tx(ticket t, bytes envelope) {
-  queue_for_admission(waiting_txs_, t, std::move(envelope));
+  queue_for_admission(lane::transactions, t, std::move(envelope));
   return take();
 }
 
-validator_output validator::submit_order(ticket t, bytes envelope) {
-  queue_for_admission(waiting_orders_, t, std::move(envelope));
+validator_output validator::submit_message(ticket t, bytes envelope) {
+  queue_for_admission(lane::messages, t, std::move(envelope));
   return take();
 }
 
@@ -108,17 +109,12 @@ validator_output validator::submit_tx_batch(ticket t, std::vector<bytes> envelop
     out_.batch_verdicts.emplace_back(t, std::vector<std::string>{});
     return take();
   }
-  submit_for_check(envelope_checker::kind::transactions, std::move(envelopes), in_check{{}, t, false});
+  submit_for_check(lane::transactions, std::move(envelopes), in_check{{}, t, false});
   return take();
 }
 
-validator_output validator::gossip_txs_in(std::vector<bytes> envelopes) {
-  submit_for_check(envelope_checker::kind::transactions, std::move(envelopes), in_check{{}, std::nullopt, true});
-  return take();
-}
-
-validator_output validator::gossip_orders_in(std::vector<bytes> envelopes) {
-  submit_for_check(envelope_checker::kind::orders, std::move(envelopes), in_check{{}, std::nullopt, true});
+validator_output validator::gossip_in(lane what, std::vector<bytes> envelopes) {
+  submit_for_check(what, std::move(envelopes), in_check{{}, std::nullopt, true});
   return take();
 }
 
@@ -135,53 +131,24 @@ validator_output validator::on_checked() {
 // Sends what waits for admission to the checker.
 void validator::check_waiting() {
   admission_due_ = false;
-  using kind = envelope_checker::kind;
-  for (auto [queue, what] : {std::make_pair(&waiting_txs_, kind::transactions),
-                             std::make_pair(&waiting_orders_, kind::orders)}) {
+  for (auto [queue, what] : {std::make_pair(&waiting_txs_, lane::transactions),
+                             std::make_pair(&waiting_messages_, lane::messages)}) {
     auto q = std::exchange(*queue, {});
     submit_for_check(what, std::move(q.envelopes), in_check{std::move(q.verdicts), std::nullopt, false});
   }
 }
 
 // Hands a batch to the checker; `who` learns the verdicts once it is admitted.
-void validator::submit_for_check(envelope_checker::kind what, std::vector<bytes> envelopes, in_check who) {
+void validator::submit_for_check(lane what, std::vector<bytes> envelopes, in_check who) {
   if (envelopes.empty()) return;
-  auto b = std::make_unique<envelope_checker::batch>();
+  auto b = std::make_unique<admission_batch>();
   b->what = what;
   b->envelopes = std::move(envelopes);
-  if (what == envelope_checker::kind::orders) {
-    if (desk_) b->known = desk_->verified_orders();
-  } else {
-    const auto memo = ledger_->state().verified;  // shared by the head and its successors
-    b->known = std::shared_ptr<const verified_set>(memo, &memo->transactions);
-  }
+  app_->prepare_check(*b);
   checking_.push_back(std::move(who));
   ++batches_submitted_;
   checker_->submit(std::move(b));
   if (!cfg_.checks_on_own_thread) admit_checked();  // checked already
-}
-
-// A checked batch of transactions, admitted against the head state in
-// order. Returns each one's verdict ("ok" or why not).
-std::vector<std::string> validator::admit_txs(envelope_checker::batch& b) {
-  const auto& head = ledger_->state();
-  std::vector<std::string> verdicts;
-  for (std::size_t i = 0; i < b.envelopes.size(); ++i) {
-    auto& c = b.transactions[i];
-    remember_checked(head, c);
-    // What does not decode takes the envelope path, for its exact refusal.
-    const auto r = c.tx ? pool_.add(std::move(*c.tx), head) : pool_.add(b.envelopes[i], head);
-    verdicts.push_back(r ? std::string("ok") : r.err().message);
-  }
-  return verdicts;
-}
-
-std::vector<std::string> validator::admit_orders(envelope_checker::batch& b) {
-  if (!desk_) return std::vector<std::string>(b.envelopes.size(), "no-market");
-  std::vector<std::string> verdicts;
-  for (std::size_t i = 0; i < b.envelopes.size(); ++i)
-    verdicts.push_back(desk_->admit_checked(b.envelopes[i], std::move(b.orders[i]), ledger_->state()));
-  return verdicts;
 }
 
 // Admits the batches the checker is done with, in the order they were
@@ -190,9 +157,11 @@ void validator::admit_checked() {
   for (auto& b : checker_->take_checked()) {
     auto who = std::move(checking_.front());
     checking_.pop_front();
-    const bool txs = b->what == envelope_checker::kind::transactions;
-    auto verdicts = txs ? admit_txs(*b) : admit_orders(*b);
-    if (!who.from_peer) pass_on(b->envelopes, verdicts, txs ? gossip_txs_ : gossip_orders_);
+    auto verdicts = app_->admit(*b);
+    // What was admitted here goes on to the peers.
+    if (!who.from_peer && has_peers())
+      for (std::size_t i = 0; i < b->envelopes.size(); ++i)
+        if (verdicts[i] == "ok") gossip(b->what, std::move(b->envelopes[i]));
     for (std::size_t i = 0; i < who.verdicts.size(); ++i) out_.verdicts.emplace_back(who.verdicts[i], verdicts[i]);
     if (who.batch) out_.batch_verdicts.emplace_back(*who.batch, std::move(verdicts));
     ++batches_admitted_;
@@ -219,16 +188,9 @@ void validator::once_admitted(std::function<void()> f) {
 
 // --- gossip
 
-void validator::pass_on(const std::vector<bytes>& envelopes, const std::vector<std::string>& verdicts,
-                        std::vector<bytes>& outbox) {
-  if (!has_peers()) return;
-  for (std::size_t i = 0; i < envelopes.size(); ++i)
-    if (verdicts[i] == "ok") gossip(outbox, envelopes[i]);
-}
-
-void validator::gossip(std::vector<bytes>& outbox, bytes envelope) {
-  outbox.push_back(std::move(envelope));
-  if (gossip_txs_.size() + gossip_orders_.size() >= gossip_batch) {
+void validator::gossip(lane what, bytes envelope) {
+  (what == lane::transactions ? gossip_txs_ : gossip_messages_).push_back(std::move(envelope));
+  if (gossip_txs_.size() + gossip_messages_.size() >= gossip_batch) {
     move_gossip_out();
   } else if (!gossip_flush_due_) {
     gossip_flush_due_ = true;
@@ -239,7 +201,7 @@ void validator::gossip(std::vector<bytes>& outbox, bytes envelope) {
 void validator::move_gossip_out() {
   if (!has_peers()) {
     gossip_txs_.clear();
-    gossip_orders_.clear();
+    gossip_messages_.clear();
     return;
   }
   auto append = [](std::vector<bytes>& to, std::vector<bytes>& from) {
@@ -251,7 +213,7 @@ void validator::move_gossip_out() {
     from.clear();
   };
   append(out_.gossip_txs, gossip_txs_);
-  append(out_.gossip_orders, gossip_orders_);
+  append(out_.gossip_messages, gossip_messages_);
 }
 
 validator_output validator::flush_gossip() {
@@ -260,13 +222,12 @@ validator_output validator::flush_gossip() {
   return take();
 }
 
-// --- deferred work of the trading cycle and the simulated clock
+// --- deferred work and the simulated clock
 
-validator_output validator::close(const cycle_key& cycle) {
-  // Orders received before the close belong to the cycle.
-  once_admitted([this, cycle] {
-    if (desk_) desk_->close(cycle);
-    wake();
+validator_output validator::when_admitted(std::function<void()> f, bool then_wake) {
+  once_admitted([this, f = std::move(f), then_wake] {
+    f();
+    if (then_wake) wake();
   });
   return take();
 }
@@ -285,8 +246,8 @@ validator_output validator::step(std::uint64_t target, std::uint64_t time_ms,
 }
 
 validator_output validator::when_reached(ticket t, std::uint64_t height) {
-  if (ledger_->state().height >= height) {
-    out_.reached.emplace_back(t, ledger_->state().height);
+  if (const std::uint64_t now = app_->height(); now >= height) {
+    out_.reached.emplace_back(t, now);
   } else {
     height_waiters_.emplace(height, t);
   }
@@ -297,24 +258,15 @@ validator_output validator::count_pooled(ticket t, std::vector<hash256> ids) {
   once_admitted([this, t, ids = std::move(ids)] {
     std::uint64_t n = 0;
     for (const auto& id : ids)
-      if (pool_.contains(id) || locate(id)) ++n;
+      if (app_->pooled(id) || locate(id)) ++n;
     out_.counts.emplace_back(t, n);
   });
   return take();
 }
 
-validator_output validator::count_open_orders(ticket t, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) {
-  if (end < first || end - first > max_markets_per_query) {
-    out_.order_counts.emplace_back(t, std::vector<std::uint64_t>{});
-    return take();
-  }
-  once_admitted([this, t, first, end, cycle] {
-    std::vector<std::uint64_t> counts;
-    for (std::uint64_t market = first; market < end; ++market)
-      counts.push_back(desk_ ? desk_->open_orders({market, cycle}) : 0);
-    out_.order_counts.emplace_back(t, std::move(counts));
-  });
-  return take();
+std::optional<tx_location> validator::locate(const hash256& id) {
+  if (auto it = recent_.find(id); it != recent_.end()) return it->second;
+  return app_->find_entry(id);
 }
 
 }  // namespace voltaic::chain::node

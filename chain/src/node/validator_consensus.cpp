@@ -13,12 +13,6 @@ namespace {
 constexpr std::uint64_t max_blocks_per_push = 64;  // certified blocks sent to a lagging peer at once
 constexpr std::size_t max_recent_entries = 2'000'000;  // bounded; the store still answers
 
-block_options strict() {
-  block_options o;
-  o.require_erc_witness = true;
-  return o;
-}
-
 std::uint64_t wall_ms() {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::system_clock::now().time_since_epoch())
@@ -34,7 +28,7 @@ validator_output validator::on_consensus(const bytes& raw) {
   if (!m) return take();  // malformed: dropped (the engine would refuse it anyway)
   // A peer already at the next height: follow it.
   const std::uint64_t at = std::visit([](const auto& x) { return x.height; }, m.value());
-  if (at > ledger_->state().height) wake();
+  if (at > app_->height()) wake();
   engine_output out;
   if (auto* p = std::get_if<consensus_proposal>(&m.value())) {
     out = engine_->on_proposal(*p);
@@ -45,7 +39,7 @@ validator_output validator::on_consensus(const bytes& raw) {
   }
   const std::uint64_t ahead = out.behind_to;
   handle(std::move(out));
-  if (ahead > ledger_->state().height + 1) {
+  if (ahead > app_->height() + 1) {
     behind_to_ = std::max(behind_to_, ahead - 1);
     request_next_block();
   }
@@ -68,7 +62,9 @@ void validator::handle(engine_output out) {
   out_.timeouts.insert(out_.timeouts.end(), out.timeouts.begin(), out.timeouts.end());
   bool last_was_empty = false;
   for (const auto& c : out.decisions) commit_decision(c, last_was_empty);
-  for (const auto& e : out.evidence) submit_evidence(e);
+  // Equivocation goes to the application, which records it as it must.
+  for (const auto& e : out.evidence)
+    if (auto envelope = app_->report_equivocation(e)) gossip(lane::transactions, std::move(*envelope));
   push_to_laggards(out.lagging);
   for (const auto& p : out.proposals) out_.broadcasts.push_back(encode_consensus_message(p));
   for (const auto& v : out.votes) {
@@ -90,88 +86,33 @@ void validator::handle(engine_output out) {
 }
 
 void validator::commit_decision(const commit_record& c, bool& was_empty) {
-  proposal decided;
-  if (own_proposal_ && own_proposal_->blk.hash == c.value_id) {
-    decided = std::move(*own_proposal_);  // ours: no need to decode what we encoded
-  } else {
-    auto p = decode_block_proposal(c.value);
-    if (!p) {
-      out_.log.push_back("a decided value is not a block: " + p.err().message);
-      return;
-    }
-    decided.blk = std::move(p.value().blk);
-    for (const auto& e : p.value().ercs)
-      if (auto stx = decode_envelope(e)) decided.ercs.push_back(std::move(stx).value());
-    decided.orders = std::move(p.value().orders);
-  }
-  own_proposal_.reset();
-  block& b = decided.blk;
-  b.certificate = certificate_of(c);
-  if (auto s = ledger_->append(b, decided.ercs, strict()); !s) {
-    out_.log.push_back("cannot commit decided block " + std::to_string(b.header.height) + ": " + s.err().message);
+  auto done = app_->commit(c);
+  if (!done) {
+    out_.log.push_back(done.err().message);
     return;
   }
-  after_commit(b, decided.orders);
-  was_empty = b.entries.empty();
-}
-
-// Equivocation goes on chain as an evidence transaction from this validator.
-void validator::submit_evidence(const equivocation& e) {
-  evidence_body body;
-  body.height = e.first.height;
-  body.round = e.first.round;
-  body.vote_kind = static_cast<std::uint8_t>(e.first.kind);
-  body.voter = e.first.voter;
-  body.nil_a = e.first.nil;
-  body.value_a = e.first.value_id;
-  body.sig_a = e.first.sig;
-  body.nil_b = e.second.nil;
-  body.value_b = e.second.value_id;
-  body.sig_b = e.second.sig;
-  const chain::account* mine = ledger_->state().accounts.find(cfg_.key.pub);
-  own_nonce_ = std::max(own_nonce_, mine ? mine->nonce : 0) + 1;
-  transaction tx;
-  tx.signer = cfg_.key.pub;
-  tx.nonce = own_nonce_;
-  tx.expiry_height = ledger_->state().height + 1'000;
-  tx.body = body;
-  const auto stx = sign_transaction(tx, cfg_.genesis.chain_id, cfg_.key);
-  if (pool_.add(stx.envelope, ledger_->state())) {
-    out_.log.push_back("validator " + std::to_string(e.first.voter) + " signed two votes at height " +
-                       std::to_string(e.first.height) + " round " + std::to_string(e.first.round) +
-                       "; evidence submitted");
-    gossip(gossip_txs_, stx.envelope);
-  }
+  after_commit(done.value());
+  was_empty = done.value().entry_ids.empty();
 }
 
 // Peers at older heights get the certified blocks they lack.
 void validator::push_to_laggards(const std::vector<std::pair<std::uint32_t, std::uint64_t>>& lagging) {
   const auto now = std::chrono::steady_clock::now();
-  const std::uint64_t head = ledger_->state().height;
+  const std::uint64_t head = app_->height();
   for (const auto& [peer, height] : lagging) {
     if (peer >= peers_.size() || !peers_[peer] || !pushes_.should_push(peer, height, head, now)) continue;
     for (std::uint64_t h = height; h <= head && h < height + max_blocks_per_push; ++h) {
-      auto raw = ledger_->store().block_bytes(h);
-      if (raw && raw.value()) out_.pushes.emplace_back(peer, std::move(*raw.value()));
+      if (auto raw = app_->block_bytes(h)) out_.pushes.emplace_back(peer, std::move(*raw));
     }
   }
 }
 
-void validator::after_commit(const block& b, const std::vector<bytes>& carried_orders) {
-  std::vector<hash256> used;
+void validator::after_commit(const committed_block& b) {
   if (recent_.size() > max_recent_entries) recent_.clear();
-  for (std::size_t i = 0; i < b.entries.size(); ++i) {
-    used.push_back(entry_id(b.entries[i]));
-    recent_[used.back()] = tx_location{b.header.height, static_cast<std::uint32_t>(i)};
-  }
-  // A waiting transaction voided by the block (its nonce used by another of
-  // its sender's, or expired) can never commit: its client must know.
-  if (const auto voided = pool_.prune(ledger_->state(), used); voided > 0)
-    out_.log.push_back("height " + std::to_string(b.header.height) + " voids " + std::to_string(voided) +
-                       " waiting transaction(s) (nonce used or expired)");
-  if (desk_) desk_->committed(b, carried_orders);
-  const auto reached = height_waiters_.upper_bound(b.header.height);
-  for (auto it = height_waiters_.begin(); it != reached; ++it) out_.reached.emplace_back(it->second, b.header.height);
+  for (std::size_t i = 0; i < b.entry_ids.size(); ++i)
+    recent_[b.entry_ids[i]] = tx_location{b.height, static_cast<std::uint32_t>(i)};
+  const auto reached = height_waiters_.upper_bound(b.height);
+  for (auto it = height_waiters_.begin(); it != reached; ++it) out_.reached.emplace_back(it->second, b.height);
   height_waiters_.erase(height_waiters_.begin(), reached);
 }
 
@@ -209,10 +150,10 @@ void validator::wake() {
 
 // On demand: starts the next height while the chain is below the target.
 void validator::run_next() {
-  if (ledger_->state().height >= target_height_) return;
+  if (app_->height() >= target_height_) return;
   if (!started_) {
     started_ = true;
-    handle(engine_->start(ledger_->state().height + 1));
+    handle(engine_->start(app_->height() + 1));
   } else if (engine_->decided()) {
     handle(engine_->advance());
   }
@@ -224,17 +165,17 @@ void validator::run_next() {
 // (A restarted validator may be unable to sign at its height, so it cannot
 // rely on its own messages making peers notice it is behind.)
 void validator::request_next_block() {
-  if (fetching_ || behind_to_ <= ledger_->state().height) return;
+  if (fetching_ || behind_to_ <= app_->height()) return;
   fetching_ = true;
-  out_.fetch = ledger_->state().height + 1;
+  out_.fetch = app_->height() + 1;
 }
 
 validator_output validator::on_fetched(const std::optional<bytes>& raw) {
   fetching_ = false;
   if (!raw || raw->empty()) return take();
-  const std::uint64_t before = ledger_->state().height;
+  const std::uint64_t before = app_->height();
   apply_certified(*raw);
-  if (ledger_->state().height > before) request_next_block();
+  if (app_->height() > before) request_next_block();
   return take();
 }
 
@@ -246,88 +187,32 @@ validator_output validator::on_certified_block(const bytes& raw) {
 // A certified block from a peer, for a validator that fell behind.
 void validator::apply_certified(const bytes& raw) {
   auto b = decode_block(raw);
-  if (!b || b.value().header.height != ledger_->state().height + 1) return;
-  if (!verify_certificate(b.value(), cfg_.genesis.validators, cfg_.genesis.chain_id)) return;
-  if (auto s = ledger_->append(b.value(), {}); !s) {
-    out_.log.push_back("a certified block does not apply: " + s.err().message);
+  if (!b || b.value().header.height != app_->height() + 1) return;
+  if (!verify_certificate(b.value(), cfg_.validators, cfg_.chain_id)) return;
+  auto done = app_->commit_certified(b.value());
+  if (!done) {
+    out_.log.push_back(done.err().message);
     return;
   }
-  after_commit(b.value());
+  after_commit(done.value());
   if (cfg_.on_demand) {
     started_ = false;  // the next step starts the engine at the new height
     run_next();
     return;
   }
-  handle(engine_->start(ledger_->state().height + 1));
+  handle(engine_->start(app_->height() + 1));
 }
 
 // --- proposals
 
-bytes validator::build_proposal() {
+bytes validator::build_proposal(std::uint64_t height) {
   check_waiting();  // for the next block: this one takes what is admitted
-  std::vector<signed_transaction> txs;
-  cycle_batch cycles;
-  if (desk_) {
-    cycles = desk_->propose(ledger_->state(), cfg_.key, own_nonce_);
-    txs = cycles.txs;
-  }
-  auto take_pooled = [this] {
-    if (!cfg_.on_demand) return pool_.take(cfg_.max_block_txs);
-    return selection_ ? pool_.take_selected(*selection_, cfg_.max_block_txs) : pool_.take_canonical(cfg_.max_block_txs);
-  };
-  auto pooled = take_pooled();
-  if (desk_) {
-    const auto unfit = desk_->unfit_grid_updates(pooled);
-    if (!unfit.empty()) {
-      pool_.prune(ledger_->state(), unfit);
-      pooled = take_pooled();
-    }
-  }
-  txs.insert(txs.end(), pooled.begin(), pooled.end());
-  // The block stays applied as the candidate: checking and committing it
-  // need no second execution.
-  auto built = ledger_->build(txs, block_time_ms(), cfg_.key.pub);
-  // What the current state refuses (e.g. evidence another validator already
-  // recorded) leaves the pool rather than being proposed again.
-  std::vector<hash256> refused;
-  for (const auto& [id, why] : built.rejected) refused.push_back(id);
-  if (!refused.empty())
-    out_.log.push_back("block " + std::to_string(built.blk.header.height) + " leaves out " +
-                       std::to_string(refused.size()) + " transaction(s), e.g. " +
-                       built.rejected.front().second.message);
-  pool_.drop(refused);
-  std::vector<bytes> ercs;
-  for (const auto& e : built.ercs) ercs.push_back(e.envelope);
-  // Carry the orders of every cycle whose three transactions made it in.
-  const auto& after = ledger_->candidate_state();
-  std::vector<bytes> orders;
-  for (const auto& [cycle, envelopes] : cycles.orders)
-    if (after.dues_recorded.find(cycle)) orders.insert(orders.end(), envelopes.begin(), envelopes.end());
-  auto value = encode_block_proposal(built.blk, ercs, orders);
-  own_proposal_ = proposal{std::move(built.blk), std::move(built.ercs), std::move(orders)};
-  return value;
-}
-
-bool validator::check_proposal(std::uint64_t height, const bytes& value) {
-  auto p = decode_block_proposal(value);
-  if (!p || p.value().blk.header.height != height) return false;
-  // Our own proposal, or one checked already at this head.
-  if (ledger_->is_candidate(p.value().blk.hash)) return true;
-  std::vector<signed_transaction> ercs;
-  for (const auto& e : p.value().ercs) {
-    auto stx = decode_envelope(e);
-    if (!stx) return false;
-    ercs.push_back(std::move(stx).value());
-  }
-  if (desk_) {
-    if (auto why = desk_->check(p.value().blk, p.value().orders, ledger_->state()); !why.empty()) {
-      out_.log.push_back("refusing block " + std::to_string(height) + ": " + why);
-      return false;
-    }
-  } else if (!p.value().orders.empty()) {
-    return false;  // cannot check a clearing without the grid
-  }
-  return ledger_->try_block(p.value().blk, ercs, strict()).ok();
+  proposal_options o;
+  o.time_ms = block_time_ms();
+  o.max_txs = cfg_.max_block_txs;
+  o.canonical = cfg_.on_demand;
+  o.selection = cfg_.on_demand && selection_ ? &*selection_ : nullptr;
+  return app_->prepare_proposal(height, o);
 }
 
 }  // namespace voltaic::chain::node

@@ -29,8 +29,14 @@
 
 #include <caf/all.hpp>
 
+#include <optional>
+#include <string>
+
 #include "voltaic/agents/messages.hpp"
+#include "voltaic/chain/genesis.hpp"
+#include "voltaic/chain/market_grid.hpp"
 #include "voltaic/chain/node/validator_config.hpp"
+#include "voltaic/market/clearing.hpp"
 
 namespace voltaic::agents {
 
@@ -45,9 +51,16 @@ using blockreq_atom = caf::atom_constant<caf::atom("blockreq")>;
 using head_atom = caf::atom_constant<caf::atom("head")>;
 using txfind_atom = caf::atom_constant<caf::atom("txfind")>;
 
-// What a miner is told: its store, key, place in the validator set, timing,
-// limits and markets (chain/node/validator_config.hpp).
-using miner_config = chain::node::validator_config;
+// What a miner is told: the node's part (name, key, place in the validator
+// set, timing, limits, clock, fault injection) and the electricity chain's
+// (store, genesis, markets). The validator set and chain id come from the
+// genesis.
+struct miner_config : chain::node::validator_config {
+  std::string store_dir;  // this validator's LMDB chain
+  chain::genesis_config genesis;
+  std::optional<chain::market_grid> grid;
+  market::clearing_options rules;
+};
 
 // Spawns a miner as a detached actor. Opening the store or the sign guard can
 // fail: the actor then quits with an error (monitor it to learn why).

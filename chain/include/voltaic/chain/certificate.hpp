@@ -9,7 +9,7 @@
 
 #include "voltaic/chain/block.hpp"
 #include "voltaic/chain/consensus.hpp"
-#include "voltaic/chain/genesis.hpp"
+#include "voltaic/chain/node/validator_set.hpp"
 
 namespace voltaic::chain {
 

@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "voltaic/chain/core/error.hpp"
-#include "voltaic/chain/genesis.hpp"
+#include "voltaic/chain/node/validator_set.hpp"
 #include "voltaic/chain/core/hash.hpp"
 #include "voltaic/chain/core/keys.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
-// Checks batches of transaction and order envelopes (decoding and
-// signatures, which need no state) on a thread of its own, in the order they
+// Checks batches of envelopes (decoding and signatures, which need no
+// state; the application says how) on a thread of its own, in the order they
 // were submitted, so that the thread owning the ledger goes on building and
 // committing blocks meanwhile. Batches waiting when the checker turns to
 // them are checked together, on all cores (parallel.hpp). Without a thread
@@ -18,32 +18,24 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <thread>
 #include <vector>
 
-#include "voltaic/chain/cycle_desk.hpp"
-#include "voltaic/chain/state_machine.hpp"
+#include "voltaic/chain/node/application.hpp"
 
 namespace voltaic::chain {
 
 class envelope_checker {
  public:
-  enum class kind : std::uint8_t { transactions, orders };
-  struct batch {
-    kind what = kind::transactions;
-    std::vector<bytes> envelopes;
-    // Signatures (or order ids) checked already, if the owner keeps them.
-    std::shared_ptr<const verified_set> known;
-    // Filled by the checker, one per envelope, for the batch's kind.
-    std::vector<checked_transaction> transactions;
-    std::vector<checked_order> orders;
-  };
+  using batch = node::admission_batch;
+  // Checks slot i of a batch (application::check); called for distinct
+  // slots on several threads at once.
+  using check_fn = std::function<void(batch&, std::size_t)>;
 
   // With `own_thread` false, submit() checks the batch on the caller's thread
   // (still on all cores) and never calls on_checked: take_checked() has it
   // at once.
-  envelope_checker(std::string chain_id, std::function<void()> on_checked, bool own_thread = true);
+  envelope_checker(check_fn check_one, std::function<void()> on_checked, bool own_thread = true);
   // Batches not yet checked are dropped.
   ~envelope_checker();
   envelope_checker(const envelope_checker&) = delete;
@@ -57,7 +49,7 @@ class envelope_checker {
   void serve();
   void check(std::deque<std::unique_ptr<batch>>& taken) const;
 
-  const std::string chain_id_;
+  const check_fn check_one_;
   const std::function<void()> on_checked_;
   std::mutex mutex_;
   std::condition_variable work_;

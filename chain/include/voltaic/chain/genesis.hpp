@@ -14,13 +14,9 @@
 
 #include "voltaic/chain/core/error.hpp"
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/node/validator_set.hpp"
 
 namespace voltaic::chain {
-
-struct validator {
-  public_key key{};
-  std::uint64_t power = 1;
-};
 
 struct genesis_config {
   std::string chain_id;
@@ -36,7 +32,5 @@ bytes encode_genesis(const genesis_config& g);
 // Also checks the document: a chain id of 1..64 bytes, at least one
 // validator, positive powers, balances in range, no account listed twice.
 result<genesis_config> decode_genesis(const std::uint8_t* data, std::size_t size);
-
-hash256 validator_set_hash(const std::vector<validator>& validators);
 
 }  // namespace voltaic::chain

@@ -26,7 +26,7 @@ struct validator_output {
   // Consensus messages for every connected peer, ahead of other traffic.
   std::vector<bytes> broadcasts;
   // Admitted envelopes to pass on to every connected peer, one batch each.
-  std::vector<bytes> gossip_txs, gossip_orders;
+  std::vector<bytes> gossip_txs, gossip_messages;
   // Call flush_gossip() after gossip_delay_ms.
   bool schedule_gossip_flush = false;
   // Call admit_waiting() once the messages already received are handled.
@@ -42,13 +42,13 @@ struct validator_output {
   // and hand the answer to on_fetched().
   std::optional<std::uint64_t> fetch;
   // Answers: a verdict per envelope ("ok" or why not), a client batch's
-  // verdicts, heights reached, pooled counts, open order counts per market.
+  // verdicts, heights reached, pooled counts.
   std::vector<std::pair<ticket, std::string>> verdicts;
   std::vector<std::pair<ticket, std::vector<std::string>>> batch_verdicts;
   std::vector<std::pair<ticket, std::uint64_t>> reached;
   std::vector<std::pair<ticket, std::uint64_t>> counts;
-  std::vector<std::pair<ticket, std::vector<std::uint64_t>>> order_counts;
-  // What the validator has to say (refused blocks, evidence, rounds past the third).
+  // What the node and its application have to say (refused blocks,
+  // evidence, rounds past the third).
   std::vector<std::string> log;
 
   static constexpr std::uint64_t gossip_delay_ms = 2;

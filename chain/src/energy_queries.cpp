@@ -1,36 +1,18 @@
-// node::validator: the questions answered at once from the head state.
+// The electricity chain's questions about its head state.
 #include <algorithm>
 #include <set>
 
-#include "voltaic/chain/node/validator.hpp"
+#include "voltaic/chain/energy_application.hpp"
 
-namespace voltaic::chain::node {
+namespace voltaic::chain {
 
-std::optional<bytes> validator::block_bytes(std::uint64_t height) {
-  auto raw = ledger_->store().block_bytes(height);
-  if (!raw || !raw.value()) return std::nullopt;
-  return std::move(*raw.value());
-}
-
-std::optional<tx_location> validator::locate(const hash256& id) {
-  if (auto it = recent_.find(id); it != recent_.end()) return it->second;
-  auto loc = ledger_->store().find_tx(id);
-  if (!loc || !loc.value()) return std::nullopt;
-  return *loc.value();
-}
-
-validator::account_view validator::account(const public_key& k) {
+energy_application::account_view energy_application::account(const public_key& k) {
   const chain::account* a = ledger_->state().accounts.find(k);
   if (!a) return {};
   return account_view{a->balance_uc, a->held_uc, a->nonce};
 }
 
-std::uint64_t validator::nonce_of(const public_key& k) {
-  const chain::account* a = ledger_->state().accounts.find(k);
-  return a ? a->nonce : 0;
-}
-
-std::vector<public_key> validator::buyers_with_expired_ctps() {
+std::vector<public_key> energy_application::buyers_with_expired_ctps() {
   const auto& head = ledger_->state();
   std::set<public_key, key_less> buyers;
   for (const auto& [id, c] : head.ctps.items())
@@ -38,14 +20,14 @@ std::vector<public_key> validator::buyers_with_expired_ctps() {
   return {buyers.begin(), buyers.end()};
 }
 
-std::pair<std::uint64_t, std::uint64_t> validator::open_ctp_summary() {
+std::pair<std::uint64_t, std::uint64_t> energy_application::open_ctp_summary() {
   std::uint64_t last = 0;
   const auto& ctps = ledger_->state().ctps.items();
   for (const auto& [id, c] : ctps) last = std::max(last, c.expiry_height);
   return {ctps.size(), last};
 }
 
-std::vector<validator::open_ctp> validator::ctps_of(const public_key& buyer) {
+std::vector<energy_application::open_ctp> energy_application::ctps_of(const public_key& buyer) {
   const auto& head = ledger_->state();
   if (ctps_indexed_at_ != head.height) {
     ctps_by_buyer_.clear();
@@ -60,14 +42,14 @@ std::vector<validator::open_ctp> validator::ctps_of(const public_key& buyer) {
   return out;
 }
 
-std::uint64_t validator::progress(std::uint64_t market) {
+std::uint64_t energy_application::progress(std::uint64_t market) {
   std::uint64_t last = 0;
   for (const auto& [key, root] : ledger_->state().order_roots.items())
     if (key.first == market) last = std::max(last, key.second);
   return last;
 }
 
-validator::fixed_order_sets validator::fixed_orders(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) {
+energy_application::fixed_order_sets energy_application::fixed_orders(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) {
   fixed_order_sets sets;
   if (end < first || end - first > max_markets_per_query) return sets;
   const auto& head = ledger_->state();
@@ -81,4 +63,4 @@ validator::fixed_order_sets validator::fixed_orders(std::uint64_t first, std::ui
   return sets;
 }
 
-}  // namespace voltaic::chain::node
+}  // namespace voltaic::chain
