@@ -143,19 +143,6 @@ market::error bad_record(const std::string& what) { return chain_error("bad-stat
 
 }  // namespace
 
-hash256 changes_hash(const state_changes& changes) {
-  encoder e;
-  e.array(static_cast<std::uint32_t>(changes.size()));
-  static const bytes empty;
-  for (const auto& c : changes) e.array(3).bin(c.key).boolean(c.value.has_value()).bin(c.value ? *c.value : empty);
-  return blake2b_256(e.take());
-}
-
-hash256 next_state_root(const hash256& previous, const state_changes& changes) {
-  const hash256 h = changes_hash(changes);
-  return blake2b_256(previous.data(), previous.size(), h.data(), h.size());
-}
-
 bool ledger_state::is_validator(const public_key& k) const {
   for (const auto& v : genesis.validators)
     if (v.key == k) return true;

@@ -36,6 +36,7 @@
 
 #include "voltaic/chain/core/error.hpp"
 #include "voltaic/chain/genesis.hpp"
+#include "voltaic/chain/node/state_changes.hpp"
 #include "voltaic/chain/core/hash.hpp"
 #include "voltaic/chain/core/key_order.hpp"
 #include "voltaic/chain/core/keys.hpp"
@@ -148,21 +149,6 @@ class journaled_map {
   Items<K, V> items_;
   std::unordered_map<K, std::optional<V>, key_hasher> before_;
 };
-
-enum class state_table : std::uint8_t { state = 0, ctps = 1 };
-
-struct state_change {
-  state_table table = state_table::state;
-  bytes key;
-  std::optional<bytes> value;  // nullopt: deleted
-  bool operator==(const state_change& o) const { return table == o.table && key == o.key && value == o.value; }
-};
-using state_changes = std::vector<state_change>;  // sorted by key
-
-// H(changes) in key order: [[key, present, value]...].
-hash256 changes_hash(const state_changes& changes);
-// The chained state root: H(previous root || H(changes)).
-hash256 next_state_root(const hash256& previous, const state_changes& changes);
 
 struct ledger_state {
   genesis_config genesis;  // from block 0

@@ -1,6 +1,7 @@
 #pragma once
 // Where a chain lives: blocks by height, block hashes, a transaction index,
-// and the state records of ledger_state.hpp (state and CTP tables).
+// and an application's state records (node/state_changes.hpp; the
+// electricity chain's are in ledger_state.hpp).
 // A block and its state changes are committed together or not at all.
 // Implementations: lmdb_store.hpp (on disk) and make_memory_store() (tests).
 // Thread-safety: implementations serialise their own calls; one writer.
@@ -12,7 +13,7 @@
 
 #include "voltaic/chain/block.hpp"
 #include "voltaic/chain/core/error.hpp"
-#include "voltaic/chain/ledger_state.hpp"
+#include "voltaic/chain/node/state_changes.hpp"
 
 namespace voltaic::chain {
 
