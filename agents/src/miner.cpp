@@ -8,7 +8,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "voltaic/chain/energy_application.hpp"
+#include "voltaic/chain/energy/application.hpp"
 #include "voltaic/chain/node/validator.hpp"
 
 namespace voltaic::agents {

@@ -6,7 +6,7 @@
 
 #include "tx_signer.hpp"
 #include "voltaic/agents/messages.hpp"
-#include "voltaic/chain/signed_order.hpp"
+#include "voltaic/chain/energy/signed_order.hpp"
 #include "voltaic/market/outcome.hpp"
 #include "voltaic/market/rng.hpp"
 

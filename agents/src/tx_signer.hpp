@@ -13,7 +13,7 @@
 
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
-#include "voltaic/chain/transaction.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
 
 namespace voltaic::agents::detail {
 

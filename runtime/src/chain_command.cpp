@@ -12,11 +12,11 @@
 #include <sstream>
 #include <thread>
 
-#include "voltaic/chain/coe.hpp"
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
-#include "voltaic/chain/verify.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/coe.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
+#include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/market/report.hpp"
 #include "voltaic/runtime/commands.hpp"
 

@@ -3,8 +3,9 @@
 #include <ostream>
 #include <sstream>
 
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
+#include "voltaic/chain/energy/receipt.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/runtime/commands.hpp"
 
 namespace voltaic::runtime {

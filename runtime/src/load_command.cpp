@@ -21,9 +21,9 @@
 #include <ostream>
 
 #include "voltaic/agents/miner.hpp"
-#include "voltaic/chain/block.hpp"
-#include "voltaic/chain/transaction.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/node/block.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/run_config.hpp"
 

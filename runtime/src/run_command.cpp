@@ -21,7 +21,7 @@
 #include "voltaic/runtime/trading_run.hpp"
 #include "validator_node.hpp"
 #include "run_config_toml.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 namespace voltaic::runtime {
 

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "run_config_toml.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::runtime {

@@ -13,9 +13,9 @@
 #include "miners.hpp"
 #include "support/funding.hpp"
 #include "voltaic/agents/miner.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
-#include "voltaic/chain/verify.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
+#include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 using namespace voltaic;
 namespace fs = std::filesystem;

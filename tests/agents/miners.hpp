@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "voltaic/agents/miner.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 namespace voltaic::test {
 

@@ -13,8 +13,8 @@
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/agents/prosumer.hpp"
-#include "voltaic/chain/signed_order.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/signed_order.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/market/feeder.hpp"
 
 using namespace voltaic;

@@ -2,7 +2,7 @@
 // period there, and at most one push per peer and period.
 #include <doctest/doctest.h>
 
-#include "voltaic/chain/block_push_pacer.hpp"
+#include "voltaic/chain/node/block_push_pacer.hpp"
 
 using voltaic::chain::block_push_pacer;
 using ms = std::chrono::milliseconds;

@@ -17,8 +17,8 @@
 #include <random>
 #include <variant>
 
-#include "voltaic/chain/consensus.hpp"
-#include "voltaic/chain/consensus_codec.hpp"
+#include "voltaic/chain/node/consensus.hpp"
+#include "voltaic/chain/node/consensus_codec.hpp"
 
 using namespace voltaic::chain;
 

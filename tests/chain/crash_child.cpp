@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <string>
 
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 using namespace voltaic::chain;
 

@@ -15,9 +15,9 @@
 #include <random>
 #include <thread>
 
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
-#include "voltaic/chain/verify.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
+#include "voltaic/chain/energy/verify.hpp"
 
 extern char** environ;
 

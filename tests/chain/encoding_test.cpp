@@ -3,9 +3,10 @@
 #include <map>
 #include <string>
 
-#include "voltaic/chain/block.hpp"
-#include "voltaic/chain/workload.hpp"
-#include "voltaic/chain/transaction.hpp"
+#include "voltaic/chain/energy/receipt.hpp"
+#include "voltaic/chain/node/block.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
 
 using namespace voltaic::chain;
 

@@ -9,9 +9,9 @@
 #include <mutex>
 #include <thread>
 
-#include "voltaic/chain/cycle_desk.hpp"
-#include "voltaic/chain/envelope_checker.hpp"
-#include "voltaic/chain/state_machine.hpp"
+#include "voltaic/chain/energy/cycle_desk.hpp"
+#include "voltaic/chain/node/envelope_checker.hpp"
+#include "voltaic/chain/energy/state_machine.hpp"
 #include "offers.hpp"
 
 using namespace voltaic::chain;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "voltaic/chain/core/key_order.hpp"
-#include "voltaic/chain/ledger_state.hpp"
+#include "voltaic/chain/energy/ledger_state.hpp"
 
 using namespace voltaic::chain;
 

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "voltaic/chain/block.hpp"
-#include "voltaic/chain/certificate.hpp"
+#include "voltaic/chain/node/block.hpp"
+#include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/node/application.hpp"
 #include "voltaic/chain/node/state_changes.hpp"
-#include "voltaic/chain/store.hpp"
+#include "voltaic/chain/node/store.hpp"
 
 namespace voltaic::test {
 

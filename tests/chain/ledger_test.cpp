@@ -3,9 +3,9 @@
 #include <map>
 #include <tuple>
 
-#include "voltaic/chain/coe.hpp"
-#include "voltaic/chain/consensus.hpp"
-#include "voltaic/chain/ledger.hpp"
+#include "voltaic/chain/energy/coe.hpp"
+#include "voltaic/chain/node/consensus.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
 #include "voltaic/market/units.hpp"
 
 using namespace voltaic::chain;

@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/mempool.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/energy/mempool.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 using namespace voltaic::chain;
 

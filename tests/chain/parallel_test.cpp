@@ -7,11 +7,11 @@
 #include <thread>
 #include <vector>
 
-#include "voltaic/chain/cycle_desk.hpp"
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/mempool.hpp"
-#include "voltaic/chain/parallel.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/cycle_desk.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/energy/mempool.hpp"
+#include "voltaic/chain/node/parallel.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 #include "offers.hpp"
 
 using namespace voltaic::chain;

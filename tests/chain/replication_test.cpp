@@ -9,10 +9,10 @@
 #include <random>
 #include <variant>
 
-#include "voltaic/chain/certificate.hpp"
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/verify.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/node/certificate.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 using namespace voltaic::chain;
 
@@ -71,7 +71,7 @@ TEST_CASE("validators replicate a certified chain through the consensus engine")
       auto p = decode_block_proposal(value);
       if (!p) return false;
       std::vector<signed_transaction> ercs;
-      for (const auto& e : p.value().ercs) {
+      for (const auto& e : p.value().witnesses) {
         auto stx = decode_envelope(e);
         if (!stx) return false;
         ercs.push_back(std::move(stx).value());
@@ -90,7 +90,7 @@ TEST_CASE("validators replicate a certified chain through the consensus engine")
       block b = p.value().blk;
       b.certificate = certificate_of(c);
       std::vector<signed_transaction> ercs;
-      for (const auto& e : p.value().ercs) ercs.push_back(std::move(decode_envelope(e)).value());
+      for (const auto& e : p.value().witnesses) ercs.push_back(std::move(decode_envelope(e)).value());
       REQUIRE(nodes[from].chain->append(b, ercs, strict).ok());
     }
     for (std::uint32_t to = 0; to < 4; ++to) {

@@ -5,10 +5,10 @@
 #include <filesystem>
 
 #include "support/paths.hpp"
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
-#include "voltaic/chain/verify.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
+#include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 using namespace voltaic::chain;
 namespace fs = std::filesystem;

@@ -18,9 +18,9 @@
 
 #include <doctest/doctest.h>
 
-#include "voltaic/chain/energy_application.hpp"
+#include "voltaic/chain/energy/application.hpp"
 #include "voltaic/chain/node/validator.hpp"
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 namespace voltaic::test {
 

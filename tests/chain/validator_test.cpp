@@ -9,8 +9,8 @@
 #include "support/funding.hpp"
 #include "support/temp_dir.hpp"
 #include "validator_net.hpp"
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/signed_order.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/energy/signed_order.hpp"
 
 using namespace voltaic;
 

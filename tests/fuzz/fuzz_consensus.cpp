@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "voltaic/chain/consensus_codec.hpp"
+#include "voltaic/chain/node/consensus_codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto m = voltaic::chain::decode_consensus_message(data, size);

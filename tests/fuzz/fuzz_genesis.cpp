@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "voltaic/chain/genesis.hpp"
+#include "voltaic/chain/energy/genesis.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto g = voltaic::chain::decode_genesis(data, size);

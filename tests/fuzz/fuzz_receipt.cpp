@@ -2,7 +2,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "voltaic/chain/block.hpp"
+#include "voltaic/chain/energy/receipt.hpp"
+#include "voltaic/chain/node/block.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto r = voltaic::chain::decode_receipt(data, size);

@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "voltaic/chain/ledger_state.hpp"
+#include "voltaic/chain/energy/ledger_state.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace voltaic::chain;

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "voltaic/chain/transaction.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto stx = voltaic::chain::decode_envelope(data, size);

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "support/process.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 
 using voltaic::test::run_command;
 namespace fs = std::filesystem;

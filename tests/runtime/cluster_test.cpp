@@ -29,10 +29,10 @@
 
 #include "support/background.hpp"
 #include "support/process.hpp"
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
-#include "voltaic/chain/transaction.hpp"
-#include "voltaic/chain/verify.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/energy/verify.hpp"
 
 extern char** environ;
 

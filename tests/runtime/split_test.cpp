@@ -11,9 +11,9 @@
 #include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/replica.hpp"
-#include "voltaic/chain/block.hpp"
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
+#include "voltaic/chain/node/block.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 
 namespace fs = std::filesystem;
 namespace chain = voltaic::chain;

@@ -1,7 +1,7 @@
 #pragma once
 // A valid transaction for tests: the workload's authority funds account
 // `to` (of its 64) with 1,000 micro-credits, signed with `nonce`.
-#include "voltaic/chain/workload.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 
 namespace voltaic::test {
 

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "voltaic/chain/ledger.hpp"
-#include "voltaic/chain/lmdb_store.hpp"
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 
 namespace voltaic::test {
 

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "voltaic/chain/core/keys.hpp"
-#include "voltaic/chain/market_grid.hpp"
+#include "voltaic/chain/energy/market_grid.hpp"
 
 namespace voltaic::agents {
 

@@ -33,8 +33,8 @@
 #include <string>
 
 #include "voltaic/agents/messages.hpp"
-#include "voltaic/chain/genesis.hpp"
-#include "voltaic/chain/market_grid.hpp"
+#include "voltaic/chain/energy/genesis.hpp"
+#include "voltaic/chain/energy/market_grid.hpp"
 #include "voltaic/chain/node/validator_config.hpp"
 #include "voltaic/market/clearing.hpp"
 

@@ -1,0 +1,51 @@
+#pragma once
+// Certificates of Existence and energy receipts (spec/protocols.md section 3).
+//
+// A manufacturer certifies a meter's identity key. After installation the
+// meter makes N CoE key pairs, builds a Merkle tree over their public keys
+// (leaf = merkle_leaf(public key)), and another certified meter signs the root:
+// that signature is the CoE. The meter signs each ERC with one CoE key and
+// attaches the key's Merkle path and the CoE. A verifier learns that some
+// certified meter vouched for the tree, never which meter signed the ERC.
+// Thread-safety: plain values and pure functions.
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
+
+namespace voltaic::chain {
+
+// The manufacturer's signature over a meter's identity key.
+signature certify_meter(const public_key& meter, std::string_view chain_id, const key_pair& manufacturer);
+
+// A meter's CoE key set and its certificate.
+struct meter_keys {
+  std::vector<key_pair> keys;
+  std::vector<hash256> leaves;
+  certificate_of_existence coe;
+};
+
+// Builds the key tree over `keys` and has `voucher` (a certified meter, with
+// its manufacturer's certificate) sign the root.
+meter_keys make_meter_keys(std::vector<key_pair> keys, std::string_view chain_id, const key_pair& voucher,
+                           const public_key& manufacturer, const signature& voucher_certificate);
+
+// An ERC body for `ctp_id`, signed later with keys.keys[key_index].
+erc_body make_erc_body(const meter_keys& keys, std::size_t key_index, std::uint64_t ctp_id, std::int64_t energy_mwh);
+
+// The CoE's two signatures, and that its manufacturer is one the chain knows.
+// Reasons: "erc-meter-not-certified", "erc-coe-bad-signature".
+status verify_coe(const certificate_of_existence& coe, std::string_view chain_id,
+                  const std::vector<public_key>& manufacturers);
+
+// The ERC's signing key is a leaf of the CoE's tree. Reason: "erc-key-not-in-tree".
+status verify_erc_key(const erc_body& erc, const public_key& signing_key);
+
+// A hash identifying a CoE (used to remember CoEs already verified).
+hash256 coe_id(const certificate_of_existence& coe);
+
+}  // namespace voltaic::chain

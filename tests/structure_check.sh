@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The dependency rule of ARCHITECTURE.md section 1, checked on the sources
+# (CMake enforces it on the targets; this names the line that breaks it):
+#   market      includes no chain, agents, runtime or CAF header
+#   chain/core  includes nothing of chain/node or chain/energy, and no CAF
+#   chain/node  includes nothing of chain/energy, and no CAF
+#   chain/      includes no agents, runtime or CAF header
+# Prints every offending include with file and line; exit 1 if any.
+set -euo pipefail
+root="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+cd "$root"
+status=0
+forbid() {  # folder, extended regex of forbidden includes, what the rule says
+  local hits
+  hits="$(grep -rnE "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($2)" "$1" --include='*.hpp' --include='*.cpp' --include='*.h' || true)"
+  if [ -n "$hits" ]; then
+    echo "structure: $1 must not include $3:"
+    echo "$hits"
+    status=1
+  else
+    echo "structure: $1 includes no $3"
+  fi
+}
+forbid market 'voltaic/(chain|agents|runtime|hardware)/|caf/' "chain, agents, runtime, hardware or CAF headers"
+forbid chain/core 'voltaic/chain/(node|energy|carbon)/|caf/' "chain/node, chain/energy or CAF headers"
+forbid chain/node 'voltaic/chain/(energy|carbon)/|caf/' "chain/energy or CAF headers"
+forbid chain 'voltaic/(agents|runtime)/|caf/' "agents, runtime or CAF headers"
+exit $status
