@@ -2,10 +2,10 @@
 
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "tx_signer.hpp"
 #include "voltaic/agents/messages.hpp"
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::agents {
@@ -26,59 +26,50 @@ chain::grid_update_body update_of(const chain::market_grid& g, std::string chang
 
 // Signs `bodies` with the DSO's next nonces (read from the chain) and submits them.
 void sign_and_submit(dso_actor* self, std::vector<chain::tx_body> bodies,
-                     caf::typed_response_promise<std::vector<std::string>> promise) {
+                     caf::typed_response_promise<std::vector<chain::hash256>> promise) {
   detail::with_height_and_nonce(self, promise, [self, bodies, promise](std::uint64_t height, std::uint64_t nonce) mutable {
     auto& st = self->state;
     std::vector<chain::signed_transaction> txs;
     for (auto& b : bodies) txs.push_back(st.signer.sign(std::move(b), nonce, height + 100));
     detail::submit_all(self, st.cfg.miner, std::move(txs), st.cfg.name,
-                       [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
+                       [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(ids); });
   });
 }
 
 caf::behavior dso(dso_actor* self, dso_config cfg) {
   detail::start_agent(self, std::move(cfg));
   return {
-      [self](publish_atom) -> caf::result<std::vector<std::string>> {
+      [self](publish_atom) -> caf::result<std::vector<chain::hash256>> {
         auto& s = self->state;
-        auto promise = self->make_response_promise<std::vector<std::string>>();
+        auto promise = self->make_response_promise<std::vector<chain::hash256>>();
         sign_and_submit(self,
                         {chain::dso_params_body{s.cfg.charge_uc_per_m, s.cfg.penalty_ucpkwh},
                          update_of(s.cfg.grid, "initial")},
                         promise);
         return promise;
       },
-      [self](summary_atom, std::uint64_t cycle, const std::vector<std::string>& rows) -> std::uint64_t {
+      [self](summary_atom, std::uint64_t cycle, const std::vector<channel_row>& rows) -> std::uint64_t {
         auto& s = self->state;
         if (s.cfg.channel_path.empty()) return 0;
         std::string text;
-        for (const auto& line : rows) {
-          std::istringstream in(line);
-          std::string bus;
-          std::uint64_t market = 0;
-          std::int64_t price = 0, traded = 0, charge = 0;
-          if (!(in >> market >> price >> bus >> traded >> charge)) {
-            std::cerr << s.cfg.name << ": malformed channel row '" << line << "'\n";
-            return 0;
-          }
-          text += std::to_string(cycle) + "," + std::to_string(market) + "," +
-                  market::format_scaled(price, market::uc_per_credit) + "," + bus + "," +
-                  market::format_scaled(traded, market::mwh_per_kwh) + "," +
-                  market::format_scaled(charge, market::uc_per_credit) + "\n";
-        }
-        // One write per cycle: a malformed row leaves the channel as it was.
+        for (const auto& r : rows)
+          text += std::to_string(cycle) + "," + std::to_string(r.market) + "," +
+                  market::format_scaled(r.price_ucpkwh, market::uc_per_credit) + "," + r.bus + "," +
+                  market::format_scaled(r.traded_mwh, market::mwh_per_kwh) + "," +
+                  market::format_scaled(r.grid_charge_uc, market::uc_per_credit) + "\n";
+        // One write per cycle.
         std::ofstream out(s.cfg.channel_path, std::ios::app);
         out << text;
         out.flush();
         return out ? rows.size() : 0;
       },
-      [self](gridchg_atom, const std::string& change) -> caf::result<std::vector<std::string>> {
+      [self](gridchg_atom, const std::string& change) -> caf::result<std::vector<chain::hash256>> {
         auto& s = self->state;
         if (auto st = s.cfg.grid.apply(change); !st) {
           std::cerr << s.cfg.name << ": " << st.err().message << "\n";
-          return std::vector<std::string>{};
+          return std::vector<chain::hash256>{};
         }
-        auto promise = self->make_response_promise<std::vector<std::string>>();
+        auto promise = self->make_response_promise<std::vector<chain::hash256>>();
         sign_and_submit(self, {update_of(s.cfg.grid, change)}, promise);
         return promise;
       },

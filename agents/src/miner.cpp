@@ -10,6 +10,7 @@
 
 #include "voltaic/chain/energy/application.hpp"
 #include "voltaic/chain/node/validator.hpp"
+#include "voltaic/agents/protocol.hpp"
 
 namespace voltaic::agents {
 
@@ -39,27 +40,6 @@ std::vector<std::string> as_strings(const std::vector<chain::bytes>& envelopes) 
   out.reserve(envelopes.size());
   for (const auto& e : envelopes) out.push_back(as_string(e));
   return out;
-}
-
-// Ids in hex; what does not parse is left out.
-std::vector<chain::hash256> parse_ids(const std::vector<std::string>& hex_ids) {
-  std::vector<chain::hash256> ids;
-  ids.reserve(hex_ids.size());
-  for (const auto& hex : hex_ids)
-    if (chain::hash256 id{}; chain::from_hex(hex, id)) ids.push_back(id);
-  return ids;
-}
-
-std::optional<chain::public_key> parse_key(const std::string& hex) {
-  chain::public_key k{};
-  if (!chain::from_hex(hex, k)) return std::nullopt;
-  return k;
-}
-
-std::string decimal_list(const std::vector<std::uint64_t>& values) {
-  std::string text;
-  for (auto v : values) text += std::to_string(v) + " ";
-  return text;
 }
 
 struct miner_state {
@@ -236,57 +216,51 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       [self, node](step_atom, std::uint64_t target, std::uint64_t time_ms) {
         carry_out(self, node().step(target, time_ms));
       },
-      [self, node](step_atom, std::uint64_t target, std::uint64_t time_ms, const std::vector<std::string>& only) {
-        carry_out(self, node().step(target, time_ms, parse_ids(only)));
+      [self, node](step_atom, std::uint64_t target, std::uint64_t time_ms, const std::vector<chain::hash256>& only) {
+        carry_out(self, node().step(target, time_ms, only));
       },
       [self, node](reached_atom, std::uint64_t height) {
         auto promise = self->make_response_promise<std::uint64_t>();
         carry_out(self, node().when_reached(hold(self, promise), height));
         return promise;
       },
-      [self, node](pooled_atom, const std::vector<std::string>& ids) {
+      [self, node](pooled_atom, const std::vector<chain::hash256>& ids) {
         auto held = self->make_response_promise<std::uint64_t>();
-        carry_out(self, node().count_pooled(hold(self, held), parse_ids(ids)));
+        carry_out(self, node().count_pooled(hold(self, held), ids));
         return held;
       },
       [node](peercount_atom) -> std::uint64_t { return node().connected_peers(); },
       [energy](progress_atom, std::uint64_t market) -> std::uint64_t { return energy().progress(market); },
-      [energy](balances_atom, const std::vector<std::string>& keys) -> std::string {
-        // Decimal text: a vector of integers is not a type CAF 0.17 sends between nodes unannounced.
-        std::string out;
-        for (const auto& hex : keys) {
-          const auto k = parse_key(hex);
-          const auto a = k ? energy().account(*k) : chain::energy_application::account_view{};
-          out += std::to_string(a.balance_uc) + " " + std::to_string(a.held_uc) + " ";
+      [energy](balances_atom, const std::vector<chain::public_key>& keys) -> std::vector<balance> {
+        std::vector<balance> out;
+        out.reserve(keys.size());
+        for (const auto& k : keys) {
+          const auto a = energy().account(k);
+          out.push_back(balance{a.balance_uc, a.held_uc});
         }
         return out;
       },
-      [energy](expired_atom) -> std::vector<std::string> {
-        std::vector<std::string> out;
-        for (const auto& b : energy().buyers_with_expired_ctps()) out.push_back(chain::to_hex(b));
-        return out;
-      },
+      [energy](expired_atom) -> std::vector<chain::public_key> { return energy().buyers_with_expired_ctps(); },
       [energy](openctps_atom) -> std::tuple<std::uint64_t, std::uint64_t> {
         const auto [open, last] = energy().open_ctp_summary();
         return {open, last};
       },
-      [node](committed_atom, const std::vector<std::string>& ids) -> std::vector<std::string> {
-        std::vector<std::string> missing;
-        for (const auto& hex : ids) {
-          chain::hash256 id{};
-          if (!chain::from_hex(hex, id) || !node().locate(id)) missing.push_back(hex);
-        }
+      [node](committed_atom, const std::vector<chain::hash256>& ids) -> std::vector<chain::hash256> {
+        std::vector<chain::hash256> missing;
+        for (const auto& id : ids)
+          if (!node().locate(id)) missing.push_back(id);
         return missing;
       },
       [self, node, energy](ordcount_atom, std::uint64_t first, std::uint64_t end,
-                           std::uint64_t cycle) -> caf::result<std::string> {
-        if (end < first || end - first > chain::energy_application::max_markets_per_query) return std::string{};
+                           std::uint64_t cycle) -> caf::result<order_counts> {
+        if (end < first || end - first > chain::energy_application::max_markets_per_query) return order_counts{};
         // Counted once the orders received before the question are admitted.
-        auto counts = self->make_response_promise<std::string>();
+        auto counts = self->make_response_promise<order_counts>();
         carry_out(self, node().when_admitted([energy, counts, first, end, cycle]() mutable {
-          std::vector<std::uint64_t> held;
-          for (std::uint64_t market = first; market < end; ++market) held.push_back(energy().open_orders({market, cycle}));
-          counts.deliver(decimal_list(held));
+          order_counts held;
+          for (std::uint64_t market = first; market < end; ++market)
+            held.per_market.push_back(energy().open_orders({market, cycle}));
+          counts.deliver(std::move(held));
         }));
         return counts;
       },
@@ -302,33 +276,24 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         // Orders received before the close belong to the cycle.
         carry_out(self, node().when_admitted([energy, market, cycle] { energy().close({market, cycle}); }, true));
       },
-      [energy](cycleq_atom, std::uint64_t first, std::uint64_t end,
-             std::uint64_t cycle) -> std::tuple<bool, std::vector<std::string>, std::string> {
+      [energy](cycleq_atom, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) -> fixed_order_sets {
         auto sets = energy().fixed_orders(first, end, cycle);
-        if (!sets.complete) return {false, {}, {}};
-        return {true, as_strings(sets.envelopes), decimal_list(sets.counts)};
+        if (!sets.complete) return {};
+        return fixed_order_sets{true, as_strings(sets.envelopes), std::move(sets.counts)};
       },
-      [node, energy](headnonce_atom, const std::string& key_hex) -> std::tuple<std::uint64_t, std::uint64_t> {
-        const auto k = parse_key(key_hex);
-        return {node().height(), k ? energy().account(*k).nonce : 0};
+      [node, energy](headnonce_atom, const chain::public_key& k) -> std::tuple<std::uint64_t, std::uint64_t> {
+        return {node().height(), energy().account(k).nonce};
       },
-      [energy](account_atom, const std::string& key_hex) -> std::tuple<std::int64_t, std::int64_t, std::uint64_t> {
-        const auto k = parse_key(key_hex);
-        const auto a = k ? energy().account(*k) : chain::energy_application::account_view{};
+      [energy](account_atom, const chain::public_key& k) -> std::tuple<std::int64_t, std::int64_t, std::uint64_t> {
+        const auto a = energy().account(k);
         return std::make_tuple(a.balance_uc, a.held_uc, a.nonce);
       },
-      [energy](ctps_atom, const std::string& buyer_hex) -> std::vector<std::string> {
-        std::vector<std::string> out;
-        const auto buyer = parse_key(buyer_hex);
-        if (!buyer) return out;
-        for (const auto& c : energy().ctps_of(*buyer))
-          out.push_back(std::to_string(c.id) + " " + chain::to_hex(c.producer) + " " +
-                        std::to_string(c.expiry_height) + " " + std::to_string(c.amount_uc));
+      [energy](ctps_atom, const chain::public_key& buyer) -> std::vector<open_ctp> {
+        std::vector<open_ctp> out;
+        for (const auto& c : energy().ctps_of(buyer)) out.push_back(open_ctp{c.id, c.producer, c.expiry_height, c.amount_uc});
         return out;
       },
-      [node](txfind_atom, const std::string& id_hex) -> std::tuple<std::uint64_t, std::uint32_t> {
-        chain::hash256 id{};
-        if (!chain::from_hex(id_hex, id)) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
+      [node](txfind_atom, const chain::hash256& id) -> std::tuple<std::uint64_t, std::uint32_t> {
         auto loc = node().locate(id);
         if (!loc) return std::make_tuple(std::uint64_t{0}, std::uint32_t{0});
         return std::make_tuple(loc->height, loc->index);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <sstream>
 
 #include "tx_signer.hpp"
 #include "voltaic/agents/messages.hpp"
@@ -19,7 +18,7 @@ struct prosumer_state {
   detail::tx_signer signer;
   market::bid_memory memory;
   market::price_ucpkwh last_bid = 0;
-  std::vector<std::string> history;  // one line per outcome
+  std::vector<outcome_record> history;
   static inline const char* name = "voltaic.prosumer";
 };
 
@@ -68,69 +67,60 @@ caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
                 [promise](caf::error&) mutable { promise.deliver(std::string{}); });
         return promise;
       },
-      [self](outcome_atom, std::uint64_t cycle, std::uint8_t outcome, std::uint8_t reason, std::int64_t traded,
-             std::int64_t price, const std::vector<std::string>& trades,
-             std::uint64_t height) -> caf::result<std::vector<std::string>> {
+      [self](outcome_atom, const outcome_notice& n) -> caf::result<std::vector<chain::hash256>> {
         auto& s = self->state;
-        const bool rejected = outcome == static_cast<std::uint8_t>(market::outcome_kind::rejected);
-        s.history.push_back(std::to_string(cycle) + " " +
-                            market::to_string(static_cast<market::outcome_kind>(std::min<std::uint8_t>(outcome, 2))) +
-                            " " + (rejected ? market::to_string(static_cast<market::reason>(std::min<std::uint8_t>(reason, 7))) : "-") +
-                            " " + std::to_string(traded) + " " + std::to_string(price) + " " + std::to_string(s.last_bid));
-        market::remember(s.memory, s.last_bid, rejected, price);
-        if (trades.empty()) return std::vector<std::string>{};
-        auto promise = self->make_response_promise<std::vector<std::string>>();
-        detail::with_nonce(self, promise, [self, promise, trades, height](std::uint64_t nonce) mutable {
+        const bool rejected = n.outcome == static_cast<std::uint8_t>(market::outcome_kind::rejected);
+        s.history.push_back(outcome_record{n.cycle, n.outcome, n.reason, n.traded_mwh, n.price_ucpkwh, s.last_bid});
+        market::remember(s.memory, s.last_bid, rejected, n.price_ucpkwh);
+        if (n.trades.empty()) return std::vector<chain::hash256>{};
+        auto promise = self->make_response_promise<std::vector<chain::hash256>>();
+        detail::with_nonce(self, promise, [self, promise, n](std::uint64_t nonce) mutable {
           auto& me = self->state;
           std::vector<chain::signed_transaction> txs;
           const chain::hash256 meter_root = chain::blake2b_256(me.cfg.meter.data(), me.cfg.meter.size());
-          for (const auto& line : trades) {
-            std::istringstream in(line);
-            std::string seller_hex;
+          const std::uint64_t expiry = n.height + me.cfg.ctp_lifetime_blocks;
+          for (const auto& t : n.trades) {
             chain::ctp_commit_body b;
-            in >> seller_hex >> b.energy_mwh >> b.amount_uc;
-            if (!in || !chain::from_hex(seller_hex, b.producer)) continue;
-            b.expiry_height = height + me.cfg.ctp_lifetime_blocks;
+            b.producer = t.seller;
+            b.energy_mwh = t.energy_mwh;
+            b.amount_uc = t.amount_uc;
+            b.expiry_height = expiry;
             b.meter_root = meter_root;
-            txs.push_back(me.signer.sign(b, nonce, height + me.cfg.ctp_lifetime_blocks));
+            txs.push_back(me.signer.sign(b, nonce, expiry));
           }
           detail::submit_all(self, me.cfg.miner, std::move(txs), me.cfg.name,
-                             [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
+                             [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(ids); });
         });
         return promise;
       },
       [self](history_atom) { return self->state.history; },
       [self](balance_atom) -> caf::result<std::int64_t, std::int64_t> {
         auto promise = self->make_response_promise<std::int64_t, std::int64_t>();
-        self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, account_atom::value,
-                      chain::to_hex(self->state.cfg.key.pub))
+        self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, account_atom::value, self->state.cfg.key.pub)
             .then([promise](std::int64_t balance, std::int64_t held, std::uint64_t) mutable { promise.deliver(balance, held); },
                   [promise](caf::error& e) mutable { promise.deliver(e); });
         return promise;
       },
-      [self](expire_atom) -> caf::result<std::vector<std::string>> {
+      [self](expire_atom) -> caf::result<std::vector<chain::hash256>> {
         // Open holds first: most prosumers have none, and then need no height or nonce.
-        auto promise = self->make_response_promise<std::vector<std::string>>();
-        self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, ctps_atom::value,
-                      chain::to_hex(self->state.cfg.key.pub))
+        auto promise = self->make_response_promise<std::vector<chain::hash256>>();
+        self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, ctps_atom::value, self->state.cfg.key.pub)
             .then(
-                [self, promise](const std::vector<std::string>& open) mutable {
+                [self, promise](const std::vector<open_ctp>& open) mutable {
                   if (open.empty()) {
-                    promise.deliver(std::vector<std::string>{});
+                    promise.deliver(std::vector<chain::hash256>{});
                     return;
                   }
                   detail::with_height_and_nonce(self, promise, [self, promise, open](std::uint64_t height,
                                                                                      std::uint64_t nonce) mutable {
                     auto& s = self->state;
                     std::vector<chain::signed_transaction> txs;
-                    for (const auto& line : open) {
-                      const auto c = detail::parse_open_ctp(line);
-                      // A timeout is valid from the block after expiry on.
-                      if (c && c->expiry_height < height)
-                        txs.push_back(s.signer.sign(chain::ctp_timeout_body{c->id}, nonce, height + 100));
-                    }
+                    // A timeout is valid from the block after expiry on.
+                    for (const auto& c : open)
+                      if (c.expiry_height < height)
+                        txs.push_back(s.signer.sign(chain::ctp_timeout_body{c.id}, nonce, height + 100));
                     detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
-                                       [promise](std::vector<std::string> ids) mutable { promise.deliver(ids); });
+                                       [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(ids); });
                   });
                 },
                 [promise](caf::error& e) mutable { promise.deliver(e); });

@@ -23,8 +23,8 @@ using meter_actor = caf::stateful_actor<meter_state>;
 // height the settlement phase started at.
 struct reading_job {
   chain::meter_settlement_body body;
-  std::vector<std::string> producers;  // hex keys of the cycle's sellers
-  caf::typed_response_promise<std::string> promise;
+  std::vector<chain::public_key> producers;  // the cycle's sellers
+  caf::typed_response_promise<std::vector<chain::hash256>> promise;
   std::uint64_t height = 0;
   std::uint64_t chain_nonce = 0;  // the meter's last nonce on chain
 };
@@ -33,22 +33,19 @@ using job_ptr = std::shared_ptr<reading_job>;
 void sign_and_submit(meter_actor* self, job_ptr job) {
   auto& st = self->state;
   auto tx = st.signer.sign(job->body, job->chain_nonce, job->height + 100);
-  detail::submit_all(self, st.cfg.miner, {tx}, st.cfg.name, [job](std::vector<std::string> ids) {
-    job->promise.deliver(ids.empty() ? std::string{} : ids.front());
-  });
+  detail::submit_all(self, st.cfg.miner, {tx}, st.cfg.name,
+                     [job](std::vector<chain::hash256> ids) { job->promise.deliver(std::move(ids)); });
 }
 
 void collect_holds(meter_actor* self, job_ptr job) {
-  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, ctps_atom::value, chain::to_hex(self->state.cfg.party))
+  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, ctps_atom::value, self->state.cfg.party)
       .then(
-          [self, job](const std::vector<std::string>& open) {
-            for (const auto& line : open) {
-              const auto c = detail::parse_open_ctp(line);
-              // Only holds still open at this height can be released.
-              if (c && c->expiry_height >= job->height + 1 &&
-                  std::find(job->producers.begin(), job->producers.end(), c->producer) != job->producers.end())
-                job->body.release_ctps.push_back(c->id);
-            }
+          [self, job](const std::vector<open_ctp>& open) {
+            // Only holds still open at this height can be released.
+            for (const auto& c : open)
+              if (c.expiry_height >= job->height + 1 &&
+                  std::find(job->producers.begin(), job->producers.end(), c.producer) != job->producers.end())
+                job->body.release_ctps.push_back(c.id);
             sign_and_submit(self, job);
           },
           [job](caf::error& e) { job->promise.deliver(e); });
@@ -57,25 +54,23 @@ void collect_holds(meter_actor* self, job_ptr job) {
 caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
   detail::start_agent(self, std::move(cfg));
   return {
-      [self](read_atom, std::uint64_t market, std::uint64_t cycle, std::uint8_t role, std::int64_t agreed,
-             std::int64_t price, std::int64_t tariff, const std::vector<std::string>& producers,
-             std::uint64_t height) -> caf::result<std::string> {
+      [self](read_atom, const meter_read& r) -> caf::result<std::vector<chain::hash256>> {
         auto& s = self->state;
-        if (!s.cfg.reports || role > 1) return std::string{};
+        if (!s.cfg.reports || r.role > 1) return std::vector<chain::hash256>{};
         auto job = std::make_shared<reading_job>();
         auto& b = job->body;
-        b.market = market;
-        b.cycle = cycle;
+        b.market = r.market;
+        b.cycle = r.cycle;
         b.party = s.cfg.party;
-        b.role = static_cast<chain::party_role>(role);
-        b.agreed_mwh = agreed;
-        b.metered_mwh = agreed * s.cfg.delivery_permille / 1'000;
-        b.price_ucpkwh = price;
-        b.tariff_uc = tariff;
-        job->producers = producers;
-        job->promise = self->make_response_promise<std::string>();
+        b.role = static_cast<chain::party_role>(r.role);
+        b.agreed_mwh = r.agreed_mwh;
+        b.metered_mwh = r.agreed_mwh * s.cfg.delivery_permille / 1'000;
+        b.price_ucpkwh = r.price_ucpkwh;
+        b.tariff_uc = r.tariff_uc;
+        job->producers = r.producers;
+        job->promise = self->make_response_promise<std::vector<chain::hash256>>();
         auto promise = job->promise;
-        job->height = height;
+        job->height = r.height;
         detail::with_nonce(self, promise, [self, job](std::uint64_t nonce) {
           job->chain_nonce = nonce;
           if (job->body.role == chain::party_role::buyer) collect_holds(self, job);

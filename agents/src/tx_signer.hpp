@@ -7,12 +7,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
 
 namespace voltaic::agents::detail {
@@ -57,8 +57,7 @@ void start_agent(Self* self, Config cfg) {
 // last nonce, then calls f(height, nonce); an error goes to `promise`.
 template <class Self, class Promise, class F>
 void with_height_and_nonce(Self* self, Promise promise, F f) {
-  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, headnonce_atom::value,
-                chain::to_hex(self->state.cfg.key.pub))
+  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, headnonce_atom::value, self->state.cfg.key.pub)
       .then([f](std::uint64_t height, std::uint64_t nonce) mutable { f(height, nonce); },
             [promise](caf::error& e) mutable { promise.deliver(e); });
 }
@@ -71,8 +70,7 @@ void with_nonce(Self* self, Promise promise, F f) {
     f(self->state.signer.last_nonce);
     return;
   }
-  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, headnonce_atom::value,
-                chain::to_hex(self->state.cfg.key.pub))
+  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, headnonce_atom::value, self->state.cfg.key.pub)
       .then(
           [self, f](std::uint64_t, std::uint64_t nonce) mutable {
             self->state.signer.synced = true;
@@ -81,30 +79,15 @@ void with_nonce(Self* self, Promise promise, F f) {
           [promise](caf::error& e) mutable { promise.deliver(e); });
 }
 
-// One line of a miner's answer to ctps_atom: "id producer_hex expiry amount".
-struct open_ctp {
-  std::uint64_t id = 0;
-  std::string producer;  // hex
-  std::uint64_t expiry_height = 0;
-};
-inline std::optional<open_ctp> parse_open_ctp(const std::string& line) {
-  std::istringstream in(line);
-  open_ctp c;
-  in >> c.id >> c.producer >> c.expiry_height;
-  if (!in) return std::nullopt;
-  return c;
-}
-
 // Submits every transaction to `miner` and calls `done` with the ids of those
-// it accepted (hex), in order; refusals are reported on stderr with `who`.
+// it accepted, in order; refusals are reported on stderr with `who`.
 template <class Self>
 void submit_all(Self* self, const caf::actor& miner, std::vector<chain::signed_transaction> txs,
-                const std::string& who, std::function<void(std::vector<std::string>)> done) {
+                const std::string& who, std::function<void(std::vector<chain::hash256>)> done) {
   struct progress {
-    std::vector<std::string> accepted;
     std::size_t waiting = 0;
     std::vector<bool> ok;
-    std::vector<std::string> ids;
+    std::vector<chain::hash256> ids;
   };
   if (txs.empty()) {
     done({});
@@ -113,10 +96,10 @@ void submit_all(Self* self, const caf::actor& miner, std::vector<chain::signed_t
   auto p = std::make_shared<progress>();
   p->waiting = txs.size();
   p->ok.assign(txs.size(), false);
-  for (const auto& t : txs) p->ids.push_back(chain::to_hex(t.id));
+  for (const auto& t : txs) p->ids.push_back(t.id);
   auto finish = [p, done] {
     if (--p->waiting > 0) return;
-    std::vector<std::string> out;
+    std::vector<chain::hash256> out;
     for (std::size_t i = 0; i < p->ids.size(); ++i)
       if (p->ok[i]) out.push_back(p->ids[i]);
     done(std::move(out));

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <ostream>
 
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
@@ -162,8 +163,6 @@ void recheck(load_actor* self, const std::vector<chain::hash256>& late) {
   }
   for (std::size_t v = 0; v < by_holder.size(); ++v) {
     if (by_holder[v].empty()) continue;
-    std::vector<std::string> hex;
-    for (const auto& id : by_holder[v]) hex.push_back(chain::to_hex(id));
     auto settle = [self, ids = by_holder[v]](bool all_held) {
       auto& s = self->state;
       std::vector<chain::hash256> again;
@@ -181,7 +180,7 @@ void recheck(load_actor* self, const std::vector<chain::hash256>& late) {
       }
       submit(self, again, true);
     };
-    self->request(st.validators[v], reply_timeout, agents::pooled_atom::value, std::move(hex))
+    self->request(st.validators[v], reply_timeout, agents::pooled_atom::value, by_holder[v])
         .then([settle, n = by_holder[v].size()](std::uint64_t held) { settle(held >= n); },
               [settle](caf::error&) { settle(false); });
   }
@@ -371,6 +370,7 @@ int run_load(const load_options& o, std::ostream& out, std::ostream& err) {
   }
   const run_config& c = config.value();
   caf::actor_system_config cfg;
+  agents::register_protocol(cfg);
   cfg.load<caf::io::middleman>();
   // One actor: work sharing sleeps on a condition variable, where the
   // default work stealing polls and took most of the client's CPU away from

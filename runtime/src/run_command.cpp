@@ -13,6 +13,7 @@
 #include <functional>
 #include <thread>
 
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/core/keys.hpp"
 #include "voltaic/runtime/commands.hpp"
@@ -82,6 +83,7 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
   std::filesystem::create_directories(chain_dir, ec);
 
   caf::actor_system_config cfg;
+  agents::register_protocol(cfg);
   cfg.load<caf::io::middleman>();
   // Never wait forever on a peer: heartbeats find dead connections.
   cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});

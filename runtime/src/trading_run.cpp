@@ -27,6 +27,7 @@
 #include "voltaic/agents/dso.hpp"
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/agents/prosumer.hpp"
 #include "voltaic/agents/smart_meter.hpp"
 #include "voltaic/chain/core/key_order.hpp"
@@ -221,13 +222,10 @@ class driver {
     return std::move(*out);
   }
 
-  // Balance and held amount of each key, two numbers per key; empty on failure.
-  std::vector<std::int64_t> balances(const caf::actor& miner, const std::vector<std::string>& keys) {
-    std::string text;
-    std::vector<std::int64_t> out;
-    if (!ask(miner, text, agents::balances_atom::value, keys)) return out;
-    std::istringstream in(text);
-    for (std::int64_t v = 0; in >> v;) out.push_back(v);
+  // Balance and held amount of each key; empty on failure.
+  std::vector<agents::balance> balances(const caf::actor& miner, const std::vector<chain::public_key>& keys) {
+    std::vector<agents::balance> out;
+    if (!ask(miner, out, agents::balances_atom::value, keys)) out.clear();
     return out;
   }
 
@@ -239,15 +237,15 @@ class driver {
   }
 
   // Removes from `ids` those in a committed block of `miner`; false if it does not answer.
-  bool drop_committed(const caf::actor& miner, std::vector<std::string>& ids) {
-    std::vector<std::string> left;
+  bool drop_committed(const caf::actor& miner, std::vector<chain::hash256>& ids) {
+    std::vector<chain::hash256> left;
     if (!ask(miner, left, agents::committed_atom::value, ids)) return false;
     ids.swap(left);
     return true;
   }
 
   // Waits until every id is in a committed block of `miner`.
-  bool committed(const caf::actor& miner, std::vector<std::string> ids, std::chrono::seconds limit) {
+  bool committed(const caf::actor& miner, std::vector<chain::hash256> ids, std::chrono::seconds limit) {
     const auto deadline = clock_type::now() + limit;
     while (!ids.empty()) {
       if (!drop_committed(miner, ids)) return false;
@@ -299,7 +297,7 @@ class chain_clock {
   // Until every id is committed. Selective (simulated clock only): blocks
   // propose only these ids, whatever else waits in the pools — a chunk of a
   // phase commits, the same in every run, while the next is still arriving.
-  bool commit(const std::vector<std::string>& ids, std::chrono::seconds limit, bool selective = false) {
+  bool commit(const std::vector<chain::hash256>& ids, std::chrono::seconds limit, bool selective = false) {
     if (sc_.wall_clock) return d_.committed(watcher(), ids, limit);
     if (ids.empty()) return true;
     // Every validator holds them before a block is asked for, so the
@@ -311,11 +309,11 @@ class chain_clock {
           }))
         return false;
     // Each check sends only the ids still waiting.
-    std::vector<std::string> waiting = ids;
+    std::vector<chain::hash256> waiting = ids;
     for (int blocks = 0; blocks < 1'000; ++blocks) {
       if (!d_.drop_committed(watcher(), waiting)) return false;
       if (waiting.empty()) return true;
-      if (!one_block(limit, selective ? waiting : std::vector<std::string>{})) return false;
+      if (!one_block(limit, selective ? waiting : std::vector<chain::hash256>{})) return false;
     }
     return false;
   }
@@ -353,7 +351,7 @@ class chain_clock {
   std::uint64_t genesis_ms() const { return sc_.run.genesis.time_ms; }
 
   // One block: with `only`, proposing no other waiting transactions.
-  bool one_block(std::chrono::seconds limit, const std::vector<std::string>& only = {}) {
+  bool one_block(std::chrono::seconds limit, const std::vector<chain::hash256>& only = {}) {
     const std::uint64_t target = d_.height(watcher()) + 1;
     for (const auto& m : miners_) {
       if (only.empty()) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
@@ -371,18 +369,13 @@ class chain_clock {
   clock_type::time_point phase_end_;
 };
 
-// The transaction ids agents gave in answer: a list each (holds) or one
-// each (readings; empty when the meter does not report).
-void add_ids(std::vector<std::string>& out, const std::optional<std::vector<std::string>>& answer) {
-  if (answer) out.insert(out.end(), answer->begin(), answer->end());
-}
-void add_ids(std::vector<std::string>& out, const std::optional<std::string>& answer) {
-  if (answer && !answer->empty()) out.push_back(*answer);
-}
-template <class R>
-std::vector<std::string> answered_ids(const std::vector<std::optional<R>>& answers, std::size_t begin, std::size_t end) {
-  std::vector<std::string> ids;
-  for (std::size_t i = begin; i < end; ++i) add_ids(ids, answers[i]);
+// The transaction ids agents gave in answer (a meter that does not report
+// gives none).
+std::vector<chain::hash256> answered_ids(const std::vector<std::optional<std::vector<chain::hash256>>>& answers,
+                                         std::size_t begin, std::size_t end) {
+  std::vector<chain::hash256> ids;
+  for (std::size_t i = begin; i < end; ++i)
+    if (answers[i]) ids.insert(ids.end(), answers[i]->begin(), answers[i]->end());
   return ids;
 }
 
@@ -585,6 +578,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   }
 
   caf::actor_system_config cfg;
+  agents::register_protocol(cfg);
   if (part.agents) {
     cfg.load<caf::io::middleman>();
     cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
@@ -760,7 +754,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   }
   // The DSO publishes its charge, penalty and grid before the first cycle.
   if (done == 0) {
-    std::vector<std::string> ids;
+    std::vector<chain::hash256> ids;
     if (!d.ask(dso, ids, agents::publish_atom::value) || ids.size() != 2 || !clock.commit(ids, limit))
       return shutdown(fail("the DSO's parameters did not reach the chain", 1));
   } else {
@@ -784,18 +778,15 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   std::size_t expired_now = 0;
   // Only buyers holding a CTP past its expiry are asked to end it.
   auto expire_holds = [&]() -> bool {
-    std::vector<std::string> expired;
+    std::vector<chain::public_key> expired;
     if (!d.ask(watcher, expired, agents::expired_atom::value)) return false;
     std::vector<const party*> buyers_now;
-    for (const auto& hex : expired) {
-      chain::public_key k{};
-      if (!chain::from_hex(hex, k)) return false;
+    for (const auto& k : expired)
       if (auto it = party_of.find(k); it != party_of.end()) buyers_now.push_back(&parties[it->second]);
-    }
-    const auto got = d.gather<std::vector<std::string>>(buyers_now.size(), [&buyers_now](std::size_t i, auto* who) {
+    const auto got = d.gather<std::vector<chain::hash256>>(buyers_now.size(), [&buyers_now](std::size_t i, auto* who) {
       return who->request(buyers_now[i]->prosumer, caf::infinite, agents::expire_atom::value);
     });
-    std::vector<std::string> all;
+    std::vector<chain::hash256> all;
     for (const auto& g : got)
       if (g) all.insert(all.end(), g->begin(), g->end());
     expired_now = all.size();
@@ -808,9 +799,9 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   auto commit_chunks = [&sc](std::size_t answers) -> std::size_t {
     return sc.wall_clock ? 1 : std::clamp<std::size_t>(answers / sc.chunk_answers, 1, 4);
   };
-  std::vector<std::string> balance_keys;  // every party's, then the DSO's
-  for (const auto& p : parties) balance_keys.push_back(chain::to_hex(p.key.pub));
-  balance_keys.push_back(chain::to_hex(rc.genesis.dso));
+  std::vector<chain::public_key> balance_keys;  // every party's, then the DSO's
+  for (const auto& p : parties) balance_keys.push_back(p.key.pub);
+  balance_keys.push_back(rc.genesis.dso);
   double rate_before = measure_verify_rate();
   for (std::uint64_t cycle = done + 1; cycle <= sc.cycles; ++cycle) {
     const auto cycle_started = clock_type::now();
@@ -824,7 +815,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     // DSO grid changes take effect at the start of a cycle (quotation).
     for (const auto& step : sc.grid_changes) {
       if (step.before_cycle != cycle) continue;
-      std::vector<std::string> changed;
+      std::vector<chain::hash256> changed;
       if (!d.ask(dso, changed, agents::gridchg_atom::value, step.change) || changed.size() != 1 ||
           !clock.commit(changed, limit))
         return shutdown(fail("grid change '" + step.change + "' did not reach the chain", 1));
@@ -850,12 +841,12 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       if (!sc.wall_clock)
         for (const auto& m : miners)
           if (!clock.wait_until(limit, [&] {
-                std::string text;
-                if (!d.ask(m, text, agents::ordcount_atom::value, matched, last, cycle)) return false;
-                std::istringstream counts(text);
-                std::uint64_t market_id = matched;
-                for (std::size_t n = 0; counts >> n && market_id < last && n >= bids[market_id];) ++market_id;
-                return market_id == last;
+                agents::order_counts held;
+                if (!d.ask(m, held, agents::ordcount_atom::value, matched, last, cycle)) return false;
+                if (held.per_market.size() != last - matched) return false;
+                for (std::uint64_t market_id = matched; market_id < last; ++market_id)
+                  if (held.per_market[market_id - matched] < bids[market_id]) return false;
+                return true;
               })) {
             match_failure = "orders did not reach every validator";
             return false;
@@ -868,20 +859,23 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       constexpr std::uint64_t slice = 256;
       for (std::uint64_t from = matched; from < last; from += slice) {
         const std::uint64_t to = std::min(last, from + slice);
-        std::tuple<bool, std::vector<std::string>, std::string> fixed;
+        agents::fixed_order_sets fixed;
         if (!clock.blocks_until(limit, [&] {
-              return d.ask(watcher, fixed, agents::cycleq_atom::value, from, to, cycle) && std::get<0>(fixed);
+              return d.ask(watcher, fixed, agents::cycleq_atom::value, from, to, cycle) && fixed.complete;
             })) {
           match_failure = "markets " + std::to_string(from) + " to " + std::to_string(to - 1) + " of cycle " +
                           std::to_string(cycle) + " were not cleared on chain";
           return false;
         }
-        auto& envelopes = std::get<1>(fixed);
-        std::istringstream counts(std::get<2>(fixed));
+        auto& envelopes = fixed.envelopes;
         std::size_t taken = 0;
+        if (fixed.counts.size() != to - from) {
+          match_failure = "the validator's order sets do not add up";
+          return false;
+        }
         for (std::uint64_t market_id = from; market_id < to; ++market_id) {
-          std::size_t n = 0;
-          if (!(counts >> n) || n > envelopes.size() - taken) {
+          const std::size_t n = fixed.counts[market_id - from];
+          if (n > envelopes.size() - taken) {
             match_failure = "the validator's order sets do not add up";
             return false;
           }
@@ -979,7 +973,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     // window of requests in flight): market by market, each market would wait
     // for its slowest prosumer and the validator's admission batches stay small.
     std::vector<std::pair<std::size_t, std::size_t>> owners;  // (market index in cleared, order index)
-    std::vector<std::map<std::size_t, std::vector<std::string>>> buyer_trades(cleared.size());
+    std::vector<std::map<std::size_t, std::vector<agents::trade_due>>> buyer_trades(cleared.size());
     for (std::size_t m = 0; m < cleared.size(); ++m) {
       const auto& c = cleared[m];
       const auto& r = c.result;
@@ -989,8 +983,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
       for (const auto& t : r.trades) {
         const auto& seller = c.orders[t.seller].terms.owner;
         const std::int64_t amount = market::money_for(r.clearing.price, t.energy) + market::buyer_charge_share(t.charge);
-        buyer_trades[m][t.buyer].push_back(chain::to_hex(seller) + " " + std::to_string(t.energy) + " " +
-                                           std::to_string(amount));
+        buyer_trades[m][t.buyer].push_back(agents::trade_due{seller, t.energy, amount});
       }
       for (std::size_t k = 0; k < c.orders.size(); ++k) owners.emplace_back(m, k);
     }
@@ -1000,16 +993,17 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     // that timing.
     const std::uint64_t feedback_height = d.height(watcher);
     chunked_commit holds{clock, limit};
-    const auto got = d.gather<std::vector<std::string>>(
+    const auto got = d.gather<std::vector<chain::hash256>>(
         owners.size(), commit_chunks(owners.size()),
         [&](std::size_t i, auto* who) {
           const auto [m, k] = owners[i];
           const auto& r = cleared[m].result;
           const auto& oc = r.outcomes[k];
           const party& p = parties[party_of.at(cleared[m].orders[k].terms.owner)];
-          return who->request(p.prosumer, caf::infinite, agents::outcome_atom::value, cycle,
-                              static_cast<std::uint8_t>(oc.kind), static_cast<std::uint8_t>(oc.reason), oc.traded,
-                              r.clearing.price, buyer_trades[m][k], feedback_height);
+          return who->request(p.prosumer, caf::infinite, agents::outcome_atom::value,
+                              agents::outcome_notice{cycle, static_cast<std::uint8_t>(oc.kind),
+                                                     static_cast<std::uint8_t>(oc.reason), oc.traded, r.clearing.price,
+                                                     buyer_trades[m][k], feedback_height});
         },
         [&holds](std::size_t begin, std::size_t end, const auto& answers) { holds.chunk(begin, end, answers); });
     std::size_t hold_count = 0;
@@ -1028,24 +1022,25 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     std::size_t settled = 0;
     // As in feedback, every meter of every market is asked at once.
     std::vector<std::pair<std::size_t, std::size_t>> meters;  // (market index in cleared, due index)
-    std::vector<std::map<chain::public_key, std::vector<std::string>>> sellers_of(cleared.size());
+    std::vector<std::map<chain::public_key, std::vector<chain::public_key>>> sellers_of(cleared.size());
     for (std::size_t m = 0; m < cleared.size(); ++m) {
       const auto& c = cleared[m];
       for (const auto& t : c.result.trades)
-        sellers_of[m][c.orders[t.buyer].terms.owner].push_back(chain::to_hex(c.orders[t.seller].terms.owner));
+        sellers_of[m][c.orders[t.buyer].terms.owner].push_back(c.orders[t.seller].terms.owner);
       for (std::size_t k = 0; k < c.dues.dues.size(); ++k) meters.emplace_back(m, k);
     }
     const std::uint64_t settlement_height = d.height(watcher);
     chunked_commit readings{clock, limit};
-    const auto ids = d.gather<std::string>(
+    const auto ids = d.gather<std::vector<chain::hash256>>(
         meters.size(), commit_chunks(meters.size()),
         [&](std::size_t i, auto* who) {
           const auto [m, k] = meters[i];
           const auto& c = cleared[m];
           const auto& due = c.dues.dues[k];
           return who->request(parties[party_of.at(due.party)].meter, caf::infinite, agents::read_atom::value,
-                              c.dues.market, cycle, static_cast<std::uint8_t>(due.role), due.agreed_mwh,
-                              c.clearing.price_ucpkwh, due.tariff_uc, sellers_of[m][due.party], settlement_height);
+                              agents::meter_read{c.dues.market, cycle, static_cast<std::uint8_t>(due.role),
+                                                 due.agreed_mwh, c.clearing.price_ucpkwh, due.tariff_uc,
+                                                 sellers_of[m][due.party], settlement_height});
         },
         [&readings](std::size_t begin, std::size_t end, const auto& answers) { readings.chunk(begin, end, answers); });
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -1069,7 +1064,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     progress("settlement");
 
     // The DSO channel: per market and bus, energy traded and grid charges.
-    std::vector<std::string> channel_rows;
+    std::vector<agents::channel_row> channel_rows;
     for (const auto& c : cleared) {
       std::map<std::string, std::pair<std::int64_t, std::int64_t>> per_bus;  // bus -> traded mWh, charge uc
       for (const auto& t : c.result.trades) {
@@ -1080,8 +1075,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
         }
       }
       for (const auto& [bus, v] : per_bus)
-        channel_rows.push_back(std::to_string(c.root.market) + " " + std::to_string(c.clearing.price_ucpkwh) + " " + bus +
-                               " " + std::to_string(v.first) + " " + std::to_string(v.second));
+        channel_rows.push_back(agents::channel_row{c.root.market, c.clearing.price_ucpkwh, bus, v.first, v.second});
     }
     std::uint64_t written = 0;
     if (!d.ask(dso, written, agents::summary_atom::value, cycle, channel_rows) || written != channel_rows.size())
@@ -1096,12 +1090,12 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     }
     std::int64_t sum = 0;
     {
-      const std::vector<std::int64_t> b = d.balances(watcher, balance_keys);
-      if (b.size() != 2 * balance_keys.size()) return shutdown(fail("the balances could not be read", 1));
+      const auto b = d.balances(watcher, balance_keys);
+      if (b.size() != balance_keys.size()) return shutdown(fail("the balances could not be read", 1));
       for (std::size_t i = 0; i < balance_keys.size(); ++i) {
-        sum += b[2 * i];
+        sum += b[i].balance_uc;
         o.balances += std::to_string(cycle) + "," + (i < parties.size() ? parties[i].name : std::string("dso")) + "," +
-                      credits(b[2 * i]) + "\n";
+                      credits(b[i].balance_uc) + "\n";
       }
     }
     out << "cycle " << cycle << ": " << orders_fixed << " of " << submitted << " orders fixed on chain, "
@@ -1142,11 +1136,10 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     if (!expire_holds()) return shutdown(fail("timeouts did not reach the chain", 1));
   }
   {
-    std::vector<std::string> keys;
-    for (const auto& p : parties) keys.push_back(chain::to_hex(p.key.pub));
-    const std::vector<std::int64_t> b = d.balances(watcher, keys);
+    std::vector<chain::public_key> keys;
+    for (const auto& p : parties) keys.push_back(p.key.pub);
     std::int64_t held = 0;
-    for (std::size_t i = 1; i < b.size(); i += 2) held += b[i];
+    for (const auto& b : d.balances(watcher, keys)) held += b.held_uc;
     out << "holds left open: " << credits(held) << " credits" << std::endl;
   }
 

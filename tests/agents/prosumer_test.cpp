@@ -12,10 +12,12 @@
 #include "support/paths.hpp"
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/agents/prosumer.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/market/feeder.hpp"
+#include "voltaic/market/outcome.hpp"
 
 using namespace voltaic;
 
@@ -69,8 +71,9 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     auto order = chain::decode_order(chain::bytes(envelope.begin(), envelope.end()));
     REQUIRE(order.ok());
     CHECK(order.value().terms.price_ucpkwh == 180'000);  // truthful: its valuation
-    CHECK(std::get<0>(ask<std::string>(self, miner, agents::ordcount_atom::value, std::uint64_t{0}, std::uint64_t{2},
-                                       std::uint64_t{1})) == "1 0 ");
+    CHECK(std::get<0>(ask<agents::order_counts>(self, miner, agents::ordcount_atom::value, std::uint64_t{0},
+                                                std::uint64_t{2}, std::uint64_t{1}))
+              .per_market == std::vector<std::uint64_t>{1, 0});
 
     // The same order again, a changed price under the old signature, a bus the grid lacks.
     CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, envelope)) == "duplicate");
@@ -89,11 +92,11 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     self->send(miner, agents::close_atom::value, std::uint64_t{0}, std::uint64_t{1});
     bool fixed = false;
     for (int i = 0; i < 200 && !fixed; ++i) {
-      auto [committed, orders, counts] = ask<bool, std::vector<std::string>, std::string>(
-          self, miner, agents::cycleq_atom::value, std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1});
-      fixed = committed;
-      if (fixed) CHECK(orders == std::vector<std::string>{envelope});
-      if (fixed) CHECK(counts == "1 ");
+      auto [sets] = ask<agents::fixed_order_sets>(self, miner, agents::cycleq_atom::value, std::uint64_t{0},
+                                                  std::uint64_t{1}, std::uint64_t{1});
+      fixed = sets.complete;
+      if (fixed) CHECK(sets.envelopes == std::vector<std::string>{envelope});
+      if (fixed) CHECK(sets.counts == std::vector<std::uint64_t>{1});
       else std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     CHECK(fixed);
@@ -104,13 +107,16 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
           "cycle-closed");
 
     // Alone in its market it was not matched: the outcome goes into its history.
-    const auto [ids] = ask<std::vector<std::string>>(self, alice, agents::outcome_atom::value, std::uint64_t{1},
-                                                     std::uint8_t{2}, std::uint8_t{6}, std::int64_t{0}, std::int64_t{0},
-                                                     std::vector<std::string>{}, std::uint64_t{1});
+    const auto [ids] = ask<std::vector<chain::hash256>>(self, alice, agents::outcome_atom::value,
+                                                        agents::outcome_notice{1, 2, 6, 0, 0, {}, 1});
     CHECK(ids.empty());
-    const auto [history] = ask<std::vector<std::string>>(self, alice, agents::history_atom::value);
+    const auto [history] = ask<std::vector<agents::outcome_record>>(self, alice, agents::history_atom::value);
     REQUIRE(history.size() == 1);
-    CHECK(history[0] == "1 rejected no_crossing 0 0 180000");
+    CHECK(history[0].cycle == 1);
+    CHECK(history[0].outcome == static_cast<std::uint8_t>(market::outcome_kind::rejected));
+    CHECK(history[0].reason == static_cast<std::uint8_t>(market::reason::no_crossing));
+    CHECK(history[0].traded_mwh == 0);
+    CHECK(history[0].bid_ucpkwh == 180'000);
     const auto [balance, held] = ask<std::int64_t, std::int64_t>(self, alice, agents::balance_atom::value);
     CHECK(balance == 0);
     CHECK(held == 0);
@@ -120,10 +126,9 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     // run, blocks of other agents' holds commit while it answers).
     const auto seller = chain::derived_key(5, 10, 1).pub;
     const std::uint64_t phase_height = 1'000;
-    const auto [holds] = ask<std::vector<std::string>>(
-        self, alice, agents::outcome_atom::value, std::uint64_t{2}, std::uint8_t{0}, std::uint8_t{0},
-        std::int64_t{1'000'000}, std::int64_t{150'000},
-        std::vector<std::string>{chain::to_hex(seller) + " 1000000 150000"}, phase_height);
+    const auto [holds] = ask<std::vector<chain::hash256>>(
+        self, alice, agents::outcome_atom::value,
+        agents::outcome_notice{2, 0, 0, 1'000'000, 150'000, {agents::trade_due{seller, 1'000'000, 150'000}}, phase_height});
     chain::ctp_commit_body hold;
     hold.producer = seller;
     hold.energy_mwh = 1'000'000;
@@ -133,7 +138,7 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     const auto expected = chain::sign_transaction(
         chain::transaction{pc.key.pub, 1, phase_height + pc.ctp_lifetime_blocks, hold}, wo.chain_id, pc.key);
     REQUIRE(holds.size() == 1);
-    CHECK(holds[0] == chain::to_hex(expected.id));
+    CHECK(holds[0] == expected.id);
     self->send_exit(alice, caf::exit_reason::user_shutdown);
     self->send_exit(miner, caf::exit_reason::user_shutdown);
   }

@@ -1,50 +1,51 @@
 #pragma once
 // The atoms of the trading agents' messages, one per fact (CAF 0.17 atoms are
-// at most 10 characters). Payloads are basic types or canonical bytes in a
-// std::string, so every message crosses processes without registration.
+// at most 10 characters). Payloads are basic types, canonical bytes in a
+// std::string, keys and ids as their 32 bytes (chain::public_key,
+// chain::hash256), or the types of protocol.hpp; nothing is sent as text to
+// be parsed again. Across processes, register_protocol() must have announced
+// the protocol types.
 //
 // To miners:
 //   (order, envelope)            -> "ok" or the refusal reason; a signed order
-//   (ordgossip, envelope)           the same between miners
+//   (ordgossip, [envelope...])      the same between miners
 //   (close, market, cycle)          the quotation phase of a cycle is over
 //   (cycleq, first market, end market, cycle)
-//                                -> (committed, [order envelope...], "count ...")
-//                                   the order sets the chain fixed for markets
-//                                   [first, end), each in canonical order, one
-//                                   after the other, with each market's count;
-//                                   committed only when all of them are
-//   (account, key hex)           -> (balance_uc, held_uc, nonce)
-//   (balances, [key hex...])     -> "balance_uc held_uc ..." two decimals per key
+//                                -> fixed_order_sets: the order sets the chain
+//                                   fixed for markets [first, end), each in
+//                                   canonical order, with each market's count;
+//                                   complete only when all of them are
+//   (account, key)               -> (balance_uc, held_uc, nonce)
+//   (headnonce, key)             -> (height, nonce)
+//   (balances, [key...])         -> [balance...] one per key
 //   (openctps)                   -> (open CTPs, highest expiry height)
-//   (expired)                    -> [buyer key hex...] holding a CTP a timeout may end now
-//   (ctps, buyer key hex)        -> ["id producer_hex expiry_height amount_uc"...]
+//   (expired)                    -> [key...] buyers holding a CTP a timeout may end now
+//   (ctps, buyer key)            -> [open_ctp...]
 //   (step, height, time_ms)         simulated clock: run consensus up to this
 //                                   height, stamping blocks with this time
-//   (step, height, time_ms, [tx id hex...])  the same, proposing only these
+//   (step, height, time_ms, [tx id...])  the same, proposing only these
 //                                   waiting transactions (besides the cycle's own)
 //   (reached, height)            -> the height, once the chain has reached it
-//   (pooled, [tx id hex...])     -> how many are waiting in the pool or committed
-//   (committed, [tx id hex...])  -> the ids not yet committed
+//   (pooled, [tx id...])         -> how many are waiting in the pool or committed
+//   (committed, [tx id...])      -> the ids not yet committed
 //   (ordcount, first market, end market, cycle)
-//                                -> "count ..." orders held for each open cycle
+//                                -> order_counts: orders held for each open cycle
 //   (progress, market)           -> the last cycle whose order set is on chain
 //   (peercount)                  -> how many other validators it is connected to
 // To prosumers:
 //   (bid, cycle)                 -> order envelope (submitted to its miner)
-//   (outcome, cycle, outcome, reason, traded_mwh, price, [ "seller_hex energy amount" ...], height)
-//                                -> [CTP transaction id hex...] it submitted, their
-//                                   expiries counted from `height`
-//   (expire)                     -> [timeout transaction id hex...] for its expired CTPs
-//   (history)                    -> ["cycle outcome reason traded_mwh price bid"...] its outcomes so far
+//   (outcome, outcome_notice)    -> [CTP transaction id...] it submitted, their
+//                                   expiries counted from the notice's height
+//   (expire)                     -> [timeout transaction id...] for its expired CTPs
+//   (history)                    -> [outcome_record...] its outcomes so far
 //   (balance)                    -> (balance_uc, held_uc) as its miner's chain has them
 // To smart meters:
-//   (read, market, cycle, role, agreed_mwh, price, tariff_uc, [producer hex...], height)
-//                                -> settlement transaction id hex, or "" when it does not report;
-//                                   expiries counted from `height`
+//   (read, meter_read)           -> [settlement transaction id], none when it does not report
 // To the DSO:
-//   (publish)                    -> [transaction id hex...] its charge, penalty and grid version
-//   (gridchg, change text)       -> transaction id hex of the grid update
-//   (summary, cycle, ["market price_ucpkwh bus traded_mwh grid_charge_uc"...]) -> rows written (all markets at once)
+//   (publish)                    -> [transaction id...] its charge, penalty and grid version
+//   (gridchg, change)            -> [transaction id] of the grid update; `change` is
+//                                   the scenario's grid-change command ("open L12")
+//   (summary, cycle, [channel_row...]) -> rows written (all markets at once)
 // Thread-safety: declarations only.
 
 #include <caf/all.hpp>

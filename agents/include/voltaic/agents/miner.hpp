@@ -1,12 +1,13 @@
 #pragma once
-// The miner (validator) actor: a thin reactor over chain::node::validator,
-// which holds the consensus engine, the state machine, the mempool and the
-// LMDB store of one validator; the actor turns its outputs into sends,
-// timers and answers.
+// The miner (validator) actor: a thin reactor over chain::node::validator
+// (consensus, admission, gossip, catch-up) running the electricity chain's
+// application (chain/energy/application.hpp: the state machine, mempool,
+// LMDB store and cycle desk); the actor turns the node's outputs into sends,
+// timers and answers, and answers questions from the application.
 //
 // It runs detached (its own thread): it is its store's only writer and never
 // keeps an LMDB transaction across handlers. Every consensus message travels
-// as its canonical bytes (chain/consensus_codec.hpp) in a std::string, and
+// as its canonical bytes (chain/node/consensus_codec.hpp) in a std::string, and
 // the engine checks its signature, so a peer's bytes are never trusted. A
 // proposal is a block from the mempool with its ERCs; every validator
 // re-executes it before prevoting. A miner behind its peers fetches certified
@@ -14,11 +15,12 @@
 //
 // Messages (atoms at most 10 characters):
 //   (tx, envelope)          -> string "ok" or the refusal reason
+//   (txs, [envelope...])    -> [verdict...] in order; more than 4,096 refused whole
 //   (peers, vector<actor>)     the other validators
 //   (cons, message bytes)      from a peer
 //   (blockreq, height)      -> string stored block bytes, empty if none
 //   (head)                  -> (height, head hash hex)
-//   (txfind, id hex)        -> (height, index), height 0 if not committed
+//   (txfind, id)            -> (height, index), height 0 if not committed
 // and the trading messages of messages.hpp (orders, closing a cycle, queries).
 // A miner with a market grid clears every cycle it is told to close: as
 // proposer it adds the cycle's order root, clearing and dues (its own
