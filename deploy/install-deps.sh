@@ -16,6 +16,7 @@ packages=(
   libmodbus-dev libgpiod-dev       # hardware meter sources
   libtomlplusplus-dev libcli11-dev # configuration and command line
   libfmt-dev libspdlog-dev
+  nlohmann-json3-dev               # JSON text (voltaic clear --json, chain inspect)
   python3                          # test helpers (JSON comparison)
 )
 # clang and its sanitizer runtime build the libFuzzer targets when present.

@@ -8,9 +8,9 @@
 #include <memory>
 #include <unordered_map>
 
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/chain/energy/application.hpp"
 #include "voltaic/chain/node/validator.hpp"
-#include "voltaic/agents/protocol.hpp"
 
 namespace voltaic::agents {
 

@@ -5,7 +5,6 @@
 #include <numeric>
 #include <queue>
 
-#include "voltaic/market/sha256.hpp"
 
 namespace voltaic::market {
 
@@ -183,6 +182,5 @@ std::string grid::canonical_text() const {
   return text;
 }
 
-std::string grid::version_hash() const { return sha256_hex(canonical_text()); }
 
 }  // namespace voltaic::market

@@ -11,23 +11,6 @@ std::string kwh(energy_mwh e) { return format_scaled(e, mwh_per_kwh); }
 std::string credits(std::int64_t uc) { return format_scaled(uc, uc_per_credit); }
 std::string metres(distance_mm d) { return format_scaled(d, mm_per_m); }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
 // CSV field: quoted only when it must be.
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -36,74 +19,12 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-// Sold energy per winning seller, in winner order.
-std::vector<energy_mwh> sold_per_seller(const cycle_result& cy) {
-  std::vector<energy_mwh> sold(cy.clearing.sellers.size(), 0);
-  for (std::size_t i = 0; i < cy.clearing.sellers.size(); ++i)
-    sold[i] = cy.outcomes[cy.clearing.sellers[i]].traded;
-  return sold;
-}
-
 }  // namespace
 
 std::string format_double(double value) {
   char buf[64];
   const auto res = std::to_chars(buf, buf + sizeof buf, value);
   return std::string(buf, res.ptr);
-}
-
-std::string to_json(const std::vector<order>& book, const cycle_result& cy) {
-  const clearing_result& cl = cy.clearing;
-  std::string j = "{";
-  j += "\"mechanism\":" + json_string(to_string(cl.mechanism));
-  j += ",\"policy\":" + json_string(to_string(cl.policy));
-  j += ",\"case\":" + std::to_string(cl.case_number);
-  j += ",\"x\":" + std::to_string(cl.x) + ",\"y\":" + std::to_string(cl.y);
-  j += ",\"price\":" + credits(cl.price);
-  j += std::string(",\"price_adjusted\":") + (cl.price_adjusted ? "true" : "false");
-  j += ",\"sellers\":[";
-  const auto sold = sold_per_seller(cy);
-  for (std::size_t i = 0; i < cl.sellers.size(); ++i) {
-    const order& s = book[cl.sellers[i]];
-    j += i ? "," : "";
-    j += "{\"id\":" + json_string(s.id) + ",\"offered_kwh\":" + kwh(s.energy) +
-         ",\"allowed_kwh\":" + kwh(cl.seller_allowed[i]) + ",\"sold_kwh\":" + kwh(sold[i]) + "}";
-  }
-  j += "],\"buyers\":[";
-  for (std::size_t k = 0; k < cl.buyers.size(); ++k) {
-    const order& b = book[cl.buyers[k]];
-    j += k ? "," : "";
-    j += "{\"id\":" + json_string(b.id) + ",\"requested_kwh\":" + kwh(b.energy) +
-         ",\"bought_kwh\":" + kwh(cy.outcomes[cl.buyers[k]].traded) + "}";
-  }
-  j += "],\"trades\":[";
-  for (std::size_t k = 0; k < cy.trades.size(); ++k) {
-    const trade& t = cy.trades[k];
-    j += k ? "," : "";
-    j += "{\"buyer\":" + json_string(book[t.buyer].id) + ",\"seller\":" + json_string(book[t.seller].id) +
-         ",\"energy_kwh\":" + kwh(t.energy) + ",\"distance_m\":" + metres(t.distance) +
-         ",\"score\":" + format_double(t.score) + ",\"charge\":" + credits(t.charge) + "}";
-  }
-  j += "],\"outcomes\":[";
-  for (std::size_t k = 0; k < book.size(); ++k) {
-    const order_outcome& o = cy.outcomes[k];
-    j += k ? "," : "";
-    j += "{\"id\":" + json_string(book[k].id) + ",\"side\":" + json_string(to_string(book[k].side)) +
-         ",\"outcome\":" + json_string(to_string(o.kind)) + ",\"reason\":" +
-         json_string(to_string(o.reason)) + ",\"traded_kwh\":" + kwh(o.traded) + "}";
-  }
-  j += "],\"quotes\":{\"buyers\":{";
-  for (std::size_t k = 0; k < cy.quotes.buyers.size(); ++k) {
-    const quote& q = cy.quotes.buyers[k];
-    j += (k ? "," : "") + json_string(book[q.order].id) + ":" + credits(q.amount);
-  }
-  j += "},\"sellers\":{";
-  for (std::size_t k = 0; k < cy.quotes.sellers.size(); ++k) {
-    const quote& q = cy.quotes.sellers[k];
-    j += (k ? "," : "") + json_string(book[q.order].id) + ":" + credits(q.amount);
-  }
-  j += "}}}";
-  return j;
 }
 
 std::string to_text(const std::vector<order>& book, const cycle_result& cy) {

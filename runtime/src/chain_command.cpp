@@ -14,9 +14,9 @@
 
 #include "voltaic/chain/energy/coe.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
-#include "voltaic/chain/node/lmdb_store.hpp"
-#include "voltaic/chain/energy/verify.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/market/report.hpp"
 #include "voltaic/runtime/commands.hpp"
 

@@ -3,8 +3,9 @@
 #include <ostream>
 #include <sstream>
 
-#include "voltaic/chain/energy/receipt.hpp"
+#include "json_text.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/energy/receipt.hpp"
 #include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/runtime/commands.hpp"
 
@@ -14,20 +15,7 @@ namespace {
 
 using fields = std::vector<std::pair<std::string, std::string>>;  // name, JSON value
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
+std::string quoted(const std::string& s) { return json_quote(s); }
 template <std::size_t N>
 std::string hex(const std::array<std::uint8_t, N>& a) {
   return quoted(chain::to_hex(a));

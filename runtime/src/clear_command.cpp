@@ -1,5 +1,6 @@
 #include <ostream>
 
+#include "clear_json.hpp"
 #include "voltaic/market/feeder.hpp"
 #include "voltaic/market/order_file.hpp"
 #include "voltaic/market/report.hpp"
@@ -53,7 +54,7 @@ int run_clear(const clear_options& o, std::ostream& out, std::ostream& err) {
   if (!o.out_dir.empty())
     if (auto st = write_tables(o.out_dir, market::to_csv_tables(book, cycle.value())); !st)
       return fail(err, st.err().message, 1);
-  if (o.json) out << market::to_json(book, cycle.value()) << "\n";
+  if (o.json) out << clear_json(book, cycle.value()) << "\n";
   else out << market::to_text(book, cycle.value());
   if (!o.out_dir.empty() && !o.json) out << "results written to " << o.out_dir << "/\n";
   return 0;

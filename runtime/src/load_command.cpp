@@ -20,11 +20,11 @@
 #include <unordered_map>
 #include <ostream>
 
-#include "voltaic/agents/protocol.hpp"
 #include "voltaic/agents/miner.hpp"
-#include "voltaic/chain/node/block.hpp"
-#include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/node/block.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/run_config.hpp"
 

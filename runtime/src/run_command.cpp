@@ -13,8 +13,8 @@
 #include <functional>
 #include <thread>
 
-#include "voltaic/agents/protocol.hpp"
 #include "voltaic/agents/miner.hpp"
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/chain/core/keys.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/run_config.hpp"

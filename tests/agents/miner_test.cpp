@@ -13,9 +13,9 @@
 #include "miners.hpp"
 #include "support/funding.hpp"
 #include "voltaic/agents/miner.hpp"
-#include "voltaic/chain/node/lmdb_store.hpp"
-#include "voltaic/chain/energy/verify.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 
 using namespace voltaic;
 namespace fs = std::filesystem;

@@ -4,11 +4,11 @@
 #include <benchmark/benchmark.h>
 
 #include "voltaic/chain/core/codec.hpp"
-#include "voltaic/chain/energy/state_machine.hpp"
 #include "voltaic/chain/core/keys.hpp"
 #include "voltaic/chain/core/merkle.hpp"
-#include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/energy/state_machine.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
 
 using namespace voltaic::chain;
 

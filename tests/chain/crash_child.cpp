@@ -8,8 +8,8 @@
 #include <string>
 
 #include "voltaic/chain/energy/ledger.hpp"
-#include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 
 using namespace voltaic::chain;
 

@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "voltaic/chain/energy/ledger.hpp"
-#include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 
 extern char** environ;
 

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
@@ -15,6 +16,31 @@ TEST_CASE("BLAKE2b-256 matches the reference vector") {
         "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
   CHECK(to_hex(blake2b_256(std::string_view(""))) ==
         "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+}
+
+TEST_CASE("SHA-256 matches the FIPS 180-4 examples") {
+  CHECK(to_hex(sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(to_hex(sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(to_hex(sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")) ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(to_hex(sha256(std::string(1'000'000, 'a'))) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST_CASE("hex text round-trips and anything but exactly two digits per byte is refused") {
+  const hash256 h = blake2b_256(std::string_view("hex"));
+  hash256 back{};
+  REQUIRE(from_hex(to_hex(h), back));
+  CHECK(back == h);
+  std::string upper = to_hex(h);
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CHECK(from_hex(upper, back));
+  CHECK(back == h);
+  CHECK_FALSE(from_hex(to_hex(h).substr(1), back));          // too short
+  CHECK_FALSE(from_hex(to_hex(h) + "0", back));              // too long
+  CHECK_FALSE(from_hex("zz" + to_hex(h).substr(2), back));   // not hex
+  CHECK_FALSE(from_hex(" " + to_hex(h).substr(1), back));    // a space
+  CHECK_FALSE(from_hex(to_hex(h).substr(0, 62) + ":0", back));
 }
 
 TEST_CASE("a signature verifies only for its domain, chain id, message and key") {

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "voltaic/chain/energy/receipt.hpp"
-#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/node/block.hpp"
 
 using namespace voltaic::chain;
 

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "voltaic/chain/energy/cycle_desk.hpp"
-#include "voltaic/chain/node/envelope_checker.hpp"
 #include "voltaic/chain/energy/state_machine.hpp"
+#include "voltaic/chain/node/envelope_checker.hpp"
 #include "offers.hpp"
 
 using namespace voltaic::chain;

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "voltaic/chain/node/application.hpp"
 #include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/node/certificate.hpp"
-#include "voltaic/chain/node/application.hpp"
 #include "voltaic/chain/node/state_changes.hpp"
 #include "voltaic/chain/node/store.hpp"
 

@@ -4,8 +4,8 @@
 #include <tuple>
 
 #include "voltaic/chain/energy/coe.hpp"
-#include "voltaic/chain/node/consensus.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/consensus.hpp"
 #include "voltaic/market/units.hpp"
 
 using namespace voltaic::chain;

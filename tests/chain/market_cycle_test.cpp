@@ -6,10 +6,10 @@
 #include <map>
 
 #include "support/random_books.hpp"
+#include "voltaic/chain/core/merkle.hpp"
 #include "voltaic/chain/energy/cycle_desk.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
 #include "voltaic/chain/energy/market_cycle.hpp"
-#include "voltaic/chain/core/merkle.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
 
 using namespace voltaic::chain;

@@ -1,8 +1,8 @@
 #pragma once
 // Test helper: a small signed offer (an energy account update) by one of a
 // workload's accounts.
-#include "voltaic/chain/energy/transaction.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/energy/transaction.hpp"
 
 namespace voltaic::test {
 

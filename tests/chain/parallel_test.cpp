@@ -10,8 +10,8 @@
 #include "voltaic/chain/energy/cycle_desk.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
 #include "voltaic/chain/energy/mempool.hpp"
-#include "voltaic/chain/node/parallel.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/node/parallel.hpp"
 #include "offers.hpp"
 
 using namespace voltaic::chain;

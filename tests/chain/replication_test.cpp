@@ -9,10 +9,10 @@
 #include <random>
 #include <variant>
 
-#include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
-#include "voltaic/chain/energy/verify.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/node/certificate.hpp"
 
 using namespace voltaic::chain;
 

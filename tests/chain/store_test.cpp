@@ -6,9 +6,9 @@
 
 #include "support/paths.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
-#include "voltaic/chain/node/lmdb_store.hpp"
-#include "voltaic/chain/energy/verify.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 
 using namespace voltaic::chain;
 namespace fs = std::filesystem;

@@ -19,8 +19,8 @@
 #include <doctest/doctest.h>
 
 #include "voltaic/chain/energy/application.hpp"
-#include "voltaic/chain/node/validator.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/node/validator.hpp"
 
 namespace voltaic::test {
 

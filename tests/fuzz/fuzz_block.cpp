@@ -3,8 +3,8 @@
 #include <cstdint>
 
 #include "voltaic/chain/energy/receipt.hpp"
-#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/node/block.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto b = voltaic::chain::decode_block(data, size);

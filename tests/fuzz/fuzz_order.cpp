@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
+#include "voltaic/chain/node/certificate.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const voltaic::chain::bytes in(data, data + size);

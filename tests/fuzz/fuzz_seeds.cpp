@@ -4,11 +4,11 @@
 #include <fstream>
 #include <string>
 
+#include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/energy/signed_order.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/node/consensus_codec.hpp"
-#include "voltaic/chain/energy/signed_order.hpp"
-#include "voltaic/chain/energy/ledger.hpp"
-#include "voltaic/chain/energy/testing/workload.hpp"
 
 using namespace voltaic::chain;
 

@@ -30,9 +30,9 @@
 #include "support/background.hpp"
 #include "support/process.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
-#include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
 #include "voltaic/chain/energy/verify.hpp"
+#include "voltaic/chain/node/lmdb_store.hpp"
 
 extern char** environ;
 

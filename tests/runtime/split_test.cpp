@@ -11,8 +11,8 @@
 #include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/replica.hpp"
-#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
+#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/node/lmdb_store.hpp"
 
 namespace fs = std::filesystem;

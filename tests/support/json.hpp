@@ -1,14 +1,15 @@
 #pragma once
-// A small JSON reader for test fixtures (test vectors, command output).
-// Not for untrusted input: it throws std::runtime_error on malformed text.
+// JSON of test fixtures (test vectors, command output) as a plain tree, read
+// by nlohmann-json. It throws on malformed text.
 
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace voltaic::test {
 
@@ -34,90 +35,28 @@ struct json {
   }
   std::size_t size() const { return type == kind::array ? arr.size() : obj.size(); }
 
-  static json parse(const std::string& text) {
-    std::size_t pos = 0;
-    json v = parse_value(text, pos);
-    skip_ws(text, pos);
-    if (pos != text.size()) throw std::runtime_error("json: trailing text");
-    return v;
-  }
+  // Parsed by nlohmann-json (numbers as doubles); malformed text throws.
+  static json parse(const std::string& text) { return from(nlohmann::ordered_json::parse(text)); }
 
  private:
-  static void skip_ws(const std::string& t, std::size_t& p) {
-    while (p < t.size() && (t[p] == ' ' || t[p] == '\n' || t[p] == '\r' || t[p] == '\t')) ++p;
-  }
-  static void expect(const std::string& t, std::size_t& p, char c) {
-    skip_ws(t, p);
-    if (p >= t.size() || t[p] != c) throw std::runtime_error(std::string("json: expected ") + c);
-    ++p;
-  }
-  static std::string parse_string(const std::string& t, std::size_t& p) {
-    expect(t, p, '"');
-    std::string out;
-    while (p < t.size() && t[p] != '"') {
-      if (t[p] == '\\') {
-        ++p;
-        const char e = t.at(p);
-        if (e == 'n') out += '\n';
-        else if (e == 't') out += '\t';
-        else if (e == 'u') {
-          out += static_cast<char>(std::strtol(t.substr(p + 1, 4).c_str(), nullptr, 16));
-          p += 4;
-        } else out += e;
-        ++p;
-      } else {
-        out += t[p++];
-      }
-    }
-    expect(t, p, '"');
-    return out;
-  }
-  static json parse_value(const std::string& t, std::size_t& p) {
-    skip_ws(t, p);
-    if (p >= t.size()) throw std::runtime_error("json: unexpected end");
+  static json from(const nlohmann::ordered_json& n) {
     json v;
-    const char c = t[p];
-    if (c == '{') {
-      v.type = kind::object;
-      ++p;
-      skip_ws(t, p);
-      if (t.at(p) == '}') return ++p, v;
-      for (;;) {
-        std::string key = parse_string(t, p);
-        expect(t, p, ':');
-        v.obj.emplace_back(std::move(key), parse_value(t, p));
-        skip_ws(t, p);
-        if (t.at(p) == ',') { ++p; continue; }
-        expect(t, p, '}');
-        return v;
-      }
-    }
-    if (c == '[') {
-      v.type = kind::array;
-      ++p;
-      skip_ws(t, p);
-      if (t.at(p) == ']') return ++p, v;
-      for (;;) {
-        v.arr.push_back(parse_value(t, p));
-        skip_ws(t, p);
-        if (t.at(p) == ',') { ++p; continue; }
-        expect(t, p, ']');
-        return v;
-      }
-    }
-    if (c == '"') {
+    if (n.is_boolean()) {
+      v.type = kind::boolean;
+      v.b = n.get<bool>();
+    } else if (n.is_number()) {
+      v.type = kind::number;
+      v.num = n.get<double>();
+    } else if (n.is_string()) {
       v.type = kind::string;
-      v.str = parse_string(t, p);
-      return v;
+      v.str = n.get<std::string>();
+    } else if (n.is_array()) {
+      v.type = kind::array;
+      for (const auto& x : n) v.arr.push_back(from(x));
+    } else if (n.is_object()) {
+      v.type = kind::object;
+      for (const auto& [k, x] : n.items()) v.obj.emplace_back(k, from(x));
     }
-    if (t.compare(p, 4, "true") == 0) { v.type = kind::boolean; v.b = true; p += 4; return v; }
-    if (t.compare(p, 5, "false") == 0) { v.type = kind::boolean; p += 5; return v; }
-    if (t.compare(p, 4, "null") == 0) { p += 4; return v; }
-    char* end = nullptr;
-    v.num = std::strtod(t.c_str() + p, &end);
-    if (end == t.c_str() + p) throw std::runtime_error("json: bad value");
-    v.type = kind::number;
-    p = static_cast<std::size_t>(end - t.c_str());
     return v;
   }
 };

@@ -27,31 +27,27 @@ hash256 blake2b_256(const std::uint8_t* a, std::size_t a_size, const std::uint8_
   return out;
 }
 
+hash256 sha256(std::string_view data) {
+  crypto_ready();
+  hash256 out{};
+  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return out;
+}
+
 std::string to_hex(const std::uint8_t* data, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * size);
-  for (std::size_t i = 0; i < size; ++i) {
-    hex += digits[data[i] >> 4];
-    hex += digits[data[i] & 15];
-  }
+  std::string hex(2 * size + 1, '\0');  // sodium_bin2hex writes a terminating zero
+  sodium_bin2hex(hex.data(), hex.size(), data, size);
+  hex.pop_back();
   return hex;
 }
 
 bool from_hex(std::string_view text, std::uint8_t* out, std::size_t size) {
   if (text.size() != 2 * size) return false;
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < size; ++i) {
-    const int hi = digit(text[2 * i]), lo = digit(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-  }
-  return true;
+  std::size_t decoded = 0;
+  const char* end = nullptr;
+  // No characters to ignore: anything but 2*size hex digits is refused.
+  return sodium_hex2bin(out, size, text.data(), text.size(), nullptr, &decoded, &end) == 0 && decoded == size &&
+         end == text.data() + text.size();
 }
 
 }  // namespace voltaic::chain

@@ -4,9 +4,9 @@
 #include <optional>
 
 #include "voltaic/chain/energy/market_cycle.hpp"
-#include "voltaic/chain/node/parallel.hpp"
-#include "voltaic/chain/energy/state_machine.hpp"
 #include "voltaic/chain/energy/receipt.hpp"
+#include "voltaic/chain/energy/state_machine.hpp"
+#include "voltaic/chain/node/parallel.hpp"
 
 namespace voltaic::chain {
 

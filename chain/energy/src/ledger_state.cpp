@@ -6,8 +6,8 @@
 #include <iterator>
 
 #include "clearing_codec.hpp"
-#include "voltaic/chain/core/field_reader.hpp"
 #include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 #include "voltaic/chain/node/parallel.hpp"
 
 namespace voltaic::chain {

@@ -5,6 +5,8 @@
 
 namespace voltaic::chain {
 
+hash256 grid_version(const market::grid& g) { return sha256(g.canonical_text()); }
+
 result<market_grid> market_grid::make(market::grid g, std::vector<std::uint32_t> load_buses) {
   market_grid m;
   m.grid_ = std::move(g);
@@ -18,7 +20,7 @@ status market_grid::refresh() {
   if (!table) return table.err();
   distances_ = std::move(table).value();
   distances_hash_ = chain::distances_hash(distances_);
-  if (!from_hex(grid_.version_hash(), version_)) return chain_error("bad-grid", "grid version is not 32 bytes of hex");
+  version_ = grid_version(grid_);
   return {};
 }
 

@@ -1,7 +1,7 @@
 #include "voltaic/chain/energy/signed_order.hpp"
 
-#include "voltaic/chain/core/field_reader.hpp"
 #include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 
 namespace voltaic::chain {
 

@@ -6,11 +6,11 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "voltaic/chain/energy/coe.hpp"
-#include "voltaic/chain/node/consensus.hpp"
 #include "voltaic/chain/core/merkle.hpp"
-#include "voltaic/chain/node/parallel.hpp"
+#include "voltaic/chain/energy/coe.hpp"
 #include "voltaic/chain/energy/receipt.hpp"
+#include "voltaic/chain/node/consensus.hpp"
+#include "voltaic/chain/node/parallel.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::chain {

@@ -1,8 +1,8 @@
 #include "voltaic/chain/energy/transaction.hpp"
 
 #include "clearing_codec.hpp"
-#include "voltaic/chain/core/field_reader.hpp"
 #include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 
 namespace voltaic::chain {
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/energy/state_machine.hpp"
+#include "voltaic/chain/node/certificate.hpp"
 
 namespace voltaic::chain {
 

@@ -57,10 +57,9 @@ class grid {
   result<distance_table> distance_matrix(const std::vector<std::uint32_t>& buses) const;
   result<distance_mm> distance(std::string_view from_bus, std::string_view to_bus) const;
 
-  // Canonical text of the grid (buses and lines in a fixed order) and its
-  // SHA-256: the grid version recorded on chain.
+  // Canonical text of the grid (buses and lines in a fixed order); its
+  // SHA-256 is the grid version recorded on chain (chain/energy/market_grid.hpp).
   std::string canonical_text() const;
-  std::string version_hash() const;
 
  private:
   struct edge {

@@ -1,6 +1,6 @@
 #pragma once
-// Renderings of a cycle for people and programs: the `voltaic clear` JSON
-// object, a short text summary, and CSV tables. Deterministic: identical
+// Renderings of a cycle for people and programs: a short text summary and
+// CSV tables (the `voltaic clear` JSON object is runtime's, clear_json.hpp). Deterministic: identical
 // input gives byte-identical output. Energies in kWh, prices and money in
 // credits, distances in metres, all printed exactly from the integer units.
 // Thread-safety: pure functions.
@@ -12,7 +12,6 @@
 
 namespace voltaic::market {
 
-std::string to_json(const std::vector<order>& book, const cycle_result& cycle);
 std::string to_text(const std::vector<order>& book, const cycle_result& cycle);
 
 struct csv_table {

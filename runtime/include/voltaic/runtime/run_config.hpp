@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "voltaic/chain/node/consensus.hpp"
 #include "voltaic/chain/energy/genesis.hpp"
+#include "voltaic/chain/node/consensus.hpp"
 #include "voltaic/market/error.hpp"
 
 namespace voltaic::runtime {

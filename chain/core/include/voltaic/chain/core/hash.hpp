@@ -1,5 +1,6 @@
 #pragma once
-// BLAKE2b-256 (libsodium crypto_generichash), the chain's hash.
+// BLAKE2b-256 (libsodium crypto_generichash), the chain's hash; SHA-256
+// where a protocol names it (the grid version); hex text.
 // Thread-safety: pure functions (libsodium is initialised on first use).
 
 #include <array>
@@ -21,6 +22,9 @@ inline hash256 blake2b_256(std::string_view data) {
 
 // BLAKE2b-256 of two byte ranges one after the other, without joining them.
 hash256 blake2b_256(const std::uint8_t* a, std::size_t a_size, const std::uint8_t* b, std::size_t b_size);
+
+// SHA-256 (libsodium crypto_hash_sha256).
+hash256 sha256(std::string_view data);
 
 std::string to_hex(const std::uint8_t* data, std::size_t size);
 template <std::size_t N>

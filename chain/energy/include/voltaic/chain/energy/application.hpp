@@ -16,13 +16,13 @@
 #include <utility>
 #include <vector>
 
-#include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/energy/cycle_desk.hpp"
 #include "voltaic/chain/energy/genesis.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
 #include "voltaic/chain/energy/market_grid.hpp"
 #include "voltaic/chain/energy/mempool.hpp"
 #include "voltaic/chain/node/application.hpp"
+#include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/market/clearing.hpp"
 
 namespace voltaic::chain {

@@ -22,11 +22,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/energy/ledger_state.hpp"
 #include "voltaic/chain/energy/market_grid.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/node/verified_set.hpp"
 #include "voltaic/market/clearing.hpp"
 

@@ -35,12 +35,12 @@
 #include <vector>
 
 #include "voltaic/chain/core/error.hpp"
-#include "voltaic/chain/energy/genesis.hpp"
-#include "voltaic/chain/node/state_changes.hpp"
 #include "voltaic/chain/core/hash.hpp"
 #include "voltaic/chain/core/key_order.hpp"
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/energy/genesis.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/node/state_changes.hpp"
 #include "voltaic/chain/node/verified_set.hpp"
 
 namespace voltaic::chain {

@@ -16,6 +16,9 @@
 
 namespace voltaic::chain {
 
+// The grid version recorded on chain: SHA-256 of the grid's canonical text.
+hash256 grid_version(const market::grid& g);
+
 class market_grid {
  public:
   static result<market_grid> make(market::grid g, std::vector<std::uint32_t> load_buses);

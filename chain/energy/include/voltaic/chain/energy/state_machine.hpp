@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/energy/ledger_state.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
+#include "voltaic/chain/node/block.hpp"
 
 namespace voltaic::chain {
 

@@ -22,9 +22,9 @@
 #include <utility>
 #include <vector>
 
+#include "voltaic/chain/core/hash.hpp"
 #include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/node/consensus.hpp"
-#include "voltaic/chain/core/hash.hpp"
 #include "voltaic/chain/node/store.hpp"
 #include "voltaic/chain/node/verified_set.hpp"
 

@@ -32,9 +32,9 @@
 #include <vector>
 
 #include "voltaic/chain/core/error.hpp"
-#include "voltaic/chain/node/validator_set.hpp"
 #include "voltaic/chain/core/hash.hpp"
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/node/validator_set.hpp"
 
 namespace voltaic::chain {
 

@@ -11,8 +11,8 @@
 #include <memory>
 #include <optional>
 
-#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/core/error.hpp"
+#include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/node/state_changes.hpp"
 
 namespace voltaic::chain {

@@ -28,11 +28,11 @@
 #include <utility>
 #include <vector>
 
+#include "voltaic/chain/core/key_order.hpp"
+#include "voltaic/chain/node/application.hpp"
 #include "voltaic/chain/node/block_push_pacer.hpp"
 #include "voltaic/chain/node/consensus.hpp"
-#include "voltaic/chain/core/key_order.hpp"
 #include "voltaic/chain/node/envelope_checker.hpp"
-#include "voltaic/chain/node/application.hpp"
 #include "voltaic/chain/node/validator_config.hpp"
 #include "voltaic/chain/node/validator_output.hpp"
 

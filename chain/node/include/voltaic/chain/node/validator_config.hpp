@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "voltaic/chain/node/consensus.hpp"
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/node/consensus.hpp"
 
 namespace voltaic::chain::node {
 

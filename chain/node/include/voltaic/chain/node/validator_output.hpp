@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "voltaic/chain/node/consensus.hpp"
 #include "voltaic/chain/core/hash.hpp"
+#include "voltaic/chain/node/consensus.hpp"
 
 namespace voltaic::chain::node {
 
