@@ -7,10 +7,70 @@
 
 #include "clearing_codec.hpp"
 #include "voltaic/chain/core/codec.hpp"
-#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/fields.hpp"
 #include "voltaic/chain/node/parallel.hpp"
 
 namespace voltaic::chain {
+
+// A record of one integer: [v].
+template <class T>
+struct one_value {
+  T v{};
+};
+template <class Io, class T>
+void fields(Io& io, one_value<T>& x) {
+  io.array(1);
+  io(x.v);
+}
+template <class Io>
+void fields(Io& io, account& a) {
+  io.array(3);
+  io(a.balance_uc);
+  io(a.held_uc);
+  io(a.nonce);
+}
+template <class Io>
+void fields(Io& io, ctp_record& c) {
+  io.array(6);
+  io(c.buyer);
+  io(c.producer);
+  io(c.amount_uc);
+  io(c.energy_mwh);
+  io(c.expiry_height);
+  io(c.meter_root);
+}
+template <class Io>
+void fields(Io& io, energy_account& a) {
+  io.array(2);
+  io(a.energy_mwh);
+  io(a.price_ucpkwh);
+}
+template <class Io>
+void fields(Io& io, order_root_record& o) {
+  io.array(2);
+  io(o.root);
+  io(o.order_count);
+}
+template <class Io>
+void fields(Io& io, grid_record& g) {
+  io.array(3);
+  io(g.grid_version);
+  io(g.distances_hash);
+  io(g.height);
+}
+template <class Io>
+void fields(Io& io, due_record& d) {
+  io.array(3);
+  io(d.agreed_mwh);
+  io(d.tariff_uc);
+  io(d.meter);
+}
+template <class Io>
+void fields(Io& io, dso_record& d) {
+  io.array(2);
+  io(d.charge_uc_per_m);
+  io(d.penalty_ucpkwh);
+}
 
 namespace {
 
@@ -70,58 +130,13 @@ bytes key_of(char prefix, const evidence_key& e) {
   return out;
 }
 
-// ---- values ----
-bytes value_of(const account& a) {
-  encoder e;
-  e.array(3).sint(a.balance_uc).sint(a.held_uc).uint(a.nonce);
-  return e.take();
+// ---- values: each record's field list (core/fields.hpp) ----
+template <class V>
+bytes value_of(const V& v) {
+  return encode_fields(v);
 }
-bytes value_of(const ctp_record& c) {
-  encoder e;
-  e.array(6).bin(c.buyer).bin(c.producer).sint(c.amount_uc).sint(c.energy_mwh).uint(c.expiry_height).bin(
-      c.meter_root);
-  return e.take();
-}
-bytes value_of(const energy_account& a) {
-  encoder e;
-  e.array(2).sint(a.energy_mwh).sint(a.price_ucpkwh);
-  return e.take();
-}
-bytes value_of(const order_root_record& o) {
-  encoder e;
-  e.array(2).bin(o.root).uint(o.order_count);
-  return e.take();
-}
-bytes value_of(const clearing_result_body& b) {
-  encoder e;
-  detail::write_clearing(e, b);
-  return e.take();
-}
-bytes value_of(std::int64_t amount) {
-  encoder e;
-  e.array(1).sint(amount);
-  return e.take();
-}
-bytes value_of(std::uint64_t id) {
-  encoder e;
-  e.array(1).uint(id);
-  return e.take();
-}
-bytes value_of(const grid_record& g) {
-  encoder e;
-  e.array(3).bin(g.grid_version).bin(g.distances_hash).uint(g.height);
-  return e.take();
-}
-bytes value_of(const due_record& d) {
-  encoder e;
-  e.array(3).sint(d.agreed_mwh).sint(d.tariff_uc).bin(d.meter);
-  return e.take();
-}
-bytes value_of(const dso_record& d) {
-  encoder e;
-  e.array(2).sint(d.charge_uc_per_m).sint(d.penalty_ucpkwh);
-  return e.take();
-}
+bytes value_of(std::int64_t amount) { return encode_fields(one_value<std::int64_t>{amount}); }
+bytes value_of(std::uint64_t n) { return encode_fields(one_value<std::uint64_t>{n}); }
 
 template <class K, class V, template <class, class> class Items>
 void collect_changes(const journaled_map<K, V, Items>& m, char prefix, state_table table, state_changes& out) {
@@ -259,116 +274,84 @@ status ledger_state::load_record(state_table table, const bytes& key, const byte
   switch (prefix) {
     case 'a': {
       if (!need(32)) return bad_record("account key length");
-      account a;
-      r.array(3);
-      a.balance_uc = r.i64();
-      a.held_uc = r.i64();
-      a.nonce = r.u64();
+      const auto a = read_fields<account>(r);
       if (auto s = r.finish(); !s) return s;
       accounts.load(get_fixed<32>(k), a);
       return {};
     }
     case 'c': {
       if (!need(8)) return bad_record("CTP key length");
-      ctp_record c;
-      r.array(6);
-      c.buyer = r.fixed<32>();
-      c.producer = r.fixed<32>();
-      c.amount_uc = r.i64();
-      c.energy_mwh = r.i64();
-      c.expiry_height = r.u64();
-      c.meter_root = r.fixed<32>();
+      const auto c = read_fields<ctp_record>(r);
       if (auto s = r.finish(); !s) return s;
       ctps.load(get_u64(k), c);
       return {};
     }
     case 'e': {
       if (!need(32)) return bad_record("energy account key length");
-      energy_account a;
-      r.array(2);
-      a.energy_mwh = r.i64();
-      a.price_ucpkwh = r.i64();
+      const auto a = read_fields<energy_account>(r);
       if (auto s = r.finish(); !s) return s;
       energy_accounts.load(get_fixed<32>(k), a);
       return {};
     }
     case 'o': {
       if (!need(16)) return bad_record("order root key length");
-      order_root_record o;
-      r.array(2);
-      o.root = r.fixed<32>();
-      o.order_count = r.u64();
+      const auto o = read_fields<order_root_record>(r);
       if (auto s = r.finish(); !s) return s;
       order_roots.load({get_u64(k), get_u64(k + 8)}, o);
       return {};
     }
     case 'r': {
       if (!need(16)) return bad_record("clearing key length");
-      const clearing_result_body b = detail::read_clearing(r);
+      const auto b = read_fields<clearing_result_body>(r);
       if (auto s = r.finish(); !s) return s;
       clearings.load({get_u64(k), get_u64(k + 8)}, b);
       return {};
     }
     case 's': {
       if (!need(49)) return bad_record("settlement key length");
-      r.array(1);
-      const std::int64_t amount = r.i64();
+      const std::int64_t amount = read_fields<one_value<std::int64_t>>(r).v;
       if (auto s = r.finish(); !s) return s;
       settlements.load({get_u64(k), get_u64(k + 8), get_fixed<32>(k + 16), k[48]}, amount);
       return {};
     }
     case 'd': {
       if (!need(49)) return bad_record("due key length");
-      due_record due;
-      r.array(3);
-      due.agreed_mwh = r.i64();
-      due.tariff_uc = r.i64();
-      due.meter = r.fixed<32>();
+      const auto due = read_fields<due_record>(r);
       if (auto s = r.finish(); !s) return s;
       dues.load({get_u64(k), get_u64(k + 8), get_fixed<32>(k + 16), k[48]}, due);
       return {};
     }
     case 't': {
       if (!need(16)) return bad_record("dues marker key length");
-      r.array(1);
-      const std::uint64_t count = r.u64();
+      const std::uint64_t count = read_fields<one_value<std::uint64_t>>(r).v;
       if (auto s = r.finish(); !s) return s;
       dues_recorded.load({get_u64(k), get_u64(k + 8)}, count);
       return {};
     }
     case 'g': {
       if (!need(0)) return bad_record("grid key length");
-      grid_record g;
-      r.array(3);
-      g.grid_version = r.fixed<32>();
-      g.distances_hash = r.fixed<32>();
-      g.height = r.u64();
+      const auto g = read_fields<grid_record>(r);
       if (auto s = r.finish(); !s) return s;
       grid.load(0, g);
       return {};
     }
     case 'p': {
       if (!need(0)) return bad_record("DSO parameter key length");
-      dso_record p;
-      r.array(2);
-      p.charge_uc_per_m = r.i64();
-      p.penalty_ucpkwh = r.i64();
+      const auto p = read_fields<dso_record>(r);
       if (auto s = r.finish(); !s) return s;
       dso_params.load(0, p);
       return {};
     }
     case 'n': {
       if (!need(0)) return bad_record("CTP counter key length");
-      r.array(1);
-      const std::uint64_t id = r.u64();
+      const std::uint64_t id = read_fields<one_value<std::uint64_t>>(r).v;
       if (auto s = r.finish(); !s) return s;
       next_ctp_id.load(0, id);
       return {};
     }
     case 'v': {
       if (!need(17)) return bad_record("evidence key length");
-      r.array(1);
-      const std::uint64_t at = r.u64();
+      const std::uint64_t at = read_fields<one_value<std::uint64_t>>(r).v;
       if (auto s = r.finish(); !s) return s;
       auto u32 = [](const std::uint8_t* p) {
         return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |

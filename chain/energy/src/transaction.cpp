@@ -1,8 +1,9 @@
 #include "voltaic/chain/energy/transaction.hpp"
 
 #include "clearing_codec.hpp"
+#include "transaction_fields.hpp"
 #include "voltaic/chain/core/codec.hpp"
-#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/fields.hpp"
 
 namespace voltaic::chain {
 
@@ -10,182 +11,20 @@ namespace {
 
 using detail::field_reader;
 
-// Bounds on variable parts, so one transaction stays small.
-constexpr std::uint32_t max_merkle_depth = 32;
-constexpr std::uint32_t max_release_ctps = 4'096;
-constexpr std::size_t max_change_note = 256;
-constexpr std::uint32_t max_cycle_dues = 12'000;  // parties of one market's cycle in one transaction
-
-struct body_encoder {
-  encoder& e;
-  void operator()(const fund_body& b) const { e.array(2).bin(b.to).sint(b.amount_uc); }
-  void operator()(const energy_account_body& b) const { e.array(2).sint(b.energy_mwh).sint(b.price_ucpkwh); }
-  void operator()(const order_root_body& b) const {
-    e.array(4).uint(b.market).uint(b.cycle).bin(b.root).uint(b.order_count);
-  }
-  void operator()(const clearing_result_body& b) const { detail::write_clearing(e, b); }
-  void operator()(const ctp_commit_body& b) const {
-    e.array(5).bin(b.producer).sint(b.amount_uc).sint(b.energy_mwh).uint(b.expiry_height).bin(b.meter_root);
-  }
-  void operator()(const erc_body& b) const {
-    e.array(4).uint(b.ctp_id).sint(b.energy_mwh);
-    const auto& c = b.coe;
-    e.array(6).bin(c.root).uint(c.key_count).bin(c.manufacturer).bin(c.signer).bin(c.manufacturer_sig).bin(
-        c.signer_sig);
-    e.array(2).uint(b.leaf_index).array(static_cast<std::uint32_t>(b.siblings.size()));
-    for (const auto& s : b.siblings) e.bin(s);
-  }
-  void operator()(const ctp_timeout_body& b) const { e.array(1).uint(b.ctp_id); }
-  void operator()(const meter_settlement_body& b) const {
-    e.array(9).uint(b.market).uint(b.cycle).bin(b.party).uint(static_cast<std::uint8_t>(b.role));
-    e.sint(b.agreed_mwh).sint(b.metered_mwh).sint(b.price_ucpkwh).sint(b.tariff_uc);
-    e.array(static_cast<std::uint32_t>(b.release_ctps.size()));
-    for (auto id : b.release_ctps) e.uint(id);
-  }
-  void operator()(const grid_update_body& b) const {
-    e.array(3).bin(b.grid_version).bin(b.distances_hash).str(b.change);
-  }
-  void operator()(const dso_params_body& b) const { e.array(2).sint(b.charge_uc_per_m).sint(b.penalty_ucpkwh); }
-  void operator()(const evidence_body& b) const {
-    e.array(6).uint(b.height).uint(b.round).uint(b.vote_kind).uint(b.voter);
-    e.array(3).boolean(b.nil_a).bin(b.value_a).bin(b.sig_a);
-    e.array(3).boolean(b.nil_b).bin(b.value_b).bin(b.sig_b);
-  }
-  void operator()(const cycle_dues_body& b) const {
-    e.array(3).uint(b.market).uint(b.cycle).array(static_cast<std::uint32_t>(b.dues.size()));
-    for (const auto& d : b.dues)
-      e.array(5).bin(d.party).uint(static_cast<std::uint8_t>(d.role)).bin(d.meter).sint(d.agreed_mwh).sint(d.tariff_uc);
-  }
-};
-
 tx_body read_body(tx_kind kind, field_reader& r) {
   switch (kind) {
-    case tx_kind::fund: {
-      fund_body b;
-      r.array(2);
-      b.to = r.fixed<32>();
-      b.amount_uc = r.i64();
-      return b;
-    }
-    case tx_kind::energy_account_add: {
-      energy_account_body b;
-      r.array(2);
-      b.energy_mwh = r.i64();
-      b.price_ucpkwh = r.i64();
-      return b;
-    }
-    case tx_kind::order_root: {
-      order_root_body b;
-      r.array(4);
-      b.market = r.u64();
-      b.cycle = r.u64();
-      b.root = r.fixed<32>();
-      b.order_count = r.u64();
-      return b;
-    }
-    case tx_kind::clearing_result:
-      return detail::read_clearing(r);
-    case tx_kind::ctp_commit: {
-      ctp_commit_body b;
-      r.array(5);
-      b.producer = r.fixed<32>();
-      b.amount_uc = r.i64();
-      b.energy_mwh = r.i64();
-      b.expiry_height = r.u64();
-      b.meter_root = r.fixed<32>();
-      return b;
-    }
-    case tx_kind::erc: {
-      erc_body b;
-      r.array(4);
-      b.ctp_id = r.u64();
-      b.energy_mwh = r.i64();
-      r.array(6);
-      b.coe.root = r.fixed<32>();
-      b.coe.key_count = r.u64();
-      b.coe.manufacturer = r.fixed<32>();
-      b.coe.signer = r.fixed<32>();
-      b.coe.manufacturer_sig = r.fixed<64>();
-      b.coe.signer_sig = r.fixed<64>();
-      r.array(2);
-      b.leaf_index = r.u64();
-      const std::uint32_t n = r.array_up_to(max_merkle_depth);
-      for (std::uint32_t i = 0; i < n && !r.failed(); ++i) b.siblings.push_back(r.fixed<32>());
-      return b;
-    }
-    case tx_kind::ctp_timeout: {
-      ctp_timeout_body b;
-      r.array(1);
-      b.ctp_id = r.u64();
-      return b;
-    }
-    case tx_kind::meter_settlement: {
-      meter_settlement_body b;
-      r.array(9);
-      b.market = r.u64();
-      b.cycle = r.u64();
-      b.party = r.fixed<32>();
-      b.role = static_cast<party_role>(r.u64_max(1, "role"));
-      b.agreed_mwh = r.i64();
-      b.metered_mwh = r.i64();
-      b.price_ucpkwh = r.i64();
-      b.tariff_uc = r.i64();
-      const std::uint32_t n = r.array_up_to(max_release_ctps);
-      for (std::uint32_t i = 0; i < n && !r.failed(); ++i) b.release_ctps.push_back(r.u64());
-      return b;
-    }
-    case tx_kind::grid_update: {
-      grid_update_body b;
-      r.array(3);
-      b.grid_version = r.fixed<32>();
-      b.distances_hash = r.fixed<32>();
-      b.change = r.str();
-      if (b.change.size() > max_change_note) r.fail("grid change note longer than 256 bytes");
-      return b;
-    }
-    case tx_kind::evidence: {
-      evidence_body b;
-      r.array(6);
-      b.height = r.u64();
-      b.round = static_cast<std::uint32_t>(r.u64_max(UINT32_MAX, "round"));
-      b.vote_kind = r.u8();
-      b.voter = static_cast<std::uint32_t>(r.u64_max(UINT32_MAX, "voter"));
-      r.array(3);
-      b.nil_a = r.boolean();
-      b.value_a = r.fixed<32>();
-      b.sig_a = r.fixed<64>();
-      r.array(3);
-      b.nil_b = r.boolean();
-      b.value_b = r.fixed<32>();
-      b.sig_b = r.fixed<64>();
-      return b;
-    }
-    case tx_kind::cycle_dues: {
-      cycle_dues_body b;
-      r.array(3);
-      b.market = r.u64();
-      b.cycle = r.u64();
-      const std::uint32_t n = r.array_up_to(max_cycle_dues);
-      b.dues.reserve(n);
-      for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
-        party_due d;
-        r.array(5);
-        d.party = r.fixed<32>();
-        d.role = static_cast<party_role>(r.u64_max(1, "role"));
-        d.meter = r.fixed<32>();
-        d.agreed_mwh = r.i64();
-        d.tariff_uc = r.i64();
-        b.dues.push_back(d);
-      }
-      return b;
-    }
-    case tx_kind::dso_params: {
-      dso_params_body b;
-      r.array(2);
-      b.charge_uc_per_m = r.i64();
-      b.penalty_ucpkwh = r.i64();
-      return b;
-    }
+    case tx_kind::fund: return read_fields<fund_body>(r);
+    case tx_kind::energy_account_add: return read_fields<energy_account_body>(r);
+    case tx_kind::order_root: return read_fields<order_root_body>(r);
+    case tx_kind::clearing_result: return read_fields<clearing_result_body>(r);
+    case tx_kind::ctp_commit: return read_fields<ctp_commit_body>(r);
+    case tx_kind::erc: return read_fields<erc_body>(r);
+    case tx_kind::ctp_timeout: return read_fields<ctp_timeout_body>(r);
+    case tx_kind::meter_settlement: return read_fields<meter_settlement_body>(r);
+    case tx_kind::grid_update: return read_fields<grid_update_body>(r);
+    case tx_kind::evidence: return read_fields<evidence_body>(r);
+    case tx_kind::cycle_dues: return read_fields<cycle_dues_body>(r);
+    case tx_kind::dso_params: return read_fields<dso_params_body>(r);
   }
   r.fail("unknown transaction kind");
   return fund_body{};
@@ -221,7 +60,7 @@ bytes encode_payload(const transaction& tx) {
   encoder e;
   e.array(6).uint(tx_format_version).uint(static_cast<std::uint8_t>(tx.kind())).bin(tx.signer).uint(tx.nonce).uint(
       tx.expiry_height);
-  std::visit(body_encoder{e}, tx.body);
+  std::visit([&e](const auto& b) { write_fields(e, b); }, tx.body);
   return e.take();
 }
 

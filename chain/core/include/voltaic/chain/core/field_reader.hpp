@@ -4,8 +4,10 @@
 // once at the end (shared by the decoders of every chain).
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "voltaic/chain/core/codec.hpp"
 
@@ -34,6 +36,37 @@ class field_reader {
     note(d_.bin_into(out.data(), N));
     return out;
   }
+  // The visitor interface of fields.hpp: the same calls as field_writer.
+  void operator()(std::uint64_t& v) { v = u64(); }
+  void operator()(std::uint32_t& v) { v = static_cast<std::uint32_t>(u64_max(UINT32_MAX, "integer")); }
+  void operator()(std::uint8_t& v) { v = u8(); }
+  void operator()(std::int64_t& v) { v = i64(); }
+  void operator()(bool& v) { v = boolean(); }
+  void operator()(std::string& s) { s = str(); }
+  void operator()(bytes& b) { b = bin(); }
+  template <std::size_t N>
+  void operator()(std::array<std::uint8_t, N>& a) {
+    a = fixed<N>();
+  }
+  template <class T>
+  void bounded(T& v, std::uint64_t max, const char* what) {
+    v = static_cast<T>(u64_max(max, what));
+  }
+  void text(std::string& s, std::size_t max_size, const char* what) {
+    s = str();
+    if (s.size() > max_size) fail(std::string(what) + " longer than " + std::to_string(max_size) + " bytes");
+  }
+  template <class T, class F>
+  void list(std::vector<T>& xs, std::uint32_t max_size, F each) {
+    const std::uint32_t n = array_up_to(max_size);
+    xs.clear();
+    xs.reserve(n);
+    for (std::uint32_t i = 0; i < n && !failed(); ++i) {
+      xs.emplace_back();
+      each(xs.back());
+    }
+  }
+
   void fail(std::string what) {
     if (!error_) error_ = chain_error("decode", std::move(what));
   }
