@@ -1,0 +1,151 @@
+#pragma once
+// The scenario's clock as the chain sees it, and phases committed in chunks (private to runtime/, used by run_trading).
+
+#include <caf/all.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "driver.hpp"
+#include "voltaic/runtime/scenario_config.hpp"
+
+namespace voltaic::runtime::trading {
+
+using clock_type = std::chrono::steady_clock;
+
+// The scenario's clock as the chain sees it. Wall clock: validators make
+// blocks continuously and a phase lasts its configured time. Simulated clock:
+// validators make a block only when stepped, stamped with simulated time, so
+// the same seed gives the same chain; a phase ends as soon as its
+// transactions are committed.
+class chain_clock {
+ public:
+  chain_clock(driver& d, std::vector<caf::actor> miners, const scenario_config& sc, std::uint64_t genesis_ms)
+      : d_(d), miners_(std::move(miners)), sc_(sc), now_ms_(genesis_ms) {
+    phase_end_ = clock_type::now();
+  }
+
+  // The start of phase `phase` (0 quotation .. 3 settlement) of `cycle`.
+  void begin_phase(std::uint64_t cycle, int phase) {
+    const std::uint64_t offsets[4] = {0, 3, 10, 13};  // minutes of 15, scaled to the cycle
+    now_ms_ = std::max(now_ms_, genesis_ms() + (cycle - 1) * sc_.cycle_ms + sc_.cycle_ms * offsets[phase] / 15);
+  }
+  // Wall clock only: waits for the end of the phase.
+  void end_phase(int phase) {
+    if (!sc_.wall_clock) return;
+    const std::uint64_t lengths[4] = {3, 7, 3, 2};
+    phase_end_ += std::chrono::milliseconds(sc_.cycle_ms * lengths[phase] / 15);
+    std::this_thread::sleep_until(phase_end_);
+  }
+
+  const caf::actor& watcher() const { return miners_.front(); }
+
+  // Until every id is committed. Selective (simulated clock only): blocks
+  // propose only these ids, whatever else waits in the pools — a chunk of a
+  // phase commits, the same in every run, while the next is still arriving.
+  bool commit(const std::vector<chain::hash256>& ids, std::chrono::seconds limit, bool selective = false) {
+    if (sc_.wall_clock) return d_.committed(watcher(), ids, limit);
+    if (ids.empty()) return true;
+    // Every validator holds them before a block is asked for, so the
+    // proposer, whoever it is, proposes all of them.
+    for (const auto& m : miners_)
+      if (!wait_until(limit, [&] {
+            std::uint64_t n = 0;
+            return d_.ask(m, n, agents::pooled_atom::value, ids) && n == ids.size();
+          }))
+        return false;
+    // Each check sends only the ids still waiting.
+    std::vector<chain::hash256> waiting = ids;
+    for (int blocks = 0; blocks < 1'000; ++blocks) {
+      if (!d_.drop_committed(watcher(), waiting)) return false;
+      if (waiting.empty()) return true;
+      if (!one_block(limit, selective ? waiting : std::vector<chain::hash256>{})) return false;
+    }
+    return false;
+  }
+
+  // Until the chain has reached `height`.
+  bool reach(std::uint64_t height, std::chrono::seconds limit) {
+    if (sc_.wall_clock) return wait_until(limit, [&] { return d_.height(watcher()) >= height; });
+    while (d_.height(watcher()) < height)
+      if (!one_block(limit)) return false;
+    return true;
+  }
+
+  // Until `done()` holds, one block at a time (simulated) or polling (wall).
+  template <class F>
+  bool blocks_until(std::chrono::seconds limit, F done) {
+    if (sc_.wall_clock) return wait_until(limit, done);
+    for (int blocks = 0; blocks < 1'000; ++blocks) {
+      if (done()) return true;
+      if (!one_block(limit)) return false;
+    }
+    return false;
+  }
+
+  template <class F>
+  bool wait_until(std::chrono::seconds limit, F done) {
+    const auto deadline = clock_type::now() + limit;
+    while (!done()) {
+      if (clock_type::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  }
+
+ private:
+  std::uint64_t genesis_ms() const { return sc_.run.genesis.time_ms; }
+
+  // One block: with `only`, proposing no other waiting transactions.
+  bool one_block(std::chrono::seconds limit, const std::vector<chain::hash256>& only = {}) {
+    const std::uint64_t target = d_.height(watcher()) + 1;
+    for (const auto& m : miners_) {
+      if (only.empty()) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
+      else d_.self()->send(m, agents::step_atom::value, target, now_ms_, only);
+    }
+    ++now_ms_;
+    std::uint64_t reached = 0;
+    return d_.ask_within(limit, watcher(), reached, agents::reached_atom::value, target) && reached >= target;
+  }
+
+  driver& d_;
+  std::vector<caf::actor> miners_;
+  const scenario_config& sc_;
+  std::uint64_t now_ms_;
+  clock_type::time_point phase_end_;
+};
+
+// The transaction ids agents gave in answer (a meter that does not report
+// gives none).
+std::vector<chain::hash256> answered_ids(const std::vector<std::optional<std::vector<chain::hash256>>>& answers,
+                                         std::size_t begin, std::size_t end) {
+  std::vector<chain::hash256> ids;
+  for (std::size_t i = begin; i < end; ++i)
+    if (answers[i]) ids.insert(ids.end(), answers[i]->begin(), answers[i]->end());
+  return ids;
+}
+
+// A phase committed in chunks (driver::gather's chunk_done): each chunk's
+// transactions as it completes, then whatever the chunks left.
+struct chunked_commit {
+  chain_clock& clock;
+  std::chrono::seconds limit;
+  bool ok = true;
+  std::size_t committed_up_to = 0;  // answers whose transactions are on chain
+
+  template <class R>
+  void chunk(std::size_t, std::size_t end, const std::vector<std::optional<R>>& answers) {
+    ok = ok && clock.commit(answered_ids(answers, committed_up_to, end), limit, true);
+    if (ok) committed_up_to = end;
+  }
+  template <class R>
+  bool rest(const std::vector<std::optional<R>>& answers) {
+    return ok && clock.commit(answered_ids(answers, committed_up_to, answers.size()), limit);
+  }
+};
+
+}  // namespace voltaic::runtime::trading

@@ -1,0 +1,90 @@
+#pragma once
+// Setting up a trading lab: miners' settings, connections to validators
+// elsewhere, and the verification rate a cycle's floor is measured against (private to runtime/, used by run_trading).
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <ostream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "voltaic/agents/miner.hpp"
+#include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/energy/market_grid.hpp"
+#include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/runtime/run_config.hpp"
+#include "voltaic/runtime/scenario_config.hpp"
+
+namespace voltaic::runtime::trading {
+
+using clock_type = std::chrono::steady_clock;
+
+// Ed25519 verifications per second on one core, measured now: the floor of a
+// cycle is every order and every transaction verified once by every validator.
+// A cycle's floor uses the mean of the rates measured just before and just
+// after it: on a shared machine the rate moves by a fifth within a minute.
+inline double measure_verify_rate() {
+  const auto key = chain::derived_key(99, 99, 0);
+  const chain::bytes message(200, 7);
+  const auto sig = chain::sign(chain::domain::transaction, "floor", message, key);
+  const int n = 2'000;
+  const auto t0 = clock_type::now();
+  int ok = 0;
+  for (int i = 0; i < n; ++i) ok += chain::verify(chain::domain::transaction, "floor", message, sig, key.pub);
+  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  return ok == n && seconds > 0 ? n / seconds : 0;
+}
+
+// The settings a scenario gives each of its miners.
+inline void configure_miner(agents::miner_config& mc, const scenario_config& sc, const chain::market_grid& grid) {
+  mc.grid = grid;
+  mc.rules = sc.rules;
+  mc.on_demand = !sc.wall_clock;
+  if (mc.on_demand) {
+    // Simulated time does not hurry anyone: a round never times out on a
+    // validator that is merely busy, so round 0's proposer makes each block.
+    mc.timing.timeout_propose_ms = std::max<std::uint64_t>(mc.timing.timeout_propose_ms, 10'000);
+    mc.timing.timeout_prevote_ms = std::max<std::uint64_t>(mc.timing.timeout_prevote_ms, 2'000);
+    mc.timing.timeout_precommit_ms = std::max<std::uint64_t>(mc.timing.timeout_precommit_ms, 2'000);
+    mc.timing.gossip_ms = std::max<std::uint64_t>(mc.timing.gossip_ms, 1'000);
+    // Each phase's transactions are all in before a block is asked for: take
+    // them in few blocks (each block is executed and synced to disk).
+    mc.max_block_txs = std::max<std::size_t>(mc.max_block_txs, 20'000);
+    // Such blocks take long to execute. A lone validator's thread is then
+    // what the cycle waits on: checking signatures meanwhile, on another
+    // thread, pays for the thread hop (3-4 % faster at 100,045 prosumers).
+    // Several validators keep the cores busy without it (4 % slower with it
+    // at 10,010 prosumers and 4 validators).
+    mc.checks_on_own_thread = sc.run.validators.size() == 1;
+  }
+}
+
+// Connects to every validator at its configured address, retrying for up to a minute.
+inline std::vector<caf::actor> connect_validators(caf::actor_system& system, caf::scoped_actor& self, const run_config& rc,
+                                           std::ostream& err) {
+  std::vector<caf::actor> miners(rc.validators.size());
+  const auto deadline = clock_type::now() + std::chrono::seconds(60);
+  for (std::size_t i = 0; i < miners.size(); ++i) {
+    const auto& v = rc.validators[i];
+    while (!miners[i]) {
+      self->request(system.middleman().actor_handle(), std::chrono::seconds(2), caf::connect_atom::value, v.host, v.port)
+          .receive([&](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                       const std::set<std::string>&) { miners[i] = caf::actor_cast<caf::actor>(ptr); },
+                   [&](caf::error&) {});
+      if (miners[i]) break;
+      if (clock_type::now() > deadline) {
+        err << "voltaic run: cannot reach validator " << v.name << " at " << v.host << ":" << v.port << "\n";
+        return {};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  return miners;
+}
+
+}  // namespace voltaic::runtime::trading
