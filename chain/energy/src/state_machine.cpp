@@ -10,7 +10,6 @@
 #include "voltaic/chain/energy/coe.hpp"
 #include "voltaic/chain/energy/receipt.hpp"
 #include "voltaic/chain/node/consensus.hpp"
-#include "voltaic/chain/node/parallel.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::chain {
