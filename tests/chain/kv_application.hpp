@@ -2,8 +2,9 @@
 // A second application for the node, to show the seam holds: a key-value
 // chain. A transaction is the text "key=value" (unsigned: this is a test
 // application); a block's entries are those texts, applied in order; the
-// state lives in an in-memory chain_store as records keyed by the key. It
-// uses only chain/core and chain/node.
+// state lives in an in-memory chain_store as records keyed by the key, and
+// waiting transactions in the node's tx_pool (each its own sender). It uses
+// only chain/core and chain/node.
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/node/state_changes.hpp"
 #include "voltaic/chain/node/store.hpp"
+#include "voltaic/chain/node/tx_pool.hpp"
 
 namespace voltaic::test {
 
@@ -42,16 +44,14 @@ class kv_application final : public chain::node::application {
       const auto id = chain::blake2b_256(b.envelopes[i].data(), b.envelopes[i].size());
       if (!b.checked[i].has_value()) {
         verdicts.push_back("decode: not key=value");
-      } else if (pooled(id)) {
-        verdicts.push_back("duplicate: already waiting");
       } else {
-        pool_.emplace(id, b.envelopes[i]);
-        verdicts.push_back("ok");
+        const auto s = pool_.add(entry{id, b.envelopes[i]}, id, 0);
+        verdicts.push_back(s ? std::string("ok") : s.err().message);
       }
     }
     return verdicts;
   }
-  bool pooled(const chain::hash256& id) const override { return pool_.count(id) != 0; }
+  bool pooled(const chain::hash256& id) const override { return pool_.contains(id); }
   std::size_t pool_size() const override { return pool_.size(); }
 
   std::uint64_t height() override { return height_; }
@@ -73,10 +73,7 @@ class kv_application final : public chain::node::application {
     b.header.time_ms = o.time_ms;
     b.header.proposer = me_;
     b.header.validator_set_hash = chain::validator_set_hash(validators_);
-    for (const auto& [id, e] : pool_) {
-      if (b.entries.size() >= o.max_txs) break;
-      b.entries.push_back(e);
-    }
+    for (auto& e : pool_.take_canonical(o.max_txs)) b.entries.push_back(std::move(e.text));
     b.header.tx_root = chain::entries_root(b.entries);
     b.header.state_root = chain::next_state_root(state_root_, changes_of(b.entries));
     chain::seal(b);
@@ -140,8 +137,8 @@ class kv_application final : public chain::node::application {
       const auto kv = parse(e);
       state_[kv->first] = kv->second;
       done.entry_ids.push_back(chain::entry_id(e));
-      pool_.erase(done.entry_ids.back());
     }
+    pool_.drop(done.entry_ids);
     state_root_ = b.header.state_root;
     height_ = b.header.height;
     head_ = b.hash;
@@ -152,7 +149,11 @@ class kv_application final : public chain::node::application {
   std::vector<chain::validator> validators_;
   chain::public_key me_;
   std::unique_ptr<chain::chain_store> store_ = chain::make_memory_store();
-  std::map<chain::hash256, chain::bytes, chain::key_less> pool_;
+  struct entry {
+    chain::hash256 id;
+    chain::bytes text;
+  };
+  chain::node::tx_pool<entry> pool_;
   std::map<std::string, std::string> state_;
   std::uint64_t height_ = 0;
   chain::hash256 head_{};
