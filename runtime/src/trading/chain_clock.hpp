@@ -121,8 +121,8 @@ class chain_clock {
 
 // The transaction ids agents gave in answer (a meter that does not report
 // gives none).
-std::vector<chain::hash256> answered_ids(const std::vector<std::optional<std::vector<chain::hash256>>>& answers,
-                                         std::size_t begin, std::size_t end) {
+inline std::vector<chain::hash256> answered_ids(const std::vector<std::optional<std::vector<chain::hash256>>>& answers,
+                                                std::size_t begin, std::size_t end) {
   std::vector<chain::hash256> ids;
   for (std::size_t i = begin; i < end; ++i)
     if (answers[i]) ids.insert(ids.end(), answers[i]->begin(), answers[i]->end());

@@ -6,9 +6,14 @@
 #include <fstream>
 #include <string>
 
+#include "voltaic/market/units.hpp"
+
 namespace voltaic::runtime::trading {
 
 using clock_type = std::chrono::steady_clock;
+
+inline std::string kwh(std::int64_t mwh) { return market::format_scaled(mwh, market::mwh_per_kwh); }
+inline std::string credits(std::int64_t uc) { return market::format_scaled(uc, market::uc_per_credit); }
 
 // One cycle's rows, per output file.
 struct outputs {
