@@ -3,6 +3,7 @@
 // the answers to whoever asked. Every decision is the validator's.
 #include "voltaic/agents/miner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -46,6 +47,7 @@ struct miner_state {
   std::unique_ptr<chain::node::validator> node;
   chain::energy_application* chain = nullptr;  // node's application
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
+  std::vector<caf::actor> subscribers;  // get every event
   // Who waits for an answer the validator will give, by ticket.
   std::unordered_map<ticket, caf::response_promise> waiting;
   ticket next_ticket = 1;
@@ -117,6 +119,8 @@ void carry_out(miner_actor* self, validator_output out, const caf::actor& ahead_
   for (auto& [t, verdicts] : out.batch_verdicts) answer(self, t, std::move(verdicts));
   for (const auto& [t, height] : out.reached) answer(self, t, height);
   for (const auto& [t, n] : out.counts) answer(self, t, n);
+  for (const auto& e : out.events)
+    for (const auto& s : st.subscribers) self->send(s, event_atom::value, e.height, e.kind, as_string(e.data));
   for (const auto& line : out.log) std::cerr << st.node->config().name << ": " << line << "\n";
 }
 
@@ -160,8 +164,14 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   carry_out(self, st.node->start());
   // On exit, drop every handle to other actors first: miners refer to each
   // other, and CAF 0.17 destroys a stateful actor only when no handle is left.
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& subs = self->state.subscribers;
+    subs.erase(std::remove_if(subs.begin(), subs.end(), [&](const caf::actor& a) { return a.address() == msg.source; }),
+               subs.end());
+  });
   self->set_exit_handler([self](caf::exit_msg& msg) {
     self->state.peers.clear();
+    self->state.subscribers.clear();
     self->state.waiting.clear();
     self->quit(msg.reason);
   });
@@ -230,6 +240,12 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return held;
       },
       [node](peercount_atom) -> std::uint64_t { return node().connected_peers(); },
+      [self](subscribe_atom) {
+        auto who = caf::actor_cast<caf::actor>(self->current_sender());
+        if (!who) return;
+        self->monitor(who);
+        self->state.subscribers.push_back(std::move(who));
+      },
       [energy](progress_atom, std::uint64_t market) -> std::uint64_t { return energy().progress(market); },
       [energy](balances_atom, const std::vector<chain::public_key>& keys) -> std::vector<balance> {
         std::vector<balance> out;

@@ -14,6 +14,7 @@
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/agents/prosumer.hpp"
 #include "voltaic/agents/protocol.hpp"
+#include "voltaic/chain/energy/events.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/market/feeder.hpp"
@@ -88,7 +89,9 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(far))).rfind("bad-order", 0) == 0);
     CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, std::string("garbage"))).rfind("decode", 0) == 0);
 
-    // Closing the cycle puts its order set, clearing and dues on chain.
+    // Closing the cycle puts its order set, clearing and dues on chain, and
+    // a subscriber hears of it.
+    self->send(miner, agents::subscribe_atom::value);
     self->send(miner, agents::close_atom::value, std::uint64_t{0}, std::uint64_t{1});
     bool fixed = false;
     for (int i = 0; i < 200 && !fixed; ++i) {
@@ -100,6 +103,18 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
       else std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     CHECK(fixed);
+    bool heard = false;
+    self->receive(
+        [&](agents::event_atom, std::uint64_t height, const std::string& kind, const std::string& data) {
+          const auto e = chain::read_cycle_fixed(chain::node::event{height, kind, chain::bytes(data.begin(), data.end())});
+          REQUIRE(e.ok());
+          CHECK(e.value().market == 0);
+          CHECK(e.value().cycle == 1);
+          CHECK(e.value().order_count == 1);
+          heard = true;
+        },
+        caf::after(std::chrono::seconds(10)) >> [] {});
+    CHECK(heard);
     // A closed cycle takes no more orders.
     t = order.value().terms;
     t.seq += 1;

@@ -116,6 +116,7 @@ class validator_net {
     for (auto& [t, h] : out.reached) reached[t] = h;
     for (auto& [t, n] : out.counts) counts[t] = n;
     for (auto& line : out.log) log.push_back(nodes_[i]->config().name + ": " + line);
+    for (auto& e : out.events) events[i].push_back(std::move(e));
   }
 
   // Runs messages and timers until `done` holds or `max_ms` of virtual time
@@ -157,6 +158,7 @@ class validator_net {
   std::map<chain::node::ticket, std::vector<std::string>> batch_verdicts;
   std::map<chain::node::ticket, std::uint64_t> reached, counts;
   std::vector<std::string> log;
+  std::map<std::size_t, std::vector<chain::node::event>> events;  // by validator
   std::size_t gossip_sent = 0, fetches = 0;  // envelopes in gossip batches; block requests
 
  private:

@@ -9,6 +9,7 @@
 #include "support/funding.hpp"
 #include "support/temp_dir.hpp"
 #include "validator_net.hpp"
+#include "voltaic/chain/energy/events.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
 
@@ -86,6 +87,16 @@ TEST_CASE("validator: orders sent before a close, unanswered yet, are all in the
     CHECK(std::all_of(net.verdicts.begin(), net.verdicts.end(), [](const auto& x) { return x.second == "ok"; }));
     CHECK(energy.progress(0) == 1);
     CHECK(energy.progress(1) == 0);
+    // The block that fixed the cycle says so, once.
+    REQUIRE(net.events[0].size() == 1);
+    const auto fixed = chain::read_cycle_fixed(net.events[0][0]);
+    REQUIRE(fixed.ok());
+    CHECK(fixed.value().market == 0);
+    CHECK(fixed.value().cycle == 1);
+    CHECK(fixed.value().order_count == orders);
+    CHECK(net.events[0][0].height >= 1);
+    CHECK(net.events[0][0].height <= 2);
+    CHECK_FALSE(chain::read_cycle_fixed(chain::node::event{1, "other", {}}).ok());
     // A cycle not on chain, or a range past the limit, gives nothing.
     CHECK_FALSE(energy.fixed_orders(0, 1, 2).complete);
     CHECK_FALSE(energy.fixed_orders(0, chain::energy_application::max_markets_per_query + 1, 1).complete);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "voltaic/chain/energy/events.hpp"
 #include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/node/lmdb_store.hpp"
 
@@ -200,7 +201,12 @@ node::committed_block energy_application::committed(const block& b, const std::v
   if (const auto voided = pool_.prune(ledger_->state(), done.entry_ids); voided > 0)
     log("height " + std::to_string(b.header.height) + " voids " + std::to_string(voided) +
         " waiting transaction(s) (nonce used or expired)");
-  if (desk_) desk_->committed(b, carried_orders);
+  if (desk_)
+    for (const auto& cycle : desk_->committed(b, carried_orders)) {
+      const auto* fixed = desk_->fixed_orders(cycle);
+      done.events.push_back(make_event(b.header.height, cycle_fixed_event{cycle.first, cycle.second,
+                                                                          fixed ? fixed->size() : 0}));
+    }
   return done;
 }
 

@@ -197,7 +197,8 @@ std::string cycle_desk::check(const block& b, const std::vector<bytes>& carried_
   return {};
 }
 
-void cycle_desk::committed(const block& b, const std::vector<bytes>& carried_orders) {
+std::vector<cycle_key> cycle_desk::committed(const block& b, const std::vector<bytes>& carried_orders) {
+  std::vector<cycle_key> fixed_now;
   std::map<cycle_key, std::vector<std::pair<hash256, bytes>>> by_cycle;
   for (const auto& env : carried_orders)
     if (auto o = decode_order(env)) by_cycle[{o.value().terms.market, o.value().terms.cycle}].emplace_back(o.value().id, env);
@@ -221,8 +222,11 @@ void cycle_desk::committed(const block& b, const std::vector<bytes>& carried_ord
                      fixed_.lower_bound({cycle.first, cycle.second - kept_cycles + 1}));
       open_.erase(cycle);
       closing_.erase(cycle);
+      fixed_now.push_back(cycle);
     }
   }
+  std::sort(fixed_now.begin(), fixed_now.end());
+  return fixed_now;
 }
 
 std::vector<hash256> cycle_desk::unfit_grid_updates(const std::vector<signed_transaction>& txs) const {

@@ -107,13 +107,15 @@ void validator::push_to_laggards(const std::vector<std::pair<std::uint32_t, std:
   }
 }
 
-void validator::after_commit(const committed_block& b) {
+void validator::after_commit(committed_block& b) {
   if (recent_.size() > max_recent_entries) recent_.clear();
   for (std::size_t i = 0; i < b.entry_ids.size(); ++i)
     recent_[b.entry_ids[i]] = tx_location{b.height, static_cast<std::uint32_t>(i)};
   const auto reached = height_waiters_.upper_bound(b.height);
   for (auto it = height_waiters_.begin(); it != reached; ++it) out_.reached.emplace_back(it->second, b.height);
   height_waiters_.erase(height_waiters_.begin(), reached);
+  out_.events.insert(out_.events.end(), std::make_move_iterator(b.events.begin()),
+                     std::make_move_iterator(b.events.end()));
 }
 
 // Wall clock: the next height starts once the decided block is committed

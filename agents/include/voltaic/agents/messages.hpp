@@ -32,6 +32,10 @@
 //                                -> order_counts: orders held for each open cycle
 //   (progress, market)           -> the last cycle whose order set is on chain
 //   (peercount)                  -> how many other validators it is connected to
+//   (subscribe)                     the sender gets every event of the chain
+//                                   from now on, as (event, height, kind, data):
+//                                   data is the event's canonical bytes
+//                                   (chain/energy/events.hpp reads them)
 // To prosumers:
 //   (bid, cycle)                 -> order envelope (submitted to its miner)
 //   (outcome, outcome_notice)    -> [CTP transaction id...] it submitted, their
@@ -78,5 +82,7 @@ using read_atom = caf::atom_constant<caf::atom("read")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using gridchg_atom = caf::atom_constant<caf::atom("gridchg")>;
 using summary_atom = caf::atom_constant<caf::atom("summary")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using event_atom = caf::atom_constant<caf::atom("event")>;
 
 }  // namespace voltaic::agents

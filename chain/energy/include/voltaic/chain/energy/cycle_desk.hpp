@@ -66,7 +66,8 @@ class cycle_desk {
   cycle_batch propose(const ledger_state& st, const key_pair& key, std::uint64_t& own_nonce);
   // `st` is the state the block applies to. The reason is empty when accepted.
   std::string check(const block& b, const std::vector<bytes>& carried_orders, const ledger_state& st);
-  void committed(const block& b, const std::vector<bytes>& carried_orders);
+  // Returns the cycles whose order sets the block fixed, in key order.
+  std::vector<cycle_key> committed(const block& b, const std::vector<bytes>& carried_orders);
   // Ids of grid updates among `txs` that would not give this validator's grid
   // (applied in order); a proposer leaves them out, as every check would refuse them.
   std::vector<hash256> unfit_grid_updates(const std::vector<signed_transaction>& txs) const;

@@ -49,10 +49,22 @@ struct proposal_options {
   const std::vector<hash256>* selection = nullptr;  // only these pooled transactions
 };
 
-// A block the application committed: where each of its entries is indexed.
+// A fact a committed block established, for whoever follows the chain
+// (agents act on these rather than on a driver's calls): what happened, in
+// the application's words, and its fields in the application's canonical
+// encoding.
+struct event {
+  std::uint64_t height = 0;
+  std::string kind;
+  bytes data;
+};
+
+// A block the application committed: where each of its entries is indexed,
+// and the events it gives rise to, in order.
 struct committed_block {
   std::uint64_t height = 0;
   std::vector<hash256> entry_ids;
+  std::vector<event> events;
 };
 
 class application {

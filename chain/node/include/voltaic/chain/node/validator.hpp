@@ -138,7 +138,7 @@ class validator {
   void handle(engine_output out);
   void commit_decision(const commit_record& c, bool& was_empty);
   void push_to_laggards(const std::vector<std::pair<std::uint32_t, std::uint64_t>>& lagging);
-  void after_commit(const committed_block& b);
+  void after_commit(committed_block& b);
   void pace_next_height(std::uint64_t decided, bool was_empty);
   void advance(std::uint64_t decided);
   void wake();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "voltaic/chain/core/hash.hpp"
+#include "voltaic/chain/node/application.hpp"
 #include "voltaic/chain/node/consensus.hpp"
 
 namespace voltaic::chain::node {
@@ -47,6 +48,8 @@ struct validator_output {
   std::vector<std::pair<ticket, std::vector<std::string>>> batch_verdicts;
   std::vector<std::pair<ticket, std::uint64_t>> reached;
   std::vector<std::pair<ticket, std::uint64_t>> counts;
+  // What committed blocks established, in commit order, for subscribers.
+  std::vector<event> events;
   // What the node and its application have to say (refused blocks,
   // evidence, rounds past the third).
   std::vector<std::string> log;
