@@ -240,6 +240,11 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return held;
       },
       [node](peercount_atom) -> std::uint64_t { return node().connected_peers(); },
+      [node](query_atom, const std::string& path, const std::string& request) -> std::tuple<bool, std::string> {
+        auto answer = node().query(path, as_bytes(request));
+        if (!answer) return {false, answer.err().message};
+        return {true, as_string(answer.value())};
+      },
       [self](subscribe_atom) {
         auto who = caf::actor_cast<caf::actor>(self->current_sender());
         if (!who) return;

@@ -14,6 +14,7 @@
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/agents/prosumer.hpp"
 #include "voltaic/agents/protocol.hpp"
+#include "voltaic/chain/core/codec.hpp"
 #include "voltaic/chain/energy/events.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
@@ -115,6 +116,21 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
         },
         caf::after(std::chrono::seconds(10)) >> [] {});
     CHECK(heard);
+    // The generic question crosses the actor: the market's last fixed cycle is 1.
+    chain::encoder market0;
+    market0.array(1).uint(0);
+    const auto progress_args = market0.take();
+    const auto [answered, answer] = ask<bool, std::string>(self, miner, agents::query_atom::value, std::string("progress"),
+                                                           std::string(progress_args.begin(), progress_args.end()));
+    CHECK(answered);
+    chain::encoder one;
+    one.array(1).uint(1);
+    const auto cycle_one = one.take();
+    CHECK(answer == std::string(cycle_one.begin(), cycle_one.end()));
+    const auto [refused, why] = ask<bool, std::string>(self, miner, agents::query_atom::value, std::string("nothing"),
+                                                       std::string{});
+    CHECK_FALSE(refused);
+    CHECK(why.rfind("unknown-query", 0) == 0);
     // A closed cycle takes no more orders.
     t = order.value().terms;
     t.seq += 1;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 #include "voltaic/chain/node/application.hpp"
 #include "voltaic/chain/node/block.hpp"
 #include "voltaic/chain/node/certificate.hpp"
@@ -104,6 +106,21 @@ class kv_application final : public chain::node::application {
   std::optional<chain::bytes> report_equivocation(const chain::equivocation& e) override {
     log("validator " + std::to_string(e.first.voter) + " equivocated (a key-value chain keeps no evidence)");
     return std::nullopt;
+  }
+
+  // "get" [key] -> [present, value]
+  chain::result<chain::bytes> query(std::string_view path, const chain::bytes& request) override {
+    if (path != "get") return chain::chain_error("unknown-query", std::string(path));
+    auto d = chain::decoder::open(request);
+    if (!d) return d.err();
+    chain::detail::field_reader r(d.value());
+    r.array(1);
+    const std::string key = r.str();
+    if (auto s = r.finish(); !s) return s.err();
+    const auto value = get(key);
+    chain::encoder e;
+    e.array(2).boolean(value.has_value()).str(value.value_or(""));
+    return e.take();
   }
 
   std::optional<std::string> get(const std::string& key) const {

@@ -63,6 +63,15 @@ TEST_CASE("a key-value application on four node::validators: agreement, refusals
     CHECK(apps[i]->get("size") == std::optional<std::string>("7"));
   }
   CHECK_FALSE(net.node(0).locate(id("no equals sign")));
+  // Its own question, through the node.
+  chain::encoder ask;
+  ask.array(1).str("size");
+  const auto answer = net.node(2).query("get", ask.take());
+  REQUIRE(answer.ok());
+  chain::encoder expected;
+  expected.array(2).boolean(true).str("7");
+  CHECK(answer.value() == expected.take());
+  CHECK(net.node(2).query("put", {}).err().message.rfind("unknown-query", 0) == 0);
   CHECK(net.node(0).app().pool_size() == 0);
 
   // The fourth comes back and fetches the certified blocks it missed.

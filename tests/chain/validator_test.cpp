@@ -9,6 +9,8 @@
 #include "support/funding.hpp"
 #include "support/temp_dir.hpp"
 #include "validator_net.hpp"
+#include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/field_reader.hpp"
 #include "voltaic/chain/energy/events.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
@@ -303,6 +305,60 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
     }
   }
   CHECK_FALSE(energy.account(chain::derived_key(9, 9, 9).pub).balance_uc);
+
+  // The same answers through the one generic question, by path.
+  auto ask = [&](const std::string& path, chain::encoder args) { return v.query(path, args.take()); };
+  auto reader_of = [](const chain::bytes& b) { return chain::decoder::open(b).value(); };
+  for (std::size_t i = 0; i < 64; i += 7) {
+    const auto& k = wl.account_key(i).pub;
+    chain::encoder args;
+    args.array(1).bin(k);
+    const auto answer = ask("account", std::move(args));
+    REQUIRE(answer.ok());
+    auto d = reader_of(answer.value());
+    chain::detail::field_reader r(d);
+    r.array(3);
+    const auto view = energy.account(k);
+    CHECK(r.i64() == view.balance_uc);
+    CHECK(r.i64() == view.held_uc);
+    CHECK(r.u64() == view.nonce);
+    CHECK(r.finish().ok());
+    chain::encoder ctp_args;
+    ctp_args.array(1).bin(k);
+    const auto ctps = ask("ctps", std::move(ctp_args));
+    REQUIRE(ctps.ok());
+    auto dc = reader_of(ctps.value());
+    chain::detail::field_reader rc(dc);
+    const auto typed = energy.ctps_of(k);
+    REQUIRE(rc.array_up_to(100'000) == typed.size());
+    for (const auto& c : typed) {
+      rc.array(4);
+      CHECK(rc.u64() == c.id);
+      CHECK(rc.fixed<32>() == c.producer);
+      CHECK(rc.u64() == c.expiry_height);
+      CHECK(rc.i64() == c.amount_uc);
+    }
+    CHECK(rc.finish().ok());
+  }
+  {
+    chain::encoder none;
+    none.array(0);
+    const auto open = ask("open_ctps", std::move(none));
+    REQUIRE(open.ok());
+    auto d = reader_of(open.value());
+    chain::detail::field_reader r(d);
+    r.array(2);
+    const auto [count, highest] = energy.open_ctp_summary();
+    CHECK(r.u64() == count);
+    CHECK(r.u64() == highest);
+    CHECK(r.finish().ok());
+  }
+  // Unknown paths and malformed arguments are refused with a reason.
+  CHECK(ask("balance", chain::encoder{}).err().message.rfind("unknown-query", 0) == 0);
+  chain::encoder wrong;
+  wrong.array(2).uint(1).uint(2);
+  CHECK(ask("progress", std::move(wrong)).err().message.rfind("decode", 0) == 0);
+  CHECK(v.query("account", chain::bytes{0xc1}).err().message.rfind("decode", 0) == 0);
 }
 
 TEST_CASE("validator: one cut off catches up by fetching certified blocks from a peer that is ahead") {

@@ -4,6 +4,8 @@
 
 #include "voltaic/chain/energy/application.hpp"
 
+#include "voltaic/chain/core/fields.hpp"
+
 namespace voltaic::chain {
 
 energy_application::account_view energy_application::account(const public_key& k) {
@@ -61,6 +63,104 @@ energy_application::fixed_order_sets energy_application::fixed_orders(std::uint6
   }
   sets.complete = true;
   return sets;
+}
+
+namespace {
+
+// The arguments and answers of query(), as field lists (core/fields.hpp).
+struct key_arg {
+  public_key key{};
+};
+struct numbers {
+  std::vector<std::uint64_t> values;
+};
+template <class Io>
+void fields(Io& io, key_arg& x) {
+  io.array(1);
+  io(x.key);
+}
+template <class Io>
+void fields(Io& io, numbers& x) {
+  io.list(x.values, 16, [&io](std::uint64_t& v) { io(v); });
+}
+
+// Reads a request of the given shape; an error says what was wrong.
+template <class T>
+result<T> read_request(const bytes& request) {
+  auto d = decoder::open(request);
+  if (!d) return d.err();
+  detail::field_reader r(d.value());
+  auto x = read_fields<T>(r);
+  if (auto s = r.finish(); !s) return s.err();
+  return x;
+}
+
+result<numbers> read_numbers(const bytes& request, std::size_t count) {
+  auto n = read_request<numbers>(request);
+  if (!n) return n.err();
+  if (n.value().values.size() != count)
+    return chain_error("decode", "expected " + std::to_string(count) + " numbers, got " +
+                                     std::to_string(n.value().values.size()));
+  return n;
+}
+
+}  // namespace
+
+result<bytes> energy_application::query(std::string_view path, const bytes& request) {
+  encoder e;
+  field_writer w(e);
+  if (path == "account" || path == "ctps") {
+    auto k = read_request<key_arg>(request);
+    if (!k) return k.err();
+    if (path == "account") {
+      const auto a = account(k.value().key);
+      w.array(3);
+      w(a.balance_uc);
+      w(a.held_uc);
+      w(a.nonce);
+    } else {
+      w.list(ctps_of(k.value().key), UINT32_MAX, [&w](open_ctp& c) {
+        w.array(4);
+        w(c.id);
+        w(c.producer);
+        w(c.expiry_height);
+        w(c.amount_uc);
+      });
+    }
+    return e.take();
+  }
+  if (path == "expired" || path == "open_ctps") {
+    if (auto n = read_numbers(request, 0); !n) return n.err();
+    if (path == "expired") {
+      w.list(buyers_with_expired_ctps(), UINT32_MAX, [&w](public_key& k) { w(k); });
+    } else {
+      const auto [count, last] = open_ctp_summary();
+      w.array(2);
+      w(count);
+      w(last);
+    }
+    return e.take();
+  }
+  if (path == "progress" || path == "open_orders") {
+    auto n = read_numbers(request, path == "progress" ? 1 : 2);
+    if (!n) return n.err();
+    const auto& v = n.value().values;
+    w.array(1);
+    w(path == "progress" ? progress(v[0]) : static_cast<std::uint64_t>(open_orders({v[0], v[1]})));
+    return e.take();
+  }
+  if (path == "fixed_orders") {
+    auto n = read_numbers(request, 3);
+    if (!n) return n.err();
+    const auto& v = n.value().values;
+    auto sets = fixed_orders(v[0], v[1], v[2]);
+    w.array(3);
+    w(sets.complete);
+    w.list(sets.envelopes, UINT32_MAX, [&w](bytes& b) { w(b); });
+    w.list(sets.counts, UINT32_MAX, [&w](std::uint64_t& c) { w(c); });
+    return e.take();
+  }
+  return chain_error("unknown-query", "no question '" + std::string(path) + "'");
 }
 
 }  // namespace voltaic::chain

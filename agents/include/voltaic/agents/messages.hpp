@@ -32,6 +32,9 @@
 //                                -> order_counts: orders held for each open cycle
 //   (progress, market)           -> the last cycle whose order set is on chain
 //   (peercount)                  -> how many other validators it is connected to
+//   (query, path, request bytes) -> (true, answer bytes) or (false, the refusal):
+//                                   a question about the head state in the
+//                                   application's encoding (energy_application::query)
 //   (subscribe)                     the sender gets every event of the chain
 //                                   from now on, as (event, height, kind, data):
 //                                   data is the event's canonical bytes
@@ -83,6 +86,7 @@ using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using gridchg_atom = caf::atom_constant<caf::atom("gridchg")>;
 using summary_atom = caf::atom_constant<caf::atom("summary")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using query_atom = caf::atom_constant<caf::atom("query")>;
 using event_atom = caf::atom_constant<caf::atom("event")>;
 
 }  // namespace voltaic::agents

@@ -59,6 +59,16 @@ class energy_application final : public node::application {
   result<node::committed_block> commit(const commit_record& decided) override;
   result<node::committed_block> commit_certified(const block& b) override;
   std::optional<bytes> report_equivocation(const equivocation& e) override;
+  // Paths, arguments -> answers (canonical arrays; keys and ids as bin 32):
+  //   "account"      [key]                 -> [balance_uc, held_uc, nonce]
+  //   "ctps"         [buyer]               -> [[id, producer, expiry_height, amount_uc]...]
+  //   "expired"      []                    -> [buyer...] holding a CTP a timeout may end now
+  //   "open_ctps"    []                    -> [count, highest expiry height]
+  //   "progress"     [market]              -> [last cycle whose order set is on chain]
+  //   "open_orders"  [market, cycle]       -> [orders held for the open cycle]
+  //   "fixed_orders" [first, end, cycle]   -> [complete, [order envelope...], [count per market...]]
+  // Refusals: "unknown-query", "decode".
+  result<bytes> query(std::string_view path, const bytes& request) override;
 
   // --- the trading cycle
   // The quotation phase of a cycle is over: its orders go into the next proposal.

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -98,6 +99,10 @@ class application {
   virtual result<committed_block> commit(const commit_record& decided) = 0;
   // Commits a certified block from a peer (its certificate checked already).
   virtual result<committed_block> commit_certified(const block& b) = 0;
+  // A question about the head state, by path, with its arguments and answer
+  // in the application's canonical encoding (cf. ABCI Query); a path it does
+  // not know or arguments that do not decode are errors with a reason.
+  virtual result<bytes> query(std::string_view path, const bytes& request) = 0;
   // A validator signed two votes: the application records it as it must
   // (the electricity chain: an evidence transaction of this validator's,
   // pooled). Returns the envelope to gossip, if any.

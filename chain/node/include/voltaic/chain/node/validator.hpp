@@ -107,6 +107,8 @@ class validator {
   std::optional<bytes> block_bytes(std::uint64_t height) { return app_->block_bytes(height); }
   // Where a committed entry is: recent ones from memory, older ones from the store.
   std::optional<tx_location> locate(const hash256& id);
+  // The application's answer to a question about its head state.
+  result<bytes> query(std::string_view path, const bytes& request) { return app_->query(path, request); }
   std::uint64_t connected_peers() const;
   // A client's batch larger than this is refused whole.
   static constexpr std::size_t max_client_batch = 4'096;
