@@ -34,6 +34,7 @@
 #include "voltaic/chain/core/error.hpp"
 #include "voltaic/chain/core/hash.hpp"
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/node/engine.hpp"
 #include "voltaic/chain/node/validator_set.hpp"
 
 namespace voltaic::chain {
@@ -198,7 +199,8 @@ struct engine_config {
   bool start_next_height = true;
 };
 
-class consensus_engine {
+// Tendermint (Algorithm 1 of the paper) as a node::engine.
+class consensus_engine final : public node::engine {
  public:
   // The value to propose at a height; whether a proposed value is valid
   // (the application re-executes the block here).
@@ -208,22 +210,22 @@ class consensus_engine {
   consensus_engine(engine_config config, consensus_crypto& crypto, sign_guard& guard, value_source source,
                    value_check check);
 
-  engine_output start(std::uint64_t height);
-  engine_output on_proposal(const consensus_proposal& p);
-  engine_output on_vote(const consensus_vote& v);
-  engine_output on_timeout(const timeout_request& t);
+  engine_output start(std::uint64_t height) override;
+  engine_output on_proposal(const consensus_proposal& p) override;
+  engine_output on_vote(const consensus_vote& v) override;
+  engine_output on_timeout(const timeout_request& t) override;
   // With start_next_height off: moves from a decided height to the next.
-  engine_output advance();
-  bool decided() const { return decided_; }
+  engine_output advance() override;
+  bool decided() const override { return decided_; }
   // Catch-up: a certified decision for the current height, from a peer.
-  engine_output on_commit(const commit_record& c);
+  engine_output on_commit(const commit_record& c) override;
 
-  std::uint64_t height() const { return height_; }
-  std::uint32_t round() const { return round_; }
+  std::uint64_t height() const override { return height_; }
+  std::uint32_t round() const override { return round_; }
   round_step step() const { return step_; }
   std::uint32_t proposer_of(std::uint64_t height, std::uint32_t round) const;
   // One line about the current height for logs: round, step, locks, votes.
-  std::string describe() const;
+  std::string describe() const override;
 
  private:
   // Every distinct vote of each voter: an equivocator's votes count towards

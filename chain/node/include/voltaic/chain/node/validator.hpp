@@ -32,6 +32,7 @@
 #include "voltaic/chain/node/application.hpp"
 #include "voltaic/chain/node/block_push_pacer.hpp"
 #include "voltaic/chain/node/consensus.hpp"
+#include "voltaic/chain/node/engine.hpp"
 #include "voltaic/chain/node/envelope_checker.hpp"
 #include "voltaic/chain/node/validator_config.hpp"
 #include "voltaic/chain/node/validator_output.hpp"
@@ -154,7 +155,7 @@ class validator {
   std::unique_ptr<application> app_;
   std::unique_ptr<consensus_crypto> crypto_;
   std::unique_ptr<sign_guard> guard_;
-  std::unique_ptr<consensus_engine> engine_;
+  std::unique_ptr<engine> engine_;  // Tendermint
   validator_output out_;
 
   block_push_pacer pushes_;               // to peers seen at older heights
