@@ -1,66 +1,47 @@
 #pragma once
-// A replica: the state machine over a store. Opening loads the state from the
-// store (no replay); every block is executed, committed in one store
-// transaction, and only then becomes the head. If the store refuses a commit
-// (full disk, I/O error) the state rolls back to the head, so memory and disk
-// never disagree.
-//
-// Speculation: a candidate block (one this replica built, or a proposal it
-// checked) stays applied to the live state, journaled, until something needs
-// the head state again; committing that same block then needs no second
-// execution and no copy of the state is ever made. state() always returns
-// the head state, rolling a candidate back first.
+// The electricity chain's replica: the SPB state machine (state_machine.hpp)
+// over a store, as node::replica runs any application's (node/replica.hpp:
+// loading without replay, one store transaction per block, candidates kept
+// applied, roll back when the store refuses). ledger_rules tells it what a
+// state, a transaction and a block's witnesses (the ERCs behind receipts)
+// are here.
 // Thread-safety: none; one owner (the chain's writer).
 
-#include <memory>
-#include <optional>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "voltaic/chain/energy/state_machine.hpp"
-#include "voltaic/chain/node/store.hpp"
+#include "voltaic/chain/node/replica.hpp"
 
 namespace voltaic::chain {
 
-class ledger {
- public:
-  // Opens the chain in `store`. An empty store needs `genesis` and gets block 0.
-  static result<std::unique_ptr<ledger>> open(std::unique_ptr<chain_store> store, const genesis_config* genesis);
+struct ledger_rules {
+  using state = ledger_state;
+  using transaction = signed_transaction;
+  using built = built_block;
+  using witness = signed_transaction;  // an ERC behind a receipt
+  using options = block_options;
+  using genesis = genesis_config;
 
-  // The state at the head (a candidate block is rolled back first).
-  const ledger_state& state();
-  ledger_state& mutable_state();
-  chain_store& store() { return *store_; }
-
-  // Builds the next block from `txs` as `proposer` and keeps it applied as the
-  // candidate; candidate_state() is the state after it.
-  built_block build(const std::vector<signed_transaction>& txs, std::uint64_t time_ms, const public_key& proposer);
-  // Executes a block made elsewhere on the head state and, if it is valid,
-  // keeps it applied as the candidate. A block that is the candidate already
-  // passes at once.
-  status try_block(const block& b, const std::vector<signed_transaction>& ercs, const block_options& options = {});
-  bool is_candidate(const hash256& block_hash) const { return candidate_.has_value() && candidate_->hash == block_hash; }
-  const ledger_state& candidate_state() const { return state_; }
-
-  // Builds the next block from `txs` as `proposer`, commits it and returns it.
-  result<built_block> propose(const std::vector<signed_transaction>& txs, std::uint64_t time_ms,
-                              const public_key& proposer);
-  // Executes a block made elsewhere and commits it (the candidate, if it is
-  // that block, is committed without executing it again).
-  status append(const block& b, const std::vector<signed_transaction>& ercs, const block_options& options = {});
-
- private:
-  explicit ledger(std::unique_ptr<chain_store> store) : store_(std::move(store)) {}
-  status commit(const block& b, const state_changes& changes);
-  void drop_candidate();
-
-  struct candidate {
-    hash256 hash{};
-    hash256 tx_root{};
-    state_changes changes;
-  };
-  std::unique_ptr<chain_store> store_;
-  ledger_state state_;
-  std::optional<candidate> candidate_;
+  static result<std::pair<block, state_changes>> build_genesis(ledger_state& st, const genesis_config& g) {
+    return chain::build_genesis(st, g);
+  }
+  // Reads the genesis document, block 0's only entry.
+  static status restore_genesis(ledger_state& st, const block& b0);
+  // The CTP table loaded from the store matches the head's CTP hash.
+  static status check_head(const ledger_state& st, const block& head);
+  static built_block build(ledger_state& st, const std::vector<signed_transaction>& txs, std::uint64_t time_ms,
+                           const public_key& proposer) {
+    return build_block(st, txs, time_ms, proposer);
+  }
+  static result<state_changes> execute(ledger_state& st, const block& b, const std::vector<signed_transaction>& ercs,
+                                       const block_options& options) {
+    return execute_block(st, b, ercs, options);
+  }
+  static void finish(ledger_state& st, const block& b) { finish_block(st, b); }
 };
+
+using ledger = node::replica<ledger_rules>;
 
 }  // namespace voltaic::chain
