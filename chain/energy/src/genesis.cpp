@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/fields.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::chain {
@@ -12,17 +12,28 @@ constexpr std::uint32_t max_genesis_list = 1'000'000;
 constexpr std::int64_t max_balance = 1'000'000'000'000'000'000;  // 1e12 credits
 }  // namespace
 
-bytes encode_genesis(const genesis_config& g) {
-  encoder e;
-  e.array(8).uint(1).str(g.chain_id).uint(g.time_ms).bin(g.authority).bin(g.dso);
-  e.array(static_cast<std::uint32_t>(g.manufacturers.size()));
-  for (const auto& m : g.manufacturers) e.bin(m);
-  e.array(static_cast<std::uint32_t>(g.validators.size()));
-  for (const auto& v : g.validators) e.array(2).bin(v.key).uint(v.power);
-  e.array(static_cast<std::uint32_t>(g.balances.size()));
-  for (const auto& [key, amount] : g.balances) e.array(2).bin(key).sint(amount);
-  return e.take();
+template <class Io>
+void fields(Io& io, genesis_config& g) {
+  io.array(8);
+  io.constant(1, "bad-format-version", "genesis format is not 1");
+  io(g.chain_id);
+  io(g.time_ms);
+  io(g.authority);
+  io(g.dso);
+  io.list(g.manufacturers, max_genesis_list, [&io](public_key& m) { io(m); });
+  io.list(g.validators, max_genesis_list, [&io](validator& v) {
+    io.array(2);
+    io(v.key);
+    io(v.power);
+  });
+  io.list(g.balances, max_genesis_list, [&io](std::pair<public_key, std::int64_t>& b) {
+    io.array(2);
+    io(b.first);
+    io(b.second);
+  });
 }
+
+bytes encode_genesis(const genesis_config& g) { return encode_fields(g); }
 
 result<genesis_config> decode_genesis(const std::uint8_t* data, std::size_t size) {
   decode_limits limits;
@@ -31,31 +42,8 @@ result<genesis_config> decode_genesis(const std::uint8_t* data, std::size_t size
   auto d = decoder::open(data, size, limits);
   if (!d) return d.err();
   detail::field_reader r(d.value());
-  genesis_config g;
-  r.array(8);
-  if (r.u64() != 1 && !r.failed()) return chain_error("bad-format-version", "genesis format is not 1");
-  g.chain_id = r.str();
-  g.time_ms = r.u64();
-  g.authority = r.fixed<32>();
-  g.dso = r.fixed<32>();
-  std::uint32_t n = r.array_up_to(max_genesis_list);
-  for (std::uint32_t i = 0; i < n && !r.failed(); ++i) g.manufacturers.push_back(r.fixed<32>());
-  n = r.array_up_to(max_genesis_list);
-  for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
-    r.array(2);
-    validator v;
-    v.key = r.fixed<32>();
-    v.power = r.u64();
-    g.validators.push_back(v);
-  }
-  n = r.array_up_to(max_genesis_list);
-  for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
-    r.array(2);
-    public_key k = r.fixed<32>();
-    g.balances.emplace_back(k, r.i64());
-  }
-  auto s = r.finish();
-  if (!s) return s.err();
+  auto g = read_fields<genesis_config>(r);
+  if (auto s = r.finish(); !s) return s.err();
   if (g.chain_id.empty() || g.chain_id.size() > 64)
     return chain_error("bad-genesis", "the chain id must be 1 to 64 bytes");
   if (g.validators.empty()) return chain_error("bad-genesis", "no validators");

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/fields.hpp"
 #include "voltaic/chain/core/merkle.hpp"
 
 namespace voltaic::chain {
@@ -12,32 +12,29 @@ constexpr std::uint32_t max_entries = 65'536;
 constexpr std::uint32_t max_votes = 1'024;
 }  // namespace
 
-bytes encode_header(const block_header& h) {
-  encoder e;
-  e.array(10).uint(block_format_version).str(h.chain_id).uint(h.height).bin(h.prev_hash).uint(h.time_ms);
-  e.bin(h.proposer).bin(h.tx_root).bin(h.state_root).bin(h.ctp_db_hash).bin(h.validator_set_hash);
-  return e.take();
+template <class Io>
+void fields(Io& io, block_header& h) {
+  io.array(10);
+  io.constant(block_format_version, "bad-format-version", "block header format is not 1");
+  io(h.chain_id);
+  io(h.height);
+  io(h.prev_hash);
+  io(h.time_ms);
+  io(h.proposer);
+  io(h.tx_root);
+  io(h.state_root);
+  io(h.ctp_db_hash);
+  io(h.validator_set_hash);
 }
+
+bytes encode_header(const block_header& h) { return encode_fields(h); }
 
 result<block_header> decode_header(const std::uint8_t* data, std::size_t size) {
   auto d = decoder::open(data, size);
   if (!d) return d.err();
   detail::field_reader r(d.value());
-  block_header h;
-  r.array(10);
-  if (r.u64() != block_format_version && !r.failed())
-    return chain_error("bad-format-version", "block header format is not 1");
-  h.chain_id = r.str();
-  h.height = r.u64();
-  h.prev_hash = r.fixed<32>();
-  h.time_ms = r.u64();
-  h.proposer = r.fixed<32>();
-  h.tx_root = r.fixed<32>();
-  h.state_root = r.fixed<32>();
-  h.ctp_db_hash = r.fixed<32>();
-  h.validator_set_hash = r.fixed<32>();
-  auto s = r.finish();
-  if (!s) return s.err();
+  auto h = read_fields<block_header>(r);
+  if (auto s = r.finish(); !s) return s.err();
   return h;
 }
 
@@ -56,14 +53,24 @@ void seal(block& b) {
   b.hash = blake2b_256(b.header_bytes);
 }
 
-bytes encode_block(const block& b) {
-  encoder e;
-  e.array(3).bin(b.header_bytes).array(static_cast<std::uint32_t>(b.entries.size()));
-  for (const auto& entry : b.entries) e.bin(entry);
-  e.array(2).uint(b.certificate.round).array(static_cast<std::uint32_t>(b.certificate.votes.size()));
-  for (const auto& v : b.certificate.votes) e.array(2).uint(v.validator_index).bin(v.sig);
-  return e.take();
+template <class Io>
+void fields(Io& io, vote_signature& v) {
+  io.array(2);
+  io.bounded(v.validator_index, UINT32_MAX, "validator index");
+  io(v.sig);
 }
+
+template <class Io>
+void fields(Io& io, block& b) {
+  io.array(3);
+  io(b.header_bytes);
+  io.list(b.entries, max_entries, [&io](bytes& entry) { io(entry); });
+  io.array(2);
+  io(b.certificate.round);
+  io.list(b.certificate.votes, max_votes, [&io](vote_signature& v) { fields(io, v); });
+}
+
+bytes encode_block(const block& b) { return encode_fields(b); }
 
 result<block> decode_block(const std::uint8_t* data, std::size_t size) {
   decode_limits limits;
@@ -72,22 +79,7 @@ result<block> decode_block(const std::uint8_t* data, std::size_t size) {
   auto d = decoder::open(data, size, limits);
   if (!d) return d.err();
   detail::field_reader r(d.value());
-  block b;
-  r.array(3);
-  b.header_bytes = r.bin();
-  const std::uint32_t n = r.array_up_to(max_entries);
-  b.entries.reserve(n);
-  for (std::uint32_t i = 0; i < n && !r.failed(); ++i) b.entries.push_back(r.bin());
-  r.array(2);
-  b.certificate.round = r.u64();
-  const std::uint32_t votes = r.array_up_to(max_votes);
-  for (std::uint32_t i = 0; i < votes && !r.failed(); ++i) {
-    r.array(2);
-    vote_signature v;
-    v.validator_index = static_cast<std::uint32_t>(r.u64_max(UINT32_MAX, "validator index"));
-    v.sig = r.fixed<64>();
-    b.certificate.votes.push_back(v);
-  }
+  block b = read_fields<block>(r);
   auto s = r.finish();
   if (!s) return s.err();
   auto h = decode_header(b.header_bytes.data(), b.header_bytes.size());

@@ -52,6 +52,10 @@ class field_reader {
   void bounded(T& v, std::uint64_t max, const char* what) {
     v = static_cast<T>(u64_max(max, what));
   }
+  void constant(std::uint64_t value, const char* reason, const char* detail) {
+    const std::uint64_t v = u64();
+    if (v != value && !error_) error_ = chain_error(reason, detail);
+  }
   void text(std::string& s, std::size_t max_size, const char* what) {
     s = str();
     if (s.size() > max_size) fail(std::string(what) + " longer than " + std::to_string(max_size) + " bytes");

@@ -42,6 +42,8 @@ class field_writer {
   void bounded(const T& v, std::uint64_t, const char*) {
     e_.uint(static_cast<std::uint64_t>(v));
   }
+  // A fixed value (a format version); the reader refuses any other with `reason`.
+  void constant(std::uint64_t value, const char*, const char*) { e_.uint(value); }
   // A string the reader holds to `max_size` bytes.
   void text(const std::string& s, std::size_t, const char*) { e_.str(s); }
   // An array of at most `max_size` elements, each written by `each`.
