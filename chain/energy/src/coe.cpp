@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "transaction_fields.hpp"
 #include "voltaic/chain/core/codec.hpp"
 
 namespace voltaic::chain {
@@ -55,11 +56,6 @@ status verify_erc_key(const erc_body& erc, const public_key& signing_key) {
   return {};
 }
 
-hash256 coe_id(const certificate_of_existence& coe) {
-  encoder e;
-  e.array(6).bin(coe.root).uint(coe.key_count).bin(coe.manufacturer).bin(coe.signer).bin(coe.manufacturer_sig).bin(
-      coe.signer_sig);
-  return blake2b_256(e.take());
-}
+hash256 coe_id(const certificate_of_existence& coe) { return blake2b_256(encode_fields(coe)); }
 
 }  // namespace voltaic::chain

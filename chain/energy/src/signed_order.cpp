@@ -1,7 +1,7 @@
 #include "voltaic/chain/energy/signed_order.hpp"
 
 #include "voltaic/chain/core/codec.hpp"
-#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/fields.hpp"
 
 namespace voltaic::chain {
 
@@ -10,13 +10,32 @@ namespace {
 constexpr std::uint64_t order_format_version = 1;
 constexpr std::size_t max_order_envelope = 512;
 
+// The terms as they travel: "anywhere" is -1, and the reader holds the
+// distance to its range only after the fields are read.
+struct order_wire {
+  order_terms terms;
+  std::int64_t distance_pref = -1;
+};
+
+template <class Io>
+void fields(Io& io, order_wire& w) {
+  auto& t = w.terms;
+  io.array(11);
+  io.constant(order_format_version, "decode", "unknown order format version");
+  io(t.owner);
+  io(t.market);
+  io(t.cycle);
+  io.bounded(t.side, 1, "side");
+  io(t.price_ucpkwh);
+  io(t.energy_mwh);
+  io(w.distance_pref);
+  io.bounded(t.bus, UINT32_MAX, "bus");
+  io(t.seq);
+  io(t.meter);
+}
+
 bytes encode_terms(const order_terms& t) {
-  encoder e;
-  e.array(11).uint(order_format_version).bin(t.owner).uint(t.market).uint(t.cycle);
-  e.uint(static_cast<std::uint8_t>(t.side)).sint(t.price_ucpkwh).sint(t.energy_mwh);
-  e.sint(t.distance_pref_mm == market::distance_anywhere ? -1 : t.distance_pref_mm);
-  e.uint(t.bus).uint(t.seq).bin(t.meter);
-  return e.take();
+  return encode_fields(order_wire{t, t.distance_pref_mm == market::distance_anywhere ? -1 : t.distance_pref_mm});
 }
 
 bytes envelope_of(const bytes& payload, const signature& sig) {
@@ -55,20 +74,11 @@ result<signed_order> decode_order(const std::uint8_t* data, std::size_t size) {
   auto d = decoder::open(o.payload);
   if (!d) return d.err();
   detail::field_reader r(d.value());
-  r.array(11);
-  if (r.u64() != order_format_version) r.fail("unknown order format version");
-  auto& t = o.terms;
-  t.owner = r.fixed<32>();
-  t.market = r.u64();
-  t.cycle = r.u64();
-  t.side = static_cast<market::side>(r.u64_max(1, "side"));
-  t.price_ucpkwh = r.i64();
-  t.energy_mwh = r.i64();
-  const std::int64_t pref = r.i64();
-  t.bus = static_cast<std::uint32_t>(r.u64_max(UINT32_MAX, "bus"));
-  t.seq = r.u64();
-  t.meter = r.fixed<32>();
+  const auto wire = read_fields<order_wire>(r);
   if (auto s = r.finish(); !s) return s.err();
+  auto& t = o.terms;
+  t = wire.terms;
+  const std::int64_t pref = wire.distance_pref;
   if (!market::price_in_range(t.price_ucpkwh)) return bad_order("price outside 0..1e12 uc/kWh");
   if (!market::energy_in_range(t.energy_mwh)) return bad_order("energy outside 1 mWh..1 GWh");
   if (pref < -1 || pref > market::max_distance) return bad_order("distance preference out of range");

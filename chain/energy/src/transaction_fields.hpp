@@ -45,12 +45,9 @@ void fields(Io& io, ctp_commit_body& b) {
   io(b.expiry_height);
   io(b.meter_root);
 }
+// A CoE as an ERC carries it and as its id hashes it (coe.cpp).
 template <class Io>
-void fields(Io& io, erc_body& b) {
-  io.array(4);
-  io(b.ctp_id);
-  io(b.energy_mwh);
-  auto& c = b.coe;
+void fields(Io& io, certificate_of_existence& c) {
   io.array(6);
   io(c.root);
   io(c.key_count);
@@ -58,6 +55,13 @@ void fields(Io& io, erc_body& b) {
   io(c.signer);
   io(c.manufacturer_sig);
   io(c.signer_sig);
+}
+template <class Io>
+void fields(Io& io, erc_body& b) {
+  io.array(4);
+  io(b.ctp_id);
+  io(b.energy_mwh);
+  fields(io, b.coe);
   io.array(2);
   io(b.leaf_index);
   io.list(b.siblings, max_merkle_depth, [&io](hash256& h) { io(h); });

@@ -52,6 +52,9 @@ class field_reader {
   void bounded(T& v, std::uint64_t max, const char* what) {
     v = static_cast<T>(u64_max(max, what));
   }
+  void offset(std::int64_t& v, std::int64_t offset, std::uint64_t max, const char* what) {
+    v = static_cast<std::int64_t>(u64_max(max, what)) - offset;
+  }
   void constant(std::uint64_t value, const char* reason, const char* detail) {
     const std::uint64_t v = u64();
     if (v != value && !error_) error_ = chain_error(reason, detail);

@@ -42,6 +42,11 @@ class field_writer {
   void bounded(const T& v, std::uint64_t, const char*) {
     e_.uint(static_cast<std::uint64_t>(v));
   }
+  // A signed integer at or above -offset, sent as v + offset (unsigned); the
+  // reader holds the sent value to [0, max].
+  void offset(const std::int64_t& v, std::int64_t offset, std::uint64_t, const char*) {
+    e_.uint(static_cast<std::uint64_t>(v + offset));
+  }
   // A fixed value (a format version); the reader refuses any other with `reason`.
   void constant(std::uint64_t value, const char*, const char*) { e_.uint(value); }
   // A string the reader holds to `max_size` bytes.
