@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/fields.hpp"
 
 namespace voltaic::chain {
 
@@ -36,13 +36,32 @@ status verify_certificate(const block& b, const std::vector<validator>& validato
   return {};
 }
 
-bytes encode_block_proposal(const block& b, const std::vector<bytes>& erc_envelopes,
-                            const std::vector<bytes>& order_envelopes) {
+namespace {
+
+// A proposal's fields, over the caller's values (nothing is copied).
+struct proposal_fields {
+  bytes& block;
+  std::vector<bytes>& witnesses;
+  std::vector<bytes>& carried;
+};
+
+template <class Io>
+void fields(Io& io, proposal_fields& p) {
+  io.array(3);
+  io(p.block);
+  io.list(p.witnesses, 65'536, [&io](bytes& w) { io(w); });
+  io.list(p.carried, 4'000'000, [&io](bytes& c) { io(c); });
+}
+
+}  // namespace
+
+bytes encode_block_proposal(const block& b, const std::vector<bytes>& witnesses, const std::vector<bytes>& carried) {
+  bytes blk = encode_block(b);
+  // The writer only reads the lists.
+  proposal_fields f{blk, const_cast<std::vector<bytes>&>(witnesses), const_cast<std::vector<bytes>&>(carried)};
   encoder e;
-  e.array(3).bin(encode_block(b)).array(static_cast<std::uint32_t>(erc_envelopes.size()));
-  for (const auto& x : erc_envelopes) e.bin(x);
-  e.array(static_cast<std::uint32_t>(order_envelopes.size()));
-  for (const auto& x : order_envelopes) e.bin(x);
+  field_writer w(e);
+  fields(w, f);
   return e.take();
 }
 
@@ -54,13 +73,10 @@ result<block_proposal> decode_block_proposal(const bytes& value) {
   auto d = decoder::open(value, limits);
   if (!d) return d.err();
   detail::field_reader r(d.value());
-  r.array(3);
-  const bytes blk = r.bin();
+  bytes blk;
   block_proposal p;
-  const std::uint32_t n = r.array_up_to(65'536);
-  for (std::uint32_t i = 0; i < n && !r.failed(); ++i) p.witnesses.push_back(r.bin());
-  const std::uint32_t m = r.array_up_to(4'000'000);
-  for (std::uint32_t i = 0; i < m && !r.failed(); ++i) p.carried.push_back(r.bin());
+  proposal_fields f{blk, p.witnesses, p.carried};
+  fields(r, f);
   if (auto s = r.finish(); !s) return s.err();
   auto b = decode_block(blk);
   if (!b) return b.err();
