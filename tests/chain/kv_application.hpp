@@ -149,7 +149,7 @@ class kv_application final : public chain::node::application {
   chain::result<chain::node::committed_block> apply(const chain::block& b) {
     const auto changes = changes_of(b.entries);
     if (auto s = store_->commit(b, chain::encode_block(b), changes); !s) return s.err();
-    chain::node::committed_block done{b.header.height, {}};
+    chain::node::committed_block done{b.header.height, b.hash, {}, {}};
     for (const auto& e : b.entries) {
       const auto kv = parse(e);
       state_[kv->first] = kv->second;

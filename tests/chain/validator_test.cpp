@@ -89,16 +89,30 @@ TEST_CASE("validator: orders sent before a close, unanswered yet, are all in the
     CHECK(std::all_of(net.verdicts.begin(), net.verdicts.end(), [](const auto& x) { return x.second == "ok"; }));
     CHECK(energy.progress(0) == 1);
     CHECK(energy.progress(1) == 0);
-    // The block that fixed the cycle says so, once.
-    REQUIRE(net.events[0].size() == 1);
-    const auto fixed = chain::read_cycle_fixed(net.events[0][0]);
+    // Every committed block announces itself once, in order, and the block
+    // that fixed the cycle says so, once, after its own announcement.
+    std::vector<chain::node::event> fixed_events;
+    std::uint64_t announced = 0;
+    for (const auto& e : net.events[0]) {
+      if (e.kind == chain::cycle_fixed_kind) {
+        CHECK(e.height == announced);
+        fixed_events.push_back(e);
+        continue;
+      }
+      const auto block = chain::node::read_block_committed(e);
+      REQUIRE(block.ok());
+      CHECK(block.value().height == ++announced);
+      CHECK(block.value().hash == chain::decode_block(*v.block_bytes(announced)).value().hash);
+    }
+    CHECK(announced == v.height());
+    REQUIRE(fixed_events.size() == 1);
+    const auto fixed = chain::read_cycle_fixed(fixed_events[0]);
     REQUIRE(fixed.ok());
     CHECK(fixed.value().market == 0);
     CHECK(fixed.value().cycle == 1);
     CHECK(fixed.value().order_count == orders);
-    CHECK(net.events[0][0].height >= 1);
-    CHECK(net.events[0][0].height <= 2);
     CHECK_FALSE(chain::read_cycle_fixed(chain::node::event{1, "other", {}}).ok());
+    CHECK_FALSE(chain::node::read_block_committed(fixed_events[0]).ok());
     // A cycle not on chain, or a range past the limit, gives nothing.
     CHECK_FALSE(energy.fixed_orders(0, 1, 2).complete);
     CHECK_FALSE(energy.fixed_orders(0, chain::energy_application::max_markets_per_query + 1, 1).complete);

@@ -194,6 +194,7 @@ result<node::committed_block> energy_application::commit_certified(const block& 
 node::committed_block energy_application::committed(const block& b, const std::vector<bytes>& carried_orders) {
   node::committed_block done;
   done.height = b.header.height;
+  done.hash = b.hash;
   done.entry_ids.reserve(b.entries.size());
   for (const auto& e : b.entries) done.entry_ids.push_back(entry_id(e));
   // A waiting transaction voided by the block (its nonce used by another of

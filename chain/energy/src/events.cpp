@@ -18,12 +18,7 @@ node::event make_event(std::uint64_t height, const cycle_fixed_event& e) {
 
 result<cycle_fixed_event> read_cycle_fixed(const node::event& e) {
   if (e.kind != cycle_fixed_kind) return chain_error("wrong-event", "a '" + e.kind + "' event is not " + cycle_fixed_kind);
-  auto d = decoder::open(e.data);
-  if (!d) return d.err();
-  detail::field_reader r(d.value());
-  auto fixed = read_fields<cycle_fixed_event>(r);
-  if (auto s = r.finish(); !s) return s.err();
-  return fixed;
+  return decode_fields<cycle_fixed_event>(e.data);
 }
 
 }  // namespace voltaic::chain

@@ -84,19 +84,8 @@ void fields(Io& io, numbers& x) {
   io.list(x.values, 16, [&io](std::uint64_t& v) { io(v); });
 }
 
-// Reads a request of the given shape; an error says what was wrong.
-template <class T>
-result<T> read_request(const bytes& request) {
-  auto d = decoder::open(request);
-  if (!d) return d.err();
-  detail::field_reader r(d.value());
-  auto x = read_fields<T>(r);
-  if (auto s = r.finish(); !s) return s.err();
-  return x;
-}
-
 result<numbers> read_numbers(const bytes& request, std::size_t count) {
-  auto n = read_request<numbers>(request);
+  auto n = decode_fields<numbers>(request);
   if (!n) return n.err();
   if (n.value().values.size() != count)
     return chain_error("decode", "expected " + std::to_string(count) + " numbers, got " +
@@ -110,7 +99,7 @@ result<bytes> energy_application::query(std::string_view path, const bytes& requ
   encoder e;
   field_writer w(e);
   if (path == "account" || path == "ctps") {
-    auto k = read_request<key_arg>(request);
+    auto k = decode_fields<key_arg>(request);
     if (!k) return k.err();
     if (path == "account") {
       const auto a = account(k.value().key);

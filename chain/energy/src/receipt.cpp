@@ -16,12 +16,7 @@ void fields(Io& io, erc_receipt& rc) {
 bytes encode_receipt(const erc_receipt& rc) { return encode_fields(rc); }
 
 result<erc_receipt> decode_receipt(const std::uint8_t* data, std::size_t size) {
-  auto d = decoder::open(data, size);
-  if (!d) return d.err();
-  detail::field_reader r(d.value());
-  auto rc = read_fields<erc_receipt>(r);
-  if (auto s = r.finish(); !s) return s.err();
-  return rc;
+  return decode_fields<erc_receipt>(data, size);
 }
 
 }  // namespace voltaic::chain

@@ -30,12 +30,7 @@ void fields(Io& io, block_header& h) {
 bytes encode_header(const block_header& h) { return encode_fields(h); }
 
 result<block_header> decode_header(const std::uint8_t* data, std::size_t size) {
-  auto d = decoder::open(data, size);
-  if (!d) return d.err();
-  detail::field_reader r(d.value());
-  auto h = read_fields<block_header>(r);
-  if (auto s = r.finish(); !s) return s.err();
-  return h;
+  return decode_fields<block_header>(data, size);
 }
 
 hash256 entry_id(const bytes& entry) {

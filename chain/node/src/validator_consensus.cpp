@@ -114,6 +114,8 @@ void validator::after_commit(committed_block& b) {
   const auto reached = height_waiters_.upper_bound(b.height);
   for (auto it = height_waiters_.begin(); it != reached; ++it) out_.reached.emplace_back(it->second, b.height);
   height_waiters_.erase(height_waiters_.begin(), reached);
+  out_.events.push_back(
+      make_event(block_committed_event{b.height, b.hash, static_cast<std::uint64_t>(b.entry_ids.size())}));
   out_.events.insert(out_.events.end(), std::make_move_iterator(b.events.begin()),
                      std::make_move_iterator(b.events.end()));
 }

@@ -38,7 +38,8 @@
 //   (subscribe)                     the sender gets every event of the chain
 //                                   from now on, as (event, height, kind, data):
 //                                   data is the event's canonical bytes
-//                                   (chain/energy/events.hpp reads them)
+//                                   (block_committed: node/application.hpp;
+//                                   the chain's own: chain/energy/events.hpp)
 // To prosumers:
 //   (bid, cycle)                 -> order envelope (submitted to its miner)
 //   (outcome, outcome_notice)    -> [CTP transaction id...] it submitted, their

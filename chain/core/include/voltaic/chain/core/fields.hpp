@@ -84,4 +84,19 @@ T read_fields(detail::field_reader& r) {
   return x;
 }
 
+// Decodes a whole message that is exactly T's fields.
+template <class T>
+result<T> decode_fields(const std::uint8_t* data, std::size_t size, const decode_limits& limits = {}) {
+  auto d = decoder::open(data, size, limits);
+  if (!d) return d.err();
+  detail::field_reader r(d.value());
+  T x = read_fields<T>(r);
+  if (auto s = r.finish(); !s) return s.err();
+  return x;
+}
+template <class T>
+result<T> decode_fields(const bytes& b, const decode_limits& limits = {}) {
+  return decode_fields<T>(b.data(), b.size(), limits);
+}
+
 }  // namespace voltaic::chain

@@ -1,6 +1,6 @@
 #pragma once
 // The electricity chain's events (node::event), what agents that follow the
-// chain act on:
+// chain act on (after the node's own block_committed, node/application.hpp):
 //   "cycle_fixed" = [market, cycle, order_count]: the block fixed the cycle's
 //                   order set, with its clearing and dues; validators answer
 //                   for it (fixed_orders) from now on

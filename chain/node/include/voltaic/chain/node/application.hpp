@@ -60,13 +60,26 @@ struct event {
   bytes data;
 };
 
-// A block the application committed: where each of its entries is indexed,
-// and the events it gives rise to, in order.
+// A block the application committed: its hash, where each of its entries is
+// indexed, and the events it gives rise to, in order.
 struct committed_block {
   std::uint64_t height = 0;
+  hash256 hash{};
   std::vector<hash256> entry_ids;
   std::vector<event> events;
 };
+
+// The node's own event, before the application's of the same block:
+//   "block_committed" = [height, block hash, entry count]
+inline constexpr const char* block_committed_kind = "block_committed";
+struct block_committed_event {
+  std::uint64_t height = 0;
+  hash256 hash{};
+  std::uint64_t entries = 0;
+};
+event make_event(const block_committed_event& e);
+// Refuses an event of another kind or with damaged fields.
+result<block_committed_event> read_block_committed(const event& e);
 
 class application {
  public:
