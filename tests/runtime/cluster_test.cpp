@@ -287,7 +287,7 @@ TEST_CASE("four processes stopped one after another under load and restarted, ag
   // Stopped mid-height, validators can hold a lock on a value nobody
   // committed; before the consensus journal its bytes died with them, they
   // refused every other value, and the chain stopped for good (about one
-  // restart in ten, in a lab script, session 8).
+  // restart in ten, in a lab script, `f2e0439`).
   cluster c("restarts");
   for (const auto& n : c.names) c.start(n);
   REQUIRE(c.wait_until([&] { return c.head("v0") >= 2 && c.head("v3") >= 2; }, 60));
