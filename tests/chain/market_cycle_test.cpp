@@ -264,11 +264,11 @@ TEST_CASE("a validator's desk: its cycle transactions check, a tampered clearing
       CHECK(desk.check(bad.blk, carried, chain->state()).find("clearing_result differs") != std::string::npos);
     }
     REQUIRE(chain->append(built.blk, built.ercs).ok());
-    desk.committed(built.blk, carried);
-    REQUIRE(desk.fixed_orders({0, cycle}) != nullptr);
-    CHECK(desk.fixed_orders({0, cycle})->size() == 4);
+    desk.committed(built.blk, carried, desk.charge_per_m(chain->state()));
+    REQUIRE(desk.fixed_cycle({0, cycle}) != nullptr);
+    CHECK(desk.fixed_cycle({0, cycle})->orders.size() == 4);
   }
-  CHECK(desk.fixed_orders({0, cycles - cycle_desk::kept_cycles + 1}) != nullptr);
-  CHECK(desk.fixed_orders({0, cycles - cycle_desk::kept_cycles}) == nullptr);
-  CHECK(desk.fixed_orders({0, 1}) == nullptr);
+  CHECK(desk.fixed_cycle({0, cycles - cycle_desk::kept_cycles + 1}) != nullptr);
+  CHECK(desk.fixed_cycle({0, cycles - cycle_desk::kept_cycles}) == nullptr);
+  CHECK(desk.fixed_cycle({0, 1}) == nullptr);
 }

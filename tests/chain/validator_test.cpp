@@ -11,6 +11,9 @@
 #include "validator_net.hpp"
 #include "voltaic/chain/core/codec.hpp"
 #include "voltaic/chain/core/field_reader.hpp"
+#include "voltaic/chain/core/fields.hpp"
+#include "voltaic/chain/core/signed_query.hpp"
+#include "voltaic/chain/energy/answers.hpp"
 #include "voltaic/chain/energy/events.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
@@ -57,6 +60,20 @@ chain::bytes order(const chain::workload& wl, std::uint64_t cycle, std::uint64_t
   return chain::sign_order(t, wl.genesis().chain_id, chain::derived_key(7, 1, i)).envelope;
 }
 
+// Closes cycle 1 of market 0 on the lone validator and steps it to height 2,
+// which fixes the cycle.
+void close_cycle_one(test::validator_net& net) {
+  auto& v = net.node(0);
+  auto& energy = net.energy(0);
+  net.carry(0, v.when_admitted([&energy] { energy.close({0, 1}); }, true));
+  net.carry(0, v.step(2, 1'000));
+  net.carry(0, v.when_reached(9'999, 2));
+  REQUIRE(net.run_until([&] {
+    if (!net.reached.count(9'999)) net.wait_checked(50);
+    return net.reached.count(9'999) == 1;
+  }));
+}
+
 }  // namespace
 
 TEST_CASE("validator: orders sent before a close, unanswered yet, are all in the cycle's order set") {
@@ -74,13 +91,7 @@ TEST_CASE("validator: orders sent before a close, unanswered yet, are all in the
     }
     // Neither the close nor the step waits for a verdict.
     auto& energy = net.energy(0);
-    net.carry(0, v.when_admitted([&energy] { energy.close({0, 1}); }, true));
-    net.carry(0, v.step(2, 1'000));
-    net.carry(0, v.when_reached(9'999, 2));
-    REQUIRE(net.run_until([&] {
-      if (!net.reached.count(9'999)) net.wait_checked(50);
-      return net.reached.count(9'999) == 1;
-    }));
+    close_cycle_one(net);
     const auto sets = energy.fixed_orders(0, 1, 1);
     REQUIRE(sets.complete);
     CHECK(sets.counts == std::vector<std::uint64_t>{orders});
@@ -117,6 +128,85 @@ TEST_CASE("validator: orders sent before a close, unanswered yet, are all in the
     CHECK_FALSE(energy.fixed_orders(0, 1, 2).complete);
     CHECK_FALSE(energy.fixed_orders(0, chain::energy_application::max_markets_per_query + 1, 1).complete);
   }
+}
+
+TEST_CASE("validator: an owner reads only its own outcome; whole cycles only an observer; forged questions are refused") {
+  test::temp_dir root("validator-private");
+  chain::workload wl(lab(1, "validator-test"));
+  const chain::key_pair observer = chain::derived_key(7, 9, 0);
+  auto cfg = market_validator(wl, root, false);
+  cfg.energy.observers = {observer.pub};
+  test::validator_net net({cfg});
+  auto& v = net.node(0);
+  auto& energy = net.energy(0);
+  const std::string& chain_id = wl.genesis().chain_id;
+  auto numbers = [](std::vector<std::uint64_t> xs) {
+    chain::encoder e;
+    e.array(static_cast<std::uint32_t>(xs.size()));
+    for (auto x : xs) e.uint(x);
+    return e.take();
+  };
+  auto ask = [&](const std::string& path, const chain::bytes& args, const chain::key_pair& who) {
+    return energy.query(path, chain::sign_query(path, args, who, chain_id));
+  };
+  for (std::uint64_t i = 0; i < 4; ++i) net.carry(0, v.submit_message(i, order(wl, 1, i)));
+  // Before the cycle is fixed the owner hears "pending".
+  auto early = ask("my_outcome", numbers({0, 1}), chain::derived_key(7, 1, 1));
+  REQUIRE(early.ok());
+  CHECK(chain::decode_fields<chain::outcome_answer>(early.value()).value().state ==
+        static_cast<std::uint8_t>(chain::outcome_state::pending));
+  close_cycle_one(net);
+
+  // A buyer (odd i) learns its outcome and what it owes each seller.
+  auto mine = ask("my_outcome", numbers({0, 1}), chain::derived_key(7, 1, 1));
+  REQUIRE(mine.ok());
+  const auto outcome = chain::decode_fields<chain::outcome_answer>(mine.value());
+  REQUIRE(outcome.ok());
+  CHECK(outcome.value().state == static_cast<std::uint8_t>(chain::outcome_state::found));
+  CHECK(outcome.value().role == static_cast<std::uint8_t>(chain::party_role::buyer));
+  REQUIRE_FALSE(outcome.value().trades.empty());
+  std::int64_t energy_sum = 0;
+  for (const auto& leg : outcome.value().trades) {
+    CHECK((leg.counterparty == chain::derived_key(7, 1, 0).pub || leg.counterparty == chain::derived_key(7, 1, 2).pub));
+    CHECK(leg.amount_uc > 0);
+    energy_sum += leg.energy_mwh;
+  }
+  CHECK(energy_sum == outcome.value().traded_mwh);
+  CHECK(outcome.value().agreed_mwh == outcome.value().traded_mwh);
+  // Whoever signs hears only about itself: a key without an order hears "absent".
+  auto other = ask("my_outcome", numbers({0, 1}), chain::derived_key(7, 1, 99));
+  REQUIRE(other.ok());
+  CHECK(chain::decode_fields<chain::outcome_answer>(other.value()).value().state ==
+        static_cast<std::uint8_t>(chain::outcome_state::absent));
+  // A question whose arguments were changed after signing, or cut short, is refused.
+  auto forged = chain::sign_query("my_outcome", numbers({0, 1}), chain::derived_key(7, 1, 1), chain_id);
+  forged[forged.size() - 1] ^= 1;
+  CHECK(energy.query("my_outcome", forged).err().message.rfind("bad-signature", 0) == 0);
+  auto cut = chain::sign_query("my_outcome", numbers({0, 1}), chain::derived_key(7, 1, 1), chain_id);
+  cut.resize(cut.size() / 2);
+  CHECK_FALSE(energy.query("my_outcome", cut).ok());
+  // A signature for one question does not answer another.
+  auto moved = chain::sign_query("my_account", numbers({}), chain::derived_key(7, 1, 1), chain_id);
+  CHECK(energy.query("my_ctps", moved).err().message.rfind("bad-signature", 0) == 0);
+  // Whole cycles and others' balances: observers only.
+  CHECK(ask("book", numbers({0, 1, 1}), chain::derived_key(7, 1, 1)).err().message.rfind("not-allowed", 0) == 0);
+  chain::key_list keys{{chain::derived_key(7, 1, 0).pub, chain::derived_key(7, 1, 1).pub}};
+  CHECK(ask("balances", chain::encode_fields(keys), chain::derived_key(7, 1, 1)).err().message.rfind("not-allowed", 0) == 0);
+  CHECK(ask("settlements", numbers({0, 1, 1}), chain::derived_key(7, 1, 1)).err().message.rfind("not-allowed", 0) == 0);
+  CHECK(ask("channel", numbers({0, 1, 1}), observer).err().message.rfind("not-allowed", 0) == 0);
+  auto book = ask("book", numbers({0, 1, 1}), observer);
+  REQUIRE(book.ok());
+  const auto books = chain::decode_fields<chain::answer_list<chain::market_book>>(book.value());
+  REQUIRE(books.ok());
+  REQUIRE(books.value().items.size() == 1);
+  CHECK(books.value().items[0].orders.size() == 4);
+  CHECK_FALSE(books.value().items[0].trades.empty());
+  CHECK(ask("book", numbers({0, 1, 2}), observer).err().message.rfind("not-fixed", 0) == 0);
+  auto balances = ask("balances", chain::encode_fields(keys), observer);
+  REQUIRE(balances.ok());
+  CHECK(chain::decode_fields<chain::answer_list<chain::account_answer>>(balances.value()).value().items.size() == 2);
+  // The unsigned question about an account is gone for good.
+  CHECK(energy.query("account", chain::encode_fields(keys)).err().message.rfind("unknown-query", 0) == 0);
 }
 
 TEST_CASE("validator: a question about the pool or the open orders counts everything sent before it") {
@@ -320,39 +410,33 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
   }
   CHECK_FALSE(energy.account(chain::derived_key(9, 9, 9).pub).balance_uc);
 
-  // The same answers through the one generic question, by path.
+  // The same answers through the one generic question, by path: each
+  // account's own, signed with its key.
   auto ask = [&](const std::string& path, chain::encoder args) { return v.query(path, args.take()); };
   auto reader_of = [](const chain::bytes& b) { return chain::decoder::open(b).value(); };
+  const chain::bytes no_args{0x90};
   for (std::size_t i = 0; i < 64; i += 7) {
-    const auto& k = wl.account_key(i).pub;
-    chain::encoder args;
-    args.array(1).bin(k);
-    const auto answer = ask("account", std::move(args));
+    const auto& key = wl.account_key(i);
+    const auto answer = v.query("my_account", chain::sign_query("my_account", no_args, key, wl.genesis().chain_id));
     REQUIRE(answer.ok());
-    auto d = reader_of(answer.value());
-    chain::detail::field_reader r(d);
-    r.array(3);
-    const auto view = energy.account(k);
-    CHECK(r.i64() == view.balance_uc);
-    CHECK(r.i64() == view.held_uc);
-    CHECK(r.u64() == view.nonce);
-    CHECK(r.finish().ok());
-    chain::encoder ctp_args;
-    ctp_args.array(1).bin(k);
-    const auto ctps = ask("ctps", std::move(ctp_args));
+    const auto account = chain::decode_fields<chain::account_answer>(answer.value());
+    REQUIRE(account.ok());
+    const auto view = energy.account(key.pub);
+    CHECK(account.value().balance_uc == view.balance_uc);
+    CHECK(account.value().held_uc == view.held_uc);
+    CHECK(account.value().nonce == view.nonce);
+    const auto ctps = v.query("my_ctps", chain::sign_query("my_ctps", no_args, key, wl.genesis().chain_id));
     REQUIRE(ctps.ok());
-    auto dc = reader_of(ctps.value());
-    chain::detail::field_reader rc(dc);
-    const auto typed = energy.ctps_of(k);
-    REQUIRE(rc.array_up_to(100'000) == typed.size());
-    for (const auto& c : typed) {
-      rc.array(4);
-      CHECK(rc.u64() == c.id);
-      CHECK(rc.fixed<32>() == c.producer);
-      CHECK(rc.u64() == c.expiry_height);
-      CHECK(rc.i64() == c.amount_uc);
+    const auto rows = chain::decode_fields<chain::answer_list<chain::ctp_row>>(ctps.value());
+    REQUIRE(rows.ok());
+    const auto typed = energy.ctps_of(key.pub);
+    REQUIRE(rows.value().items.size() == typed.size());
+    for (std::size_t k = 0; k < typed.size(); ++k) {
+      CHECK(rows.value().items[k].id == typed[k].id);
+      CHECK(rows.value().items[k].producer == typed[k].producer);
+      CHECK(rows.value().items[k].expiry_height == typed[k].expiry_height);
+      CHECK(rows.value().items[k].amount_uc == typed[k].amount_uc);
     }
-    CHECK(rc.finish().ok());
   }
   {
     chain::encoder none;
@@ -372,7 +456,8 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
   chain::encoder wrong;
   wrong.array(2).uint(1).uint(2);
   CHECK(ask("progress", std::move(wrong)).err().message.rfind("decode", 0) == 0);
-  CHECK(v.query("account", chain::bytes{0xc1}).err().message.rfind("decode", 0) == 0);
+  CHECK(v.query("progress", chain::bytes{0xc1}).err().message.rfind("decode", 0) == 0);
+  CHECK(v.query("my_account", chain::bytes{0xc1}).err().message.rfind("decode", 0) == 0);
 }
 
 TEST_CASE("validator: one cut off catches up by fetching certified blocks from a peer that is ahead") {

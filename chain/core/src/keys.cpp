@@ -20,6 +20,7 @@ const char* domain_tag(domain d) {
     case domain::certificate_of_existence: return "voltaic/coe/1";
     case domain::energy_receipt: return "voltaic/erc/1";
     case domain::order: return "voltaic/order/1";
+    case domain::query: return "voltaic/query/1";
   }
   return "voltaic/unknown";
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "voltaic/chain/energy/events.hpp"
+#include "voltaic/chain/energy/receipt.hpp"
+#include "voltaic/market/units.hpp"
 #include "voltaic/chain/node/certificate.hpp"
 #include "voltaic/chain/node/lmdb_store.hpp"
 
@@ -179,19 +181,51 @@ result<node::committed_block> energy_application::commit(const commit_record& c)
   own_proposal_.reset();
   block& b = decided.blk;
   b.certificate = certificate_of(c);
+  const std::int64_t charge = desk_ ? desk_->charge_per_m(ledger_->state()) : 0;  // what the block's clearings used
   if (auto s = ledger_->append(b, decided.ercs, strict()); !s)
     return chain_error("commit-failed",
                        "cannot commit decided block " + std::to_string(b.header.height) + ": " + s.err().message);
-  return committed(b, decided.orders);
+  return committed(b, decided.orders, charge);
 }
 
 result<node::committed_block> energy_application::commit_certified(const block& b) {
+  const std::int64_t charge = desk_ ? desk_->charge_per_m(ledger_->state()) : 0;
   if (auto s = ledger_->append(b, {}); !s)
     return chain_error("commit-failed", "a certified block does not apply: " + s.err().message);
-  return committed(b, {});
+  return committed(b, {}, charge);
 }
 
-node::committed_block energy_application::committed(const block& b, const std::vector<bytes>& carried_orders) {
+// The block's meter settlements as the chain applied them, with the parts
+// of each amount (market.md 5.4), for observers.
+void energy_application::record_settlements(const block& b) {
+  const auto& st = ledger_->state();
+  const dso_record* params = st.dso_params.find(0);
+  for (const auto& entry : b.entries) {
+    if (is_receipt_entry(entry) || peek_kind(entry) != tx_kind::meter_settlement) continue;
+    auto stx = decode_envelope(entry);
+    if (!stx) continue;
+    const auto& m = std::get<meter_settlement_body>(stx.value().tx.body);
+    const std::int64_t* amount = st.settlements.find({m.market, m.cycle, m.party, static_cast<std::uint8_t>(m.role)});
+    if (!amount) continue;
+    const std::int64_t imbalance = m.agreed_mwh > m.metered_mwh ? m.agreed_mwh - m.metered_mwh : m.metered_mwh - m.agreed_mwh;
+    settlement_row r;
+    r.market = m.market;
+    r.party = m.party;
+    r.role = static_cast<std::uint8_t>(m.role);
+    r.agreed_mwh = m.agreed_mwh;
+    r.metered_mwh = m.metered_mwh;
+    r.amount_uc = m.role == party_role::buyer ? -*amount : *amount;  // the chain keeps what reached the party
+    r.tariff_uc = m.tariff_uc;
+    r.penalty_uc = static_cast<std::int64_t>(market::money_for(params ? params->penalty_ucpkwh : 0, imbalance));
+    auto& rows = settled_[{m.market, m.cycle}];
+    rows.push_back(r);
+    if (m.cycle >= cycle_desk::kept_cycles)
+      settled_.erase(settled_.lower_bound({m.market, 0}), settled_.lower_bound({m.market, m.cycle - cycle_desk::kept_cycles + 1}));
+  }
+}
+
+node::committed_block energy_application::committed(const block& b, const std::vector<bytes>& carried_orders,
+                                                    std::int64_t charge) {
   node::committed_block done;
   done.height = b.header.height;
   done.hash = b.hash;
@@ -203,11 +237,12 @@ node::committed_block energy_application::committed(const block& b, const std::v
     log("height " + std::to_string(b.header.height) + " voids " + std::to_string(voided) +
         " waiting transaction(s) (nonce used or expired)");
   if (desk_)
-    for (const auto& cycle : desk_->committed(b, carried_orders)) {
-      const auto* fixed = desk_->fixed_orders(cycle);
+    for (const auto& cycle : desk_->committed(b, carried_orders, charge)) {
+      const auto* fixed = desk_->fixed_cycle(cycle);
       done.events.push_back(make_event(b.header.height, cycle_fixed_event{cycle.first, cycle.second,
-                                                                          fixed ? fixed->size() : 0}));
+                                                                          fixed ? fixed->orders.size() : 0}));
     }
+  record_settlements(b);
   return done;
 }
 

@@ -132,6 +132,7 @@ cycle_batch cycle_desk::propose(const ledger_state& st, const key_pair& key, std
     }
     auto& carried = out.orders[due[i]];
     for (const auto& o : cleared[i]->orders) carried.push_back(o.envelope);
+    pending_[due[i]] = std::make_shared<const cleared_cycle>(std::move(*cleared[i]));
   }
   out.txs.resize(unsigned_txs.size());
   parallel_for(unsigned_txs.size(), [&](std::size_t i) { out.txs[i] = sign_transaction(unsigned_txs[i], chain_id_, key); });
@@ -172,6 +173,7 @@ std::string cycle_desk::check(const block& b, const std::vector<bytes>& carried_
   std::vector<std::pair<const cycle_key*, std::vector<signed_transaction>*>> work;
   for (auto& [cycle, txs] : cycle_txs) work.emplace_back(&cycle, &txs);
   std::vector<std::string> mismatch(work.size());
+  std::vector<std::shared_ptr<const cleared_cycle>> results(work.size());
   const std::int64_t charge = charge_per_m(st);
   parallel_for(work.size(), [&](std::size_t w) {
     const cycle_key& cycle = *work[w].first;
@@ -191,40 +193,63 @@ std::string cycle_desk::check(const block& b, const std::vector<bytes>& carried_
       if (encode_payload(t) != txs[i].payload)
         mismatch[w] = std::string("the cycle's ") + to_string(txs[i].tx.kind()) + " differs from the re-run clearing";
     }
+    results[w] = std::make_shared<const cleared_cycle>(std::move(cleared).value());
   });
   for (const auto& m : mismatch)
     if (!m.empty()) return m;
+  for (std::size_t w = 0; w < work.size(); ++w) pending_[*work[w].first] = std::move(results[w]);
   return {};
 }
 
-std::vector<cycle_key> cycle_desk::committed(const block& b, const std::vector<bytes>& carried_orders) {
-  std::vector<cycle_key> fixed_now;
-  std::map<cycle_key, std::vector<std::pair<hash256, bytes>>> by_cycle;
-  for (const auto& env : carried_orders)
-    if (auto o = decode_order(env)) by_cycle[{o.value().terms.market, o.value().terms.cycle}].emplace_back(o.value().id, env);
+std::vector<cycle_key> cycle_desk::committed(const block& b, const std::vector<bytes>& carried_orders,
+                                             std::int64_t charge_uc_per_m) {
+  std::vector<std::pair<cycle_key, hash256>> roots;  // the order sets the block fixes
+  std::vector<const grid_update_body*> grid_changes;
+  std::vector<signed_transaction> decoded;
+  decoded.reserve(8);
   for (const auto& entry : b.entries) {
     if (is_receipt_entry(entry) || !may_concern_cycles(entry)) continue;
     auto stx = decode_envelope(entry);
     if (!stx) continue;
     const auto& body = stx.value().tx.body;
-    if (auto* g = std::get_if<grid_update_body>(&body)) {
-      (void)grid_.apply(g->change);  // a mismatch shows in grid_matches()
-    } else if (std::holds_alternative<order_root_body>(body)) {
-      const cycle_key cycle = key_of(body);
-      auto& set = by_cycle[cycle];
-      std::sort(set.begin(), set.end());
-      auto& fixed = fixed_[cycle];
-      for (auto& [id, env] : set) fixed.push_back(std::move(env));
-      // Only the market's recent cycles are kept: outcomes are read right
-      // after a cycle clears, and a long run must not hold every order set.
-      if (cycle.second >= kept_cycles)
-        fixed_.erase(fixed_.lower_bound({cycle.first, 0}),
-                     fixed_.lower_bound({cycle.first, cycle.second - kept_cycles + 1}));
-      open_.erase(cycle);
-      closing_.erase(cycle);
-      fixed_now.push_back(cycle);
-    }
+    if (std::holds_alternative<grid_update_body>(body) || std::holds_alternative<order_root_body>(body))
+      decoded.push_back(std::move(stx).value());
   }
+  for (const auto& stx : decoded) {
+    if (auto* g = std::get_if<grid_update_body>(&stx.tx.body)) grid_changes.push_back(g);
+    if (auto* r = std::get_if<order_root_body>(&stx.tx.body)) roots.emplace_back(cycle_key{r->market, r->cycle}, r->root);
+  }
+  // The clearing the proposal or its check computed; else (the decision
+  // reached this validator before its own check, which is rare) cleared
+  // here, on the grid before the block's changes as every check did.
+  std::map<cycle_key, std::vector<signed_order>> by_cycle;
+  for (const auto& env : carried_orders)
+    if (auto o = decode_order(env)) by_cycle[{o.value().terms.market, o.value().terms.cycle}].push_back(std::move(o).value());
+  std::vector<cycle_key> fixed_now;
+  for (const auto& [cycle, root] : roots) {
+    std::shared_ptr<const cleared_cycle> c;
+    if (auto it = pending_.find(cycle); it != pending_.end() && it->second->root.root == root) c = it->second;
+    if (!c) {
+      auto orders = by_cycle.find(cycle);
+      if (orders != by_cycle.end()) {
+        auto again = clear_market_cycle(cycle.first, cycle.second, std::move(orders->second), grid_.distances(), rules_,
+                                        charge_uc_per_m);
+        if (again && again.value().root.root == root) c = std::make_shared<const cleared_cycle>(std::move(again).value());
+      }
+    }
+    // A replica that caught up on certified blocks never saw the orders: it
+    // knows the cycle is closed, not its outcomes.
+    fixed_[cycle] = c;
+    // Only the market's recent cycles are kept: outcomes are read right
+    // after a cycle clears, and a long run must not hold every order set.
+    if (cycle.second >= kept_cycles)
+      fixed_.erase(fixed_.lower_bound({cycle.first, 0}), fixed_.lower_bound({cycle.first, cycle.second - kept_cycles + 1}));
+    pending_.erase(pending_.lower_bound({cycle.first, 0}), pending_.upper_bound(cycle));  // this and older proposals
+    open_.erase(cycle);
+    closing_.erase(cycle);
+    fixed_now.push_back(cycle);
+  }
+  for (const auto* g : grid_changes) (void)grid_.apply(g->change);  // a mismatch shows in grid_matches()
   std::sort(fixed_now.begin(), fixed_now.end());
   return fixed_now;
 }
@@ -244,9 +269,9 @@ std::vector<hash256> cycle_desk::unfit_grid_updates(const std::vector<signed_tra
   return unfit;
 }
 
-const std::vector<bytes>* cycle_desk::fixed_orders(const cycle_key& cycle) const {
+const cleared_cycle* cycle_desk::fixed_cycle(const cycle_key& cycle) const {
   auto it = fixed_.find(cycle);
-  return it == fixed_.end() ? nullptr : &it->second;
+  return it == fixed_.end() ? nullptr : it->second.get();
 }
 
 }  // namespace voltaic::chain

@@ -1,10 +1,14 @@
 // The electricity chain's questions about its head state.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "voltaic/chain/energy/application.hpp"
 
 #include "voltaic/chain/core/fields.hpp"
+#include "voltaic/chain/core/signed_query.hpp"
+#include "voltaic/market/matching.hpp"
+#include "voltaic/market/units.hpp"
 
 namespace voltaic::chain {
 
@@ -56,29 +60,113 @@ energy_application::fixed_order_sets energy_application::fixed_orders(std::uint6
   if (end < first || end - first > max_markets_per_query) return sets;
   const auto& head = ledger_->state();
   for (std::uint64_t market = first; market < end; ++market) {
-    const auto* fixed = desk_ ? desk_->fixed_orders({market, cycle}) : nullptr;
+    const auto* fixed = desk_ ? desk_->fixed_cycle({market, cycle}) : nullptr;
     if (!fixed || !head.dues_recorded.find({market, cycle})) return {};
-    sets.envelopes.insert(sets.envelopes.end(), fixed->begin(), fixed->end());
-    sets.counts.push_back(fixed->size());
+    for (const auto& o : fixed->orders) sets.envelopes.push_back(o.envelope);
+    sets.counts.push_back(fixed->orders.size());
   }
   sets.complete = true;
   return sets;
 }
 
+outcome_answer energy_application::outcome_of(const public_key& owner, std::uint64_t market, std::uint64_t cycle) const {
+  outcome_answer a;
+  if (!ledger_->state().order_roots.find({market, cycle})) return a;  // pending
+  const cleared_cycle* c = desk_ ? desk_->fixed_cycle({market, cycle}) : nullptr;
+  if (!c) {
+    a.state = static_cast<std::uint8_t>(outcome_state::unknown);
+    return a;
+  }
+  std::size_t k = 0;
+  while (k < c->orders.size() && c->orders[k].terms.owner != owner) ++k;
+  if (k == c->orders.size()) {
+    a.state = static_cast<std::uint8_t>(outcome_state::absent);
+    return a;
+  }
+  const auto& r = c->result;
+  const auto& oc = r.outcomes[k];
+  a.state = static_cast<std::uint8_t>(outcome_state::found);
+  a.kind = static_cast<std::uint8_t>(oc.kind);
+  a.reason = static_cast<std::uint8_t>(oc.reason);
+  a.traded_mwh = oc.traded;
+  a.price_ucpkwh = c->clearing.price_ucpkwh;
+  for (const auto& d : c->dues.dues)
+    if (d.party == owner) {
+      a.role = static_cast<std::uint8_t>(d.role);
+      a.agreed_mwh = d.agreed_mwh;
+      a.tariff_uc = d.tariff_uc;
+    }
+  for (const auto& t : r.trades)
+    if (t.buyer == k)
+      a.trades.push_back(trade_leg{c->orders[t.seller].terms.owner, t.energy,
+                                   market::money_for(r.clearing.price, t.energy) + market::buyer_charge_share(t.charge)});
+  return a;
+}
+
+std::optional<std::vector<market_book>> energy_application::books(std::uint64_t first, std::uint64_t end,
+                                                                  std::uint64_t cycle) const {
+  if (end < first || end - first > max_markets_per_query) return std::nullopt;
+  std::vector<market_book> out;
+  for (std::uint64_t market = first; market < end; ++market) {
+    const cleared_cycle* c = desk_ ? desk_->fixed_cycle({market, cycle}) : nullptr;
+    if (!c) return std::nullopt;
+    market_book m;
+    m.market = market;
+    const auto& cr = c->result.clearing;
+    m.mechanism = static_cast<std::uint8_t>(cr.mechanism);
+    m.policy = static_cast<std::uint8_t>(cr.policy);
+    m.case_number = static_cast<std::uint8_t>(cr.case_number);
+    m.price_ucpkwh = cr.price;
+    m.price_adjusted = cr.price_adjusted;
+    for (std::size_t k = 0; k < c->orders.size(); ++k) {
+      const auto& t = c->orders[k].terms;
+      const auto& oc = c->result.outcomes[k];
+      m.orders.push_back(book_order{c->book[k].id, t.owner, static_cast<std::uint8_t>(t.side), t.price_ucpkwh,
+                                    t.energy_mwh, t.distance_pref_mm, t.bus, t.seq, static_cast<std::uint8_t>(oc.kind),
+                                    static_cast<std::uint8_t>(oc.reason), oc.traded});
+    }
+    for (const auto& t : c->result.trades)
+      m.trades.push_back(book_trade{c->orders[t.buyer].terms.owner, c->orders[t.seller].terms.owner, t.energy,
+                                    t.distance, t.charge});
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::optional<std::vector<channel_entry>> energy_application::channel(std::uint64_t first, std::uint64_t end,
+                                                                     std::uint64_t cycle) const {
+  if (end < first || end - first > max_markets_per_query) return std::nullopt;
+  std::vector<channel_entry> out;
+  for (std::uint64_t market = first; market < end; ++market) {
+    const cleared_cycle* c = desk_ ? desk_->fixed_cycle({market, cycle}) : nullptr;
+    if (!c) return std::nullopt;
+    std::map<std::uint32_t, std::pair<std::int64_t, std::int64_t>> per_bus;  // traded mWh, charge uc
+    for (const auto& t : c->result.trades)
+      for (const auto k : {t.buyer, t.seller}) {
+        auto& b = per_bus[c->orders[k].terms.bus];
+        b.first += t.energy;
+        b.second += k == t.buyer ? market::buyer_charge_share(t.charge) : market::seller_charge_share(t.charge);
+      }
+    for (const auto& [bus, v] : per_bus)
+      out.push_back(channel_entry{market, c->clearing.price_ucpkwh, bus, v.first, v.second});
+  }
+  return out;
+}
+
+std::vector<settlement_row> energy_application::settlements(std::uint64_t first, std::uint64_t end,
+                                                            std::uint64_t cycle) const {
+  std::vector<settlement_row> out;
+  for (auto it = settled_.lower_bound({first, cycle}); it != settled_.end() && it->first.first < end; ++it)
+    if (it->first.second == cycle) out.insert(out.end(), it->second.begin(), it->second.end());
+  return out;
+}
+
 namespace {
 
 // The arguments and answers of query(), as field lists (core/fields.hpp).
-struct key_arg {
-  public_key key{};
-};
 struct numbers {
   std::vector<std::uint64_t> values;
 };
-template <class Io>
-void fields(Io& io, key_arg& x) {
-  io.array(1);
-  io(x.key);
-}
 template <class Io>
 void fields(Io& io, numbers& x) {
   io.list(x.values, 16, [&io](std::uint64_t& v) { io(v); });
@@ -98,36 +186,12 @@ result<numbers> read_numbers(const bytes& request, std::size_t count) {
 result<bytes> energy_application::query(std::string_view path, const bytes& request) {
   encoder e;
   field_writer w(e);
-  if (path == "account" || path == "ctps") {
-    auto k = decode_fields<key_arg>(request);
-    if (!k) return k.err();
-    if (path == "account") {
-      const auto a = account(k.value().key);
-      w.array(3);
-      w(a.balance_uc);
-      w(a.held_uc);
-      w(a.nonce);
-    } else {
-      w.list(ctps_of(k.value().key), UINT32_MAX, [&w](open_ctp& c) {
-        w.array(4);
-        w(c.id);
-        w(c.producer);
-        w(c.expiry_height);
-        w(c.amount_uc);
-      });
-    }
-    return e.take();
-  }
-  if (path == "expired" || path == "open_ctps") {
+  if (path == "open_ctps") {
     if (auto n = read_numbers(request, 0); !n) return n.err();
-    if (path == "expired") {
-      w.list(buyers_with_expired_ctps(), UINT32_MAX, [&w](public_key& k) { w(k); });
-    } else {
-      const auto [count, last] = open_ctp_summary();
-      w.array(2);
-      w(count);
-      w(last);
-    }
+    const auto [count, last] = open_ctp_summary();
+    w.array(2);
+    w(count);
+    w(last);
     return e.take();
   }
   if (path == "progress" || path == "open_orders") {
@@ -149,7 +213,59 @@ result<bytes> energy_application::query(std::string_view path, const bytes& requ
     w.list(sets.counts, UINT32_MAX, [&w](std::uint64_t& c) { w(c); });
     return e.take();
   }
-  return chain_error("unknown-query", "no question '" + std::string(path) + "'");
+  return signed_question(path, request);
+}
+
+result<bytes> energy_application::signed_question(std::string_view path, const bytes& request) {
+  const bool own = path == "my_account" || path == "my_ctps" || path == "my_outcome";
+  const bool whole = path == "book" || path == "settlements" || path == "balances";
+  if (!own && !whole && path != "channel") return chain_error("unknown-query", "no question '" + std::string(path) + "'");
+  auto q = open_query(path, request, cfg_.genesis.chain_id);
+  if (!q) return q.err();
+  const public_key& asker = q.value().asker;
+  const bytes& args = q.value().args;
+  const auto& observers = cfg_.observers;
+  if (whole && std::find(observers.begin(), observers.end(), asker) == observers.end())
+    return chain_error("not-allowed", "only an observer may ask '" + std::string(path) + "'");
+  if (path == "channel" && asker != ledger_->state().genesis.dso)
+    return chain_error("not-allowed", "only the DSO may read its channel");
+  if (path == "my_account" || path == "my_ctps") {
+    if (auto n = read_numbers(args, 0); !n) return n.err();
+    if (path == "my_ctps") {
+      answer_list<ctp_row> rows;
+      for (const auto& c : ctps_of(asker)) rows.items.push_back(ctp_row{c.id, c.producer, c.expiry_height, c.amount_uc});
+      return encode_fields(rows);
+    }
+    const auto a = account(asker);
+    return encode_fields(account_answer{a.balance_uc, a.held_uc, a.nonce});
+  }
+  if (path == "balances") {
+    auto keys = decode_fields<key_list>(args);
+    if (!keys) return keys.err();
+    answer_list<account_answer> rows;
+    for (const auto& k : keys.value().keys) {
+      const auto a = account(k);
+      rows.items.push_back(account_answer{a.balance_uc, a.held_uc, a.nonce});
+    }
+    return encode_fields(rows);
+  }
+  if (path == "my_outcome") {
+    auto n = read_numbers(args, 2);
+    if (!n) return n.err();
+    return encode_fields(outcome_of(asker, n.value().values[0], n.value().values[1]));
+  }
+  auto n = read_numbers(args, 3);
+  if (!n) return n.err();
+  const auto& v = n.value().values;
+  if (path == "settlements") return encode_fields(answer_list<settlement_row>{settlements(v[0], v[1], v[2])});
+  if (path == "book") {
+    auto b = books(v[0], v[1], v[2]);
+    if (!b) return chain_error("not-fixed", "a market of the range is not fixed with its orders on this validator");
+    return encode_fields(answer_list<market_book>{std::move(*b)});
+  }
+  auto c = channel(v[0], v[1], v[2]);
+  if (!c) return chain_error("not-fixed", "a market of the range is not fixed with its orders on this validator");
+  return encode_fields(answer_list<channel_entry>{std::move(*c)});
 }
 
 }  // namespace voltaic::chain

@@ -36,6 +36,7 @@ enum class domain : std::uint8_t {
   certificate_of_existence = 6,
   energy_receipt = 7,
   order = 8,  // a prosumer's order to the validators (not a transaction)
+  query = 9,  // a question only its asker may put (its own outcome, account, holds)
 };
 
 const char* domain_tag(domain d);  // e.g. "voltaic/tx/1"

@@ -9,6 +9,7 @@
 // Thread-safety: as node::application.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "voltaic/chain/energy/answers.hpp"
 #include "voltaic/chain/energy/cycle_desk.hpp"
 #include "voltaic/chain/energy/genesis.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
@@ -35,6 +37,8 @@ struct energy_config {
   // clearing rules; without a grid no cycles are cleared.
   std::optional<market_grid> grid;
   market::clearing_options rules;
+  // Keys that may read whole cycles and any balance (answers.hpp).
+  std::vector<public_key> observers;
 };
 
 class energy_application final : public node::application {
@@ -60,14 +64,21 @@ class energy_application final : public node::application {
   result<node::committed_block> commit_certified(const block& b) override;
   std::optional<bytes> report_equivocation(const equivocation& e) override;
   // Paths, arguments -> answers (canonical arrays; keys and ids as bin 32):
-  //   "account"      [key]                 -> [balance_uc, held_uc, nonce]
-  //   "ctps"         [buyer]               -> [[id, producer, expiry_height, amount_uc]...]
-  //   "expired"      []                    -> [buyer...] holding a CTP a timeout may end now
   //   "open_ctps"    []                    -> [count, highest expiry height]
   //   "progress"     [market]              -> [last cycle whose order set is on chain]
   //   "open_orders"  [market, cycle]       -> [orders held for the open cycle]
   //   "fixed_orders" [first, end, cycle]   -> [complete, [order envelope...], [count per market...]]
-  // Refusals: "unknown-query", "decode".
+  // Questions signed by who may ask them (core/signed_query.hpp; answers.hpp):
+  //   "my_account"   the key's own         []                  -> account_answer
+  //   "my_ctps"      a buyer's own         []                  -> [ctp_row...]
+  //   "my_outcome"   an order owner's own  [market, cycle]     -> outcome_answer
+  //   "channel"      the DSO               [first, end, cycle] -> [channel_entry...]
+  //   "book"         an observer           [first, end, cycle] -> [market_book...]
+  //   "settlements"  an observer           [first, end, cycle] -> [settlement_row...]
+  //   "balances"     an observer           [[key...]]          -> [account_answer...]
+  // Refusals: "unknown-query", "decode", "bad-signature", "not-allowed",
+  // "not-fixed" (a market of the range is not fixed, or fixed without its
+  // orders here).
   result<bytes> query(std::string_view path, const bytes& request) override;
 
   // --- the trading cycle
@@ -108,6 +119,13 @@ class energy_application final : public node::application {
   // The last cycle of `market` whose order set is on chain.
   std::uint64_t progress(std::uint64_t market);
   fixed_order_sets fixed_orders(std::uint64_t first, std::uint64_t end, std::uint64_t cycle);
+  outcome_answer outcome_of(const public_key& owner, std::uint64_t market, std::uint64_t cycle) const;
+  // Empty when a market of [first, end) is not fixed with its orders here.
+  std::optional<std::vector<market_book>> books(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) const;
+  std::optional<std::vector<channel_entry>> channel(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) const;
+  // How this validator saw the chain settle the cycle (what it committed
+  // since it started, for the last cycles).
+  std::vector<settlement_row> settlements(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) const;
 
  private:
   explicit energy_application(energy_config cfg) : cfg_(std::move(cfg)) {}
@@ -118,7 +136,9 @@ class energy_application final : public node::application {
   };
   std::vector<std::string> admit_txs(node::admission_batch& b);
   std::vector<std::string> admit_orders(node::admission_batch& b);
-  node::committed_block committed(const block& b, const std::vector<bytes>& carried_orders);
+  node::committed_block committed(const block& b, const std::vector<bytes>& carried_orders, std::int64_t charge);
+  void record_settlements(const block& b);
+  result<bytes> signed_question(std::string_view path, const bytes& request);
 
   energy_config cfg_;
   std::unique_ptr<ledger> ledger_;
@@ -129,6 +149,7 @@ class energy_application final : public node::application {
   // Open CTP ids by buyer, rebuilt on the first question after a commit.
   std::unordered_map<public_key, std::vector<std::uint64_t>, key_hasher> ctps_by_buyer_;
   std::uint64_t ctps_indexed_at_ = UINT64_MAX;
+  std::map<cycle_key, std::vector<settlement_row>> settled_;  // recent cycles
 };
 
 }  // namespace voltaic::chain

@@ -10,7 +10,9 @@
 //                 accepts only if the proposal's cycle transactions are
 //                 exactly those; carried orders no cycle uses are refused
 //   - committed(): after a block is final, remembers each fixed order set
-//                 and applies the block's grid changes
+//                 with its clearing (what the proposal or its check
+//                 computed, so outcomes are answered without clearing
+//                 again) and applies the block's grid changes
 // Thread-safety: none; the miner actor owns it.
 
 #include <cstdint>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "voltaic/chain/energy/ledger_state.hpp"
+#include "voltaic/chain/energy/market_cycle.hpp"
 #include "voltaic/chain/energy/market_grid.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
 #include "voltaic/chain/energy/transaction.hpp"
@@ -67,15 +70,20 @@ class cycle_desk {
   // `st` is the state the block applies to. The reason is empty when accepted.
   std::string check(const block& b, const std::vector<bytes>& carried_orders, const ledger_state& st);
   // Returns the cycles whose order sets the block fixed, in key order.
-  std::vector<cycle_key> committed(const block& b, const std::vector<bytes>& carried_orders);
+  // `charge_uc_per_m` is the grid charge the block's clearings used (the
+  // state's before the block).
+  std::vector<cycle_key> committed(const block& b, const std::vector<bytes>& carried_orders,
+                                   std::int64_t charge_uc_per_m);
   // Ids of grid updates among `txs` that would not give this validator's grid
   // (applied in order); a proposer leaves them out, as every check would refuse them.
   std::vector<hash256> unfit_grid_updates(const std::vector<signed_transaction>& txs) const;
 
-  // The order set the chain fixed for `cycle`, if this validator saw it and
-  // it is one of the market's last `kept_cycles` cycles.
-  static constexpr std::uint64_t kept_cycles = 16;
-  const std::vector<bytes>* fixed_orders(const cycle_key& cycle) const;
+  // The order set the chain fixed for `cycle` and its clearing, if this
+  // validator saw the orders (a replica that caught up on certified blocks
+  // did not) and it is one of the market's last `kept_cycles` cycles.
+  static constexpr std::uint64_t kept_cycles = 4;
+  const cleared_cycle* fixed_cycle(const cycle_key& cycle) const;
+  std::int64_t charge_per_m(const ledger_state& st) const;
   const market_grid& grid() const { return grid_; }
   std::size_t open_orders(const cycle_key& cycle) const {
     auto it = open_.find(cycle);
@@ -86,7 +94,6 @@ class cycle_desk {
   std::string admit_decoded(signed_order o, const ledger_state& st);
   bool order_verified(const signed_order& o);
   void remember_verified(const hash256& id);
-  std::int64_t charge_per_m(const ledger_state& st) const;
   bool grid_matches(const ledger_state& st) const;
 
   std::string chain_id_;
@@ -94,7 +101,9 @@ class cycle_desk {
   market::clearing_options rules_;
   std::map<cycle_key, std::map<public_key, signed_order, key_less>> open_;  // by owner
   std::set<cycle_key> closing_;
-  std::map<cycle_key, std::vector<bytes>> fixed_;
+  // Clearings computed for proposals not yet decided, and those of fixed cycles.
+  std::map<cycle_key, std::shared_ptr<const cleared_cycle>> pending_;
+  std::map<cycle_key, std::shared_ptr<const cleared_cycle>> fixed_;
   // Ids of orders whose signature held; the envelope checker reads it too.
   std::shared_ptr<verified_set> verified_ = std::make_shared<verified_set>(2'000'000);
 };
