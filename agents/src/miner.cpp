@@ -149,6 +149,7 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   ec.key = cfg.key;
   ec.grid = cfg.grid;
   ec.rules = cfg.rules;
+  ec.observers = cfg.observers;
   auto app = chain::energy_application::open(std::move(ec));
   if (!app) return fail(app.err().message);
   st.chain = app.value().get();
@@ -252,16 +253,6 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         self->state.subscribers.push_back(std::move(who));
       },
       [energy](progress_atom, std::uint64_t market) -> std::uint64_t { return energy().progress(market); },
-      [energy](balances_atom, const std::vector<chain::public_key>& keys) -> std::vector<balance> {
-        std::vector<balance> out;
-        out.reserve(keys.size());
-        for (const auto& k : keys) {
-          const auto a = energy().account(k);
-          out.push_back(balance{a.balance_uc, a.held_uc});
-        }
-        return out;
-      },
-      [energy](expired_atom) -> std::vector<chain::public_key> { return energy().buyers_with_expired_ctps(); },
       [energy](openctps_atom) -> std::tuple<std::uint64_t, std::uint64_t> {
         const auto [open, last] = energy().open_ctp_summary();
         return {open, last};
@@ -297,22 +288,11 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         // Orders received before the close belong to the cycle.
         carry_out(self, node().when_admitted([energy, market, cycle] { energy().close({market, cycle}); }, true));
       },
-      [energy](cycleq_atom, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) -> fixed_order_sets {
-        auto sets = energy().fixed_orders(first, end, cycle);
-        if (!sets.complete) return {};
-        return fixed_order_sets{true, as_strings(sets.envelopes), std::move(sets.counts)};
+      [energy](fixed_atom, std::uint64_t first, std::uint64_t end, std::uint64_t cycle) -> bool {
+        return energy().all_fixed(first, end, cycle);
       },
       [node, energy](headnonce_atom, const chain::public_key& k) -> std::tuple<std::uint64_t, std::uint64_t> {
         return {node().height(), energy().account(k).nonce};
-      },
-      [energy](account_atom, const chain::public_key& k) -> std::tuple<std::int64_t, std::int64_t, std::uint64_t> {
-        const auto a = energy().account(k);
-        return std::make_tuple(a.balance_uc, a.held_uc, a.nonce);
-      },
-      [energy](ctps_atom, const chain::public_key& buyer) -> std::vector<open_ctp> {
-        std::vector<open_ctp> out;
-        for (const auto& c : energy().ctps_of(buyer)) out.push_back(open_ctp{c.id, c.producer, c.expiry_height, c.amount_uc});
-        return out;
       },
       [node](txfind_atom, const chain::hash256& id) -> std::tuple<std::uint64_t, std::uint32_t> {
         auto loc = node().locate(id);

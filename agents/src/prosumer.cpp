@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 
+#include "signed_ask.hpp"
 #include "tx_signer.hpp"
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
@@ -18,11 +20,17 @@ struct prosumer_state {
   detail::tx_signer signer;
   market::bid_memory memory;
   market::price_ucpkwh last_bid = 0;
+  std::uint64_t ordered_cycle = 0;  // of its last order the validator took
+  chain::outcome_answer due;        // its last outcome with energy to settle
+  std::uint64_t due_cycle = 0;
+  std::map<std::uint64_t, std::uint64_t> holds;  // cycle -> expiry height of its CTPs for that cycle
   std::vector<outcome_record> history;
   static inline const char* name = "voltaic.prosumer";
 };
 
 using prosumer_actor = caf::stateful_actor<prosumer_state>;
+using done_promise = caf::typed_response_promise<phase_done>;
+using ids_fn = std::function<void(std::vector<chain::hash256>)>;
 
 // The cycle's own random stream: the same seed, name and cycle give the same
 // bid in any process and whatever other agents do.
@@ -32,98 +40,203 @@ market::rng cycle_rng(const prosumer_config& c, std::uint64_t cycle) {
   return market::rng(h);
 }
 
-caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
-  detail::start_agent(self, std::move(cfg));
-  return {
-      [self](bid_atom, std::uint64_t cycle) -> caf::result<std::string> {
-        auto& s = self->state;
-        auto r = cycle_rng(s.cfg, cycle);
-        market::bid_context ctx{s.cfg.side, s.cfg.valuation, s.cfg.reference, cycle};
-        auto price = market::choose_price(s.cfg.strategy, ctx, s.memory, r, s.cfg.name);
-        if (!price) {
-          std::cerr << s.cfg.name << ": no bid: " << price.err().message << "\n";
-          return std::string{};
+template <class T, class F>
+void ask_own(prosumer_actor* self, const std::string& path, const chain::bytes& args, done_promise promise, F on_answer) {
+  auto& c = self->state.cfg;
+  detail::ask_signed<T>(self, c.miner, c.miner_timeout, path, args, c.key, c.chain_id, std::move(on_answer),
+                        [self, promise, path](const std::string& why) mutable {
+                          std::cerr << self->state.cfg.name << ": " << path << ": " << why << "\n";
+                          promise.deliver(phase_done{});
+                        });
+}
+
+// Times out its CTPs whose expiry lies before `height` (none asked for when
+// it knows of none), then calls `then` with the timeouts it submitted.
+void expire_holds(prosumer_actor* self, std::uint64_t height, done_promise promise, ids_fn then) {
+  auto& s = self->state;
+  if (std::none_of(s.holds.begin(), s.holds.end(), [height](const auto& h) { return h.second < height; })) {
+    then({});
+    return;
+  }
+  ask_own<chain::answer_list<chain::ctp_row>>(
+      self, "my_ctps", detail::number_args({}), promise,
+      [self, height, promise, then](const chain::answer_list<chain::ctp_row>& open) {
+        for (auto it = self->state.holds.begin(); it != self->state.holds.end();)
+          it = it->second < height ? self->state.holds.erase(it) : std::next(it);
+        std::vector<std::uint64_t> expired;
+        for (const auto& c : open.items)
+          if (c.expiry_height < height) expired.push_back(c.id);  // a timeout is valid from the block after expiry on
+        if (expired.empty()) {
+          then({});
+          return;
         }
-        s.last_bid = price.value();
-        chain::order_terms t;
-        t.market = s.cfg.market;
-        t.cycle = cycle;
-        t.side = s.cfg.side;
-        t.price_ucpkwh = price.value();
-        t.energy_mwh = r.between(s.cfg.min_energy, s.cfg.max_energy);
-        t.distance_pref_mm = s.cfg.distance_pref;
-        t.bus = s.cfg.bus;
-        t.seq = cycle;
-        t.meter = s.cfg.meter;
-        const auto order = chain::sign_order(t, s.cfg.chain_id, s.cfg.key);
-        const std::string envelope = detail::as_string(order.envelope);
-        auto promise = self->make_response_promise<std::string>();
-        self->request(s.cfg.miner, s.cfg.miner_timeout, order_atom::value, envelope)
-            .then(
-                [self, promise, envelope](const std::string& verdict) mutable {
-                  if (verdict != "ok") std::cerr << self->state.cfg.name << ": order refused: " << verdict << "\n";
-                  promise.deliver(verdict == "ok" ? envelope : std::string{});
-                },
-                [promise](caf::error&) mutable { promise.deliver(std::string{}); });
-        return promise;
-      },
-      [self](outcome_atom, const outcome_notice& n) -> caf::result<std::vector<chain::hash256>> {
-        auto& s = self->state;
-        const bool rejected = n.outcome == static_cast<std::uint8_t>(market::outcome_kind::rejected);
-        s.history.push_back(outcome_record{n.cycle, n.outcome, n.reason, n.traded_mwh, n.price_ucpkwh, s.last_bid});
-        market::remember(s.memory, s.last_bid, rejected, n.price_ucpkwh);
-        if (n.trades.empty()) return std::vector<chain::hash256>{};
-        auto promise = self->make_response_promise<std::vector<chain::hash256>>();
-        detail::with_nonce(self, promise, [self, promise, n](std::uint64_t nonce) mutable {
+        detail::with_nonce(self, promise, [self, height, expired, then](std::uint64_t nonce) {
+          auto& st = self->state;
+          std::vector<chain::signed_transaction> txs;
+          for (auto id : expired) txs.push_back(st.signer.sign(chain::ctp_timeout_body{id}, nonce, height + 100));
+          detail::submit_all(self, st.cfg.miner, std::move(txs), st.cfg.name, then);
+        });
+      });
+}
+
+void bid(prosumer_actor* self, const phase_start& p, done_promise promise, std::vector<chain::hash256> timeouts) {
+  auto& s = self->state;
+  auto r = cycle_rng(s.cfg, p.cycle);
+  market::bid_context ctx{s.cfg.side, s.cfg.valuation, s.cfg.reference, p.cycle};
+  auto price = market::choose_price(s.cfg.strategy, ctx, s.memory, r, s.cfg.name);
+  if (!price) {
+    std::cerr << s.cfg.name << ": no bid: " << price.err().message << "\n";
+    promise.deliver(phase_done{std::move(timeouts), s.cfg.market, 0, {}});
+    return;
+  }
+  s.last_bid = price.value();
+  chain::order_terms t;
+  t.market = s.cfg.market;
+  t.cycle = p.cycle;
+  t.side = s.cfg.side;
+  t.price_ucpkwh = price.value();
+  t.energy_mwh = r.between(s.cfg.min_energy, s.cfg.max_energy);
+  t.distance_pref_mm = s.cfg.distance_pref;
+  t.bus = s.cfg.bus;
+  t.seq = p.cycle;
+  t.meter = s.cfg.meter;
+  const auto order = chain::sign_order(t, s.cfg.chain_id, s.cfg.key);
+  const std::uint64_t cycle = p.cycle;
+  auto answered = [self, promise, timeouts, cycle](const std::string& verdict) mutable {
+    auto& st = self->state;
+    phase_done done{std::move(timeouts), st.cfg.market, 0, {}};
+    if (verdict == "ok") {
+      st.ordered_cycle = cycle;
+      done.orders = 1;
+    } else if (verdict == "cycle-closed") {
+      st.history.push_back(outcome_record{cycle, late_outcome, 0, 0, 0, st.last_bid});
+      done.note = st.cfg.name + "'s order came after the quotation closed: late";
+    } else {
+      std::cerr << st.cfg.name << ": order refused: " << verdict << "\n";
+    }
+    promise.deliver(std::move(done));
+  };
+  self->request(s.cfg.miner, s.cfg.miner_timeout, order_atom::value, detail::as_string(order.envelope))
+      .then(answered, [answered](caf::error& e) mutable { answered("no answer: " + to_string(e)); });
+}
+
+void take_outcome(prosumer_actor* self, const phase_start& p, done_promise promise) {
+  auto& s = self->state;
+  if (s.ordered_cycle != p.cycle) {
+    promise.deliver(phase_done{});
+    return;
+  }
+  ask_own<chain::outcome_answer>(
+      self, "my_outcome", detail::number_args({s.cfg.market, p.cycle}), promise,
+      [self, p, promise](chain::outcome_answer a) mutable {
+        auto& st = self->state;
+        if (a.state != static_cast<std::uint8_t>(chain::outcome_state::found)) {
+          const std::string why = a.state == static_cast<std::uint8_t>(chain::outcome_state::absent)
+                                      ? "its order is not in the cycle's fixed set"
+                                      : "its validator does not know the cycle's outcome";
+          promise.deliver(phase_done{{}, st.cfg.market, 0, st.cfg.name + ": " + why});
+          return;
+        }
+        const bool rejected = a.kind == static_cast<std::uint8_t>(market::outcome_kind::rejected);
+        st.history.push_back(outcome_record{p.cycle, a.kind, a.reason, a.traded_mwh, a.price_ucpkwh, st.last_bid});
+        market::remember(st.memory, st.last_bid, rejected, a.price_ucpkwh);
+        if (a.agreed_mwh > 0) {
+          st.due = a;
+          st.due_cycle = p.cycle;
+        }
+        if (a.trades.empty()) {
+          promise.deliver(phase_done{});
+          return;
+        }
+        detail::with_nonce(self, promise, [self, p, promise, a](std::uint64_t nonce) mutable {
           auto& me = self->state;
           std::vector<chain::signed_transaction> txs;
           const chain::hash256 meter_root = chain::blake2b_256(me.cfg.meter.data(), me.cfg.meter.size());
-          const std::uint64_t expiry = n.height + me.cfg.ctp_lifetime_blocks;
-          for (const auto& t : n.trades) {
+          const std::uint64_t expiry = p.height + me.cfg.ctp_lifetime_blocks;
+          for (const auto& t : a.trades) {
             chain::ctp_commit_body b;
-            b.producer = t.seller;
+            b.producer = t.counterparty;
             b.energy_mwh = t.energy_mwh;
             b.amount_uc = t.amount_uc;
             b.expiry_height = expiry;
             b.meter_root = meter_root;
             txs.push_back(me.signer.sign(b, nonce, expiry));
           }
+          me.holds[p.cycle] = expiry;
           detail::submit_all(self, me.cfg.miner, std::move(txs), me.cfg.name,
-                             [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(ids); });
+                             [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(phase_done{std::move(ids)}); });
         });
+      });
+}
+
+// The house's meter confirms what the chain recorded for the party this
+// cycle; a buyer's reading releases its holds towards the cycle's sellers.
+void settle(prosumer_actor* self, const phase_start& p, done_promise promise) {
+  auto& s = self->state;
+  if (s.due_cycle != p.cycle) {
+    promise.deliver(phase_done{});
+    return;
+  }
+  auto read = std::make_shared<meter_read>(
+      meter_read{s.cfg.market, p.cycle, s.due.role, s.due.agreed_mwh, s.due.price_ucpkwh, s.due.tariff_uc, {}, p.height});
+  auto confirm = [self, promise, read]() mutable {
+    auto& st = self->state;
+    self->request(st.cfg.meter_agent, st.cfg.miner_timeout, read_atom::value, *read)
+        .then(
+            [self, promise, read](std::vector<chain::hash256> ids) mutable {
+              if (!ids.empty()) self->state.holds.erase(read->cycle);
+              promise.deliver(phase_done{std::move(ids)});
+            },
+            [self, promise](caf::error& e) mutable {
+              std::cerr << self->state.cfg.name << ": its meter did not answer: " << to_string(e) << "\n";
+              promise.deliver(phase_done{});
+            });
+  };
+  if (s.due.role != static_cast<std::uint8_t>(chain::party_role::buyer)) {
+    confirm();
+    return;
+  }
+  ask_own<chain::answer_list<chain::ctp_row>>(
+      self, "my_ctps", detail::number_args({}), promise,
+      [self, read, confirm](const chain::answer_list<chain::ctp_row>& open) mutable {
+        const auto& legs = self->state.due.trades;
+        // Only holds still open at the next height can be released.
+        for (const auto& c : open.items)
+          if (c.expiry_height >= read->height + 1 &&
+              std::any_of(legs.begin(), legs.end(), [&c](const chain::trade_leg& l) { return l.counterparty == c.producer; }))
+            read->release_ctps.push_back(c.id);
+        confirm();
+      });
+}
+
+caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
+  detail::start_agent(self, std::move(cfg));
+  return {
+      [self](phase_atom, const phase_start& p) -> caf::result<phase_done> {
+        auto promise = self->make_response_promise<phase_done>();
+        switch (static_cast<phase>(p.what)) {
+          case phase::quotation:
+            expire_holds(self, p.height, promise,
+                         [self, p, promise](std::vector<chain::hash256> ids) { bid(self, p, promise, std::move(ids)); });
+            break;
+          case phase::feedback: take_outcome(self, p, promise); break;
+          case phase::settlement: settle(self, p, promise); break;
+          case phase::expiry:
+            expire_holds(self, p.height, promise,
+                         [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(phase_done{std::move(ids)}); });
+            break;
+          default: promise.deliver(phase_done{}); break;
+        }
         return promise;
       },
       [self](history_atom) { return self->state.history; },
       [self](balance_atom) -> caf::result<std::int64_t, std::int64_t> {
         auto promise = self->make_response_promise<std::int64_t, std::int64_t>();
-        self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, account_atom::value, self->state.cfg.key.pub)
-            .then([promise](std::int64_t balance, std::int64_t held, std::uint64_t) mutable { promise.deliver(balance, held); },
-                  [promise](caf::error& e) mutable { promise.deliver(e); });
-        return promise;
-      },
-      [self](expire_atom) -> caf::result<std::vector<chain::hash256>> {
-        // Open holds first: most prosumers have none, and then need no height or nonce.
-        auto promise = self->make_response_promise<std::vector<chain::hash256>>();
-        self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, ctps_atom::value, self->state.cfg.key.pub)
-            .then(
-                [self, promise](const std::vector<open_ctp>& open) mutable {
-                  if (open.empty()) {
-                    promise.deliver(std::vector<chain::hash256>{});
-                    return;
-                  }
-                  detail::with_height_and_nonce(self, promise, [self, promise, open](std::uint64_t height,
-                                                                                     std::uint64_t nonce) mutable {
-                    auto& s = self->state;
-                    std::vector<chain::signed_transaction> txs;
-                    // A timeout is valid from the block after expiry on.
-                    for (const auto& c : open)
-                      if (c.expiry_height < height)
-                        txs.push_back(s.signer.sign(chain::ctp_timeout_body{c.id}, nonce, height + 100));
-                    detail::submit_all(self, s.cfg.miner, std::move(txs), s.cfg.name,
-                                       [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(ids); });
-                  });
-                },
-                [promise](caf::error& e) mutable { promise.deliver(e); });
+        auto& c = self->state.cfg;
+        detail::ask_signed<chain::account_answer>(
+            self, c.miner, c.miner_timeout, "my_account", detail::number_args({}), c.key, c.chain_id,
+            [promise](const chain::account_answer& a) mutable { promise.deliver(a.balance_uc, a.held_uc); },
+            [promise](const std::string& why) mutable { promise.deliver(caf::make_error(caf::sec::unexpected_response, why)); });
         return promise;
       },
   };

@@ -7,12 +7,23 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<balance>("voltaic.balance");
   cfg.add_message_type<open_ctp>("voltaic.open_ctp");
   cfg.add_message_type<order_counts>("voltaic.order_counts");
-  cfg.add_message_type<fixed_order_sets>("voltaic.fixed_order_sets");
-  cfg.add_message_type<trade_due>("voltaic.trade_due");
-  cfg.add_message_type<outcome_notice>("voltaic.outcome_notice");
   cfg.add_message_type<outcome_record>("voltaic.outcome_record");
   cfg.add_message_type<meter_read>("voltaic.meter_read");
-  cfg.add_message_type<channel_row>("voltaic.channel_row");
+  cfg.add_message_type<phase_start>("voltaic.phase_start");
+  cfg.add_message_type<phase_done>("voltaic.phase_done");
+  cfg.add_message_type<cycle_summary>("voltaic.cycle_summary");
+}
+
+const char* to_string(phase p) {
+  switch (p) {
+    case phase::quotation: return "quotation";
+    case phase::matching: return "matching";
+    case phase::feedback: return "feedback";
+    case phase::settlement: return "settlement";
+    case phase::record: return "record";
+    case phase::expiry: return "expiry";
+  }
+  return "?";
 }
 
 }  // namespace voltaic::agents

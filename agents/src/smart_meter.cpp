@@ -18,37 +18,13 @@ struct meter_state {
 
 using meter_actor = caf::stateful_actor<meter_state>;
 
-// One reading on its way to the chain: the meter's last nonce, then (for a
-// buyer) its holds; then it is signed and submitted. Expiries count from the
-// height the settlement phase started at.
-struct reading_job {
-  chain::meter_settlement_body body;
-  std::vector<chain::public_key> producers;  // the cycle's sellers
-  caf::typed_response_promise<std::vector<chain::hash256>> promise;
-  std::uint64_t height = 0;
-  std::uint64_t chain_nonce = 0;  // the meter's last nonce on chain
-};
-using job_ptr = std::shared_ptr<reading_job>;
-
-void sign_and_submit(meter_actor* self, job_ptr job) {
+// Signs the reading with the meter's next counter (its nonce) and submits it.
+void sign_and_submit(meter_actor* self, chain::meter_settlement_body body, std::uint64_t chain_nonce, std::uint64_t height,
+                     caf::typed_response_promise<std::vector<chain::hash256>> promise) {
   auto& st = self->state;
-  auto tx = st.signer.sign(job->body, job->chain_nonce, job->height + 100);
+  auto tx = st.signer.sign(std::move(body), chain_nonce, height + 100);
   detail::submit_all(self, st.cfg.miner, {tx}, st.cfg.name,
-                     [job](std::vector<chain::hash256> ids) { job->promise.deliver(std::move(ids)); });
-}
-
-void collect_holds(meter_actor* self, job_ptr job) {
-  self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, ctps_atom::value, self->state.cfg.party)
-      .then(
-          [self, job](const std::vector<open_ctp>& open) {
-            // Only holds still open at this height can be released.
-            for (const auto& c : open)
-              if (c.expiry_height >= job->height + 1 &&
-                  std::find(job->producers.begin(), job->producers.end(), c.producer) != job->producers.end())
-                job->body.release_ctps.push_back(c.id);
-            sign_and_submit(self, job);
-          },
-          [job](caf::error& e) { job->promise.deliver(e); });
+                     [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(std::move(ids)); });
 }
 
 caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
@@ -57,8 +33,7 @@ caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
       [self](read_atom, const meter_read& r) -> caf::result<std::vector<chain::hash256>> {
         auto& s = self->state;
         if (!s.cfg.reports || r.role > 1) return std::vector<chain::hash256>{};
-        auto job = std::make_shared<reading_job>();
-        auto& b = job->body;
+        chain::meter_settlement_body b;
         b.market = r.market;
         b.cycle = r.cycle;
         b.party = s.cfg.party;
@@ -67,14 +42,11 @@ caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
         b.metered_mwh = r.agreed_mwh * s.cfg.delivery_permille / 1'000;
         b.price_ucpkwh = r.price_ucpkwh;
         b.tariff_uc = r.tariff_uc;
-        job->producers = r.producers;
-        job->promise = self->make_response_promise<std::vector<chain::hash256>>();
-        auto promise = job->promise;
-        job->height = r.height;
-        detail::with_nonce(self, promise, [self, job](std::uint64_t nonce) {
-          job->chain_nonce = nonce;
-          if (job->body.role == chain::party_role::buyer) collect_holds(self, job);
-          else sign_and_submit(self, job);
+        b.release_ctps = r.release_ctps;
+        auto promise = self->make_response_promise<std::vector<chain::hash256>>();
+        const std::uint64_t height = r.height;
+        detail::with_nonce(self, promise, [self, b, height, promise](std::uint64_t nonce) mutable {
+          sign_and_submit(self, std::move(b), nonce, height, promise);
         });
         return promise;
       },

@@ -17,6 +17,7 @@ inline constexpr std::uint64_t lab_role_dso = 2;
 inline constexpr std::uint64_t lab_role_validator = 4;
 inline constexpr std::uint64_t lab_role_prosumer = 10;
 inline constexpr std::uint64_t lab_role_meter = 11;
+inline constexpr std::uint64_t lab_role_recorder = 12;  // the lab's observer
 
 market::result<toml::table> parse_toml_file(const std::string& path);
 

@@ -1,6 +1,7 @@
-// A prosumer and its miner in one actor system: the signed order reaches the
-// miner's book, forged and misplaced orders are refused with their reason,
-// the cycle clears on chain when closed, and the prosumer keeps its history.
+// Houses and their miner in one actor system: each house's signed order
+// reaches the miner's book, forged and misplaced orders are refused with
+// their reason, the cycle clears on chain when closed, each house learns its
+// own outcome, the buyer holds its payment and the meters settle.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/agents/prosumer.hpp"
 #include "voltaic/agents/protocol.hpp"
+#include "voltaic/agents/smart_meter.hpp"
 #include "voltaic/chain/core/codec.hpp"
 #include "voltaic/chain/energy/events.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
@@ -33,9 +35,56 @@ std::tuple<Ts...> ask(caf::scoped_actor& self, const caf::actor& whom, Xs... xs)
   return out;
 }
 
+// Two houses (prosumer and meter) trading through one validator, phase by
+// phase as the market clock would announce them.
+struct house {
+  caf::actor prosumer, meter;
+};
+house spawn_house(caf::actor_system& system, const caf::actor& miner, const std::string& name, const chain::key_pair& key,
+                  const chain::key_pair& meter_key, market::side side, market::price_ucpkwh valuation,
+                  const std::string& chain_id) {
+  agents::smart_meter_config mc;
+  mc.name = name + ".meter";
+  mc.key = meter_key;
+  mc.party = key.pub;
+  mc.chain_id = chain_id;
+  mc.miner = miner;
+  agents::prosumer_config pc;
+  pc.name = name;
+  pc.key = key;
+  pc.meter = meter_key.pub;
+  pc.chain_id = chain_id;
+  pc.bus = 3;
+  pc.side = side;
+  pc.valuation = valuation;
+  pc.strategy = market::strategy_kind::truthful;
+  pc.min_energy = pc.max_energy = 50'000'000;
+  pc.miner = miner;
+  house h;
+  h.meter = agents::spawn_smart_meter(system, mc);
+  pc.meter_agent = h.meter;
+  h.prosumer = agents::spawn_prosumer(system, pc);
+  return h;
+}
+
+agents::phase_done tell(caf::scoped_actor& self, const caf::actor& who, const caf::actor& miner, std::uint64_t cycle,
+                        agents::phase what) {
+  const auto [height, head] = ask<std::uint64_t, std::string>(self, miner, agents::head_atom::value);
+  return std::get<0>(ask<agents::phase_done>(self, who, agents::phase_atom::value,
+                                             agents::phase_start{cycle, static_cast<std::uint8_t>(what), height, 0}));
+}
+
+void wait_committed(caf::scoped_actor& self, const caf::actor& miner, std::vector<chain::hash256> ids) {
+  for (int i = 0; i < 200 && !ids.empty(); ++i) {
+    ids = std::get<0>(ask<std::vector<chain::hash256>>(self, miner, agents::committed_atom::value, ids));
+    if (!ids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(ids.empty());
+}
+
 }  // namespace
 
-TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; the cycle clears; history is kept") {
+TEST_CASE("houses trade a cycle on their own: orders, their outcomes from the validator, holds, meter readings") {
   const auto root = std::filesystem::temp_directory_path() / ("voltaic-prosumer-" + std::to_string(::getpid()));
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root);
@@ -55,39 +104,38 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     agents::miner_config mc = test::lab_miner(wl, root, 0);
     mc.grid = grid.value();
     auto miner = agents::spawn_miner(system, mc);
+    // Funded accounts of the workload's genesis.
+    const auto alice_key = wl.account_key(0), bob_key = wl.account_key(1), carol_key = wl.account_key(2);
+    auto alice = spawn_house(system, miner, "alice", alice_key, chain::derived_key(5, 11, 0), market::side::sell, 180'000,
+                             wo.chain_id);
+    auto bob = spawn_house(system, miner, "bob", bob_key, chain::derived_key(5, 11, 1), market::side::buy, 220'000,
+                           wo.chain_id);
+    const auto [alice_before, alice_held_before] = ask<std::int64_t, std::int64_t>(self, alice.prosumer, agents::balance_atom::value);
+    CHECK(alice_held_before == 0);
 
-    agents::prosumer_config pc;
-    pc.name = "alice";
-    pc.key = chain::derived_key(5, 10, 0);
-    pc.meter = chain::derived_key(5, 11, 0).pub;
-    pc.chain_id = wo.chain_id;
-    pc.bus = 3;
-    pc.side = market::side::sell;
-    pc.valuation = 180'000;
-    pc.strategy = market::strategy_kind::truthful;
-    pc.miner = miner;
-    auto alice = agents::spawn_prosumer(system, pc);
-
-    const auto [envelope] = ask<std::string>(self, alice, agents::bid_atom::value, std::uint64_t{1});
-    REQUIRE_FALSE(envelope.empty());
-    auto order = chain::decode_order(chain::bytes(envelope.begin(), envelope.end()));
-    REQUIRE(order.ok());
-    CHECK(order.value().terms.price_ucpkwh == 180'000);  // truthful: its valuation
+    // Quotation: each house bids on its own when told the phase has begun.
+    CHECK(tell(self, alice.prosumer, miner, 1, agents::phase::quotation).orders == 1);
+    CHECK(tell(self, bob.prosumer, miner, 1, agents::phase::quotation).orders == 1);
     CHECK(std::get<0>(ask<agents::order_counts>(self, miner, agents::ordcount_atom::value, std::uint64_t{0},
                                                 std::uint64_t{2}, std::uint64_t{1}))
-              .per_market == std::vector<std::uint64_t>{1, 0});
+              .per_market == std::vector<std::uint64_t>{2, 0});
 
-    // The same order again, a changed price under the old signature, a bus the grid lacks.
-    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, envelope)) == "duplicate");
-    chain::order_terms t = order.value().terms;
-    t.price_ucpkwh = 1;
+    // The same order twice, a changed price under the old signature, a bus the grid lacks.
+    chain::order_terms t;
+    t.cycle = 1;
+    t.price_ucpkwh = 150'000;
+    t.energy_mwh = 1'000'000;
+    const auto carols = chain::sign_order(t, wo.chain_id, carol_key);
     auto bytes_of = [](const chain::signed_order& o) { return std::string(o.envelope.begin(), o.envelope.end()); };
-    chain::signed_order tampered = chain::sign_order(t, wo.chain_id, pc.key);
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(carols))) == "ok");
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(carols))) == "duplicate");
+    t.price_ucpkwh = 1;
+    chain::signed_order tampered = chain::sign_order(t, wo.chain_id, carol_key);
     tampered.envelope[tampered.envelope.size() - 80] ^= 1;  // inside the signed payload
     CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(tampered))) == "bad-signature");
     t.bus = 500;
-    const auto far = chain::sign_order(t, wo.chain_id, pc.key);
-    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(far))).rfind("bad-order", 0) == 0);
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(chain::sign_order(t, wo.chain_id, carol_key))))
+              .rfind("bad-order", 0) == 0);
     CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, std::string("garbage"))).rfind("decode", 0) == 0);
 
     // Closing the cycle puts its order set, clearing and dues on chain, and
@@ -96,14 +144,10 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
     self->send(miner, agents::close_atom::value, std::uint64_t{0}, std::uint64_t{1});
     bool fixed = false;
     for (int i = 0; i < 200 && !fixed; ++i) {
-      auto [sets] = ask<agents::fixed_order_sets>(self, miner, agents::cycleq_atom::value, std::uint64_t{0},
-                                                  std::uint64_t{1}, std::uint64_t{1});
-      fixed = sets.complete;
-      if (fixed) CHECK(sets.envelopes == std::vector<std::string>{envelope});
-      if (fixed) CHECK(sets.counts == std::vector<std::uint64_t>{1});
-      else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      fixed = std::get<0>(ask<bool>(self, miner, agents::fixed_atom::value, std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1}));
+      if (!fixed) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    CHECK(fixed);
+    REQUIRE(fixed);
     bool heard = false;
     for (int i = 0; i < 100 && !heard; ++i)  // blocks announce themselves too
       self->receive(
@@ -114,7 +158,7 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
             REQUIRE(e.ok());
             CHECK(e.value().market == 0);
             CHECK(e.value().cycle == 1);
-            CHECK(e.value().order_count == 1);
+            CHECK(e.value().order_count == 3);
             heard = true;
           },
           caf::after(std::chrono::seconds(10)) >> [&i] { i = 100; });
@@ -134,46 +178,56 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
                                                        std::string{});
     CHECK_FALSE(refused);
     CHECK(why.rfind("unknown-query", 0) == 0);
-    // A closed cycle takes no more orders.
-    t = order.value().terms;
-    t.seq += 1;
-    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(chain::sign_order(t, wo.chain_id, pc.key)))) ==
-          "cycle-closed");
 
-    // Alone in its market it was not matched: the outcome goes into its history.
-    const auto [ids] = ask<std::vector<chain::hash256>>(self, alice, agents::outcome_atom::value,
-                                                        agents::outcome_notice{1, 2, 6, 0, 0, {}, 1});
-    CHECK(ids.empty());
-    const auto [history] = ask<std::vector<agents::outcome_record>>(self, alice, agents::history_atom::value);
-    REQUIRE(history.size() == 1);
-    CHECK(history[0].cycle == 1);
-    CHECK(history[0].outcome == static_cast<std::uint8_t>(market::outcome_kind::rejected));
-    CHECK(history[0].reason == static_cast<std::uint8_t>(market::reason::no_crossing));
-    CHECK(history[0].traded_mwh == 0);
-    CHECK(history[0].bid_ucpkwh == 180'000);
-    const auto [balance, held] = ask<std::int64_t, std::int64_t>(self, alice, agents::balance_atom::value);
-    CHECK(balance == 0);
-    CHECK(held == 0);
+    // A house whose quotation comes after the close: its order is late, and
+    // it says so rather than going silent (F9).
+    auto dave = spawn_house(system, miner, "dave", chain::derived_key(5, 10, 3), chain::derived_key(5, 11, 3),
+                            market::side::buy, 200'000, wo.chain_id);
+    const auto late = tell(self, dave.prosumer, miner, 1, agents::phase::quotation);
+    CHECK(late.orders == 0);
+    CHECK(late.note.find("late") != std::string::npos);
+    const auto [dave_history] = ask<std::vector<agents::outcome_record>>(self, dave.prosumer, agents::history_atom::value);
+    REQUIRE(dave_history.size() == 1);
+    CHECK(dave_history[0].outcome == agents::late_outcome);
 
-    // Told the height its phase started at, it counts its hold's expiry from
-    // there, whatever height its miner has reached meanwhile (in a simulated
-    // run, blocks of other agents' holds commit while it answers).
-    const auto seller = chain::derived_key(5, 10, 1).pub;
-    const std::uint64_t phase_height = 1'000;
-    const auto [holds] = ask<std::vector<chain::hash256>>(
-        self, alice, agents::outcome_atom::value,
-        agents::outcome_notice{2, 0, 0, 1'000'000, 150'000, {agents::trade_due{seller, 1'000'000, 150'000}}, phase_height});
-    chain::ctp_commit_body hold;
-    hold.producer = seller;
-    hold.energy_mwh = 1'000'000;
-    hold.amount_uc = 150'000;
-    hold.expiry_height = phase_height + pc.ctp_lifetime_blocks;
-    hold.meter_root = chain::blake2b_256(pc.meter.data(), pc.meter.size());
-    const auto expected = chain::sign_transaction(
-        chain::transaction{pc.key.pub, 1, phase_height + pc.ctp_lifetime_blocks, hold}, wo.chain_id, pc.key);
-    REQUIRE(holds.size() == 1);
-    CHECK(holds[0] == expected.id);
-    self->send_exit(alice, caf::exit_reason::user_shutdown);
+    // Feedback: each asks its validator for its own outcome; the buyer
+    // commits to pay its seller, counting expiry from the phase's height.
+    const auto [feedback_height, head] = ask<std::uint64_t, std::string>(self, miner, agents::head_atom::value);
+    const auto sold = std::get<0>(ask<agents::phase_done>(
+        self, alice.prosumer, agents::phase_atom::value,
+        agents::phase_start{1, static_cast<std::uint8_t>(agents::phase::feedback), feedback_height, 0}));
+    CHECK(sold.txs.empty());
+    const auto bought = std::get<0>(ask<agents::phase_done>(
+        self, bob.prosumer, agents::phase_atom::value,
+        agents::phase_start{1, static_cast<std::uint8_t>(agents::phase::feedback), feedback_height, 0}));
+    REQUIRE(bought.txs.size() == 1);
+    const auto [alice_history] = ask<std::vector<agents::outcome_record>>(self, alice.prosumer, agents::history_atom::value);
+    const auto [bob_history] = ask<std::vector<agents::outcome_record>>(self, bob.prosumer, agents::history_atom::value);
+    REQUIRE(alice_history.size() == 1);
+    REQUIRE(bob_history.size() == 1);
+    CHECK(alice_history[0].traded_mwh > 0);
+    CHECK(alice_history[0].traded_mwh == bob_history[0].traded_mwh);
+    CHECK(alice_history[0].bid_ucpkwh == 180'000);  // truthful: its valuation
+    CHECK(bob_history[0].price_ucpkwh == alice_history[0].price_ucpkwh);
+    wait_committed(self, miner, bought.txs);
+    const auto [bob_balance, bob_held] = ask<std::int64_t, std::int64_t>(self, bob.prosumer, agents::balance_atom::value);
+    CHECK(bob_held > 0);
+
+    // Settlement: each house's meter confirms; the buyer's hold is released.
+    const auto seller_reading = tell(self, alice.prosumer, miner, 1, agents::phase::settlement);
+    const auto buyer_reading = tell(self, bob.prosumer, miner, 1, agents::phase::settlement);
+    REQUIRE(seller_reading.txs.size() == 1);
+    REQUIRE(buyer_reading.txs.size() == 1);
+    wait_committed(self, miner, {seller_reading.txs[0], buyer_reading.txs[0]});
+    const auto [alice_after, alice_held] = ask<std::int64_t, std::int64_t>(self, alice.prosumer, agents::balance_atom::value);
+    const auto [bob_after, bob_held_after] = ask<std::int64_t, std::int64_t>(self, bob.prosumer, agents::balance_atom::value);
+    CHECK(alice_after > alice_before);
+    CHECK(bob_after < bob_balance);
+    CHECK(bob_held_after == 0);
+    for (auto* h : {&alice, &bob, &dave}) {
+      self->send_exit(h->prosumer, caf::exit_reason::user_shutdown);
+      self->send_exit(h->meter, caf::exit_reason::user_shutdown);
+    }
     self->send_exit(miner, caf::exit_reason::user_shutdown);
   }
   std::filesystem::remove_all(root);
@@ -181,8 +235,8 @@ TEST_CASE("a prosumer's signed order reaches its miner; forgeries are refused; t
 
 // voltaic run lets agents wait on a validator of their own process without a
 // timer. That relies on a request to a validator that has stopped failing at
-// once; requests a validator held when it stopped are the driver's to notice
-// (it monitors the validators).
+// once; requests a validator held when it stopped are the market clock's to
+// notice (it monitors the validators).
 TEST_CASE("a prosumer without a request timer gets an answer when its validator has stopped") {
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
@@ -206,8 +260,9 @@ TEST_CASE("a prosumer without a request timer gets an answer when its validator 
   self->wait_for(validator);
   bool answered = false;
   // The 30 s bound only keeps a regression from hanging the suite.
-  self->request(bob, std::chrono::seconds(30), agents::bid_atom::value, std::uint64_t{1})
-      .receive([&](const std::string& envelope) { answered = envelope.empty(); },
+  self->request(bob, std::chrono::seconds(30), agents::phase_atom::value,
+                agents::phase_start{1, static_cast<std::uint8_t>(agents::phase::quotation), 1, 0})
+      .receive([&](const agents::phase_done& done) { answered = done.orders == 0; },
                [&](caf::error& e) { FAIL("no answer: " << to_string(e)); });
   CHECK(answered);  // no order was taken: the prosumer says so instead of waiting forever
   self->send_exit(bob, caf::exit_reason::user_shutdown);

@@ -156,24 +156,31 @@ std::optional<std::vector<channel_entry>> energy_application::channel(std::uint6
 std::vector<settlement_row> energy_application::settlements(std::uint64_t first, std::uint64_t end,
                                                             std::uint64_t cycle) const {
   std::vector<settlement_row> out;
-  for (auto it = settled_.lower_bound({first, cycle}); it != settled_.end() && it->first.first < end; ++it)
-    if (it->first.second == cycle) out.insert(out.end(), it->second.begin(), it->second.end());
+  for (auto it = settled_.lower_bound({first, cycle}); it != settled_.end() && it->first.first < end; ++it) {
+    if (it->first.second != cycle) continue;
+    auto rows = it->second;
+    // The cycle's dues order (party, role), whatever order the blocks took them in.
+    std::sort(rows.begin(), rows.end(), [](const settlement_row& a, const settlement_row& b) {
+      if (a.party != b.party) return key_less{}(a.party, b.party);
+      return a.role < b.role;
+    });
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
   return out;
+}
+
+bool energy_application::all_fixed(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) {
+  if (end < first || end - first > max_markets_per_query) return false;
+  const auto& head = ledger_->state();
+  for (std::uint64_t market = first; market < end; ++market)
+    if (!head.dues_recorded.find({market, cycle})) return false;
+  return true;
 }
 
 namespace {
 
-// The arguments and answers of query(), as field lists (core/fields.hpp).
-struct numbers {
-  std::vector<std::uint64_t> values;
-};
-template <class Io>
-void fields(Io& io, numbers& x) {
-  io.list(x.values, 16, [&io](std::uint64_t& v) { io(v); });
-}
-
-result<numbers> read_numbers(const bytes& request, std::size_t count) {
-  auto n = decode_fields<numbers>(request);
+result<number_list> read_numbers(const bytes& request, std::size_t count) {
+  auto n = decode_fields<number_list>(request);
   if (!n) return n.err();
   if (n.value().values.size() != count)
     return chain_error("decode", "expected " + std::to_string(count) + " numbers, got " +

@@ -1,6 +1,6 @@
 #pragma once
-// Setting up a trading lab: miners' settings, connections to validators
-// elsewhere, and the verification rate a cycle's floor is measured against (private to runtime/, used by run_trading).
+// Setting up a trading lab: miners' settings and connections to validators
+// elsewhere (private to runtime/, used by run_trading).
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -19,31 +19,17 @@
 #include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/runtime/run_config.hpp"
 #include "voltaic/runtime/scenario_config.hpp"
+#include "../run_config_toml.hpp"
 
 namespace voltaic::runtime::trading {
 
 using clock_type = std::chrono::steady_clock;
 
-// Ed25519 verifications per second on one core, measured now: the floor of a
-// cycle is every order and every transaction verified once by every validator.
-// A cycle's floor uses the mean of the rates measured just before and just
-// after it: on a shared machine the rate moves by a fifth within a minute.
-inline double measure_verify_rate() {
-  const auto key = chain::derived_key(99, 99, 0);
-  const chain::bytes message(200, 7);
-  const auto sig = chain::sign(chain::domain::transaction, "floor", message, key);
-  const int n = 2'000;
-  const auto t0 = clock_type::now();
-  int ok = 0;
-  for (int i = 0; i < n; ++i) ok += chain::verify(chain::domain::transaction, "floor", message, sig, key.pub);
-  const double seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
-  return ok == n && seconds > 0 ? n / seconds : 0;
-}
-
 // The settings a scenario gives each of its miners.
 inline void configure_miner(agents::miner_config& mc, const scenario_config& sc, const chain::market_grid& grid) {
   mc.grid = grid;
   mc.rules = sc.rules;
+  mc.observers = {chain::derived_key(sc.seed, lab_role_recorder, 0).pub};  // the lab's recorder
   mc.on_demand = !sc.wall_clock;
   if (mc.on_demand) {
     // Simulated time does not hurry anyone: a round never times out on a

@@ -7,20 +7,15 @@
 // the protocol types.
 //
 // To miners:
-//   (order, envelope)            -> "ok" or the refusal reason; a signed order
+//   (order, envelope)            -> "ok" or the refusal reason ("cycle-closed"
+//                                   when its quotation is over); a signed order
 //   (ordgossip, [envelope...])      the same between miners
 //   (close, market, cycle)          the quotation phase of a cycle is over
-//   (cycleq, first market, end market, cycle)
-//                                -> fixed_order_sets: the order sets the chain
-//                                   fixed for markets [first, end), each in
-//                                   canonical order, with each market's count;
-//                                   complete only when all of them are
-//   (account, key)               -> (balance_uc, held_uc, nonce)
+//   (fixed, first market, end market, cycle)
+//                                -> whether the chain fixed and cleared every
+//                                   market of [first, end) for the cycle
 //   (headnonce, key)             -> (height, nonce)
-//   (balances, [key...])         -> [balance...] one per key
 //   (openctps)                   -> (open CTPs, highest expiry height)
-//   (expired)                    -> [key...] buyers holding a CTP a timeout may end now
-//   (ctps, buyer key)            -> [open_ctp...]
 //   (step, height, time_ms)         simulated clock: run consensus up to this
 //                                   height, stamping blocks with this time
 //   (step, height, time_ms, [tx id...])  the same, proposing only these
@@ -34,26 +29,28 @@
 //   (peercount)                  -> how many other validators it is connected to
 //   (query, path, request bytes) -> (true, answer bytes) or (false, the refusal):
 //                                   a question about the head state in the
-//                                   application's encoding (energy_application::query)
+//                                   application's encoding (energy_application::query);
+//                                   questions about one party's money, holds or
+//                                   outcome, and about whole cycles, are signed
+//                                   by who may ask them (chain/energy/answers.hpp)
 //   (subscribe)                     the sender gets every event of the chain
 //                                   from now on, as (event, height, kind, data):
 //                                   data is the event's canonical bytes
 //                                   (block_committed: node/application.hpp;
 //                                   the chain's own: chain/energy/events.hpp)
+// From the market clock (market_clock.hpp) to prosumers and the DSO:
+//   (phase, phase_start)         -> phase_done: what the agent submitted
 // To prosumers:
-//   (bid, cycle)                 -> order envelope (submitted to its miner)
-//   (outcome, outcome_notice)    -> [CTP transaction id...] it submitted, their
-//                                   expiries counted from the notice's height
-//   (expire)                     -> [timeout transaction id...] for its expired CTPs
 //   (history)                    -> [outcome_record...] its outcomes so far
 //   (balance)                    -> (balance_uc, held_uc) as its miner's chain has them
-// To smart meters:
+// To smart meters (from their house):
 //   (read, meter_read)           -> [settlement transaction id], none when it does not report
 // To the DSO:
 //   (publish)                    -> [transaction id...] its charge, penalty and grid version
-//   (gridchg, change)            -> [transaction id] of the grid update; `change` is
-//                                   the scenario's grid-change command ("open L12")
-//   (summary, cycle, [channel_row...]) -> rows written (all markets at once)
+// To the recorder (recorder.hpp):
+//   (record, cycle, height)      -> cycle_summary, once the rows of the cycle
+//                                   (settled by `height`) are written
+//   (balance)                    -> (money_uc, held_uc) summed over its accounts
 // Thread-safety: declarations only.
 
 #include <caf/all.hpp>
@@ -63,13 +60,8 @@ namespace voltaic::agents {
 using order_atom = caf::atom_constant<caf::atom("order")>;
 using ordgossip_atom = caf::atom_constant<caf::atom("ordgossip")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
-using cycleq_atom = caf::atom_constant<caf::atom("cycleq")>;
-using account_atom = caf::atom_constant<caf::atom("account")>;
 using headnonce_atom = caf::atom_constant<caf::atom("headnonce")>;
-using ctps_atom = caf::atom_constant<caf::atom("ctps")>;
-using balances_atom = caf::atom_constant<caf::atom("balances")>;
 using openctps_atom = caf::atom_constant<caf::atom("openctps")>;
-using expired_atom = caf::atom_constant<caf::atom("expired")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using reached_atom = caf::atom_constant<caf::atom("reached")>;
 using pooled_atom = caf::atom_constant<caf::atom("pooled")>;
@@ -77,15 +69,13 @@ using committed_atom = caf::atom_constant<caf::atom("committed")>;
 using ordcount_atom = caf::atom_constant<caf::atom("ordcount")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
 using peercount_atom = caf::atom_constant<caf::atom("peercount")>;
-using bid_atom = caf::atom_constant<caf::atom("bid")>;
-using outcome_atom = caf::atom_constant<caf::atom("outcome")>;
-using expire_atom = caf::atom_constant<caf::atom("expire")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using balance_atom = caf::atom_constant<caf::atom("balance")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
-using gridchg_atom = caf::atom_constant<caf::atom("gridchg")>;
-using summary_atom = caf::atom_constant<caf::atom("summary")>;
+using fixed_atom = caf::atom_constant<caf::atom("fixed")>;
+using phase_atom = caf::atom_constant<caf::atom("phase")>;
+using record_atom = caf::atom_constant<caf::atom("record")>;
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 using query_atom = caf::atom_constant<caf::atom("query")>;
 using event_atom = caf::atom_constant<caf::atom("event")>;

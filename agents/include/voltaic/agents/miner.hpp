@@ -33,6 +33,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/chain/energy/genesis.hpp"
@@ -62,6 +63,7 @@ struct miner_config : chain::node::validator_config {
   chain::genesis_config genesis;
   std::optional<chain::market_grid> grid;
   market::clearing_options rules;
+  std::vector<chain::public_key> observers;  // may read whole cycles (energy_config::observers)
 };
 
 // Spawns a miner as a detached actor. Opening the store or the sign guard can

@@ -1,11 +1,20 @@
 #pragma once
-// A prosumer agent (spec/protocols.md sections 1 and 6): its key, its
-// bidding strategy from market/, its energy position per cycle. Each cycle it
-// signs one order and submits it to its miner; on feedback it remembers the
-// outcome (p0 and the reason when rejected, which an adaptive strategy uses)
-// and, as a buyer, commits to pay each accepted trade (a CTP hold). After a
-// CTP expires unconfirmed it times it out to get its hold back.
-// Messages: see messages.hpp (bid, outcome, expire).
+// A prosumer agent (spec/protocols.md sections 1 and 6) and, with its smart
+// meter, a house: its key, its bidding strategy from market/, its energy
+// position per cycle. It acts on the market clock's phases, never on
+// anyone's instructions:
+//   quotation   it times out its holds past expiry, then signs one order
+//               and submits it to its validator
+//   feedback    it asks its validator for its own outcome (a question it
+//               signs), remembers it (p0 and the reason when rejected, which
+//               an adaptive strategy uses) and, as a buyer, commits to pay
+//               each trade (a CTP hold)
+//   settlement  it asks its meter to confirm what the chain recorded for it,
+//               a buyer's holds towards its sellers with it
+//   expiry      it times out its holds past expiry
+// An order its validator refuses because the quotation is over is
+// remembered as late (outcome `late`).
+// Messages: see messages.hpp (phase, history, balance).
 // Thread-safety: an actor; all state is its own.
 
 #include <caf/all.hpp>
@@ -36,6 +45,7 @@ struct prosumer_config {
   std::uint64_t seed = 1;
   std::uint64_t ctp_lifetime_blocks = 40;
   caf::actor miner;
+  caf::actor meter_agent;  // its house's meter (smart_meter.hpp)
   // How long a request to the miner may go unanswered. A miner in another
   // process needs a bound; one in this process may go without (each timer is
   // work for CAF's clock thread), if whoever drives the agents watches it.

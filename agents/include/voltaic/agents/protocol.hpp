@@ -43,44 +43,59 @@ struct order_counts {
   std::vector<std::uint64_t> per_market;
 };
 
-// The order sets the chain fixed for a range of markets, one after the
-// other, with each market's count; complete only when all are fixed.
-struct fixed_order_sets {
-  bool complete = false;
-  std::vector<std::string> envelopes;  // canonical bytes
-  std::vector<std::uint64_t> counts;
-};
+// The phases of a trading cycle (spec/protocols.md section 6), as the
+// market clock announces them, and two of its own: `record`, once the
+// cycle's settlement is on chain (the recorder and the DSO write what the
+// chain holds), and `expiry`, after the last cycle (holds still open are
+// timed out).
+enum class phase : std::uint8_t { quotation = 0, matching = 1, feedback = 2, settlement = 3, record = 4, expiry = 5 };
+const char* to_string(phase p);
 
-// What a buyer owes one seller for a cycle: the energy and the amount its
-// CTP must hold.
-struct trade_due {
-  chain::public_key seller{};
-  std::int64_t energy_mwh = 0;
-  std::int64_t amount_uc = 0;
-};
-
-// A prosumer's outcome of a cycle; expiries count from `height`.
-struct outcome_notice {
+// A phase begins: the chain's height and the clock's time at its start
+// (expiries count from that height, so they do not depend on timing).
+struct phase_start {
   std::uint64_t cycle = 0;
-  std::uint8_t outcome = 0;  // market::outcome_kind
-  std::uint8_t reason = 0;   // market::reason, when rejected
-  std::int64_t traded_mwh = 0;
-  std::int64_t price_ucpkwh = 0;
-  std::vector<trade_due> trades;  // a buyer's, one per seller
+  std::uint8_t what = 0;  // phase
   std::uint64_t height = 0;
+  std::uint64_t time_ms = 0;
+};
+
+// What an agent did in a phase: the transactions it submitted (the
+// simulated clock commits them before the phase ends) and the orders its
+// validator accepted, in which market.
+struct phase_done {
+  std::vector<chain::hash256> txs;
+  std::uint64_t market = 0;
+  std::uint32_t orders = 0;
+  std::string note;  // what the agent did worth telling the operator, if anything
+};
+
+// What the recorder wrote for a cycle, from what the chain committed.
+struct cycle_summary {
+  std::uint64_t orders = 0;  // fixed on chain
+  std::uint64_t trades = 0;
+  std::int64_t traded_mwh = 0;
+  std::uint64_t settlements = 0;
+  std::int64_t money_uc = 0;  // every account's balance, summed
+  std::int64_t price_ucpkwh = 0;  // p0 of the first market
+  std::uint8_t case_number = 0;   // of the first market
+  std::string problem;  // empty, or why the rows are missing
 };
 
 // One outcome as a prosumer remembers it, with the price it bid.
+inline constexpr std::uint8_t late_outcome = 3;  // the order missed its quotation (beside market::outcome_kind)
 struct outcome_record {
   std::uint64_t cycle = 0;
-  std::uint8_t outcome = 0;
+  std::uint8_t outcome = 0;  // market::outcome_kind, or late_outcome
   std::uint8_t reason = 0;  // meaningful when rejected
   std::int64_t traded_mwh = 0;
   std::int64_t price_ucpkwh = 0;
   std::int64_t bid_ucpkwh = 0;
 };
 
-// What a smart meter is asked to report for a cycle; expiries count from `height`.
+// What a house asks its smart meter to confirm for a cycle: the party's
+// dues as the chain recorded them, the holds a buyer's reading releases;
+// expiries count from `height`.
 struct meter_read {
   std::uint64_t market = 0;
   std::uint64_t cycle = 0;
@@ -88,18 +103,8 @@ struct meter_read {
   std::int64_t agreed_mwh = 0;
   std::int64_t price_ucpkwh = 0;
   std::int64_t tariff_uc = 0;
-  std::vector<chain::public_key> producers;  // the cycle's sellers to a buyer
+  std::vector<std::uint64_t> release_ctps;
   std::uint64_t height = 0;
-};
-
-// One row of the DSO channel: a market's price, and at one bus the energy
-// traded and the grid charges.
-struct channel_row {
-  std::uint64_t market = 0;
-  std::int64_t price_ucpkwh = 0;
-  std::string bus;
-  std::int64_t traded_mwh = 0;
-  std::int64_t grid_charge_uc = 0;
 };
 
 template <class Inspector>
@@ -115,19 +120,6 @@ typename Inspector::result_type inspect(Inspector& f, order_counts& x) {
   return f(caf::meta::type_name("order_counts"), x.per_market);
 }
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, fixed_order_sets& x) {
-  return f(caf::meta::type_name("fixed_order_sets"), x.complete, x.envelopes, x.counts);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, trade_due& x) {
-  return f(caf::meta::type_name("trade_due"), x.seller, x.energy_mwh, x.amount_uc);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, outcome_notice& x) {
-  return f(caf::meta::type_name("outcome_notice"), x.cycle, x.outcome, x.reason, x.traded_mwh, x.price_ucpkwh,
-           x.trades, x.height);
-}
-template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outcome_record& x) {
   return f(caf::meta::type_name("outcome_record"), x.cycle, x.outcome, x.reason, x.traded_mwh, x.price_ucpkwh,
            x.bid_ucpkwh);
@@ -135,11 +127,20 @@ typename Inspector::result_type inspect(Inspector& f, outcome_record& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, meter_read& x) {
   return f(caf::meta::type_name("meter_read"), x.market, x.cycle, x.role, x.agreed_mwh, x.price_ucpkwh, x.tariff_uc,
-           x.producers, x.height);
+           x.release_ctps, x.height);
 }
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, channel_row& x) {
-  return f(caf::meta::type_name("channel_row"), x.market, x.price_ucpkwh, x.bus, x.traded_mwh, x.grid_charge_uc);
+typename Inspector::result_type inspect(Inspector& f, phase_start& x) {
+  return f(caf::meta::type_name("phase_start"), x.cycle, x.what, x.height, x.time_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, phase_done& x) {
+  return f(caf::meta::type_name("phase_done"), x.txs, x.market, x.orders, x.note);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cycle_summary& x) {
+  return f(caf::meta::type_name("cycle_summary"), x.orders, x.trades, x.traded_mwh, x.settlements, x.money_uc,
+           x.price_ucpkwh, x.case_number, x.problem);
 }
 
 // Announces every type above (and a vector of each) to an actor system's

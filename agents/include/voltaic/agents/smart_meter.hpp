@@ -3,8 +3,9 @@
 // actually delivered or took in a cycle from a meter source — for now a
 // simple model (a fixed share of the agreed energy; real hardware and trace
 // replay come with the hardware adapters) — and signs the settlement with
-// its reading key, its counter being the transaction nonce. A buyer's
-// settlement releases the buyer's CTP holds towards the cycle's sellers.
+// its reading key, its counter being the transaction nonce. Its house (the
+// prosumer) says what the chain recorded for the party and, for a buyer,
+// which holds the reading releases.
 // A meter configured not to report never answers a reading request with a
 // transaction (the buyer's CTPs then expire).
 // Messages: see messages.hpp (read).

@@ -203,6 +203,15 @@ void fields(Io& io, channel_entry& x) {
   io(x.charge_uc);
 }
 
+// The arguments of most questions: a few numbers (market, cycle, ...).
+struct number_list {
+  std::vector<std::uint64_t> values;
+};
+template <class Io>
+void fields(Io& io, number_list& x) {
+  io.list(x.values, 16, [&io](std::uint64_t& v) { io(v); });
+}
+
 // The keys of a "balances" question.
 struct key_list {
   std::vector<public_key> keys;

@@ -119,6 +119,8 @@ class energy_application final : public node::application {
   // The last cycle of `market` whose order set is on chain.
   std::uint64_t progress(std::uint64_t market);
   fixed_order_sets fixed_orders(std::uint64_t first, std::uint64_t end, std::uint64_t cycle);
+  // Whether the chain fixed and cleared every market of [first, end) for `cycle`.
+  bool all_fixed(std::uint64_t first, std::uint64_t end, std::uint64_t cycle);
   outcome_answer outcome_of(const public_key& owner, std::uint64_t market, std::uint64_t cycle) const;
   // Empty when a market of [first, end) is not fixed with its orders here.
   std::optional<std::vector<market_book>> books(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) const;

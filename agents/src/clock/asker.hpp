@@ -1,6 +1,7 @@
 #pragma once
-// The trading driver's blocking requests to agents and validators, and the
-// window of requests it keeps in flight (private to runtime/, used by run_trading).
+// The market clock's blocking requests to agents and validators, and the
+// window of requests it keeps in flight (private to agents/, used by the
+// market clock).
 
 #include <caf/all.hpp>
 
@@ -20,7 +21,7 @@
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/agents/protocol.hpp"
 
-namespace voltaic::runtime::trading {
+namespace voltaic::agents::clock {
 
 using clock_type = std::chrono::steady_clock;
 
@@ -60,10 +61,10 @@ class answered_prefix {
   bool abandoned_ = false;
 };
 
-// Blocking requests from the driver; an error or a timeout is reported once.
-class driver {
+// Blocking requests from the clock; an error or a timeout is reported once.
+class asker {
  public:
-  driver(caf::actor_system& system, std::ostream& err) : self_(system), err_(err) {}
+  asker(caf::actor_system& system, std::ostream& err) : self_(system), err_(err) {}
 
   template <class R, class... Ts>
   bool ask(const caf::actor& whom, R& result, Ts&&... xs) {
@@ -75,7 +76,7 @@ class driver {
     bool ok = false;
     self_->request(whom, limit, std::forward<Ts>(xs)...)
         .receive([&](R r) { result = std::move(r), ok = true; },
-                 [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
+                 [&](caf::error& e) { err_ << "market clock: an agent did not answer: " << to_string(e) << "\n"; });
     return ok;
   }
 
@@ -85,7 +86,7 @@ class driver {
     bool ok = false;
     self_->request(whom, std::chrono::seconds(30), std::forward<Ts>(xs)...)
         .receive([&](Rs... rs) { result = std::make_tuple(std::move(rs)...), ok = true; },
-                 [&](caf::error& e) { err_ << "voltaic run: an agent did not answer: " << to_string(e) << "\n"; });
+                 [&](caf::error& e) { err_ << "market clock: an agent did not answer: " << to_string(e) << "\n"; });
     return ok;
   }
 
@@ -175,18 +176,11 @@ class driver {
       chunk_done(begin, end, *out);
       begin = end;
     }
-    all_in.receive([](bool) {}, [&](caf::error& e) { err_ << "voltaic run: " << to_string(e) << "\n"; });
+    all_in.receive([](bool) {}, [&](caf::error& e) { err_ << "market clock: " << to_string(e) << "\n"; });
     self_->send_exit(collector, caf::exit_reason::user_shutdown);
-    if (!stopped->empty()) err_ << "voltaic run: a validator stopped (" << *stopped << ")\n";
-    if (*errors) err_ << "voltaic run: " << *errors << " agents did not answer\n";
+    if (!stopped->empty()) err_ << "market clock: a validator stopped (" << *stopped << ")\n";
+    if (*errors) err_ << "market clock: " << *errors << " agents did not answer\n";
     return std::move(*out);
-  }
-
-  // Balance and held amount of each key; empty on failure.
-  std::vector<agents::balance> balances(const caf::actor& miner, const std::vector<chain::public_key>& keys) {
-    std::vector<agents::balance> out;
-    if (!ask(miner, out, agents::balances_atom::value, keys)) out.clear();
-    return out;
   }
 
   std::uint64_t height(const caf::actor& miner) {
@@ -211,7 +205,7 @@ class driver {
       if (!drop_committed(miner, ids)) return false;
       if (ids.empty()) return true;
       if (clock_type::now() >= deadline) {
-        err_ << "voltaic run: " << ids.size() << " transactions not committed within " << limit.count() << " s\n";
+        err_ << "market clock: " << ids.size() << " transactions not committed within " << limit.count() << " s\n";
         return false;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -227,4 +221,4 @@ class driver {
   std::vector<caf::actor> watched_;
 };
 
-}  // namespace voltaic::runtime::trading
+}  // namespace voltaic::agents::clock

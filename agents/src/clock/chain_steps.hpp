@@ -1,5 +1,6 @@
 #pragma once
-// The scenario's clock as the chain sees it, and phases committed in chunks (private to runtime/, used by run_trading).
+// The market clock's time as the chain sees it, and phases committed in
+// chunks (private to agents/, used by the market clock).
 
 #include <caf/all.hpp>
 
@@ -10,10 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "driver.hpp"
-#include "voltaic/runtime/scenario_config.hpp"
+#include "asker.hpp"
 
-namespace voltaic::runtime::trading {
+namespace voltaic::agents::clock {
 
 using clock_type = std::chrono::steady_clock;
 
@@ -24,21 +24,21 @@ using clock_type = std::chrono::steady_clock;
 // transactions are committed.
 class chain_clock {
  public:
-  chain_clock(driver& d, std::vector<caf::actor> miners, const scenario_config& sc, std::uint64_t genesis_ms)
-      : d_(d), miners_(std::move(miners)), sc_(sc), now_ms_(genesis_ms) {
+  chain_clock(asker& d, std::vector<caf::actor> miners, bool wall, std::uint64_t cycle_ms, std::uint64_t genesis_ms)
+      : d_(d), miners_(std::move(miners)), wall_(wall), cycle_ms_(cycle_ms), genesis_ms_(genesis_ms), now_ms_(genesis_ms) {
     phase_end_ = clock_type::now();
   }
 
   // The start of phase `phase` (0 quotation .. 3 settlement) of `cycle`.
   void begin_phase(std::uint64_t cycle, int phase) {
     const std::uint64_t offsets[4] = {0, 3, 10, 13};  // minutes of 15, scaled to the cycle
-    now_ms_ = std::max(now_ms_, genesis_ms() + (cycle - 1) * sc_.cycle_ms + sc_.cycle_ms * offsets[phase] / 15);
+    now_ms_ = std::max(now_ms_, genesis_ms_ + (cycle - 1) * cycle_ms_ + cycle_ms_ * offsets[phase] / 15);
   }
   // Wall clock only: waits for the end of the phase.
   void end_phase(int phase) {
-    if (!sc_.wall_clock) return;
+    if (!wall_) return;
     const std::uint64_t lengths[4] = {3, 7, 3, 2};
-    phase_end_ += std::chrono::milliseconds(sc_.cycle_ms * lengths[phase] / 15);
+    phase_end_ += std::chrono::milliseconds(cycle_ms_ * lengths[phase] / 15);
     std::this_thread::sleep_until(phase_end_);
   }
 
@@ -48,7 +48,7 @@ class chain_clock {
   // propose only these ids, whatever else waits in the pools — a chunk of a
   // phase commits, the same in every run, while the next is still arriving.
   bool commit(const std::vector<chain::hash256>& ids, std::chrono::seconds limit, bool selective = false) {
-    if (sc_.wall_clock) return d_.committed(watcher(), ids, limit);
+    if (wall_) return d_.committed(watcher(), ids, limit);
     if (ids.empty()) return true;
     // Every validator holds them before a block is asked for, so the
     // proposer, whoever it is, proposes all of them.
@@ -63,26 +63,29 @@ class chain_clock {
     for (int blocks = 0; blocks < 1'000; ++blocks) {
       if (!d_.drop_committed(watcher(), waiting)) return false;
       if (waiting.empty()) return true;
-      if (!one_block(limit, selective ? waiting : std::vector<chain::hash256>{})) return false;
+      if (!one_block(limit, selective ? std::optional<std::vector<chain::hash256>>(waiting) : std::nullopt)) return false;
     }
     return false;
   }
 
   // Until the chain has reached `height`.
   bool reach(std::uint64_t height, std::chrono::seconds limit) {
-    if (sc_.wall_clock) return wait_until(limit, [&] { return d_.height(watcher()) >= height; });
+    if (wall_) return wait_until(limit, [&] { return d_.height(watcher()) >= height; });
     while (d_.height(watcher()) < height)
       if (!one_block(limit)) return false;
     return true;
   }
 
   // Until `done()` holds, one block at a time (simulated) or polling (wall).
+  // Simulated, the blocks propose only what the validators add themselves
+  // (a cycle's clearing): transactions arriving meanwhile wait for their
+  // phase's own commit, so every run cuts the same blocks.
   template <class F>
   bool blocks_until(std::chrono::seconds limit, F done) {
-    if (sc_.wall_clock) return wait_until(limit, done);
+    if (wall_) return wait_until(limit, done);
     for (int blocks = 0; blocks < 1'000; ++blocks) {
       if (done()) return true;
-      if (!one_block(limit)) return false;
+      if (!one_block(limit, std::vector<chain::hash256>{})) return false;
     }
     return false;
   }
@@ -98,23 +101,23 @@ class chain_clock {
   }
 
  private:
-  std::uint64_t genesis_ms() const { return sc_.run.genesis.time_ms; }
-
   // One block: with `only`, proposing no other waiting transactions.
-  bool one_block(std::chrono::seconds limit, const std::vector<chain::hash256>& only = {}) {
+  bool one_block(std::chrono::seconds limit, const std::optional<std::vector<chain::hash256>>& only = std::nullopt) {
     const std::uint64_t target = d_.height(watcher()) + 1;
     for (const auto& m : miners_) {
-      if (only.empty()) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
-      else d_.self()->send(m, agents::step_atom::value, target, now_ms_, only);
+      if (!only) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
+      else d_.self()->send(m, agents::step_atom::value, target, now_ms_, *only);
     }
     ++now_ms_;
     std::uint64_t reached = 0;
     return d_.ask_within(limit, watcher(), reached, agents::reached_atom::value, target) && reached >= target;
   }
 
-  driver& d_;
+  asker& d_;
   std::vector<caf::actor> miners_;
-  const scenario_config& sc_;
+  bool wall_;
+  std::uint64_t cycle_ms_;
+  std::uint64_t genesis_ms_;
   std::uint64_t now_ms_;
   clock_type::time_point phase_end_;
 };
@@ -129,7 +132,7 @@ inline std::vector<chain::hash256> answered_ids(const std::vector<std::optional<
   return ids;
 }
 
-// A phase committed in chunks (driver::gather's chunk_done): each chunk's
+// A phase committed in chunks (asker::gather's chunk_done): each chunk's
 // transactions as it completes, then whatever the chunks left.
 struct chunked_commit {
   chain_clock& clock;
@@ -148,4 +151,4 @@ struct chunked_commit {
   }
 };
 
-}  // namespace voltaic::runtime::trading
+}  // namespace voltaic::agents::clock

@@ -1,0 +1,38 @@
+#pragma once
+// Spawning a lab's trading agents from its scenario: a house (prosumer and
+// smart meter) per party, the DSO and the recorder (private to runtime/,
+// used by run_trading).
+// Thread-safety: call from one thread; the actors then run on their own.
+
+#include <caf/all.hpp>
+
+#include <string>
+#include <vector>
+
+#include "parties.hpp"
+#include "voltaic/chain/energy/genesis.hpp"
+#include "voltaic/chain/energy/market_grid.hpp"
+#include "voltaic/market/feeder.hpp"
+#include "voltaic/runtime/scenario_config.hpp"
+
+namespace voltaic::runtime::trading {
+
+struct lab_agents {
+  caf::actor dso;
+  caf::actor recorder;
+  std::vector<caf::actor> houses;  // the prosumers, in party order
+};
+
+struct lab_place {
+  const std::vector<caf::actor>* validators;
+  bool validators_local = false;  // in this process: requests to them need no timer
+  std::string out_dir;
+  bool resume = false;  // cycles are on chain already: append to the outputs
+};
+
+// `grid` is the grid as the next cycle will see it.
+lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc, const chain::genesis_config& genesis,
+                            std::vector<party>& parties, const chain::market_grid& grid, const market::feeder& feeder,
+                            const lab_place& place);
+
+}  // namespace voltaic::runtime::trading
