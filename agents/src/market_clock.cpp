@@ -64,21 +64,35 @@ class market_clock {
     double rate_before = measure_verify_rate();
     for (std::uint64_t cycle = c_.first_cycle; cycle <= c_.cycles; ++cycle) {
       const auto started = clock_type::now();
+      questions_before_ = questions_asked();
       if (auto why = run_cycle(cycle); !why.empty()) return why + problems();
       const double took = std::chrono::duration<double>(clock_type::now() - started).count();
       const double rate_after = measure_verify_rate();
       const double rate = (rate_before + rate_after) / 2;
       rate_before = rate_after;
-      const double floor = rate > 0 ? static_cast<double>(signatures_ * c_.validators.size()) / rate : 0;
+      // Every order and transaction is checked by every validator; a signed
+      // question only by the validator asked.
+      const std::uint64_t questions = questions_asked() - questions_before_;
+      const double floor =
+          rate > 0 ? static_cast<double>(signatures_ * c_.validators.size() + questions) / rate : 0;
       say(line_ + "; " + decimals(took, 2) + " s (verification floor " + decimals(floor, 2) + " s: " +
-          std::to_string(signatures_) + " signatures x " + std::to_string(c_.validators.size()) + " validators at " +
-          std::to_string(static_cast<int>(rate)) + "/s on one core, before and after)" + conserved_);
+          std::to_string(signatures_) + " signatures x " + std::to_string(c_.validators.size()) + " validators + " +
+          std::to_string(questions) + " signed questions at " + std::to_string(static_cast<int>(rate)) +
+          "/s on one core, before and after)" + conserved_);
       if (!money_problem_.empty()) return money_problem_;
     }
     return expire_left_holds();
   }
 
  private:
+  std::uint64_t questions_asked() {
+    std::uint64_t sum = 0;
+    for (const auto& v : c_.validators) {
+      std::uint64_t n = 0;
+      if (d_.ask(v, n, questions_atom::value)) sum += n;
+    }
+    return sum;
+  }
   void say(const std::string& s) {
     if (c_.say) c_.say(s);
   }
@@ -288,6 +302,7 @@ class market_clock {
   std::string match_failure_;
   std::size_t submitted_ = 0;
   std::size_t signatures_ = 0;  // orders and transactions of this cycle
+  std::uint64_t questions_before_ = 0;
   std::string line_, conserved_, money_problem_;
 };
 

@@ -7,7 +7,11 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <random>
+#include <thread>
 #include <unordered_map>
+
+#include "query_gate.hpp"
 
 #include "voltaic/agents/protocol.hpp"
 #include "voltaic/chain/energy/application.hpp"
@@ -51,6 +55,10 @@ struct miner_state {
   // Who waits for an answer the validator will give, by ticket.
   std::unordered_map<ticket, caf::response_promise> waiting;
   ticket next_ticket = 1;
+  std::vector<caf::actor> gates;  // check signed questions (query_gate.hpp)
+  std::size_t next_gate = 0;
+  std::uint64_t gate_token = 0;
+  std::uint64_t signed_questions = 0;  // handed to the gates so far
   static inline const char* name = "voltaic.miner";
 };
 
@@ -170,7 +178,13 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
     subs.erase(std::remove_if(subs.begin(), subs.end(), [&](const caf::actor& a) { return a.address() == msg.source; }),
                subs.end());
   });
+  // One gate per core; linked, they end with the miner.
+  std::random_device entropy;
+  st.gate_token = (std::uint64_t{entropy()} << 32) ^ entropy();
+  for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency()); ++i)
+    st.gates.push_back(self->spawn<caf::linked>(detail::query_gate, cfg.genesis.chain_id, self->address(), st.gate_token));
   self->set_exit_handler([self](caf::exit_msg& msg) {
+    self->state.gates.clear();
     self->state.peers.clear();
     self->state.subscribers.clear();
     self->state.waiting.clear();
@@ -241,8 +255,22 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         return held;
       },
       [node](peercount_atom) -> std::uint64_t { return node().connected_peers(); },
-      [node](query_atom, const std::string& path, const std::string& request) -> std::tuple<bool, std::string> {
+      [self](questions_atom) -> std::uint64_t { return self->state.signed_questions; },
+      [self, node](query_atom, const std::string& path, const std::string& request) -> caf::result<bool, std::string> {
+        auto& s = self->state;
+        if (chain::energy_application::is_signed_question(path) && !s.gates.empty()) {
+          ++s.signed_questions;
+          self->delegate(s.gates[s.next_gate++ % s.gates.size()], query_atom::value, path, request);
+          return caf::delegated<bool, std::string>{};
+        }
         auto answer = node().query(path, as_bytes(request));
+        if (!answer) return {false, answer.err().message};
+        return {true, as_string(answer.value())};
+      },
+      [self, energy](detail::checkedq_atom, std::uint64_t token, const std::string& path, const chain::public_key& asker,
+                     const std::string& args) -> std::tuple<bool, std::string> {
+        if (token != self->state.gate_token) return {false, "not-allowed: unchecked question"};
+        auto answer = energy().answer_signed(path, asker, as_bytes(args));
         if (!answer) return {false, answer.err().message};
         return {true, as_string(answer.value())};
       },

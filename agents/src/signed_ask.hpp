@@ -16,6 +16,15 @@
 
 namespace voltaic::agents::detail {
 
+// An answer may list a whole cycle or every account of a lab (100,000 and
+// more), far beyond what a transaction may hold; it is still bounded.
+inline chain::decode_limits answer_limits() {
+  chain::decode_limits l;
+  l.max_message = std::size_t{1} << 30;
+  l.max_array = std::size_t{1} << 24;
+  return l;
+}
+
 inline chain::bytes number_args(std::vector<std::uint64_t> values) {
   return chain::encode_fields(chain::number_list{std::move(values)});
 }
@@ -34,7 +43,8 @@ void ask_signed(Self* self, const caf::actor& miner, caf::duration timeout, cons
               on_error(answer);
               return;
             }
-            auto decoded = chain::decode_fields<T>(reinterpret_cast<const std::uint8_t*>(answer.data()), answer.size());
+            auto decoded = chain::decode_fields<T>(reinterpret_cast<const std::uint8_t*>(answer.data()), answer.size(),
+                                                   answer_limits());
             if (!decoded) {
               on_error(decoded.err().message);
               return;

@@ -17,6 +17,7 @@
 #include "voltaic/agents/protocol.hpp"
 #include "voltaic/agents/smart_meter.hpp"
 #include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/signed_query.hpp"
 #include "voltaic/chain/energy/events.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
@@ -121,14 +122,22 @@ TEST_CASE("houses trade a cycle on their own: orders, their outcomes from the va
               .per_market == std::vector<std::uint64_t>{2, 0});
 
     // The same order twice, a changed price under the old signature, a bus the grid lacks.
+    // Two more orders that cross, so that trade reduction (market.md) drops
+    // their pair and keeps alice's and bob's.
     chain::order_terms t;
     t.cycle = 1;
-    t.price_ucpkwh = 150'000;
-    t.energy_mwh = 1'000'000;
+    t.price_ucpkwh = 210'000;
+    t.energy_mwh = 50'000'000;
+    t.bus = 3;
     const auto carols = chain::sign_order(t, wo.chain_id, carol_key);
     auto bytes_of = [](const chain::signed_order& o) { return std::string(o.envelope.begin(), o.envelope.end()); };
     CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(carols))) == "ok");
     CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value, bytes_of(carols))) == "duplicate");
+    chain::order_terms erins = t;
+    erins.side = market::side::sell;
+    erins.price_ucpkwh = 190'000;
+    CHECK(std::get<0>(ask<std::string>(self, miner, agents::order_atom::value,
+                                       bytes_of(chain::sign_order(erins, wo.chain_id, wl.account_key(3))))) == "ok");
     t.price_ucpkwh = 1;
     chain::signed_order tampered = chain::sign_order(t, wo.chain_id, carol_key);
     tampered.envelope[tampered.envelope.size() - 80] ^= 1;  // inside the signed payload
@@ -158,7 +167,7 @@ TEST_CASE("houses trade a cycle on their own: orders, their outcomes from the va
             REQUIRE(e.ok());
             CHECK(e.value().market == 0);
             CHECK(e.value().cycle == 1);
-            CHECK(e.value().order_count == 3);
+            CHECK(e.value().order_count == 4);
             heard = true;
           },
           caf::after(std::chrono::seconds(10)) >> [&i] { i = 100; });
@@ -178,6 +187,19 @@ TEST_CASE("houses trade a cycle on their own: orders, their outcomes from the va
                                                        std::string{});
     CHECK_FALSE(refused);
     CHECK(why.rfind("unknown-query", 0) == 0);
+    // Signed questions are checked before anything is looked up: a forged
+    // one is refused, and so is one that claims to have been checked.
+    auto asked = chain::sign_query("my_account", chain::bytes{0x90}, alice_key, wo.chain_id);
+    asked[asked.size() - 1] ^= 1;
+    const auto [forged_ok, forged_why] = ask<bool, std::string>(self, miner, agents::query_atom::value,
+                                                                std::string("my_account"), std::string(asked.begin(), asked.end()));
+    CHECK_FALSE(forged_ok);
+    CHECK(forged_why.rfind("bad-signature", 0) == 0);
+    using checkedq_atom = caf::atom_constant<caf::atom("checkedq")>;  // the gates' word to their miner
+    const auto [passed, passed_why] = ask<bool, std::string>(self, miner, checkedq_atom::value, std::uint64_t{42},
+                                                             std::string("my_account"), bob_key.pub, std::string("\x90"));
+    CHECK_FALSE(passed);
+    CHECK(passed_why.rfind("not-allowed", 0) == 0);
 
     // A house whose quotation comes after the close: its order is late, and
     // it says so rather than going silent (F9).

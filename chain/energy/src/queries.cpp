@@ -223,14 +223,21 @@ result<bytes> energy_application::query(std::string_view path, const bytes& requ
   return signed_question(path, request);
 }
 
+bool energy_application::is_signed_question(std::string_view path) {
+  return path == "my_account" || path == "my_ctps" || path == "my_outcome" || path == "book" ||
+         path == "settlements" || path == "balances" || path == "channel";
+}
+
 result<bytes> energy_application::signed_question(std::string_view path, const bytes& request) {
-  const bool own = path == "my_account" || path == "my_ctps" || path == "my_outcome";
-  const bool whole = path == "book" || path == "settlements" || path == "balances";
-  if (!own && !whole && path != "channel") return chain_error("unknown-query", "no question '" + std::string(path) + "'");
+  if (!is_signed_question(path)) return chain_error("unknown-query", "no question '" + std::string(path) + "'");
   auto q = open_query(path, request, cfg_.genesis.chain_id);
   if (!q) return q.err();
-  const public_key& asker = q.value().asker;
-  const bytes& args = q.value().args;
+  return answer_signed(path, q.value().asker, q.value().args);
+}
+
+result<bytes> energy_application::answer_signed(std::string_view path, const public_key& asker, const bytes& args) {
+  if (!is_signed_question(path)) return chain_error("unknown-query", "no question '" + std::string(path) + "'");
+  const bool whole = path == "book" || path == "settlements" || path == "balances";
   const auto& observers = cfg_.observers;
   if (whole && std::find(observers.begin(), observers.end(), asker) == observers.end())
     return chain_error("not-allowed", "only an observer may ask '" + std::string(path) + "'");

@@ -27,6 +27,7 @@
 //                                -> order_counts: orders held for each open cycle
 //   (progress, market)           -> the last cycle whose order set is on chain
 //   (peercount)                  -> how many other validators it is connected to
+//   (questions)                  -> how many signed questions it has checked so far
 //   (query, path, request bytes) -> (true, answer bytes) or (false, the refusal):
 //                                   a question about the head state in the
 //                                   application's encoding (energy_application::query);
@@ -73,6 +74,7 @@ using history_atom = caf::atom_constant<caf::atom("history")>;
 using balance_atom = caf::atom_constant<caf::atom("balance")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using questions_atom = caf::atom_constant<caf::atom("questions")>;
 using fixed_atom = caf::atom_constant<caf::atom("fixed")>;
 using phase_atom = caf::atom_constant<caf::atom("phase")>;
 using record_atom = caf::atom_constant<caf::atom("record")>;

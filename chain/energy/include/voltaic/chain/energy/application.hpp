@@ -80,6 +80,11 @@ class energy_application final : public node::application {
   // "not-fixed" (a market of the range is not fixed, or fixed without its
   // orders here).
   result<bytes> query(std::string_view path, const bytes& request) override;
+  // The signed questions split in two, so a host can check signatures on
+  // other threads (open_query, core/signed_query.hpp) and only look up here.
+  static bool is_signed_question(std::string_view path);
+  // `asker` has signed `args` for `path`: the caller checked.
+  result<bytes> answer_signed(std::string_view path, const public_key& asker, const bytes& args);
 
   // --- the trading cycle
   // The quotation phase of a cycle is over: its orders go into the next proposal.
