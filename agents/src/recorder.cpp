@@ -60,6 +60,7 @@ struct cycle_job {
   std::uint64_t next_market = 0;  // books are asked for in slices
   std::vector<chain::market_book> books;
   std::vector<chain::settlement_row> settled;
+  std::vector<chain::account_answer> balances;  // in the order of the configured accounts
   caf::typed_response_promise<cycle_summary> promise;
 };
 using job_ptr = std::shared_ptr<cycle_job>;
@@ -137,14 +138,26 @@ void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::acc
   job->promise.deliver(std::move(sum));
 }
 
-void ask_balances(recorder_actor* self, job_ptr job) {
+// A question lists at most this many keys (a validator reads no question
+// over 1 MiB).
+constexpr std::size_t keys_per_question = 10'000;
+
+chain::bytes balance_args(const recorder_state& s, std::size_t from) {
   chain::key_list keys;
-  for (const auto& [k, name] : self->state.cfg.accounts) keys.keys.push_back(k);
+  const auto& accounts = s.cfg.accounts;
+  for (std::size_t i = from; i < accounts.size() && i < from + keys_per_question; ++i) keys.keys.push_back(accounts[i].first);
+  return chain::encode_fields(keys);
+}
+
+void ask_balances(recorder_actor* self, job_ptr job) {
+  const std::size_t from = job->balances.size();
+  if (from >= self->state.cfg.accounts.size()) return write_cycle(self, job, job->balances);
   ask<chain::answer_list<chain::account_answer>>(
-      self, job, "balances", chain::encode_fields(keys),
-      [self, job](const chain::answer_list<chain::account_answer>& b) {
-        if (b.items.size() != self->state.cfg.accounts.size()) return fail(job, "the balances do not add up");
-        write_cycle(self, job, b.items);
+      self, job, "balances", balance_args(self->state, from), [self, job, from](const chain::answer_list<chain::account_answer>& b) {
+        const auto expected = std::min(keys_per_question, self->state.cfg.accounts.size() - from);
+        if (b.items.size() != expected) return fail(job, "the balances do not add up");
+        job->balances.insert(job->balances.end(), b.items.begin(), b.items.end());
+        ask_balances(self, job);
       });
 }
 
@@ -168,6 +181,30 @@ void ask_books(recorder_actor* self, job_ptr job) {
                                               });
 }
 
+void sum_balances(recorder_actor* self, std::shared_ptr<std::vector<chain::account_answer>> got,
+                  caf::typed_response_promise<std::int64_t, std::int64_t> promise) {
+  const std::size_t from = got->size();
+  auto& c = self->state.cfg;
+  if (from >= c.accounts.size()) {
+    std::int64_t money = 0, held = 0;
+    for (const auto& a : *got) money += a.balance_uc, held += a.held_uc;
+    promise.deliver(money, held);
+    return;
+  }
+  const auto expected = std::min(keys_per_question, c.accounts.size() - from);
+  detail::ask_signed<chain::answer_list<chain::account_answer>>(
+      self, c.miner, c.miner_timeout, "balances", balance_args(self->state, from), c.key, c.chain_id,
+      [self, got, promise, expected](const chain::answer_list<chain::account_answer>& b) mutable {
+        if (b.items.size() != expected) {
+          promise.deliver(caf::make_error(caf::sec::unexpected_response, "the balances do not add up"));
+          return;
+        }
+        got->insert(got->end(), b.items.begin(), b.items.end());
+        sum_balances(self, got, promise);
+      },
+      [promise](const std::string& why) mutable { promise.deliver(caf::make_error(caf::sec::unexpected_response, why)); });
+}
+
 caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
   auto& s = self->state;
   s.cfg = std::move(cfg);
@@ -189,18 +226,9 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
   });
   return {
       [self](balance_atom) -> caf::result<std::int64_t, std::int64_t> {
+        // Every account's balance and holds, slice by slice, summed.
         auto promise = self->make_response_promise<std::int64_t, std::int64_t>();
-        chain::key_list keys;
-        for (const auto& [k, name] : self->state.cfg.accounts) keys.keys.push_back(k);
-        auto& c = self->state.cfg;
-        detail::ask_signed<chain::answer_list<chain::account_answer>>(
-            self, c.miner, c.miner_timeout, "balances", chain::encode_fields(keys), c.key, c.chain_id,
-            [promise](const chain::answer_list<chain::account_answer>& b) mutable {
-              std::int64_t money = 0, held = 0;
-              for (const auto& a : b.items) money += a.balance_uc, held += a.held_uc;
-              promise.deliver(money, held);
-            },
-            [promise](const std::string& why) mutable { promise.deliver(caf::make_error(caf::sec::unexpected_response, why)); });
+        sum_balances(self, std::make_shared<std::vector<chain::account_answer>>(), promise);
         return promise;
       },
       [self](record_atom, std::uint64_t cycle, std::uint64_t height) -> caf::result<cycle_summary> {
