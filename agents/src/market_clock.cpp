@@ -8,6 +8,7 @@
 
 #include "clock/asker.hpp"
 #include "clock/chain_steps.hpp"
+#include "voltaic/agents/lab_roster.hpp"
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/protocol.hpp"
 #include "voltaic/market/units.hpp"
@@ -46,16 +47,28 @@ std::string decimals(double x, int places) {
 class market_clock {
  public:
   market_clock(caf::actor_system& system, const market_clock_config& c)
-      : c_(c), err_(), d_(system, err_), chain_(d_, c.validators, c.wall_clock, c.cycle_ms, c.genesis_ms),
+      : c_(c),
+        err_(),
+        d_(system, err_),
+        chain_(d_, c.validators, c.wall_clock, c.cycle_ms, c.genesis_ms),
         limit_(c.wait_limit_s) {
     if (c.validators_local) d_.watch(c.validators);
+    // Stands in for an agent that is not there: answers at once that it is not.
+    absent_ = system.spawn([](caf::event_based_actor*) -> caf::behavior {
+      return {[](phase_atom, const phase_start&) -> caf::result<phase_done> {
+        return caf::make_error(caf::sec::request_receiver_down);
+      }};
+    });
   }
+  ~market_clock() { caf::anon_send_exit(absent_, caf::exit_reason::user_shutdown); }
 
   std::string run() {
+    if (!refresh_roster())
+      return "agents did not join the market clock within " + std::to_string(limit_.count()) + " s";
     if (c_.first_cycle == 1) {
       // The DSO publishes its charge, penalty and grid before the first cycle.
       std::vector<chain::hash256> ids;
-      if (!d_.ask(c_.dso, ids, publish_atom::value) || ids.size() != 2 || !chain_.commit(ids, limit_))
+      if (!d_.ask(roster_.dso, ids, publish_atom::value) || ids.size() != 2 || !chain_.commit(ids, limit_))
         return "the DSO's parameters did not reach the chain" + problems();
     } else {
       // A block first commits what a previous clock left waiting.
@@ -73,12 +86,11 @@ class market_clock {
       // Every order and transaction is checked by every validator; a signed
       // question only by the validator asked.
       const std::uint64_t questions = questions_asked() - questions_before_;
-      const double floor =
-          rate > 0 ? static_cast<double>(signatures_ * c_.validators.size() + questions) / rate : 0;
-      say(line_ + "; " + decimals(took, 2) + " s (verification floor " + decimals(floor, 2) + " s: " +
-          std::to_string(signatures_) + " signatures x " + std::to_string(c_.validators.size()) + " validators + " +
-          std::to_string(questions) + " signed questions at " + std::to_string(static_cast<int>(rate)) +
-          "/s on one core, before and after)" + conserved_);
+      const double floor = rate > 0 ? static_cast<double>(signatures_ * c_.validators.size() + questions) / rate : 0;
+      say(line_ + "; " + decimals(took, 2) + " s (verification floor " + decimals(floor, 2) +
+          " s: " + std::to_string(signatures_) + " signatures x " + std::to_string(c_.validators.size()) +
+          " validators + " + std::to_string(questions) + " signed questions at " +
+          std::to_string(static_cast<int>(rate)) + "/s on one core, before and after)" + conserved_);
       if (!money_problem_.empty()) return money_problem_;
     }
     return expire_left_holds();
@@ -92,6 +104,23 @@ class market_clock {
       if (d_.ask(v, n, questions_atom::value)) sum += n;
     }
     return sum;
+  }
+  // The agents as they are now; simulated clock: once every place is
+  // taken (a restarted agent rejoins), so that every run is the same.
+  bool refresh_roster() {
+    bool told = false;
+    return chain_.wait_until(limit_, [&] {
+      if (!d_.ask(c_.roster, roster_, roster_atom::value)) return false;
+      for (auto& h : roster_.houses)
+        if (!h) h = absent_;
+      const bool full = std::none_of(roster_.houses.begin(), roster_.houses.end(),
+                                     [&](const caf::actor& h) { return h == absent_; }) &&
+                        roster_.dso && roster_.recorder;
+      if (full || (c_.wall_clock && roster_.dso && roster_.recorder)) return true;
+      if (!told) say("waiting for agents to join the market clock");
+      told = true;
+      return false;
+    });
   }
   void say(const std::string& s) {
     if (c_.say) c_.say(s);
@@ -109,21 +138,27 @@ class market_clock {
   std::size_t chunks(std::size_t answers) const {
     return c_.wall_clock ? 1 : std::clamp<std::size_t>(answers / std::max<std::size_t>(c_.chunk_answers, 1), 1, 4);
   }
-  // Every house is told at once (the asker keeps a window of requests in flight).
+  // Every house is told at once (the asker keeps a window of requests in
+  // flight).
   template <class ChunkDone>
   std::vector<std::optional<phase_done>> tell_houses(const phase_start& p, ChunkDone chunk_done) {
-    const auto& houses = c_.houses;
+    const auto& houses = roster_.houses;
     return d_.gather<phase_done>(
         houses.size(), chunks(houses.size()),
-        [&houses, p](std::size_t i, auto* who) { return who->request(houses[i], caf::infinite, phase_atom::value, p); },
+        [this, &houses, p](std::size_t i, auto* who) {
+          // A house in another process is given a bound: its process may die.
+          const caf::duration bound =
+              houses[i].node() == who->node() ? caf::duration{caf::infinite} : caf::duration{limit_};
+          return who->request(houses[i], bound, phase_atom::value, p);
+        },
         chunk_done);
   }
   std::vector<std::optional<phase_done>> tell_houses(const phase_start& p, clock::chunked_commit& commits) {
-    return tell_houses(p, [&commits](std::size_t b, std::size_t e, const auto& answers) {
-      commits.chunk(b, e, tx_lists(answers));
-    });
+    return tell_houses(
+        p, [&commits](std::size_t b, std::size_t e, const auto& answers) { commits.chunk(b, e, tx_lists(answers)); });
   }
-  static std::vector<std::optional<std::vector<chain::hash256>>> tx_lists(const std::vector<std::optional<phase_done>>& a) {
+  static std::vector<std::optional<std::vector<chain::hash256>>> tx_lists(
+      const std::vector<std::optional<phase_done>>& a) {
     std::vector<std::optional<std::vector<chain::hash256>>> out(a.size());
     for (std::size_t i = 0; i < a.size(); ++i)
       if (a[i]) out[i] = a[i]->txs;
@@ -141,9 +176,11 @@ class market_clock {
 
   std::string quotation(std::uint64_t cycle) {
     chain_.begin_phase(cycle, 0);
+    if (!refresh_roster()) return "agents did not join again";
     // The DSO's grid changes take effect as quotation opens, before any order.
     phase_done dso_done;
-    if (!d_.ask(c_.dso, dso_done, phase_atom::value, start(cycle, phase::quotation))) return "the DSO did not answer";
+    if (!d_.ask(roster_.dso, dso_done, phase_atom::value, start(cycle, phase::quotation)))
+      return "the DSO did not answer";
     if (!dso_done.note.empty()) say("cycle " + std::to_string(cycle) + ": " + dso_done.note);
     if (!chain_.commit(dso_done.txs, limit_)) return "the DSO's grid change did not reach the chain";
     // Houses time out expired holds and bid. Simulated clock: the markets
@@ -207,7 +244,9 @@ class market_clock {
       for (std::uint64_t market = matched_; market < last; ++market)
         d_.self()->send(m, close_atom::value, market, cycle);
     bool fixed = false;
-    if (!chain_.blocks_until(limit_, [&] { return d_.ask(chain_.watcher(), fixed, fixed_atom::value, matched_, last, cycle) && fixed; })) {
+    if (!chain_.blocks_until(limit_, [&] {
+          return d_.ask(chain_.watcher(), fixed, fixed_atom::value, matched_, last, cycle) && fixed;
+        })) {
       match_failure_ = "markets " + std::to_string(matched_) + " to " + std::to_string(last - 1) + " of cycle " +
                        std::to_string(cycle) + " were not cleared on chain";
       return;
@@ -218,11 +257,16 @@ class market_clock {
   // A phase in which houses submit transactions, committed in chunks.
   std::string house_phase(std::uint64_t cycle, phase what, int index, const char* failure) {
     chain_.begin_phase(cycle, index);
+    if (!refresh_roster()) return "agents did not join again";
     clock::chunked_commit commits{chain_, limit_};
     const auto answers = tell_houses(start(cycle, what), commits);
     signatures_ += count_txs(answers);
-    for (const auto& a : answers)
-      if (!a) return std::string("a house did not answer in ") + to_string(what);
+    // A house that is gone (its process killed) misses the phase; it takes
+    // part again once it has joined anew.
+    const auto missing = std::count_if(answers.begin(), answers.end(), [](const auto& a) { return !a; });
+    if (missing > 0)
+      say("cycle " + std::to_string(cycle) + ": " + std::to_string(missing) + " house(s) did not answer in " +
+          to_string(what));
     if (!commits.rest(tx_lists(answers))) return failure;
     chain_.end_phase(index);
     progress(to_string(what));
@@ -233,9 +277,9 @@ class market_clock {
     const auto p = start(cycle, phase::record);
     phase_done channel;
     cycle_summary sum;
-    if (!d_.ask(c_.dso, channel, phase_atom::value, p)) return "the DSO did not answer";
+    if (!d_.ask(roster_.dso, channel, phase_atom::value, p)) return "the DSO did not answer";
     if (!channel.note.empty()) return channel.note;
-    if (!d_.ask(c_.recorder, sum, record_atom::value, cycle, p.height)) return "the recorder did not answer";
+    if (!d_.ask(roster_.recorder, sum, record_atom::value, cycle, p.height)) return "the recorder did not answer";
     if (!sum.problem.empty()) return sum.problem;
     line_ = "cycle " + std::to_string(cycle) + ": " + std::to_string(sum.orders) + " of " + std::to_string(submitted_) +
             " orders fixed on chain, " + std::to_string(sum.trades) + " trades, " +
@@ -259,7 +303,8 @@ class market_clock {
     signatures_ = 0;
     if (auto why = quotation(cycle); !why.empty()) return why;
     if (auto why = house_phase(cycle, phase::feedback, 2, "holds did not reach the chain"); !why.empty()) return why;
-    if (auto why = house_phase(cycle, phase::settlement, 3, "settlements did not reach the chain"); !why.empty()) return why;
+    if (auto why = house_phase(cycle, phase::settlement, 3, "settlements did not reach the chain"); !why.empty())
+      return why;
     return record(cycle);
   }
 
@@ -271,13 +316,14 @@ class market_clock {
       if (!d_.ask(chain_.watcher(), open, openctps_atom::value)) return "the validators do not answer";
       if (std::get<0>(open) == 0) {
         std::tuple<std::int64_t, std::int64_t> money;
-        if (!d_.ask(c_.recorder, money, balance_atom::value)) return "the recorder did not answer";
+        if (!d_.ask(roster_.recorder, money, balance_atom::value)) return "the recorder did not answer";
         say("holds left open: " + credits(std::get<1>(money)) + " credits");
         return {};
       }
-      say(std::to_string(std::get<0>(open)) + " hold(s) open; waiting for height " + std::to_string(std::get<1>(open) + 1) +
-          " to time them out");
+      say(std::to_string(std::get<0>(open)) + " hold(s) open; waiting for height " +
+          std::to_string(std::get<1>(open) + 1) + " to time them out");
       if (!chain_.reach(std::get<1>(open) + 2, limit_)) return "the chain did not reach the holds' expiry";
+      if (!refresh_roster()) return "agents did not join again";
       clock::chunked_commit commits{chain_, limit_};
       const auto answers = tell_houses(start(c_.cycles, phase::expiry), commits);
       if (!commits.rest(tx_lists(answers))) return "timeouts did not reach the chain";
@@ -304,6 +350,8 @@ class market_clock {
   std::size_t signatures_ = 0;  // orders and transactions of this cycle
   std::uint64_t questions_before_ = 0;
   std::string line_, conserved_, money_problem_;
+  lab_roster roster_;
+  caf::actor absent_;
 };
 
 }  // namespace

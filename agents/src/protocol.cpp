@@ -1,5 +1,7 @@
 #include "voltaic/agents/protocol.hpp"
 
+#include "voltaic/agents/lab_roster.hpp"
+
 namespace voltaic::agents {
 
 void register_protocol(caf::actor_system_config& cfg) {
@@ -12,6 +14,7 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<phase_start>("voltaic.phase_start");
   cfg.add_message_type<phase_done>("voltaic.phase_done");
   cfg.add_message_type<cycle_summary>("voltaic.cycle_summary");
+  cfg.add_message_type<lab_roster>("voltaic.lab_roster");
 }
 
 const char* to_string(phase p) {

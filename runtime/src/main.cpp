@@ -65,7 +65,10 @@ int main(int argc, char** argv) {
   run_options run;
   auto* run_cmd = app.add_subcommand("run", "Run the validators a config assigns to this process (Ctrl-C stops)");
   run_cmd->add_option("CONFIG", run.config, "deployment file (TOML)")->required();
-  run_cmd->add_option("--only", run.only, "names of the validators to run here (default: all)")->delimiter(',');
+  run_cmd->add_option("--only", run.only,
+                      "what runs here (default: all): validators (v0,v1); in a scenario also houses by name or "
+                      "range (p3, p0..p27), dso, clock, recorder, or agents (all but the validators)")
+      ->delimiter(',');
   run_cmd->add_option("--out", run.out_dir, "directory for a scenario's results and chains")->capture_default_str();
   run_cmd->add_flag("--double-sign", run.double_sign,
                     "fault injection for labs: this process's validators sign two different prevotes per step");

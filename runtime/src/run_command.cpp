@@ -41,15 +41,8 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
       return 2;
     }
     trading_part part;
-    for (const auto& name : o.only) {
-      if (name == "agents") part.agents = true;
-      else part.validators.push_back(name);
-    }
+    part.names = o.only;
     part.all = o.only.empty();
-    if (part.agents && !part.validators.empty()) {
-      err << "voltaic run: run validators and agents in separate processes (--only agents, or --only v0,v1)\n";
-      return 2;
-    }
     return run_trading(scenario.value(), part, o.out_dir, out, err);
   }
   auto config = load_run_config(o.config);

@@ -96,6 +96,12 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
   if (short_share > market::uc_per_credit) return bad(origin, "[scenario] short_delivery must be at most 1");
   s.short_permille = short_share / 1000;
 
+  if (const auto* clock_table = doc["clock"].as_table()) {
+    s.clock_host = (*clock_table)["host"].value_or(s.clock_host);
+    const auto port = (*clock_table)["port"].value_or(std::int64_t{0});
+    if (port < 0 || port > 65'535) return bad(origin, "[clock] port must be between 0 and 65535");
+    s.clock_port = static_cast<std::uint16_t>(port);
+  }
   if (const auto* changes = doc["grid_change"].as_array())
     for (const auto& item : *changes) {
       const auto* t = item.as_table();

@@ -2,10 +2,11 @@
 // party, the DSO, the recorder and the market clock. Nothing here takes part
 // in a cycle: the clock announces phases, the agents act on them, and the
 // outputs are what the recorder read from the chain.
-#include <caf/all.hpp>
-#include <caf/io/all.hpp>
+#include "voltaic/runtime/trading_run.hpp"
 
 #include <algorithm>
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -13,9 +14,11 @@
 
 #include "run_config_toml.hpp"
 #include "trading/lab_agents.hpp"
+#include "trading/lab_part.hpp"
 #include "trading/lab_setup.hpp"
 #include "trading/parties.hpp"
 #include "validator_node.hpp"
+#include "voltaic/agents/lab_roster.hpp"
 #include "voltaic/agents/market_clock.hpp"
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
@@ -23,7 +26,6 @@
 #include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/market/feeder.hpp"
 #include "voltaic/runtime/commands.hpp"
-#include "voltaic/runtime/trading_run.hpp"
 
 namespace voltaic::runtime {
 
@@ -33,8 +35,8 @@ using clock_type = std::chrono::steady_clock;
 
 // The validators of a run in one process, each with its chain in chain_dir.
 caf::expected<std::vector<caf::actor>> spawn_validators(caf::actor_system& system, const scenario_config& sc,
-                                                         const run_config& rc, const chain::market_grid& grid,
-                                                         const std::string& chain_dir) {
+                                                        const run_config& rc, const chain::market_grid& grid,
+                                                        const std::string& chain_dir) {
   std::vector<caf::actor> miners;
   for (std::size_t i = 0; i < rc.validators.size(); ++i) {
     const auto& v = rc.validators[i];
@@ -96,28 +98,25 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
   const std::string chain_dir = out_dir + "/chain";
   std::error_code ec;
-  if (!part.all && !part.agents) {
+  auto here = trading::resolve_part(part.names, parties, rc);
+  if (!here) return fail(here.err().message, 2);
+  const bool apart = !part.all;  // validators and agents in separate processes
+  if (apart && here.value().any_validator()) {
     // Validators only: serve the named ones until stopped.
-    std::vector<bool> local(rc.validators.size(), false);
-    for (const auto& name : part.validators) {
-      bool found = false;
-      for (std::size_t i = 0; i < rc.validators.size(); ++i)
-        if (rc.validators[i].name == name) local[i] = found = true;
-      if (!found) return fail("the scenario has no validator named '" + name + "'", 2);
-    }
+    const std::vector<bool> local = here.value().validators;
     for (const auto& v : rc.validators)
       if (v.port == 0) return fail("validator " + v.name + " needs a [[validator]] entry with a port to run apart", 2);
     std::filesystem::create_directories(chain_dir, ec);
     const chain::market_grid g = grid.value();
-    return serve_validators(rc, local, chain_dir, [&sc, g](agents::miner_config& mc) { trading::configure_miner(mc, sc, g); },
-                            out, err);
+    return serve_validators(
+        rc, local, chain_dir, [&sc, g](agents::miner_config& mc) { trading::configure_miner(mc, sc, g); }, out, err);
   }
   if (chain::derived_key(sc.seed, lab_role_dso, 0).pub != rc.genesis.dso)
     return fail("the genesis DSO key is not the lab DSO key of this seed", 1);
 
   caf::actor_system_config cfg;
   agents::register_protocol(cfg);
-  if (part.agents) {
+  if (apart) {
     cfg.load<caf::io::middleman>();
     cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
     cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
@@ -140,10 +139,11 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     std::_Exit(status);
   };
   std::vector<caf::actor> miners;
-  if (part.agents) {
+  if (apart) {
     miners = trading::connect_validators(system, self, rc, err);
     if (miners.empty()) end_process(1);
-    // Validators in other processes gossip to each other: start once they are all connected.
+    // Validators in other processes gossip to each other: start once they are
+    // all connected.
     const auto deadline = clock_type::now() + std::chrono::seconds(60);
     auto all_connected = [&] {
       for (const auto& m : miners) {
@@ -167,10 +167,10 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   }
   auto stop = [&](int status) {
     for (const auto& p : parties) {
-      self->send_exit(p.prosumer, caf::exit_reason::user_shutdown);
-      self->send_exit(p.meter, caf::exit_reason::user_shutdown);
+      if (p.prosumer) self->send_exit(p.prosumer, caf::exit_reason::user_shutdown);
+      if (p.meter) self->send_exit(p.meter, caf::exit_reason::user_shutdown);
     }
-    if (part.agents) end_process(status);
+    if (apart) end_process(status);
     for (auto& m : miners) self->send(m, agents::peers_atom::value, std::vector<caf::actor>{});
     for (auto& m : miners) self->send_exit(m, caf::exit_reason::user_shutdown);
     self->wait_for(miners);
@@ -186,13 +186,51 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     if (step.before_cycle <= done)
       if (auto s = view.apply(step.change); !s) return stop(fail(s.err().message, 2));
   std::filesystem::create_directories(out_dir, ec);
-  trading::lab_place place{&miners, !part.agents, out_dir, done > 0};
-  const auto lab = trading::spawn_lab_agents(system, sc, rc.genesis, parties, view, feeder.value(), place);
+  trading::lab_place place{&miners, !apart, out_dir, done > 0};
+  const auto lab =
+      trading::spawn_lab_agents(system, sc, rc.genesis, parties, view, feeder.value(), place, here.value());
   auto stop_all = [&](int status) {
-    self->send_exit(lab.dso, caf::exit_reason::user_shutdown);
-    self->send_exit(lab.recorder, caf::exit_reason::user_shutdown);
+    if (lab.dso) self->send_exit(lab.dso, caf::exit_reason::user_shutdown);
+    if (lab.recorder) self->send_exit(lab.recorder, caf::exit_reason::user_shutdown);
     return stop(status);
   };
+  // The agents here take their places with the clock, in this process or at
+  // the scenario's [clock] address.
+  caf::actor roster;
+  if (here.value().clock) {
+    roster = agents::spawn_lab_roster(system, parties.size());
+    if (apart && sc.clock_port != 0) {
+      auto published = system.middleman().publish(roster, sc.clock_port, sc.clock_host.c_str(), true);
+      if (!published)
+        return stop_all(fail("cannot listen for agents at " + sc.clock_host + ":" + std::to_string(sc.clock_port) +
+                                 ": " + system.render(published.error()),
+                             1));
+    }
+  } else {
+    if (sc.clock_port == 0) return stop_all(fail("the clock runs elsewhere: the scenario needs a [clock] port", 2));
+    roster = trading::connect_to(system, self, sc.clock_host, sc.clock_port, err);
+    if (!roster) return stop_all(1);
+  }
+  auto join = [&](const std::string& role, std::uint64_t index, const caf::actor& who) {
+    bool taken = false;
+    self->request(roster, std::chrono::seconds(30), agents::join_atom::value, role, index, who)
+        .receive([&](bool ok) { taken = ok; }, [](caf::error&) {});
+    return taken;
+  };
+  std::size_t joined = 0;
+  for (const auto& [index, house] : lab.houses) joined += join("house", index, house);
+  if (joined != lab.houses.size() || (lab.dso && !join("dso", 0, lab.dso)) ||
+      (lab.recorder && !join("recorder", 0, lab.recorder)))
+    return stop_all(fail("the market clock did not take this process's agents", 1));
+  if (!here.value().clock) {
+    // Until the clock's process ends: then so does this one.
+    out << "voltaic: " << lab.houses.size() << " house(s)" << (lab.dso ? ", the DSO" : "")
+        << (lab.recorder ? ", the recorder" : "") << " joined the market clock at " << sc.clock_host << ":"
+        << sc.clock_port << std::endl;
+    self->monitor(roster);
+    self->receive([](caf::down_msg&) {});
+    return stop_all(0);
+  }
 
   out << "voltaic: " << parties.size() << " prosumers in " << sc.markets << " market(s) of " << feeder.value().name
       << ", " << miners.size() << " validator(s), " << sc.cycles << " cycle(s), " << to_string(sc.rules.mechanism)
@@ -213,11 +251,9 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
   agents::market_clock_config mc;
   mc.validators = miners;
-  mc.validators_local = !part.agents;
-  mc.houses = lab.houses;
+  mc.validators_local = !apart;
+  mc.roster = roster;
   for (std::uint64_t m = 1; m <= sc.markets; ++m) mc.market_ends.push_back(m * sc.prosumers);
-  mc.dso = lab.dso;
-  mc.recorder = lab.recorder;
   mc.first_cycle = done + 1;
   mc.cycles = sc.cycles;
   mc.cycle_ms = sc.cycle_ms;
@@ -231,15 +267,22 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   for (std::size_t i = 0; i < miners.size(); ++i) {
     std::tuple<std::uint64_t, std::string> head;
     self->request(miners[i], std::chrono::seconds(30), agents::head_atom::value)
-        .receive([&](std::uint64_t h, std::string hash) { head = {h, hash}; }, [](caf::error&) {});
+        .receive(
+            [&](std::uint64_t h, std::string hash) {
+              head = {h, hash};
+            },
+            [](caf::error&) {});
     out << rc.validators[i].name << ": height " << std::get<0>(head) << ", head " << std::get<1>(head).substr(0, 16);
-    if (!part.agents) out << ", chain in " << chain_dir << "/" << rc.validators[i].name;
+    if (!apart) out << ", chain in " << chain_dir << "/" << rc.validators[i].name;
     out << std::endl;
   }
   const auto seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-  out << "results in " << out_dir << "/ (orders, outcomes, clearing, trades, settlements, balances, dso_channel .csv) after "
-      << static_cast<int>(seconds * 10) / 10.0 << " s; check a replica with: voltaic chain verify " << chain_dir
-      << "/" << rc.validators[0].name << std::endl;
+  out << "results in " << out_dir
+      << "/ (orders, outcomes, clearing, trades, settlements, balances, "
+         "dso_channel .csv) after "
+      << static_cast<int>(seconds * 10) / 10.0 << " s; check a replica with: voltaic chain verify " << chain_dir << "/"
+      << rc.validators[0].name << std::endl;
+  self->send_exit(roster, caf::exit_reason::user_shutdown);
   return stop_all(0);
 }
 

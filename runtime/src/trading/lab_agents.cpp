@@ -13,40 +13,45 @@ namespace voltaic::runtime::trading {
 
 lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc, const chain::genesis_config& genesis,
                             std::vector<party>& parties, const chain::market_grid& grid, const market::feeder& feeder,
-                            const lab_place& place) {
+                            const lab_place& place, const lab_part& part) {
   lab_agents out;
   const auto& miners = *place.validators;
   auto miner_for = [&miners](std::size_t i) { return miners[i % miners.size()]; };
   const caf::duration no_timer{caf::infinite};
 
-  agents::dso_config dc;
-  dc.key = chain::derived_key(sc.seed, lab_role_dso, 0);
-  dc.chain_id = genesis.chain_id;
-  dc.grid = grid;
-  dc.charge_uc_per_m = sc.charge_uc_per_m;
-  dc.penalty_ucpkwh = sc.penalty_ucpkwh;
-  dc.channel_path = place.out_dir + "/dso_channel.csv";
-  dc.markets = sc.markets;
-  dc.bus_names = feeder.load_buses;
-  for (const auto& step : sc.grid_changes) dc.grid_changes.emplace_back(step.before_cycle, step.change);
-  if (!place.resume) std::ofstream(dc.channel_path) << "cycle,market,price,bus,traded_kwh,grid_charge\n";
-  dc.miner = miners.front();
-  if (place.validators_local) dc.miner_timeout = no_timer;
-  out.dso = agents::spawn_dso(system, dc);
+  if (part.dso) {
+    agents::dso_config dc;
+    dc.key = chain::derived_key(sc.seed, lab_role_dso, 0);
+    dc.chain_id = genesis.chain_id;
+    dc.grid = grid;
+    dc.charge_uc_per_m = sc.charge_uc_per_m;
+    dc.penalty_ucpkwh = sc.penalty_ucpkwh;
+    dc.channel_path = place.out_dir + "/dso_channel.csv";
+    dc.markets = sc.markets;
+    dc.bus_names = feeder.load_buses;
+    for (const auto& step : sc.grid_changes) dc.grid_changes.emplace_back(step.before_cycle, step.change);
+    if (!place.resume) std::ofstream(dc.channel_path) << "cycle,market,price,bus,traded_kwh,grid_charge\n";
+    dc.miner = miners.front();
+    if (place.validators_local) dc.miner_timeout = no_timer;
+    out.dso = agents::spawn_dso(system, dc);
+  }
 
-  agents::recorder_config rc;
-  rc.key = chain::derived_key(sc.seed, lab_role_recorder, 0);
-  rc.chain_id = genesis.chain_id;
-  rc.out_dir = place.out_dir;
-  rc.resume = place.resume;
-  rc.markets = sc.markets;
-  for (const auto& p : parties) rc.accounts.emplace_back(p.key.pub, p.name);
-  rc.accounts.emplace_back(genesis.dso, "dso");
-  rc.bus_names = feeder.load_buses;
-  rc.miner = miners.front();
-  out.recorder = agents::spawn_recorder(system, rc);
+  if (part.recorder) {
+    agents::recorder_config rc;
+    rc.key = chain::derived_key(sc.seed, lab_role_recorder, 0);
+    rc.chain_id = genesis.chain_id;
+    rc.out_dir = place.out_dir;
+    rc.resume = place.resume;
+    rc.markets = sc.markets;
+    for (const auto& p : parties) rc.accounts.emplace_back(p.key.pub, p.name);
+    rc.accounts.emplace_back(genesis.dso, "dso");
+    rc.bus_names = feeder.load_buses;
+    rc.miner = miners.front();
+    out.recorder = agents::spawn_recorder(system, rc);
+  }
 
   for (std::size_t i = 0; i < parties.size(); ++i) {
+    if (!part.houses[i]) continue;
     auto& p = parties[i];
     agents::smart_meter_config mc;
     mc.name = p.name + ".meter";
@@ -68,7 +73,8 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     pc.side = p.side;
     pc.reference = sc.reference_price;
     pc.valuation = p.valuation;
-    pc.strategy = p.faulty() ? market::strategy_kind::truthful : sc.strategies[(i % sc.prosumers) % sc.strategies.size()];
+    pc.strategy =
+        p.faulty() ? market::strategy_kind::truthful : sc.strategies[(i % sc.prosumers) % sc.strategies.size()];
     pc.min_energy = sc.min_energy;
     pc.max_energy = sc.max_energy;
     pc.seed = sc.seed;
@@ -77,7 +83,7 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     pc.meter_agent = p.meter;
     if (place.validators_local) pc.miner_timeout = no_timer;
     p.prosumer = agents::spawn_prosumer(system, pc);
-    out.houses.push_back(p.prosumer);
+    out.houses.emplace_back(i, p.prosumer);
   }
   return out;
 }

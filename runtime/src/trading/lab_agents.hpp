@@ -7,8 +7,10 @@
 #include <caf/all.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "lab_part.hpp"
 #include "parties.hpp"
 #include "voltaic/chain/energy/genesis.hpp"
 #include "voltaic/chain/energy/market_grid.hpp"
@@ -18,9 +20,9 @@
 namespace voltaic::runtime::trading {
 
 struct lab_agents {
-  caf::actor dso;
-  caf::actor recorder;
-  std::vector<caf::actor> houses;  // the prosumers, in party order
+  caf::actor dso;       // when this process runs it
+  caf::actor recorder;  // when this process runs it
+  std::vector<std::pair<std::size_t, caf::actor>> houses;  // (party index, prosumer) of the houses here
 };
 
 struct lab_place {
@@ -30,9 +32,9 @@ struct lab_place {
   bool resume = false;  // cycles are on chain already: append to the outputs
 };
 
-// `grid` is the grid as the next cycle will see it.
+// The agents `part` places here; `grid` is the grid as the next cycle will see it.
 lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc, const chain::genesis_config& genesis,
                             std::vector<party>& parties, const chain::market_grid& grid, const market::feeder& feeder,
-                            const lab_place& place);
+                            const lab_place& place, const lab_part& part);
 
 }  // namespace voltaic::runtime::trading

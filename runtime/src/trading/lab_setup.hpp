@@ -50,24 +50,35 @@ inline void configure_miner(agents::miner_config& mc, const scenario_config& sc,
   }
 }
 
+// Connects to the actor published at host:port, retrying for up to a minute;
+// an invalid handle (and a line on `err`) if it cannot.
+inline caf::actor connect_to(caf::actor_system& system, caf::scoped_actor& self, const std::string& host,
+                             std::uint16_t port, std::ostream& err) {
+  const auto deadline = clock_type::now() + std::chrono::seconds(60);
+  while (true) {
+    caf::actor found;
+    self->request(system.middleman().actor_handle(), std::chrono::seconds(2), caf::connect_atom::value, host, port)
+        .receive([&](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                     const std::set<std::string>&) { found = caf::actor_cast<caf::actor>(ptr); },
+                 [&](caf::error&) {});
+    if (found) return found;
+    if (clock_type::now() > deadline) {
+      err << "voltaic run: nothing answers at " << host << ":" << port << "\n";
+      return {};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 // Connects to every validator at its configured address, retrying for up to a minute.
 inline std::vector<caf::actor> connect_validators(caf::actor_system& system, caf::scoped_actor& self, const run_config& rc,
                                            std::ostream& err) {
-  std::vector<caf::actor> miners(rc.validators.size());
-  const auto deadline = clock_type::now() + std::chrono::seconds(60);
-  for (std::size_t i = 0; i < miners.size(); ++i) {
-    const auto& v = rc.validators[i];
-    while (!miners[i]) {
-      self->request(system.middleman().actor_handle(), std::chrono::seconds(2), caf::connect_atom::value, v.host, v.port)
-          .receive([&](const caf::node_id&, caf::strong_actor_ptr& ptr,
-                       const std::set<std::string>&) { miners[i] = caf::actor_cast<caf::actor>(ptr); },
-                   [&](caf::error&) {});
-      if (miners[i]) break;
-      if (clock_type::now() > deadline) {
-        err << "voltaic run: cannot reach validator " << v.name << " at " << v.host << ":" << v.port << "\n";
-        return {};
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::vector<caf::actor> miners;
+  for (const auto& v : rc.validators) {
+    miners.push_back(connect_to(system, self, v.host, v.port, err));
+    if (!miners.back()) {
+      err << "voltaic run: cannot reach validator " << v.name << "\n";
+      return {};
     }
   }
   return miners;

@@ -30,10 +30,10 @@ struct market_clock_config {
   // Validators of this process: watched (a phase ends when one stops) rather
   // than bounding each agent's request by a timer.
   bool validators_local = false;
-  std::vector<caf::actor> houses;         // the prosumers, market by market in market order
+  // Where the houses (market by market, in market order), the DSO and the
+  // recorder are (lab_roster.hpp); read at every phase.
+  caf::actor roster;
   std::vector<std::size_t> market_ends;   // per market, the index after its last house
-  caf::actor dso;
-  caf::actor recorder;
   std::uint64_t first_cycle = 1;
   std::uint64_t cycles = 1;
   std::uint64_t cycle_ms = 900'000;
@@ -42,7 +42,7 @@ struct market_clock_config {
   // Simulated clock: a phase commits in up to four chunks of at least this
   // many answers while later agents still answer.
   std::size_t chunk_answers = 2'000;
-  std::uint64_t wait_limit_s = 120;  // for each wait on the chain
+  std::uint64_t wait_limit_s = 120;  // for each wait on the chain, and for agents to join
   std::int64_t money_uc = 0;  // all the money there is (the recorder's sums must equal it); 0: not checked
   std::function<void(const std::string&)> say;  // its account of the run, line by line
 };

@@ -30,6 +30,10 @@
 //                                #   commit in chunks of this many answers
 //                                #   (at most four) while later ones arrive
 //
+//   [clock]                      # where agent processes find the market clock
+//   host = "127.0.0.1"           #   (voltaic run --only: needed when houses,
+//   port = 0                     #   the DSO or the recorder run elsewhere)
+//
 //   [[grid_change]]              # the DSO reconfigures before a cycle
 //   before_cycle = 2
 //   change = "close 12 22"
@@ -74,6 +78,8 @@ struct scenario_config {
   std::uint64_t ctp_lifetime_blocks = 300;
   std::size_t chunk_answers = 10'000;
   std::vector<grid_change_step> grid_changes;
+  std::string clock_host = "127.0.0.1";
+  std::uint16_t clock_port = 0;  // 0: the clock is reached in its own process only
 
   std::size_t buyers_per_market() const { return buyers ? buyers : (prosumers + 1) / 2; }
 };

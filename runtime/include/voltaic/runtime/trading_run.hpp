@@ -13,15 +13,18 @@
 
 namespace voltaic::runtime {
 
-// Which agents this process runs: everything (the default), the named
-// validators (serving until stopped, chains in out_dir/chain/<name>/), or the
-// prosumers, meters, DSO and the clock ("agents"), which reach the validators
-// at their configured addresses. A restarted agents process resumes at the
-// first cycle whose order set is not yet on chain.
+// Which agents this process runs: everything (the default), or what
+// `voltaic run --only` names: validators ("v0,v1": serving until stopped,
+// chains in out_dir/chain/<name>/), houses by party name or range of names
+// ("p3", "p0..p27": a prosumer with its meter), "dso", "clock", "recorder",
+// or "agents" for every house, the DSO, the clock and the recorder. Agents
+// reach the validators at their configured addresses and the clock at the
+// scenario's [clock] address; a restarted agents process takes part again
+// from the next phase, and a restarted clock resumes at the first cycle not
+// yet on chain.
 struct trading_part {
   bool all = true;
-  bool agents = false;
-  std::vector<std::string> validators;
+  std::vector<std::string> names;
 };
 
 int run_trading(const scenario_config& scenario, const trading_part& part, const std::string& out_dir,
