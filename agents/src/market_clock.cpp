@@ -73,9 +73,18 @@ class market_clock {
     } else {
       // A block first commits what a previous clock left waiting.
       if (!chain_.reach(d_.height(chain_.watcher()) + 1, limit_)) return "the validators make no block" + problems();
+      // A cycle whose order set is on chain but whose rows are not written
+      // was cut short after matching: it goes on from its feedback, so
+      // that it is settled and recorded like any other.
+      std::uint64_t recorded = 0;
+      if (d_.ask(roster_.recorder, recorded, progress_atom::value) && recorded + 2 == c_.first_cycle) {
+        first_cycle_ = c_.first_cycle - 1;
+        resumed_at_feedback_ = true;
+        say("cycle " + std::to_string(first_cycle_) + " was cut short after matching: it goes on from its feedback");
+      }
     }
     double rate_before = measure_verify_rate();
-    for (std::uint64_t cycle = c_.first_cycle; cycle <= c_.cycles; ++cycle) {
+    for (std::uint64_t cycle = first_cycle_; cycle <= c_.cycles; ++cycle) {
       const auto started = clock_type::now();
       questions_before_ = questions_asked();
       if (auto why = run_cycle(cycle); !why.empty()) return why + problems();
@@ -142,16 +151,17 @@ class market_clock {
   // flight).
   template <class ChunkDone>
   std::vector<std::optional<phase_done>> tell_houses(const phase_start& p, ChunkDone chunk_done) {
-    const auto& houses = roster_.houses;
+    auto houses = std::make_shared<const std::vector<caf::actor>>(roster_.houses);
     return d_.gather<phase_done>(
-        houses.size(), chunks(houses.size()),
-        [this, &houses, p](std::size_t i, auto* who) {
-          // A house in another process is given a bound: its process may die.
-          const caf::duration bound =
-              houses[i].node() == who->node() ? caf::duration{caf::infinite} : caf::duration{limit_};
-          return who->request(houses[i], bound, phase_atom::value, p);
+        houses->size(), chunks(houses->size()),
+        [this, houses, p](std::size_t i, auto* who) {
+          // A house in another process is monitored (its process may die) and
+          // bounded besides (its connection may hang).
+          const auto& h = (*houses)[i];
+          const caf::duration bound = h.node() == who->node() ? caf::duration{caf::infinite} : caf::duration{limit_};
+          return who->request(h, bound, phase_atom::value, p);
         },
-        chunk_done);
+        chunk_done, houses);
   }
   std::vector<std::optional<phase_done>> tell_houses(const phase_start& p, clock::chunked_commit& commits) {
     return tell_houses(
@@ -281,8 +291,10 @@ class market_clock {
     if (!channel.note.empty()) return channel.note;
     if (!d_.ask(roster_.recorder, sum, record_atom::value, cycle, p.height)) return "the recorder did not answer";
     if (!sum.problem.empty()) return sum.problem;
-    line_ = "cycle " + std::to_string(cycle) + ": " + std::to_string(sum.orders) + " of " + std::to_string(submitted_) +
-            " orders fixed on chain, " + std::to_string(sum.trades) + " trades, " +
+    const bool resumed = resumed_at_feedback_ && cycle == first_cycle_;  // its orders were counted before
+    line_ = "cycle " + std::to_string(cycle) + ": " + std::to_string(sum.orders) + " of " +
+            (resumed ? std::string("?") : std::to_string(submitted_)) + " orders fixed on chain, " +
+            std::to_string(sum.trades) + " trades, " +
             market::format_scaled(sum.traded_mwh, market::mwh_per_kwh) + " kWh";
     if (c_.market_ends.size() == 1)
       line_ += " at p0 " + credits(sum.price_ucpkwh) + " (case " + std::to_string(sum.case_number) + ")";
@@ -301,7 +313,9 @@ class market_clock {
     cycle_ = cycle;
     cycle_started_ = clock_type::now();
     signatures_ = 0;
-    if (auto why = quotation(cycle); !why.empty()) return why;
+    const bool resumed = resumed_at_feedback_ && cycle == first_cycle_;
+    if (!resumed)
+      if (auto why = quotation(cycle); !why.empty()) return why;
     if (auto why = house_phase(cycle, phase::feedback, 2, "holds did not reach the chain"); !why.empty()) return why;
     if (auto why = house_phase(cycle, phase::settlement, 3, "settlements did not reach the chain"); !why.empty())
       return why;
@@ -332,6 +346,7 @@ class market_clock {
 
   // Long cycles show progress phase by phase.
   void progress(const std::string& what) {
+    if (c_.after_phase) c_.after_phase(cycle_, what);
     const double t = std::chrono::duration<double>(clock_type::now() - cycle_started_).count();
     if (t >= 2) say("  cycle " + std::to_string(cycle_) + ": " + what + " done at " + decimals(t, 1) + " s");
   }
@@ -352,6 +367,8 @@ class market_clock {
   std::string line_, conserved_, money_problem_;
   lab_roster roster_;
   caf::actor absent_;
+  std::uint64_t first_cycle_ = c_.first_cycle;
+  bool resumed_at_feedback_ = false;
 };
 
 }  // namespace

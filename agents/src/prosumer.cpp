@@ -20,9 +20,11 @@ struct prosumer_state {
   detail::tx_signer signer;
   market::bid_memory memory;
   market::price_ucpkwh last_bid = 0;
-  std::uint64_t ordered_cycle = 0;  // of its last order the validator took
+  std::uint64_t late_cycle = 0;     // of its last order refused as late
+  std::uint64_t outcome_cycle = 0;  // the last cycle whose outcome it learnt
   chain::outcome_answer due;        // its last outcome with energy to settle
   std::uint64_t due_cycle = 0;
+  bool restarted = true;  // knows nothing of what it did before this process (until its first quotation)
   std::map<std::uint64_t, std::uint64_t> holds;  // cycle -> expiry height of its CTPs for that cycle
   std::vector<outcome_record> history;
   static inline const char* name = "voltaic.prosumer";
@@ -105,10 +107,11 @@ void bid(prosumer_actor* self, const phase_start& p, done_promise promise, std::
   auto answered = [self, promise, timeouts, cycle](const std::string& verdict) mutable {
     auto& st = self->state;
     phase_done done{std::move(timeouts), st.cfg.market, 0, {}};
+    st.restarted = false;
     if (verdict == "ok") {
-      st.ordered_cycle = cycle;
       done.orders = 1;
     } else if (verdict == "cycle-closed") {
+      st.late_cycle = cycle;
       st.history.push_back(outcome_record{cycle, late_outcome, 0, 0, 0, st.last_bid});
       done.note = st.cfg.name + "'s order came after the quotation closed: late";
     } else {
@@ -120,58 +123,111 @@ void bid(prosumer_actor* self, const phase_start& p, done_promise promise, std::
       .then(answered, [answered](caf::error& e) mutable { answered("no answer: " + to_string(e)); });
 }
 
-void take_outcome(prosumer_actor* self, const phase_start& p, done_promise promise) {
+// Its outcome in the cycle, as its validator has it; `then` runs once it is
+// remembered (not for a late order, nor when the validator cannot say).
+void learn_outcome(prosumer_actor* self, const phase_start& p, done_promise promise, std::function<void()> then) {
   auto& s = self->state;
-  if (s.ordered_cycle != p.cycle) {
-    promise.deliver(phase_done{});
-    return;
-  }
   ask_own<chain::outcome_answer>(
       self, "my_outcome", detail::number_args({s.cfg.market, p.cycle}), promise,
-      [self, p, promise](chain::outcome_answer a) mutable {
+      [self, p, promise, then](chain::outcome_answer a) mutable {
         auto& st = self->state;
+        if (a.state == static_cast<std::uint8_t>(chain::outcome_state::absent)) {
+          st.outcome_cycle = p.cycle;  // it had no order in the cycle
+          promise.deliver(phase_done{});
+          return;
+        }
         if (a.state != static_cast<std::uint8_t>(chain::outcome_state::found)) {
-          const std::string why = a.state == static_cast<std::uint8_t>(chain::outcome_state::absent)
-                                      ? "its order is not in the cycle's fixed set"
-                                      : "its validator does not know the cycle's outcome";
-          promise.deliver(phase_done{{}, st.cfg.market, 0, st.cfg.name + ": " + why});
+          promise.deliver(phase_done{{}, st.cfg.market, 0, st.cfg.name + ": its validator does not know the cycle's outcome"});
           return;
         }
         const bool rejected = a.kind == static_cast<std::uint8_t>(market::outcome_kind::rejected);
         st.history.push_back(outcome_record{p.cycle, a.kind, a.reason, a.traded_mwh, a.price_ucpkwh, st.last_bid});
         market::remember(st.memory, st.last_bid, rejected, a.price_ucpkwh);
+        st.outcome_cycle = p.cycle;
         if (a.agreed_mwh > 0) {
-          st.due = a;
+          st.due = std::move(a);
           st.due_cycle = p.cycle;
         }
-        if (a.trades.empty()) {
-          promise.deliver(phase_done{});
-          return;
-        }
-        detail::with_nonce(self, promise, [self, p, promise, a](std::uint64_t nonce) mutable {
-          auto& me = self->state;
-          std::vector<chain::signed_transaction> txs;
-          const chain::hash256 meter_root = chain::blake2b_256(me.cfg.meter.data(), me.cfg.meter.size());
-          const std::uint64_t expiry = p.height + me.cfg.ctp_lifetime_blocks;
-          for (const auto& t : a.trades) {
-            chain::ctp_commit_body b;
-            b.producer = t.counterparty;
-            b.energy_mwh = t.energy_mwh;
-            b.amount_uc = t.amount_uc;
-            b.expiry_height = expiry;
-            b.meter_root = meter_root;
-            txs.push_back(me.signer.sign(b, nonce, expiry));
-          }
-          me.holds[p.cycle] = expiry;
-          detail::submit_all(self, me.cfg.miner, std::move(txs), me.cfg.name,
-                             [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(phase_done{std::move(ids)}); });
-        });
+        then();
       });
+}
+
+// Signs a CTP per trade of the cycle. A house that restarted first leaves
+// out the trades its open holds already cover (same producer, energy and
+// amount): a previous process may have committed them before it stopped.
+void hold_payments(prosumer_actor* self, const phase_start& p, done_promise promise,
+                   const std::vector<chain::ctp_row>& open) {
+  auto& s = self->state;
+  std::vector<chain::trade_leg> legs;
+  std::vector<bool> covered(open.size(), false);
+  for (const auto& t : s.due.trades) {
+    bool held = false;
+    for (std::size_t k = 0; k < open.size() && !held; ++k)
+      if (!covered[k] && open[k].producer == t.counterparty && open[k].amount_uc == t.amount_uc)
+        covered[k] = held = true;
+    if (!held) legs.push_back(t);
+  }
+  if (legs.empty()) {
+    promise.deliver(phase_done{});
+    return;
+  }
+  detail::with_nonce(self, promise, [self, p, promise, legs](std::uint64_t nonce) mutable {
+    auto& me = self->state;
+    std::vector<chain::signed_transaction> txs;
+    const chain::hash256 meter_root = chain::blake2b_256(me.cfg.meter.data(), me.cfg.meter.size());
+    const std::uint64_t expiry = p.height + me.cfg.ctp_lifetime_blocks;
+    for (const auto& t : legs) {
+      chain::ctp_commit_body b;
+      b.producer = t.counterparty;
+      b.energy_mwh = t.energy_mwh;
+      b.amount_uc = t.amount_uc;
+      b.expiry_height = expiry;
+      b.meter_root = meter_root;
+      txs.push_back(me.signer.sign(b, nonce, expiry));
+    }
+    me.holds[p.cycle] = expiry;
+    detail::submit_all(self, me.cfg.miner, std::move(txs), me.cfg.name,
+                       [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(phase_done{std::move(ids)}); });
+  });
+}
+
+void take_outcome(prosumer_actor* self, const phase_start& p, done_promise promise) {
+  if (self->state.late_cycle == p.cycle) {
+    promise.deliver(phase_done{});
+    return;
+  }
+  learn_outcome(self, p, promise, [self, p, promise]() mutable {
+    auto& st = self->state;
+    if (st.due_cycle != p.cycle || st.due.trades.empty()) {
+      promise.deliver(phase_done{});
+      return;
+    }
+    if (!st.restarted) {
+      hold_payments(self, p, promise, {});
+      return;
+    }
+    ask_own<chain::answer_list<chain::ctp_row>>(
+        self, "my_ctps", detail::number_args({}), promise,
+        [self, p, promise](const chain::answer_list<chain::ctp_row>& open) { hold_payments(self, p, promise, open.items); });
+  });
 }
 
 // The house's meter confirms what the chain recorded for the party this
 // cycle; a buyer's reading releases its holds towards the cycle's sellers.
+void settle_due(prosumer_actor* self, const phase_start& p, done_promise promise);
+
 void settle(prosumer_actor* self, const phase_start& p, done_promise promise) {
+  auto& s = self->state;
+  // A house that restarted since the cycle's feedback learns its dues again:
+  // a restart never skips a settlement.
+  if (s.outcome_cycle != p.cycle && s.late_cycle != p.cycle) {
+    learn_outcome(self, p, promise, [self, p, promise] { settle_due(self, p, promise); });
+    return;
+  }
+  settle_due(self, p, promise);
+}
+
+void settle_due(prosumer_actor* self, const phase_start& p, done_promise promise) {
   auto& s = self->state;
   if (s.due_cycle != p.cycle) {
     promise.deliver(phase_done{});

@@ -1,5 +1,6 @@
 #include "voltaic/agents/recorder.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -49,6 +50,7 @@ struct recorder_state {
   recorder_config cfg;
   std::unordered_map<chain::public_key, std::string, chain::key_hasher> names;
   std::unique_ptr<csv_file> orders, outcomes, clearing, trades, settlements, balances;
+  std::uint64_t last_recorded = 0;  // the last cycle whose rows are in the files
   static inline const char* name = "voltaic.recorder";
 };
 
@@ -135,6 +137,7 @@ void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::acc
       {s.trades.get(), &trades},   {s.settlements.get(), &settlements}, {s.balances.get(), &balance_rows}};
   for (const auto& [file, rows] : files)
     if (!file->write(*rows)) sum.problem = "cannot write " + file->path();
+  if (sum.problem.empty()) s.last_recorded = std::max(s.last_recorded, job->cycle);
   job->promise.deliver(std::move(sum));
 }
 
@@ -205,6 +208,20 @@ void sum_balances(recorder_actor* self, std::shared_ptr<std::vector<chain::accou
       [promise](const std::string& why) mutable { promise.deliver(caf::make_error(caf::sec::unexpected_response, why)); });
 }
 
+// The cycle of the last row of a CSV whose first column is the cycle; 0 if none.
+std::uint64_t last_cycle_in(const std::string& path) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  std::uint64_t cycle = 0;
+  for (char c : last) {
+    if (c < '0' || c > '9') break;
+    cycle = cycle * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return cycle;
+}
+
 caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
   auto& s = self->state;
   s.cfg = std::move(cfg);
@@ -219,6 +236,7 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
   s.trades = std::make_unique<csv_file>(dir, "trades.csv", "cycle,market,buyer,seller,energy_kwh,distance_m,charge", resume);
   s.settlements = std::make_unique<csv_file>(
       dir, "settlements.csv", "cycle,market,party,role,agreed_kwh,metered_kwh,amount,tariff,penalty", resume);
+  if (resume) s.last_recorded = last_cycle_in(dir + "/balances.csv");
   s.balances = std::make_unique<csv_file>(dir, "balances.csv", "cycle,account,balance", resume);
   self->set_exit_handler([self](caf::exit_msg& m) {
     self->state.cfg.miner = caf::actor{};
@@ -231,6 +249,7 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
         sum_balances(self, std::make_shared<std::vector<chain::account_answer>>(), promise);
         return promise;
       },
+      [self](progress_atom) { return self->state.last_recorded; },
       [self](record_atom, std::uint64_t cycle, std::uint64_t height) -> caf::result<cycle_summary> {
         auto job = std::make_shared<cycle_job>();
         job->cycle = cycle;

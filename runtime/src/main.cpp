@@ -70,6 +70,9 @@ int main(int argc, char** argv) {
                       "range (p3, p0..p27), dso, clock, recorder, or agents (all but the validators)")
       ->delimiter(',');
   run_cmd->add_option("--out", run.out_dir, "directory for a scenario's results and chains")->capture_default_str();
+  run_cmd->add_option("--crash-after", run.crash_after,
+                      "fault injection: the market clock's process ends abruptly after this cycle and phase "
+                      "(3:matching), as if killed");
   run_cmd->add_flag("--double-sign", run.double_sign,
                     "fault injection for labs: this process's validators sign two different prevotes per step");
   load_options load;

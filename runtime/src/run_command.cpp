@@ -43,6 +43,7 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
     trading_part part;
     part.names = o.only;
     part.all = o.only.empty();
+    part.crash_after = o.crash_after;
     return run_trading(scenario.value(), part, o.out_dir, out, err);
   }
   auto config = load_run_config(o.config);

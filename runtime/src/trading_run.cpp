@@ -262,6 +262,12 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   mc.chunk_answers = sc.chunk_answers;
   mc.money_uc = dso_start * 2;
   mc.say = [&out](const std::string& line) { out << line << std::endl; };
+  if (!part.crash_after.empty())
+    mc.after_phase = [&part, &out](std::uint64_t cycle, const std::string& phase) {
+      if (std::to_string(cycle) + ":" + phase != part.crash_after) return;
+      out << "--crash-after " << part.crash_after << ": ending abruptly" << std::endl;
+      std::_Exit(137);
+    };
   if (auto why = agents::run_market_clock(system, mc); !why.empty()) return stop_all(fail(why, 1));
 
   for (std::size_t i = 0; i < miners.size(); ++i) {

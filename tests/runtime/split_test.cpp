@@ -1,7 +1,8 @@
-// One scenario split over three processes on loopback — validators v0 and v1
-// in one, v2 and v3 in another, prosumers, meters, the DSO and the clock in a
-// third — against the same scenario in one process; and the agents' process
-// killed mid-run and restarted.
+// One scenario split over six processes on loopback — validators v0 and v1
+// in one, v2 and v3 in another, half the houses in each of two more, the
+// DSO, the clock and the recorder in a sixth — against the same scenario in
+// one process; a houses' process killed mid-run and restarted; the agents'
+// process killed mid-run, and cut short right after a cycle's matching.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -32,18 +33,27 @@ struct split_lab {
     dir = fs::temp_directory_path() / ("voltaic-split-" + tag + "-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
-    const int base = 23000 + (::getpid() % 400) * 10 + (tag == "kill" ? 5 : 0);
+    const int base = 23000 + (::getpid() % 300) * 20 + static_cast<int>(std::hash<std::string>{}(tag) % 4) * 5;
     std::ofstream toml(dir / "scenario.toml");
     toml << "[chain]\nid = \"split\"\n\n[scenario]\nfeeder = \"ieee-eu-lv\"\nprosumers = 20\ncycles = " << cycles
          << "\nseed = 3\nshort_sellers = 1\nsilent_buyers = 1\nctp_lifetime_blocks = 12\n"
          // Phases commit in chunks: blocks that propose chosen transactions only, across processes.
          << "chunk_answers = 5\n\n";
     for (int i = 0; i < 4; ++i) toml << "[[validator]]\nname = \"v" << i << "\"\nport = " << base + i << "\n\n";
+    toml << "[clock]\nport = " << base + 4 << "\n";
   }
   ~split_lab() {
     for (pid_t p : {a, b})
       if (p > 0) voltaic::test::stop_process(p, SIGKILL, 5);
     fs::remove_all(dir);
+  }
+  // Houses p{first}..p{last} in a process of their own, until the clock's process ends.
+  pid_t start_houses(int first, int last, const std::string& log) const {
+    const pid_t p = voltaic::test::start_process(
+        {bin, "run", file(), "--only", "p" + std::to_string(first) + "..p" + std::to_string(last), "--out", path(log)},
+        path(log + ".log"));
+    REQUIRE(p > 0);
+    return p;
   }
   std::string file() const { return (dir / "scenario.toml").string(); }
   std::string path(const std::string& name) const { return (dir / name).string(); }
@@ -66,17 +76,38 @@ struct split_lab {
 
 }  // namespace
 
-TEST_CASE("split over three processes, a scenario gives the same clearing, trades, settlements and head as in one") {
+// Every cycle 1..cycles has its rows, and every balances.csv line of a cycle
+// says money was conserved (the log does).
+void check_every_cycle_recorded(const std::string& dir, int cycles) {
+  const std::string settlements = voltaic::test::read_text(dir + "/settlements.csv");
+  const std::string balances = voltaic::test::read_text(dir + "/balances.csv");
+  for (int c = 1; c <= cycles; ++c) {
+    CAPTURE(c);
+    CHECK(settlements.find("\n" + std::to_string(c) + ",0,") != std::string::npos);
+    CHECK(balances.find("\n" + std::to_string(c) + ",dso,") != std::string::npos);
+  }
+}
+
+TEST_CASE("split over six processes, a scenario gives the same orders, outcomes, clearing, trades, settlements, balances and head as in one") {
   split_lab lab("same", 3);
   lab.start_validators();
-  const auto agents = run_command(bin + " run " + lab.file() + " --only agents --out " + lab.path("c"));
+  const pid_t low = lab.start_houses(0, 9, "h1");
+  const pid_t high = lab.start_houses(10, 19, "h2");
+  const auto agents = run_command(bin + " run " + lab.file() + " --only dso,clock,recorder --out " + lab.path("c"));
   INFO(agents.out << agents.err);
   REQUIRE(agents.status == 0);
+  // The houses' processes end with the clock's.
+  for (const pid_t p : {low, high}) {
+    const auto s = voltaic::test::stop_process(p, 0, 20);
+    CHECK(s.ended);
+    CHECK((WIFEXITED(s.status) && WEXITSTATUS(s.status) == 0));
+  }
+  CHECK(voltaic::test::read_text(lab.path("h1.log")).find("10 house(s) joined the market clock") != std::string::npos);
   lab.stop_validators();
   const auto one = run_command(bin + " run " + lab.file() + " --out " + lab.path("one"));
   INFO(one.out << one.err);
   REQUIRE(one.status == 0);
-  for (const auto* f : {"orders", "outcomes", "clearing", "trades", "settlements", "balances"}) {
+  for (const auto* f : {"orders", "outcomes", "clearing", "trades", "settlements", "balances", "dso_channel"}) {
     CAPTURE(f);
     const std::string split = voltaic::test::read_text(lab.path("c") + "/" + f + ".csv");
     CHECK(split.size() > 60);
@@ -128,4 +159,62 @@ TEST_CASE("killing the agents' process mid-run loses no committed result, and re
   for (const auto& [where, v] : std::vector<std::pair<std::string, std::string>>{
            {"a", "v0"}, {"a", "v1"}, {"b", "v2"}, {"b", "v3"}})
     CHECK(run_command(bin + " chain verify " + lab.path(where) + "/chain/" + v).status == 0);
+}
+
+TEST_CASE("a houses' process killed mid-run and restarted takes part again: the run completes, every cycle settled, money conserved") {
+  split_lab lab("houses", 6);
+  lab.start_validators();
+  const pid_t low = lab.start_houses(0, 9, "h1");
+  pid_t high = lab.start_houses(10, 19, "h2");
+  const std::string log = lab.path("c.log");
+  const pid_t clock = voltaic::test::start_process(
+      {bin, "run", lab.file(), "--only", "dso,clock,recorder", "--out", lab.path("c")}, log);
+  REQUIRE(clock > 0);
+  bool two_done = false;
+  for (int i = 0; i < 600 && !two_done; ++i) {
+    two_done = voltaic::test::read_text(log).find("cycle 2:") != std::string::npos;
+    if (!two_done) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(two_done);
+  voltaic::test::stop_process(high, SIGKILL, 5);
+  high = lab.start_houses(10, 19, "h2b");
+  const auto ended = voltaic::test::stop_process(clock, 0, 240);
+  const std::string told = voltaic::test::read_text(log);
+  INFO(told);
+  REQUIRE(ended.ended);
+  CHECK((WIFEXITED(ended.status) && WEXITSTATUS(ended.status) == 0));
+  for (const pid_t p : {low, high}) CHECK(voltaic::test::stop_process(p, 0, 20).ended);
+  lab.stop_validators();
+  CHECK(voltaic::test::read_text(lab.path("h2b.log")).find("10 house(s) joined the market clock") != std::string::npos);
+  CHECK(told.find("cycle 6:") != std::string::npos);
+  CHECK(told.find("NOT CONSERVED") == std::string::npos);
+  CHECK(told.find("holds left open: 0.0 credits") != std::string::npos);
+  check_every_cycle_recorded(lab.path("c"), 6);
+  auto v0 = open_replica(lab.path("a") + "/chain/v0");
+  CHECK(v0->state().ctps.items().empty());
+}
+
+TEST_CASE("an agents' process cut short right after a cycle's matching resumes that cycle at its feedback: none goes unsettled (F5)") {
+  split_lab lab("cut", 4);
+  lab.start_validators();
+  const auto cut = run_command(bin + " run " + lab.file() + " --only agents --crash-after 2:matching --out " + lab.path("c"));
+  CHECK(cut.status != 0);
+  CHECK(cut.out.find("cycle 2:") == std::string::npos);  // cycle 2 was neither settled nor recorded
+  const auto again = run_command(bin + " run " + lab.file() + " --only agents --out " + lab.path("c"));
+  INFO(again.out << again.err);
+  REQUIRE(again.status == 0);
+  CHECK(again.out.find("cycle 2 was cut short after matching: it goes on from its feedback") != std::string::npos);
+  CHECK(again.out.find("NOT CONSERVED") == std::string::npos);
+  lab.stop_validators();
+  check_every_cycle_recorded(lab.path("c"), 4);
+  // Cycle 2's settlements are as the chain holds them: one per due, none twice.
+  auto v0 = open_replica(lab.path("a") + "/chain/v0");
+  CHECK(v0->state().ctps.items().empty());
+  const std::string settlements = voltaic::test::read_text(lab.path("c") + "/settlements.csv");
+  std::size_t rows = 0;
+  for (std::size_t at = settlements.find("\n2,0,"); at != std::string::npos; at = settlements.find("\n2,0,", at + 1)) ++rows;
+  const auto* dues = v0->state().dues_recorded.find({0, 2});
+  REQUIRE(dues != nullptr);
+  CHECK(rows + 1 >= *dues);  // every due but the silent buyer's
+  CHECK(rows <= *dues);
 }

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -111,8 +112,14 @@ class asker {
   // runs on this thread as soon as requests [begin, end) are all answered,
   // while the agents still work on later ones (e.g. the caller commits one
   // chunk's transactions meanwhile). The last chunk is left to the caller.
+  //
+  // `askees`, when given, are the actors asked (request i goes to
+  // askees[i]): those of other processes are monitored, so a request to one
+  // whose process dies fails as soon as CAF sees the connection go, not when
+  // its timer runs out.
   template <class R, class Make, class ChunkDone>
-  std::vector<std::optional<R>> gather(std::size_t n, std::size_t chunks, Make make, ChunkDone chunk_done) {
+  std::vector<std::optional<R>> gather(std::size_t n, std::size_t chunks, Make make, ChunkDone chunk_done,
+                                       std::shared_ptr<const std::vector<caf::actor>> askees = nullptr) {
     auto out = std::make_shared<std::vector<std::optional<R>>>(n);
     if (n == 0) return {};
     auto errors = std::make_shared<std::size_t>(0);
@@ -122,13 +129,23 @@ class asker {
     // At most `window` requests are outstanding: CAF 0.17 looks up an
     // answer's handler among all pending ones.
     constexpr std::size_t window = 512;
-    auto collector = self_->spawn([n, make, out, errors, stopped, watched, answered](caf::event_based_actor* who) -> caf::behavior {
+    auto collector = self_->spawn([n, make, out, errors, stopped, watched, answered, askees](caf::event_based_actor* who) -> caf::behavior {
       return {[=](caf::ok_atom) -> caf::result<bool> {
         auto promise = who->make_response_promise<bool>();
         auto finished = std::make_shared<bool>(false);
+        auto completed = std::make_shared<std::vector<char>>(n, 0);
+        // Pending requests to askees of other processes, by their address.
+        auto pending = std::make_shared<std::map<caf::actor_addr, std::vector<std::size_t>>>();
+        auto fail_one = std::make_shared<std::function<void(std::size_t)>>();
         for (const auto& v : watched) who->monitor(v);
         who->set_down_handler([=](caf::down_msg& dm) {
           if (*finished) return;
+          if (auto it = pending->find(dm.source); it != pending->end()) {
+            const auto gone = std::move(it->second);
+            pending->erase(it);
+            for (const auto i : gone) (*fail_one)(i);
+            return;
+          }
           *finished = true;
           *stopped = to_string(dm.reason);
           answered->abandon();
@@ -138,33 +155,44 @@ class asker {
         auto left = std::make_shared<std::size_t>(n);
         auto next = std::make_shared<std::size_t>(0);
         auto ask_next = std::make_shared<std::function<void()>>();
+        auto done = std::make_shared<std::function<void(std::size_t)>>();
+        *done = [=](std::size_t i) mutable {
+          if (*finished || (*completed)[i]) return;
+          (*completed)[i] = 1;
+          answered->add(i);
+          if (--*left == 0) {
+            *finished = true;
+            promise.deliver(true);
+          } else {
+            (*ask_next)();
+          }
+        };
+        *fail_one = [=](std::size_t i) {
+          if ((*completed)[i]) return;
+          ++*errors;
+          (*done)(i);
+        };
         *ask_next = [=]() mutable {
           if (*next >= n) return;
           const std::size_t i = (*next)++;
-          auto done = [=]() mutable {
-            if (*finished) return;
-            answered->add(i);
-            if (--*left == 0) {
-              *finished = true;
-              promise.deliver(true);
-            } else {
-              (*ask_next)();
-            }
-          };
+          if (askees && (*askees)[i] && (*askees)[i].node() != who->node()) {
+            auto& list = (*pending)[(*askees)[i].address()];
+            if (list.empty()) who->monitor((*askees)[i]);
+            list.push_back(i);
+          }
           make(i, who).then(
               [=](R r) mutable {
+                if ((*completed)[i]) return;
                 (*out)[i] = std::move(r);
-                done();
+                (*done)(i);
               },
-              [=](caf::error&) mutable {
-                ++*errors;
-                done();
-              });
+              [=](caf::error&) mutable { (*fail_one)(i); });
         };
         for (std::size_t k = 0; k < window; ++k) (*ask_next)();
         return promise;
       }};
     });
+
     auto all_in = self_->request(collector, caf::infinite, caf::ok_atom::value);
     // Chunks shrink (sizes k, k-1, ..., 1 of k(k+1)/2): what is left to the
     // caller once the last agent answered, the part nothing overlaps, is small.

@@ -45,6 +45,8 @@ struct market_clock_config {
   std::uint64_t wait_limit_s = 120;  // for each wait on the chain, and for agents to join
   std::int64_t money_uc = 0;  // all the money there is (the recorder's sums must equal it); 0: not checked
   std::function<void(const std::string&)> say;  // its account of the run, line by line
+  // Called as each phase of a cycle ends (fault injection: a test ends the process there).
+  std::function<void(std::uint64_t cycle, const std::string& phase)> after_phase;
 };
 
 // Runs cycles first_cycle..cycles, then times out the holds left open; empty,

@@ -52,6 +52,7 @@
 //   (record, cycle, height)      -> cycle_summary, once the rows of the cycle
 //                                   (settled by `height`) are written
 //   (balance)                    -> (money_uc, held_uc) summed over its accounts
+//   (progress)                   -> the last cycle whose rows it wrote
 // Thread-safety: declarations only.
 
 #include <caf/all.hpp>

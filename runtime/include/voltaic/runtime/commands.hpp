@@ -74,6 +74,7 @@ struct run_options {
   std::vector<std::string> only;   // validators to run here; empty: all
   std::string out_dir = "voltaic-out";  // a scenario's outputs
   bool double_sign = false;        // fault injection: this process's validators equivocate
+  std::string crash_after;         // fault injection: "3:matching" ends this process there, as if killed
 };
 
 // Runs validators until SIGINT or SIGTERM, then ends the process (after every

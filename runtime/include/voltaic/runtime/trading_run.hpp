@@ -25,6 +25,7 @@ namespace voltaic::runtime {
 struct trading_part {
   bool all = true;
   std::vector<std::string> names;
+  std::string crash_after;  // fault injection: "cycle:phase" after which the clock's process ends abruptly
 };
 
 int run_trading(const scenario_config& scenario, const trading_part& part, const std::string& out_dir,
