@@ -20,6 +20,7 @@ struct prosumer_state {
   detail::tx_signer signer;
   market::bid_memory memory;
   market::price_ucpkwh last_bid = 0;
+  std::uint64_t ordered_cycle = 0;  // of its last order its validator took
   std::uint64_t late_cycle = 0;     // of its last order refused as late
   std::uint64_t outcome_cycle = 0;  // the last cycle whose outcome it learnt
   chain::outcome_answer due;        // its last outcome with energy to settle
@@ -109,6 +110,7 @@ void bid(prosumer_actor* self, const phase_start& p, done_promise promise, std::
     phase_done done{std::move(timeouts), st.cfg.market, 0, {}};
     st.restarted = false;
     if (verdict == "ok") {
+      st.ordered_cycle = cycle;
       done.orders = 1;
     } else if (verdict == "cycle-closed") {
       st.late_cycle = cycle;
@@ -132,8 +134,15 @@ void learn_outcome(prosumer_actor* self, const phase_start& p, done_promise prom
       [self, p, promise, then](chain::outcome_answer a) mutable {
         auto& st = self->state;
         if (a.state == static_cast<std::uint8_t>(chain::outcome_state::absent)) {
-          st.outcome_cycle = p.cycle;  // it had no order in the cycle
-          promise.deliver(phase_done{});
+          st.outcome_cycle = p.cycle;
+          if (st.ordered_cycle != p.cycle) {  // it had no order in the cycle
+            promise.deliver(phase_done{});
+            return;
+          }
+          // Taken by its validator, but the set was fixed without it: late, never silence.
+          st.late_cycle = p.cycle;
+          st.history.push_back(outcome_record{p.cycle, late_outcome, 0, 0, 0, st.last_bid});
+          promise.deliver(phase_done{{}, st.cfg.market, 0, st.cfg.name + "'s order missed the cycle's order set: late"});
           return;
         }
         if (a.state != static_cast<std::uint8_t>(chain::outcome_state::found)) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -61,6 +62,8 @@ struct cycle_job {
   std::uint64_t cycle = 0;
   std::uint64_t next_market = 0;  // books are asked for in slices
   std::vector<chain::market_book> books;
+  std::size_t next_validator = 0;                                           // asked for late orders
+  std::map<std::pair<std::uint64_t, std::string>, chain::late_order> late;  // by market and book id
   std::vector<chain::settlement_row> settled;
   std::vector<chain::account_answer> balances;  // in the order of the configured accounts
   caf::typed_response_promise<cycle_summary> promise;
@@ -83,8 +86,9 @@ void fail(job_ptr job, const std::string& why) {
 template <class T, class F>
 void ask(recorder_actor* self, job_ptr job, const std::string& path, const chain::bytes& args, F on_answer) {
   auto& c = self->state.cfg;
-  detail::ask_signed<T>(self, c.miner, c.miner_timeout, path, args, c.key, c.chain_id, std::move(on_answer),
-                        [job, path](const std::string& why) { fail(job, "the recorder's '" + path + "' question: " + why); });
+  detail::ask_signed<T>(
+      self, c.miner, c.miner_timeout, path, args, c.key, c.chain_id, std::move(on_answer),
+      [job, path](const std::string& why) { fail(job, "the recorder's '" + path + "' question: " + why); });
 }
 
 void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::account_answer>& balances) {
@@ -94,7 +98,13 @@ void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::acc
   const std::string cycle = std::to_string(job->cycle);
   for (const auto& m : job->books) {
     const std::string prefix = cycle + "," + std::to_string(m.market) + ",";
-    for (const auto& o : m.orders) {
+    std::vector<const chain::book_order*> rows;
+    for (const auto& o : m.orders) rows.push_back(&o);
+    for (auto it = job->late.lower_bound({m.market, std::string{}});
+         it != job->late.end() && it->first.first == m.market; ++it)
+      rows.push_back(&it->second.order);
+    for (const auto* row : rows) {
+      const auto& o = *row;
       orders += prefix + o.id + "," + name_of(s, o.owner) + "," + market::to_string(static_cast<market::side>(o.side)) +
                 "," + credits(o.price_ucpkwh) + "," + kwh(o.energy_mwh) + "," +
                 (o.distance_pref_mm == market::distance_anywhere
@@ -103,9 +113,10 @@ void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::acc
                 "," + (o.bus < s.cfg.bus_names.size() ? s.cfg.bus_names[o.bus] : std::to_string(o.bus)) + "," +
                 std::to_string(o.seq) + "\n";
       const auto kind = static_cast<market::outcome_kind>(o.kind);
-      outcomes += prefix + o.id + "," + market::to_string(kind) + "," +
-                  (kind == market::outcome_kind::rejected ? market::to_string(static_cast<market::reason>(o.reason)) : "") +
-                  "," + kwh(o.traded_mwh) + "\n";
+      outcomes +=
+          prefix + o.id + "," + (o.kind == chain::late_kind ? "late" : market::to_string(kind)) + "," +
+          (kind == market::outcome_kind::rejected ? market::to_string(static_cast<market::reason>(o.reason)) : "") +
+          "," + kwh(o.traded_mwh) + "\n";
     }
     clearing += prefix + market::to_string(static_cast<market::mechanism>(m.mechanism)) + "," +
                 market::to_string(static_cast<market::surplus_policy>(m.policy)) + "," + std::to_string(m.case_number) +
@@ -133,8 +144,8 @@ void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::acc
     balance_rows += cycle + "," + s.cfg.accounts[i].second + "," + credits(balances[i].balance_uc) + "\n";
   }
   const std::pair<csv_file*, const std::string*> files[] = {
-      {s.orders.get(), &orders},   {s.outcomes.get(), &outcomes},       {s.clearing.get(), &clearing},
-      {s.trades.get(), &trades},   {s.settlements.get(), &settlements}, {s.balances.get(), &balance_rows}};
+      {s.orders.get(), &orders}, {s.outcomes.get(), &outcomes},       {s.clearing.get(), &clearing},
+      {s.trades.get(), &trades}, {s.settlements.get(), &settlements}, {s.balances.get(), &balance_rows}};
   for (const auto& [file, rows] : files)
     if (!file->write(*rows)) sum.problem = "cannot write " + file->path();
   if (sum.problem.empty()) s.last_recorded = std::max(s.last_recorded, job->cycle);
@@ -148,7 +159,8 @@ constexpr std::size_t keys_per_question = 10'000;
 chain::bytes balance_args(const recorder_state& s, std::size_t from) {
   chain::key_list keys;
   const auto& accounts = s.cfg.accounts;
-  for (std::size_t i = from; i < accounts.size() && i < from + keys_per_question; ++i) keys.keys.push_back(accounts[i].first);
+  for (std::size_t i = from; i < accounts.size() && i < from + keys_per_question; ++i)
+    keys.keys.push_back(accounts[i].first);
   return chain::encode_fields(keys);
 }
 
@@ -156,7 +168,8 @@ void ask_balances(recorder_actor* self, job_ptr job) {
   const std::size_t from = job->balances.size();
   if (from >= self->state.cfg.accounts.size()) return write_cycle(self, job, job->balances);
   ask<chain::answer_list<chain::account_answer>>(
-      self, job, "balances", balance_args(self->state, from), [self, job, from](const chain::answer_list<chain::account_answer>& b) {
+      self, job, "balances", balance_args(self->state, from),
+      [self, job, from](const chain::answer_list<chain::account_answer>& b) {
         const auto expected = std::min(keys_per_question, self->state.cfg.accounts.size() - from);
         if (b.items.size() != expected) return fail(job, "the balances do not add up");
         job->balances.insert(job->balances.end(), b.items.begin(), b.items.end());
@@ -164,14 +177,33 @@ void ask_balances(recorder_actor* self, job_ptr job) {
       });
 }
 
+void ask_settlements(recorder_actor* self, job_ptr job) {
+  ask<chain::answer_list<chain::settlement_row>>(self, job, "settlements",
+                                                 detail::number_args({0, self->state.cfg.markets, job->cycle}),
+                                                 [self, job](chain::answer_list<chain::settlement_row> rows) {
+                                                   job->settled = std::move(rows.items);
+                                                   ask_balances(self, job);
+                                                 });
+}
+
+// Each validator in turn: the orders that reached it after the close.
+void ask_late(recorder_actor* self, job_ptr job) {
+  auto& c = self->state.cfg;
+  if (job->next_validator >= c.validators.size()) return ask_settlements(self, job);
+  const auto& v = c.validators[job->next_validator++];
+  detail::ask_signed<chain::answer_list<chain::late_order>>(
+      self, v, c.miner_timeout, "late_orders", detail::number_args({0, c.markets, job->cycle}), c.key, c.chain_id,
+      [self, job](chain::answer_list<chain::late_order> late) {
+        for (auto& l : late.items) job->late.emplace(std::make_pair(l.market, l.order.id), std::move(l));
+        ask_late(self, job);
+      },
+      [self, job](const std::string&) { ask_late(self, job); });
+}
+
 void ask_books(recorder_actor* self, job_ptr job) {
   const std::uint64_t markets = self->state.cfg.markets;
   if (job->next_market >= markets) {
-    ask<chain::answer_list<chain::settlement_row>>(self, job, "settlements", detail::number_args({0, markets, job->cycle}),
-                                                    [self, job](chain::answer_list<chain::settlement_row> rows) {
-                                                      job->settled = std::move(rows.items);
-                                                      ask_balances(self, job);
-                                                    });
+    ask_late(self, job);
     return;
   }
   const std::uint64_t from = job->next_market;
@@ -205,7 +237,9 @@ void sum_balances(recorder_actor* self, std::shared_ptr<std::vector<chain::accou
         got->insert(got->end(), b.items.begin(), b.items.end());
         sum_balances(self, got, promise);
       },
-      [promise](const std::string& why) mutable { promise.deliver(caf::make_error(caf::sec::unexpected_response, why)); });
+      [promise](const std::string& why) mutable {
+        promise.deliver(caf::make_error(caf::sec::unexpected_response, why));
+      });
 }
 
 // The cycle of the last row of a CSV whose first column is the cycle; 0 if none.
@@ -230,10 +264,13 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
   std::filesystem::create_directories(s.cfg.out_dir, ec);
   const auto& dir = s.cfg.out_dir;
   const bool resume = s.cfg.resume;
-  s.orders = std::make_unique<csv_file>(dir, "orders.csv", "cycle,market,id,owner,side,price,energy_kwh,distance_pref_m,bus,seq", resume);
+  s.orders = std::make_unique<csv_file>(dir, "orders.csv",
+                                        "cycle,market,id,owner,side,price,energy_kwh,distance_pref_m,bus,seq", resume);
   s.outcomes = std::make_unique<csv_file>(dir, "outcomes.csv", "cycle,market,id,outcome,reason,traded_kwh", resume);
-  s.clearing = std::make_unique<csv_file>(dir, "clearing.csv", "cycle,market,mechanism,policy,case,price,price_adjusted", resume);
-  s.trades = std::make_unique<csv_file>(dir, "trades.csv", "cycle,market,buyer,seller,energy_kwh,distance_m,charge", resume);
+  s.clearing = std::make_unique<csv_file>(dir, "clearing.csv",
+                                          "cycle,market,mechanism,policy,case,price,price_adjusted", resume);
+  s.trades =
+      std::make_unique<csv_file>(dir, "trades.csv", "cycle,market,buyer,seller,energy_kwh,distance_m,charge", resume);
   s.settlements = std::make_unique<csv_file>(
       dir, "settlements.csv", "cycle,market,party,role,agreed_kwh,metered_kwh,amount,tariff,penalty", resume);
   if (resume) s.last_recorded = last_cycle_in(dir + "/balances.csv");
@@ -257,7 +294,9 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
         // Its validator answers once it has the block the clock saw settle the cycle.
         self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, reached_atom::value, height)
             .then([self, job](std::uint64_t) { ask_books(self, job); },
-                  [job](caf::error& e) { fail(job, "the recorder's validator did not reach the cycle: " + to_string(e)); });
+                  [job](caf::error& e) {
+                    fail(job, "the recorder's validator did not reach the cycle: " + to_string(e));
+                  });
         return job->promise;
       },
   };

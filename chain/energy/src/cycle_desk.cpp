@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "voltaic/chain/energy/market_cycle.hpp"
 #include "voltaic/chain/energy/receipt.hpp"
@@ -87,7 +88,12 @@ std::string cycle_desk::admit(const bytes& envelope, const ledger_state& st) {
 
 std::string cycle_desk::admit_decoded(signed_order o, const ledger_state& st) {
   const cycle_key key{o.terms.market, o.terms.cycle};
-  if (st.order_roots.find(key) || fixed_.count(key)) return "cycle-closed";
+  if (st.order_roots.find(key) || fixed_.count(key)) {
+    // Kept as late (never silence) when it is the owner's and not in the set
+    // (a peer's gossip may bring an order of the set after it was fixed).
+    if (order_verified(o) && !in_fixed_set(key, o.id)) remember_late(key, std::move(o));
+    return "cycle-closed";
+  }
   if (o.terms.bus >= grid_.load_buses().size()) return "bad-order: bus " + std::to_string(o.terms.bus) + " is not a load bus";
   if (!order_verified(o)) return "bad-signature";
   auto& book = open_[key];
@@ -240,10 +246,21 @@ std::vector<cycle_key> cycle_desk::committed(const block& b, const std::vector<b
     // A replica that caught up on certified blocks never saw the orders: it
     // knows the cycle is closed, not its outcomes.
     fixed_[cycle] = c;
+    // Orders this validator took that the fixed set lacks (they reached it
+    // after the proposer closed) missed their cycle: late.
+    if (c)
+      if (auto open = open_.find(cycle); open != open_.end()) {
+        std::set<hash256> in_set;
+        for (const auto& o : c->orders) in_set.insert(o.id);
+        for (auto& [owner, o] : open->second)
+          if (!in_set.count(o.id)) remember_late(cycle, std::move(o));
+      }
     // Only the market's recent cycles are kept: outcomes are read right
     // after a cycle clears, and a long run must not hold every order set.
-    if (cycle.second >= kept_cycles)
+    if (cycle.second >= kept_cycles) {
       fixed_.erase(fixed_.lower_bound({cycle.first, 0}), fixed_.lower_bound({cycle.first, cycle.second - kept_cycles + 1}));
+      late_.erase(late_.lower_bound({cycle.first, 0}), late_.lower_bound({cycle.first, cycle.second - kept_cycles + 1}));
+    }
     pending_.erase(pending_.lower_bound({cycle.first, 0}), pending_.upper_bound(cycle));  // this and older proposals
     open_.erase(cycle);
     closing_.erase(cycle);
@@ -267,6 +284,26 @@ std::vector<hash256> cycle_desk::unfit_grid_updates(const std::vector<signed_tra
       unfit.push_back(stx.id);
   }
   return unfit;
+}
+
+bool cycle_desk::in_fixed_set(const cycle_key& cycle, const hash256& id) const {
+  auto it = fixed_.find(cycle);
+  if (it == fixed_.end() || !it->second) return false;
+  const auto& orders = it->second->orders;  // canonical: by id
+  auto at = std::lower_bound(orders.begin(), orders.end(), id, [](const signed_order& o, const hash256& x) { return o.id < x; });
+  return at != orders.end() && at->id == id;
+}
+
+void cycle_desk::remember_late(const cycle_key& cycle, signed_order o) {
+  auto& late = late_[cycle];
+  if (late.size() < max_late_per_cycle) late.emplace(o.terms.owner, std::move(o));
+}
+
+std::vector<signed_order> cycle_desk::late_orders(const cycle_key& cycle) const {
+  std::vector<signed_order> out;
+  if (auto it = late_.find(cycle); it != late_.end())
+    for (const auto& [owner, o] : it->second) out.push_back(o);
+  return out;
 }
 
 const cleared_cycle* cycle_desk::fixed_cycle(const cycle_key& cycle) const {

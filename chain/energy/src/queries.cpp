@@ -225,7 +225,20 @@ result<bytes> energy_application::query(std::string_view path, const bytes& requ
 
 bool energy_application::is_signed_question(std::string_view path) {
   return path == "my_account" || path == "my_ctps" || path == "my_outcome" || path == "book" ||
-         path == "settlements" || path == "balances" || path == "channel";
+         path == "settlements" || path == "balances" || path == "channel" || path == "late_orders";
+}
+
+std::vector<late_order> energy_application::late_orders(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) const {
+  std::vector<late_order> out;
+  if (!desk_ || end < first || end - first > max_markets_per_query) return out;
+  for (std::uint64_t market = first; market < end; ++market)
+    for (const auto& o : desk_->late_orders({market, cycle})) {
+      const auto& t = o.terms;
+      out.push_back(late_order{market, book_order{book_order_id(o.id), t.owner, static_cast<std::uint8_t>(t.side),
+                                                  t.price_ucpkwh, t.energy_mwh, t.distance_pref_mm, t.bus, t.seq,
+                                                  late_kind, 0, 0}});
+    }
+  return out;
 }
 
 result<bytes> energy_application::signed_question(std::string_view path, const bytes& request) {
@@ -237,7 +250,7 @@ result<bytes> energy_application::signed_question(std::string_view path, const b
 
 result<bytes> energy_application::answer_signed(std::string_view path, const public_key& asker, const bytes& args) {
   if (!is_signed_question(path)) return chain_error("unknown-query", "no question '" + std::string(path) + "'");
-  const bool whole = path == "book" || path == "settlements" || path == "balances";
+  const bool whole = path == "book" || path == "settlements" || path == "balances" || path == "late_orders";
   const auto& observers = cfg_.observers;
   if (whole && std::find(observers.begin(), observers.end(), asker) == observers.end())
     return chain_error("not-allowed", "only an observer may ask '" + std::string(path) + "'");
@@ -272,6 +285,7 @@ result<bytes> energy_application::answer_signed(std::string_view path, const pub
   if (!n) return n.err();
   const auto& v = n.value().values;
   if (path == "settlements") return encode_fields(answer_list<settlement_row>{settlements(v[0], v[1], v[2])});
+  if (path == "late_orders") return encode_fields(answer_list<late_order>{late_orders(v[0], v[1], v[2])});
   if (path == "book") {
     auto b = books(v[0], v[1], v[2]);
     if (!b) return chain_error("not-fixed", "a market of the range is not fixed with its orders on this validator");

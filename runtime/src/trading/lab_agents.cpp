@@ -47,6 +47,7 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     rc.accounts.emplace_back(genesis.dso, "dso");
     rc.bus_names = feeder.load_buses;
     rc.miner = miners.front();
+    rc.validators = miners;
     out.recorder = agents::spawn_recorder(system, rc);
   }
 

@@ -5,7 +5,9 @@
 // clearings and trades, the settlements the chain applied and every named
 // account's balance, and appends them to orders.csv, outcomes.csv,
 // clearing.csv, trades.csv, settlements.csv and balances.csv in `out_dir`.
-// Nothing in them is computed again: every row is an answer of the chain's.
+// Nothing in them is computed again: every row is an answer of the chain's,
+// but for orders that came too late for their cycle's set, which validators
+// report (outcome `late`).
 // A resumed recorder appends to the files it finds.
 // Messages: see messages.hpp (record).
 // Thread-safety: an actor; all state is its own.
@@ -34,6 +36,9 @@ struct recorder_config {
   std::vector<std::pair<chain::public_key, std::string>> accounts;
   std::vector<std::string> bus_names;  // of the load buses, by index
   caf::actor miner;
+  // Every validator: each is asked for the orders that reached it late
+  // (they are on no chain); one that does not answer is passed over.
+  std::vector<caf::actor> validators;
   caf::duration miner_timeout{std::chrono::seconds(30)};
 };
 

@@ -7,7 +7,8 @@
 //   the key itself   its account, its holds, its outcome in a cycle
 //   the DSO          the cycle's per-bus channel (no order, no reserve price)
 //   an observer      whole cycles: orders, outcomes, trades, settlements,
-//                    balances (the lab's recorder; a regulator's auditor)
+//                    balances, the orders that came late (the lab's
+//                    recorder; a regulator's auditor)
 // Thread-safety: plain values.
 
 #include <cstdint>
@@ -159,6 +160,20 @@ void fields(Io& io, market_book& x) {
   io(x.price_adjusted);
   io.list(x.orders, UINT32_MAX, [&io](book_order& o) { fields(io, o); });
   io.list(x.trades, UINT32_MAX, [&io](book_trade& t) { fields(io, t); });
+}
+
+// An order that missed its cycle (it reached a validator after the close):
+// kind is late_kind, nothing traded.
+inline constexpr std::uint8_t late_kind = 3;  // beside market::outcome_kind's values
+struct late_order {
+  std::uint64_t market = 0;
+  book_order order;
+};
+template <class Io>
+void fields(Io& io, late_order& x) {
+  io.array(2);
+  io(x.market);
+  fields(io, x.order);
 }
 
 // How the chain settled a party for one cycle (market.md 5.4).

@@ -76,6 +76,7 @@ class energy_application final : public node::application {
   //   "book"         an observer           [first, end, cycle] -> [market_book...]
   //   "settlements"  an observer           [first, end, cycle] -> [settlement_row...]
   //   "balances"     an observer           [[key...]]          -> [account_answer...]
+  //   "late_orders"  an observer           [first, end, cycle] -> [late_order...]
   // Refusals: "unknown-query", "decode", "bad-signature", "not-allowed",
   // "not-fixed" (a market of the range is not fixed, or fixed without its
   // orders here).
@@ -133,6 +134,8 @@ class energy_application final : public node::application {
   // How this validator saw the chain settle the cycle (what it committed
   // since it started, for the last cycles).
   std::vector<settlement_row> settlements(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) const;
+  // Orders of the cycle that reached this validator after its close.
+  std::vector<late_order> late_orders(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) const;
 
  private:
   explicit energy_application(energy_config cfg) : cfg_(std::move(cfg)) {}

@@ -83,6 +83,10 @@ class cycle_desk {
   // did not) and it is one of the market's last `kept_cycles` cycles.
   static constexpr std::uint64_t kept_cycles = 4;
   const cleared_cycle* fixed_cycle(const cycle_key& cycle) const;
+  // Signed orders of `cycle` this validator took or was sent that are not in
+  // its fixed set (they came after the close), at most one per owner.
+  std::vector<signed_order> late_orders(const cycle_key& cycle) const;
+  static constexpr std::size_t max_late_per_cycle = 1'000'000;
   std::int64_t charge_per_m(const ledger_state& st) const;
   const market_grid& grid() const { return grid_; }
   std::size_t open_orders(const cycle_key& cycle) const {
@@ -104,6 +108,9 @@ class cycle_desk {
   // Clearings computed for proposals not yet decided, and those of fixed cycles.
   std::map<cycle_key, std::shared_ptr<const cleared_cycle>> pending_;
   std::map<cycle_key, std::shared_ptr<const cleared_cycle>> fixed_;
+  std::map<cycle_key, std::map<public_key, signed_order, key_less>> late_;
+  void remember_late(const cycle_key& cycle, signed_order o);
+  bool in_fixed_set(const cycle_key& cycle, const hash256& id) const;
   // Ids of orders whose signature held; the envelope checker reads it too.
   std::shared_ptr<verified_set> verified_ = std::make_shared<verified_set>(2'000'000);
 };
