@@ -94,7 +94,8 @@ class market_clock {
       rate_before = rate_after;
       // Every order and transaction is checked by every validator; a signed
       // question only by the validator asked.
-      const std::uint64_t questions = questions_asked() - questions_before_;
+      const std::uint64_t asked = questions_asked();  // less if a validator went away meanwhile
+      const std::uint64_t questions = asked > questions_before_ ? asked - questions_before_ : 0;
       const double floor = rate > 0 ? static_cast<double>(signatures_ * c_.validators.size() + questions) / rate : 0;
       say(line_ + "; " + decimals(took, 2) + " s (verification floor " + decimals(floor, 2) +
           " s: " + std::to_string(signatures_) + " signatures x " + std::to_string(c_.validators.size()) +
@@ -108,9 +109,9 @@ class market_clock {
  private:
   std::uint64_t questions_asked() {
     std::uint64_t sum = 0;
-    for (const auto& v : c_.validators) {
+    for (const auto& v : chain_.validators()) {
       std::uint64_t n = 0;
-      if (d_.ask(v, n, questions_atom::value)) sum += n;
+      if (d_.ask_within(std::chrono::seconds(5), v, n, questions_atom::value)) sum += n;
     }
     return sum;
   }
@@ -186,6 +187,7 @@ class market_clock {
 
   std::string quotation(std::uint64_t cycle) {
     chain_.begin_phase(cycle, 0);
+    chain_.prune();  // validators elsewhere may have gone
     if (!refresh_roster()) return "agents did not join again";
     // The DSO's grid changes take effect as quotation opens, before any order.
     phase_done dso_done;
@@ -197,6 +199,7 @@ class market_clock {
     // whose houses have all answered are matched while the others still bid.
     const auto p = start(cycle, phase::quotation);
     bids_.assign(c_.market_ends.size(), 0);
+    validators_at_quotation_ = chain_.validators().size();
     matched_ = 0;
     match_failure_.clear();
     std::size_t counted = 0;
@@ -238,11 +241,27 @@ class market_clock {
     if (last <= matched_) return;
     chain_.begin_phase(cycle, 1);
     if (!c_.wall_clock)
-      for (const auto& m : c_.validators)
+      for (const auto& m : std::vector<caf::actor>(chain_.validators()))
         if (!chain_.wait_until(limit_, [&] {
               order_counts held;
-              if (!d_.ask(m, held, ordcount_atom::value, matched_, last, cycle)) return false;
+              chain_.prune();
+              const auto& live = chain_.validators();
+              if (std::find(live.begin(), live.end(), m) == live.end()) return true;
+              if (!d_.ask(m, held, ordcount_atom::value, matched_, last, cycle)) {
+                chain_.gone(m);  // a validator that does not answer holds nothing up
+                return true;
+              }
               if (held.per_market.size() != last - matched_) return false;
+              if (chain_.validators().size() < validators_at_quotation_) {
+                // A validator went away during the quotation: the orders only it
+                // took are lost to the cycle (their houses learn they came late).
+                // Go on once this validator holds what the first one still there does.
+                if (m == chain_.watcher()) {
+                  reference_counts_ = held.per_market;
+                  return true;
+                }
+                return held.per_market == reference_counts_;
+              }
               for (std::uint64_t market = matched_; market < last; ++market)
                 if (held.per_market[market - matched_] < bids_[market]) return false;
               return true;
@@ -250,7 +269,7 @@ class market_clock {
           match_failure_ = "orders did not reach every validator";
           return;
         }
-    for (auto& m : c_.validators)
+    for (auto& m : chain_.validators())
       for (std::uint64_t market = matched_; market < last; ++market)
         d_.self()->send(m, close_atom::value, market, cycle);
     bool fixed = false;
@@ -368,6 +387,8 @@ class market_clock {
   lab_roster roster_;
   caf::actor absent_;
   std::uint64_t first_cycle_ = c_.first_cycle;
+  std::size_t validators_at_quotation_ = 0;
+  std::vector<std::uint64_t> reference_counts_;  // orders the first validator holds, per market
   bool resumed_at_feedback_ = false;
 };
 

@@ -277,8 +277,21 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
   s.balances = std::make_unique<csv_file>(dir, "balances.csv", "cycle,account,balance", resume);
   self->set_exit_handler([self](caf::exit_msg& m) {
     self->state.cfg.miner = caf::actor{};
+    self->state.cfg.validators.clear();
     self->quit(m.reason);
   });
+  // When its validator goes away it reads the chain from the next.
+  if (s.cfg.miner && s.cfg.validators.size() > 1) {
+    for (const auto& v : s.cfg.validators) self->monitor(v);
+    self->set_down_handler([self](caf::down_msg& m) {
+      auto& c = self->state.cfg;
+      auto& all = c.validators;
+      all.erase(std::remove_if(all.begin(), all.end(), [&m](const caf::actor& a) { return a.address() == m.source; }),
+                all.end());
+      if (!c.miner || m.source != c.miner.address() || all.empty()) return;
+      c.miner = all.front();
+    });
+  }
   return {
       [self](balance_atom) -> caf::result<std::int64_t, std::int64_t> {
         // Every account's balance and holds, slice by slice, summed.

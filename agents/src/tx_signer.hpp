@@ -4,7 +4,9 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,13 +45,33 @@ inline std::string as_string(const chain::bytes& b) { return std::string(b.begin
 // What every signing agent does first: keep its configuration, set up its
 // signer, and on exit drop its miner handle before quitting (CAF 0.17
 // destroys an actor only when no handle to it is left).
+//
+// The agent watches its validator: when it goes away (its process died, its
+// connection broke), the agent turns to the next of its fallbacks. Requests
+// that were under way fail; the next ones go to the new validator.
 template <class Self, class Config>
 void start_agent(Self* self, Config cfg) {
   self->state.cfg = std::move(cfg);
   self->state.signer = {self->state.cfg.key, self->state.cfg.chain_id, 0};
   self->set_exit_handler([self](caf::exit_msg& m) {
     self->state.cfg.miner = caf::actor{};
+    self->state.cfg.fallback_miners.clear();
     self->quit(m.reason);
+  });
+  if (self->state.cfg.fallback_miners.empty()) return;
+  self->monitor(self->state.cfg.miner);
+  self->set_down_handler([self](caf::down_msg& m) {
+    auto& c = self->state.cfg;
+    if (!c.miner || m.source != c.miner.address()) return;
+    auto& next = c.fallback_miners;
+    next.erase(std::remove_if(next.begin(), next.end(), [&m](const caf::actor& a) { return !a || a.address() == m.source; }),
+               next.end());
+    if (next.empty()) return;
+    std::cerr << c.name << ": its validator went away; it turns to another\n";
+    c.miner = next.front();
+    std::rotate(next.begin(), next.begin() + 1, next.end());
+    self->state.signer.synced = false;  // the new validator may not have seen every transaction yet
+    self->monitor(c.miner);
   });
 }
 

@@ -72,6 +72,15 @@ class asker {
     return ask_within(std::chrono::seconds(30), whom, result, std::forward<Ts>(xs)...);
   }
 
+  // Replies of several values land in a tuple.
+  template <class... Rs, class... Ts>
+  bool ask_within(std::chrono::seconds limit, const caf::actor& whom, std::tuple<Rs...>& result, Ts&&... xs) {
+    bool ok = false;
+    self_->request(whom, limit, std::forward<Ts>(xs)...)
+        .receive([&](Rs... rs) { result = std::make_tuple(std::move(rs)...), ok = true; }, [&](caf::error&) {});
+    return ok;
+  }
+
   template <class R, class... Ts>
   bool ask_within(std::chrono::seconds limit, const caf::actor& whom, R& result, Ts&&... xs) {
     bool ok = false;

@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -27,7 +30,20 @@ class chain_clock {
   chain_clock(asker& d, std::vector<caf::actor> miners, bool wall, std::uint64_t cycle_ms, std::uint64_t genesis_ms)
       : d_(d), miners_(std::move(miners)), wall_(wall), cycle_ms_(cycle_ms), genesis_ms_(genesis_ms), now_ms_(genesis_ms) {
     phase_end_ = clock_type::now();
+    // A watchdog notes every validator that goes away (its process died, its
+    // connection broke), so the clock stops waiting on it at once.
+    watchdog_ = d_.self()->home_system().spawn([gone = gone_, miners = miners_](caf::event_based_actor* self) -> caf::behavior {
+      for (const auto& m : miners) self->monitor(m);
+      self->set_down_handler([gone](caf::down_msg& dm) {
+        std::lock_guard<std::mutex> lock(gone->mutex);
+        gone->addresses.insert(dm.source);
+      });
+      return {[](caf::ok_atom) {}};
+    });
   }
+  ~chain_clock() { caf::anon_send_exit(watchdog_, caf::exit_reason::user_shutdown); }
+  chain_clock(const chain_clock&) = delete;
+  chain_clock& operator=(const chain_clock&) = delete;
 
   // The start of phase `phase` (0 quotation .. 3 settlement) of `cycle`.
   void begin_phase(std::uint64_t cycle, int phase) {
@@ -43,6 +59,20 @@ class chain_clock {
   }
 
   const caf::actor& watcher() const { return miners_.front(); }
+  // The validators still there (one that stopped answering is left out; the
+  // first of them is the one the clock reads the chain from).
+  const std::vector<caf::actor>& validators() const { return miners_; }
+  // Leaves out a validator that does not answer, unless it is the last.
+  void gone(const caf::actor& m) {
+    if (miners_.size() <= 1) return;
+    miners_.erase(std::remove(miners_.begin(), miners_.end(), m), miners_.end());
+  }
+  // Leaves out the validators the watchdog saw go away.
+  void prune() {
+    std::lock_guard<std::mutex> lock(gone_->mutex);
+    for (const auto& m : std::vector<caf::actor>(miners_))
+      if (gone_->addresses.count(m.address())) gone(m);
+  }
 
   // Until every id is committed. Selective (simulated clock only): blocks
   // propose only these ids, whatever else waits in the pools — a chunk of a
@@ -52,10 +82,17 @@ class chain_clock {
     if (ids.empty()) return true;
     // Every validator holds them before a block is asked for, so the
     // proposer, whoever it is, proposes all of them.
-    for (const auto& m : miners_)
+    prune();
+    for (const auto& m : std::vector<caf::actor>(miners_))
       if (!wait_until(limit, [&] {
             std::uint64_t n = 0;
-            return d_.ask(m, n, agents::pooled_atom::value, ids) && n == ids.size();
+            prune();
+            if (std::find(miners_.begin(), miners_.end(), m) == miners_.end()) return true;
+            if (!d_.ask(m, n, agents::pooled_atom::value, ids)) {
+              gone(m);  // a validator that does not answer holds nothing up
+              return true;
+            }
+            return n == ids.size();
           }))
         return false;
     // Each check sends only the ids still waiting.
@@ -103,6 +140,7 @@ class chain_clock {
  private:
   // One block: with `only`, proposing no other waiting transactions.
   bool one_block(std::chrono::seconds limit, const std::optional<std::vector<chain::hash256>>& only = std::nullopt) {
+    prune();
     const std::uint64_t target = d_.height(watcher()) + 1;
     for (const auto& m : miners_) {
       if (!only) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
@@ -113,8 +151,14 @@ class chain_clock {
     return d_.ask_within(limit, watcher(), reached, agents::reached_atom::value, target) && reached >= target;
   }
 
+  struct gone_set {
+    std::mutex mutex;
+    std::set<caf::actor_addr> addresses;
+  };
   asker& d_;
   std::vector<caf::actor> miners_;
+  std::shared_ptr<gone_set> gone_ = std::make_shared<gone_set>();
+  caf::actor watchdog_;
   bool wall_;
   std::uint64_t cycle_ms_;
   std::uint64_t genesis_ms_;

@@ -17,6 +17,13 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
   lab_agents out;
   const auto& miners = *place.validators;
   auto miner_for = [&miners](std::size_t i) { return miners[i % miners.size()]; };
+  // Validators elsewhere may go away: the others, in order after its own.
+  auto fallbacks_for = [&miners, &place](std::size_t i) {
+    std::vector<caf::actor> rest;
+    if (!place.validators_local)
+      for (std::size_t k = 1; k < miners.size(); ++k) rest.push_back(miners[(i + k) % miners.size()]);
+    return rest;
+  };
   const caf::duration no_timer{caf::infinite};
 
   if (part.dso) {
@@ -32,6 +39,7 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     for (const auto& step : sc.grid_changes) dc.grid_changes.emplace_back(step.before_cycle, step.change);
     if (!place.resume) std::ofstream(dc.channel_path) << "cycle,market,price,bus,traded_kwh,grid_charge\n";
     dc.miner = miners.front();
+    dc.fallback_miners = fallbacks_for(0);
     if (place.validators_local) dc.miner_timeout = no_timer;
     out.dso = agents::spawn_dso(system, dc);
   }
@@ -62,6 +70,7 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     mc.delivery_permille = p.delivery_permille;
     mc.reports = !p.silent;
     mc.miner = miner_for(i);
+    mc.fallback_miners = fallbacks_for(i);
     if (place.validators_local) mc.miner_timeout = no_timer;
     p.meter = agents::spawn_smart_meter(system, mc);
     agents::prosumer_config pc;
@@ -81,6 +90,7 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     pc.seed = sc.seed;
     pc.ctp_lifetime_blocks = sc.ctp_lifetime_blocks;
     pc.miner = miner_for(i);
+    pc.fallback_miners = fallbacks_for(i);
     pc.meter_agent = p.meter;
     if (place.validators_local) pc.miner_timeout = no_timer;
     p.prosumer = agents::spawn_prosumer(system, pc);

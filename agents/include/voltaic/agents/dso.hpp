@@ -38,6 +38,8 @@ struct dso_config {
   // Grid changes ("open L12"), each before the quotation of its cycle.
   std::vector<std::pair<std::uint64_t, std::string>> grid_changes;
   caf::actor miner;
+  // Other validators to turn to, in order, when `miner` goes away.
+  std::vector<caf::actor> fallback_miners;
   caf::duration miner_timeout{std::chrono::seconds(10)};  // see prosumer_config::miner_timeout
 };
 

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "voltaic/chain/core/keys.hpp"
 #include "voltaic/market/order.hpp"
@@ -45,6 +46,8 @@ struct prosumer_config {
   std::uint64_t seed = 1;
   std::uint64_t ctp_lifetime_blocks = 40;
   caf::actor miner;
+  // Other validators to turn to, in order, when `miner` goes away.
+  std::vector<caf::actor> fallback_miners;
   caf::actor meter_agent;  // its house's meter (smart_meter.hpp)
   // How long a request to the miner may go unanswered. A miner in another
   // process needs a bound; one in this process may go without (each timer is

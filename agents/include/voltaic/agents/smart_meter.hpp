@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "voltaic/chain/core/keys.hpp"
 
@@ -28,6 +29,8 @@ struct smart_meter_config {
   std::int64_t delivery_permille = 1'000;  // metered = agreed * permille / 1000
   bool reports = true;
   caf::actor miner;
+  // Other validators to turn to, in order, when `miner` goes away.
+  std::vector<caf::actor> fallback_miners;
   caf::duration miner_timeout{std::chrono::seconds(10)};  // see prosumer_config::miner_timeout
 };
 
