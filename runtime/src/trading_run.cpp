@@ -211,16 +211,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     roster = trading::connect_to(system, self, sc.clock_host, sc.clock_port, err);
     if (!roster) return stop_all(1);
   }
-  auto join = [&](const std::string& role, std::uint64_t index, const caf::actor& who) {
-    bool taken = false;
-    self->request(roster, std::chrono::seconds(30), agents::join_atom::value, role, index, who)
-        .receive([&](bool ok) { taken = ok; }, [](caf::error&) {});
-    return taken;
-  };
-  std::size_t joined = 0;
-  for (const auto& [index, house] : lab.houses) joined += join("house", index, house);
-  if (joined != lab.houses.size() || (lab.dso && !join("dso", 0, lab.dso)) ||
-      (lab.recorder && !join("recorder", 0, lab.recorder)))
+  if (!trading::join_roster(self, roster, lab))
     return stop_all(fail("the market clock did not take this process's agents", 1));
   if (!here.value().clock) {
     // Until the clock's process ends: then so does this one.

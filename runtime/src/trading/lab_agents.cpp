@@ -4,6 +4,7 @@
 
 #include "../run_config_toml.hpp"
 #include "voltaic/agents/dso.hpp"
+#include "voltaic/agents/lab_roster.hpp"
 #include "voltaic/agents/prosumer.hpp"
 #include "voltaic/agents/recorder.hpp"
 #include "voltaic/agents/smart_meter.hpp"
@@ -97,6 +98,18 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     out.houses.emplace_back(i, p.prosumer);
   }
   return out;
+}
+
+bool join_roster(caf::scoped_actor& self, const caf::actor& roster, const lab_agents& agents) {
+  auto join = [&](const std::string& role, std::uint64_t index, const caf::actor& who) {
+    bool taken = false;
+    self->request(roster, std::chrono::seconds(30), agents::join_atom::value, role, index, who)
+        .receive([&](bool ok) { taken = ok; }, [](caf::error&) {});
+    return taken;
+  };
+  for (const auto& [index, house] : agents.houses)
+    if (!join("house", index, house)) return false;
+  return (!agents.dso || join("dso", 0, agents.dso)) && (!agents.recorder || join("recorder", 0, agents.recorder));
 }
 
 }  // namespace voltaic::runtime::trading

@@ -37,4 +37,8 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
                             std::vector<party>& parties, const chain::market_grid& grid, const market::feeder& feeder,
                             const lab_place& place, const lab_part& part);
 
+// Takes the agents' places with the market clock's roster (here or in
+// another process); false if the roster refuses one or does not answer.
+bool join_roster(caf::scoped_actor& self, const caf::actor& roster, const lab_agents& agents);
+
 }  // namespace voltaic::runtime::trading
