@@ -16,6 +16,7 @@
 #include "trading/lab_agents.hpp"
 #include "trading/lab_part.hpp"
 #include "trading/lab_setup.hpp"
+#include "trading/lab_validators.hpp"
 #include "trading/parties.hpp"
 #include "validator_node.hpp"
 #include "voltaic/agents/lab_roster.hpp"
@@ -32,36 +33,6 @@ namespace voltaic::runtime {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-// The validators of a run in one process, each with its chain in chain_dir.
-caf::expected<std::vector<caf::actor>> spawn_validators(caf::actor_system& system, const scenario_config& sc,
-                                                        const run_config& rc, const chain::market_grid& grid,
-                                                        const std::string& chain_dir) {
-  std::vector<caf::actor> miners;
-  for (std::size_t i = 0; i < rc.validators.size(); ++i) {
-    const auto& v = rc.validators[i];
-    agents::miner_config mc;
-    mc.name = v.name;
-    mc.store_dir = chain_dir + "/" + v.name;
-    mc.sign_guard_path = chain_dir + "/" + v.name + ".signed";
-    mc.genesis = rc.genesis;
-    if (v.key_file.empty()) {
-      mc.key = chain::derived_key(sc.seed, lab_role_validator, i);
-    } else {
-      auto key = chain::load_key_file(v.key_file);
-      if (!key) return caf::make_error(caf::sec::runtime_error, "validator " + v.name + ": " + key.err().message);
-      mc.key = key.value();
-    }
-    if (mc.key.pub != v.key)
-      return caf::make_error(caf::sec::runtime_error, "validator " + v.name + ": its key is not its public_key");
-    mc.index = static_cast<std::uint32_t>(i);
-    mc.timing = rc.timing;
-    mc.max_block_txs = rc.max_block_txs;
-    trading::configure_miner(mc, sc, grid);
-    miners.push_back(agents::spawn_miner(system, mc));
-  }
-  return miners;
-}
 
 template <class R, class... Ts>
 bool ask(caf::scoped_actor& self, const caf::actor& whom, R& result, Ts&&... xs) {
@@ -160,7 +131,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     std::filesystem::remove_all(chain_dir, ec);  // a run in one process starts a fresh chain
     std::filesystem::create_directories(chain_dir, ec);
     if (ec) return fail("cannot create " + chain_dir + ": " + ec.message(), 1);
-    auto spawned = spawn_validators(system, sc, rc, grid.value(), chain_dir);
+    auto spawned = trading::spawn_validators(system, sc, rc, grid.value(), chain_dir);
     if (!spawned) return fail(system.render(spawned.error()), 1);
     miners = std::move(*spawned);
     for (auto& m : miners) self->send(m, agents::peers_atom::value, miners);
