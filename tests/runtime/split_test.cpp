@@ -33,7 +33,9 @@ struct split_lab {
     dir = fs::temp_directory_path() / ("voltaic-split-" + tag + "-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
-    const int base = 23000 + (::getpid() % 300) * 20 + static_cast<int>(std::hash<std::string>{}(tag) % 4) * 5;
+    // Ports 25000-27999, apart from the cluster tests (21000-24999) and the
+    // package check (28000-29999), below the ephemeral range.
+    const int base = 25000 + (::getpid() % 150) * 20 + static_cast<int>(std::hash<std::string>{}(tag) % 4) * 5;
     std::ofstream toml(dir / "scenario.toml");
     toml << "[chain]\nid = \"split\"\n\n[scenario]\nfeeder = \"ieee-eu-lv\"\nprosumers = 20\ncycles = " << cycles
          << "\nseed = 3\nshort_sellers = 1\nsilent_buyers = 1\nctp_lifetime_blocks = 12\n"
