@@ -205,8 +205,9 @@ TEST_CASE("validator: an owner reads only its own outcome; whole cycles only an 
   auto balances = ask("balances", chain::encode_fields(keys), observer);
   REQUIRE(balances.ok());
   CHECK(chain::decode_fields<chain::answer_list<chain::account_answer>>(balances.value()).value().items.size() == 2);
-  // The unsigned question about an account is gone for good.
+  // The unsigned questions about an account and about a cycle's orders are gone for good.
   CHECK(energy.query("account", chain::encode_fields(keys)).err().message.rfind("unknown-query", 0) == 0);
+  CHECK(energy.query("fixed_orders", numbers({0, 1, 1})).err().message.rfind("unknown-query", 0) == 0);
 }
 
 TEST_CASE("validator: a question about the pool or the open orders counts everything sent before it") {

@@ -209,17 +209,6 @@ result<bytes> energy_application::query(std::string_view path, const bytes& requ
     w(path == "progress" ? progress(v[0]) : static_cast<std::uint64_t>(open_orders({v[0], v[1]})));
     return e.take();
   }
-  if (path == "fixed_orders") {
-    auto n = read_numbers(request, 3);
-    if (!n) return n.err();
-    const auto& v = n.value().values;
-    auto sets = fixed_orders(v[0], v[1], v[2]);
-    w.array(3);
-    w(sets.complete);
-    w.list(sets.envelopes, UINT32_MAX, [&w](bytes& b) { w(b); });
-    w.list(sets.counts, UINT32_MAX, [&w](std::uint64_t& c) { w(c); });
-    return e.take();
-  }
   return signed_question(path, request);
 }
 

@@ -67,7 +67,6 @@ class energy_application final : public node::application {
   //   "open_ctps"    []                    -> [count, highest expiry height]
   //   "progress"     [market]              -> [last cycle whose order set is on chain]
   //   "open_orders"  [market, cycle]       -> [orders held for the open cycle]
-  //   "fixed_orders" [first, end, cycle]   -> [complete, [order envelope...], [count per market...]]
   // Questions signed by who may ask them (core/signed_query.hpp; answers.hpp):
   //   "my_account"   the key's own         []                  -> account_answer
   //   "my_ctps"      a buyer's own         []                  -> [ctp_row...]
