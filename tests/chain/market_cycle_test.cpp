@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "support/random_books.hpp"
 #include "voltaic/chain/core/merkle.hpp"
@@ -271,4 +272,56 @@ TEST_CASE("a validator's desk: its cycle transactions check, a tampered clearing
   CHECK(desk.fixed_cycle({0, cycles - cycle_desk::kept_cycles + 1}) != nullptr);
   CHECK(desk.fixed_cycle({0, cycles - cycle_desk::kept_cycles}) == nullptr);
   CHECK(desk.fixed_cycle({0, 1}) == nullptr);
+}
+
+TEST_CASE("a validator's desk keeps as late the orders it took that the fixed set lacks and those that come after it, never one of the set nor a forgery") {
+  market::grid g;
+  REQUIRE(g.add_line("L1", "a", "b", 150'000, true).ok());
+  auto grid = market_grid::make(g, {0, 1});
+  REQUIRE(grid.ok());
+  const key_pair validator = derived_key(9, 3, 0);
+  auto chain = one_validator_chain(validator);
+  cycle_desk proposer(chain_id, grid.value(), {});
+  cycle_desk mine(chain_id, grid.value(), {});  // another validator's desk
+  auto order_of = [](std::uint64_t i) {
+    order_terms t;
+    t.cycle = 1;
+    t.side = i < 2 ? market::side::buy : market::side::sell;
+    t.price_ucpkwh = i < 2 ? 200'000 - 1'000 * i : 100'000 + 1'000 * i;
+    t.energy_mwh = 10'000'000;
+    t.bus = static_cast<std::uint32_t>(i % 2);
+    return sign_order(t, chain_id, derived_key(9, 1, i));
+  };
+  // The proposer never saw order 3; this validator took all four.
+  for (std::uint64_t i = 0; i < 4; ++i) {
+    CHECK(mine.admit(order_of(i).envelope, chain->state()) == "ok");
+    if (i < 3) CHECK(proposer.admit(order_of(i).envelope, chain->state()) == "ok");
+  }
+  proposer.close({0, 1});
+  mine.close({0, 1});
+  std::uint64_t nonce = 0;
+  const auto batch = proposer.propose(chain->state(), validator, nonce);
+  const auto& carried = batch.orders.at({0, 1});
+  REQUIRE(carried.size() == 3);
+  ledger_state scratch = chain->state();
+  const auto built = build_block(scratch, batch.txs, 2'001, validator.pub);
+  CHECK(mine.check(built.blk, carried, chain->state()).empty());
+  const auto charge = mine.charge_per_m(chain->state());
+  REQUIRE(chain->append(built.blk, built.ercs).ok());
+  mine.committed(built.blk, carried, charge);
+  auto late = mine.late_orders({0, 1});
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].id == order_of(3).id);
+  // After the set is fixed: an order of the set gossiped again is no late
+  // order; a new owner's is; a forged one is not kept.
+  CHECK(mine.admit(order_of(1).envelope, chain->state()) == "cycle-closed");
+  CHECK(mine.admit(order_of(4).envelope, chain->state()) == "cycle-closed");
+  auto forged = order_of(5);
+  forged.envelope[forged.envelope.size() - 80] ^= 1;
+  mine.admit(forged.envelope, chain->state());
+  late = mine.late_orders({0, 1});
+  REQUIRE(late.size() == 2);
+  std::set<hash256> ids{late[0].id, late[1].id};
+  CHECK(ids == std::set<hash256>{order_of(3).id, order_of(4).id});
+  CHECK(proposer.late_orders({0, 1}).empty());  // the proposer had no order beside its set
 }
