@@ -41,6 +41,15 @@ std::vector<signed_order> sign_book(const std::vector<market::order>& book, std:
 }
 
 // A chain in memory with one validator, an authority and a DSO.
+// Two load buses 150 m apart.
+market_grid two_bus_grid() {
+  market::grid g;
+  REQUIRE(g.add_line("L1", "a", "b", 150'000, true).ok());
+  auto grid = market_grid::make(g, {0, 1});
+  REQUIRE(grid.ok());
+  return grid.value();
+}
+
 std::unique_ptr<ledger> one_validator_chain(const key_pair& validator) {
   genesis_config g;
   g.chain_id = chain_id;
@@ -220,13 +229,10 @@ TEST_CASE("the cycle's transactions apply on a ledger and its dues balance there
 }
 
 TEST_CASE("a validator's desk: its cycle transactions check, a tampered clearing or carried order is refused, and only recent order sets are kept") {
-  market::grid g;
-  REQUIRE(g.add_line("L1", "a", "b", 150'000, true).ok());
-  auto grid = market_grid::make(g, {0, 1});
-  REQUIRE(grid.ok());
+  const market_grid grid = two_bus_grid();
   const key_pair validator = derived_key(9, 3, 0);
   auto chain = one_validator_chain(validator);
-  cycle_desk desk(chain_id, grid.value(), {});
+  cycle_desk desk(chain_id, grid, {});
   std::uint64_t nonce = 0;
   const std::uint64_t cycles = cycle_desk::kept_cycles + 4;
   for (std::uint64_t cycle = 1; cycle <= cycles; ++cycle) {
@@ -275,14 +281,11 @@ TEST_CASE("a validator's desk: its cycle transactions check, a tampered clearing
 }
 
 TEST_CASE("a validator's desk keeps as late the orders it took that the fixed set lacks and those that come after it, never one of the set nor a forgery") {
-  market::grid g;
-  REQUIRE(g.add_line("L1", "a", "b", 150'000, true).ok());
-  auto grid = market_grid::make(g, {0, 1});
-  REQUIRE(grid.ok());
+  const market_grid grid = two_bus_grid();
   const key_pair validator = derived_key(9, 3, 0);
   auto chain = one_validator_chain(validator);
-  cycle_desk proposer(chain_id, grid.value(), {});
-  cycle_desk mine(chain_id, grid.value(), {});  // another validator's desk
+  cycle_desk proposer(chain_id, grid, {});
+  cycle_desk mine(chain_id, grid, {});  // another validator's desk
   auto order_of = [](std::uint64_t i) {
     order_terms t;
     t.cycle = 1;
