@@ -166,14 +166,7 @@ class market_clock {
   }
   std::vector<std::optional<phase_done>> tell_houses(const phase_start& p, clock::chunked_commit& commits) {
     return tell_houses(
-        p, [&commits](std::size_t b, std::size_t e, const auto& answers) { commits.chunk(b, e, tx_lists(answers)); });
-  }
-  static std::vector<std::optional<std::vector<chain::hash256>>> tx_lists(
-      const std::vector<std::optional<phase_done>>& a) {
-    std::vector<std::optional<std::vector<chain::hash256>>> out(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (a[i]) out[i] = a[i]->txs;
-    return out;
+        p, [&commits](std::size_t b, std::size_t e, const auto& answers) { commits.chunk(b, e, answers); });
   }
   std::size_t count_txs(const std::vector<std::optional<phase_done>>& answers) {
     std::size_t n = 0;
@@ -210,7 +203,7 @@ class market_clock {
           bids_[answers[counted]->market] += answers[counted]->orders;
     };
     const auto answers = tell_houses(p, [&](std::size_t b, std::size_t e, const auto& a) {
-      timeouts.chunk(b, e, tx_lists(a));
+      timeouts.chunk(b, e, a);
       count_bids(e, a);
       if (match_failure_.empty()) match_up_to(cycle, markets_complete(e));
     });
@@ -219,7 +212,7 @@ class market_clock {
     for (const auto n : bids_) submitted_ += n;
     const std::size_t timed_out = count_txs(answers);
     signatures_ += submitted_ + timed_out;
-    if (!timeouts.rest(tx_lists(answers))) return "timeouts of expired holds did not reach the chain";
+    if (!timeouts.rest(answers)) return "timeouts of expired holds did not reach the chain";
     chain_.end_phase(0);
     progress("quotation");
     if (match_failure_.empty()) match_up_to(cycle, c_.market_ends.size());
@@ -296,7 +289,7 @@ class market_clock {
     if (missing > 0)
       say("cycle " + std::to_string(cycle) + ": " + std::to_string(missing) + " house(s) did not answer in " +
           to_string(what));
-    if (!commits.rest(tx_lists(answers))) return failure;
+    if (!commits.rest(answers)) return failure;
     chain_.end_phase(index);
     progress(to_string(what));
     return {};
@@ -359,7 +352,7 @@ class market_clock {
       if (!refresh_roster()) return "agents did not join again";
       clock::chunked_commit commits{chain_, limit_};
       const auto answers = tell_houses(start(c_.cycles, phase::expiry), commits);
-      if (!commits.rest(tx_lists(answers))) return "timeouts did not reach the chain";
+      if (!commits.rest(answers)) return "timeouts did not reach the chain";
     }
   }
 

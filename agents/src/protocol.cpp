@@ -6,8 +6,6 @@ namespace voltaic::agents {
 
 void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<bytes32>("voltaic.bytes32");
-  cfg.add_message_type<balance>("voltaic.balance");
-  cfg.add_message_type<open_ctp>("voltaic.open_ctp");
   cfg.add_message_type<order_counts>("voltaic.order_counts");
   cfg.add_message_type<outcome_record>("voltaic.outcome_record");
   cfg.add_message_type<meter_read>("voltaic.meter_read");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -65,7 +66,6 @@ struct cycle_job {
   std::size_t next_validator = 0;                                           // asked for late orders
   std::map<std::pair<std::uint64_t, std::string>, chain::late_order> late;  // by market and book id
   std::vector<chain::settlement_row> settled;
-  std::vector<chain::account_answer> balances;  // in the order of the configured accounts
   caf::typed_response_promise<cycle_summary> promise;
 };
 using job_ptr = std::shared_ptr<cycle_job>;
@@ -164,17 +164,31 @@ chain::bytes balance_args(const recorder_state& s, std::size_t from) {
   return chain::encode_fields(keys);
 }
 
+using balances_fn = std::function<void(std::vector<chain::account_answer>)>;
+using failure_fn = std::function<void(const std::string&)>;
+
+// Every configured account's balance, in their order, slice by slice.
+void collect_balances(recorder_actor* self, std::shared_ptr<std::vector<chain::account_answer>> got, balances_fn done,
+                      failure_fn failed) {
+  const std::size_t from = got->size();
+  auto& c = self->state.cfg;
+  if (from >= c.accounts.size()) return done(std::move(*got));
+  const auto expected = std::min(keys_per_question, c.accounts.size() - from);
+  detail::ask_signed<chain::answer_list<chain::account_answer>>(
+      self, c.miner, c.miner_timeout, "balances", balance_args(self->state, from), c.key, c.chain_id,
+      [self, got, done, failed, expected](const chain::answer_list<chain::account_answer>& b) {
+        if (b.items.size() != expected) return failed("the balances do not add up");
+        got->insert(got->end(), b.items.begin(), b.items.end());
+        collect_balances(self, got, done, failed);
+      },
+      failed);
+}
+
 void ask_balances(recorder_actor* self, job_ptr job) {
-  const std::size_t from = job->balances.size();
-  if (from >= self->state.cfg.accounts.size()) return write_cycle(self, job, job->balances);
-  ask<chain::answer_list<chain::account_answer>>(
-      self, job, "balances", balance_args(self->state, from),
-      [self, job, from](const chain::answer_list<chain::account_answer>& b) {
-        const auto expected = std::min(keys_per_question, self->state.cfg.accounts.size() - from);
-        if (b.items.size() != expected) return fail(job, "the balances do not add up");
-        job->balances.insert(job->balances.end(), b.items.begin(), b.items.end());
-        ask_balances(self, job);
-      });
+  collect_balances(
+      self, std::make_shared<std::vector<chain::account_answer>>(),
+      [self, job](std::vector<chain::account_answer> b) { write_cycle(self, job, b); },
+      [job](const std::string& why) { fail(job, "the recorder's 'balances' question: " + why); });
 }
 
 void ask_settlements(recorder_actor* self, job_ptr job) {
@@ -216,31 +230,6 @@ void ask_books(recorder_actor* self, job_ptr job) {
                                               });
 }
 
-void sum_balances(recorder_actor* self, std::shared_ptr<std::vector<chain::account_answer>> got,
-                  caf::typed_response_promise<std::int64_t, std::int64_t> promise) {
-  const std::size_t from = got->size();
-  auto& c = self->state.cfg;
-  if (from >= c.accounts.size()) {
-    std::int64_t money = 0, held = 0;
-    for (const auto& a : *got) money += a.balance_uc, held += a.held_uc;
-    promise.deliver(money, held);
-    return;
-  }
-  const auto expected = std::min(keys_per_question, c.accounts.size() - from);
-  detail::ask_signed<chain::answer_list<chain::account_answer>>(
-      self, c.miner, c.miner_timeout, "balances", balance_args(self->state, from), c.key, c.chain_id,
-      [self, got, promise, expected](const chain::answer_list<chain::account_answer>& b) mutable {
-        if (b.items.size() != expected) {
-          promise.deliver(caf::make_error(caf::sec::unexpected_response, "the balances do not add up"));
-          return;
-        }
-        got->insert(got->end(), b.items.begin(), b.items.end());
-        sum_balances(self, got, promise);
-      },
-      [promise](const std::string& why) mutable {
-        promise.deliver(caf::make_error(caf::sec::unexpected_response, why));
-      });
-}
 
 // The cycle of the last row of a CSV whose first column is the cycle; 0 if none.
 std::uint64_t last_cycle_in(const std::string& path) {
@@ -296,7 +285,16 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
       [self](balance_atom) -> caf::result<std::int64_t, std::int64_t> {
         // Every account's balance and holds, slice by slice, summed.
         auto promise = self->make_response_promise<std::int64_t, std::int64_t>();
-        sum_balances(self, std::make_shared<std::vector<chain::account_answer>>(), promise);
+        collect_balances(
+            self, std::make_shared<std::vector<chain::account_answer>>(),
+            [promise](std::vector<chain::account_answer> b) mutable {
+              std::int64_t money = 0, held = 0;
+              for (const auto& a : b) money += a.balance_uc, held += a.held_uc;
+              promise.deliver(money, held);
+            },
+            [promise](const std::string& why) mutable {
+              promise.deliver(caf::make_error(caf::sec::unexpected_response, why));
+            });
         return promise;
       },
       [self](progress_atom) { return self->state.last_recorded; },

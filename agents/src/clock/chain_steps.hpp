@@ -166,13 +166,13 @@ class chain_clock {
   clock_type::time_point phase_end_;
 };
 
-// The transaction ids agents gave in answer (a meter that does not report
-// gives none).
-inline std::vector<chain::hash256> answered_ids(const std::vector<std::optional<std::vector<chain::hash256>>>& answers,
+// The transaction ids agents gave in their answers [begin, end) (an agent
+// that submitted nothing, or did not answer, gives none).
+inline std::vector<chain::hash256> answered_ids(const std::vector<std::optional<agents::phase_done>>& answers,
                                                 std::size_t begin, std::size_t end) {
   std::vector<chain::hash256> ids;
   for (std::size_t i = begin; i < end; ++i)
-    if (answers[i]) ids.insert(ids.end(), answers[i]->begin(), answers[i]->end());
+    if (answers[i]) ids.insert(ids.end(), answers[i]->txs.begin(), answers[i]->txs.end());
   return ids;
 }
 
@@ -184,13 +184,11 @@ struct chunked_commit {
   bool ok = true;
   std::size_t committed_up_to = 0;  // answers whose transactions are on chain
 
-  template <class R>
-  void chunk(std::size_t, std::size_t end, const std::vector<std::optional<R>>& answers) {
+  void chunk(std::size_t, std::size_t end, const std::vector<std::optional<agents::phase_done>>& answers) {
     ok = ok && clock.commit(answered_ids(answers, committed_up_to, end), limit, true);
     if (ok) committed_up_to = end;
   }
-  template <class R>
-  bool rest(const std::vector<std::optional<R>>& answers) {
+  bool rest(const std::vector<std::optional<agents::phase_done>>& answers) {
     return ok && clock.commit(answered_ids(answers, committed_up_to, answers.size()), limit);
   }
 };

@@ -69,6 +69,17 @@ energy_application::fixed_order_sets energy_application::fixed_orders(std::uint6
   return sets;
 }
 
+namespace {
+
+// An order as observers see it, with its outcome.
+book_order book_order_of(const signed_order& o, std::uint8_t kind, std::uint8_t reason, std::int64_t traded_mwh) {
+  const auto& t = o.terms;
+  return book_order{book_order_id(o.id), t.owner, static_cast<std::uint8_t>(t.side), t.price_ucpkwh, t.energy_mwh,
+                    t.distance_pref_mm, t.bus, t.seq, kind, reason, traded_mwh};
+}
+
+}  // namespace
+
 outcome_answer energy_application::outcome_of(const public_key& owner, std::uint64_t market, std::uint64_t cycle) const {
   outcome_answer a;
   if (!ledger_->state().order_roots.find({market, cycle})) return a;  // pending
@@ -119,11 +130,9 @@ std::optional<std::vector<market_book>> energy_application::books(std::uint64_t 
     m.price_ucpkwh = cr.price;
     m.price_adjusted = cr.price_adjusted;
     for (std::size_t k = 0; k < c->orders.size(); ++k) {
-      const auto& t = c->orders[k].terms;
       const auto& oc = c->result.outcomes[k];
-      m.orders.push_back(book_order{c->book[k].id, t.owner, static_cast<std::uint8_t>(t.side), t.price_ucpkwh,
-                                    t.energy_mwh, t.distance_pref_mm, t.bus, t.seq, static_cast<std::uint8_t>(oc.kind),
-                                    static_cast<std::uint8_t>(oc.reason), oc.traded});
+      m.orders.push_back(book_order_of(c->orders[k], static_cast<std::uint8_t>(oc.kind),
+                                       static_cast<std::uint8_t>(oc.reason), oc.traded));
     }
     for (const auto& t : c->result.trades)
       m.trades.push_back(book_trade{c->orders[t.buyer].terms.owner, c->orders[t.seller].terms.owner, t.energy,
@@ -221,12 +230,7 @@ std::vector<late_order> energy_application::late_orders(std::uint64_t first, std
   std::vector<late_order> out;
   if (!desk_ || end < first || end - first > max_markets_per_query) return out;
   for (std::uint64_t market = first; market < end; ++market)
-    for (const auto& o : desk_->late_orders({market, cycle})) {
-      const auto& t = o.terms;
-      out.push_back(late_order{market, book_order{book_order_id(o.id), t.owner, static_cast<std::uint8_t>(t.side),
-                                                  t.price_ucpkwh, t.energy_mwh, t.distance_pref_mm, t.bus, t.seq,
-                                                  late_kind, 0, 0}});
-    }
+    for (const auto& o : desk_->late_orders({market, cycle})) out.push_back(late_order{market, book_order_of(o, late_kind, 0, 0)});
   return out;
 }
 

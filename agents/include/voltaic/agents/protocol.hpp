@@ -24,20 +24,6 @@ namespace voltaic::agents {
 using bytes32 = std::array<std::uint8_t, 32>;
 static_assert(std::is_same_v<bytes32, chain::public_key> && std::is_same_v<bytes32, chain::hash256>);
 
-// An account's money as a validator's head state has it.
-struct balance {
-  std::int64_t balance_uc = 0;
-  std::int64_t held_uc = 0;
-};
-
-// A CTP still open, as a validator's head state has it.
-struct open_ctp {
-  std::uint64_t id = 0;
-  chain::public_key producer{};
-  std::uint64_t expiry_height = 0;
-  std::int64_t amount_uc = 0;
-};
-
 // Orders a validator holds for each open cycle of a range of markets.
 struct order_counts {
   std::vector<std::uint64_t> per_market;
@@ -107,14 +93,6 @@ struct meter_read {
   std::uint64_t height = 0;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, balance& x) {
-  return f(caf::meta::type_name("balance"), x.balance_uc, x.held_uc);
-}
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, open_ctp& x) {
-  return f(caf::meta::type_name("open_ctp"), x.id, x.producer, x.expiry_height, x.amount_uc);
-}
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_counts& x) {
   return f(caf::meta::type_name("order_counts"), x.per_market);
