@@ -5,6 +5,8 @@
 #   chain/core  includes nothing of chain/node or chain/energy, and no CAF
 #   chain/node  includes nothing of chain/energy, and no CAF
 #   chain/      includes no agents, runtime or CAF header
+# And a test name holds no ';': CMake splits the name there, and CTest would
+# run a filter that matches no test.
 # Prints every offending include with file and line; exit 1 if any.
 set -euo pipefail
 root="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -25,4 +27,12 @@ forbid market 'voltaic/(chain|agents|runtime|hardware)/|caf/' "chain, agents, ru
 forbid chain/core 'voltaic/chain/(node|energy|carbon)/|caf/' "chain/node, chain/energy or CAF headers"
 forbid chain/node 'voltaic/chain/(energy|carbon)/|caf/' "chain/energy or CAF headers"
 forbid chain 'voltaic/(agents|runtime)/|caf/' "agents, runtime or CAF headers"
+names="$(grep -rnE 'TEST_CASE\("[^"]*;' tests --include='*.cpp' || true)"
+if [ -n "$names" ]; then
+  echo "structure: test names must not hold ';':"
+  echo "$names"
+  status=1
+else
+  echo "structure: no test name holds ';'"
+fi
 exit $status

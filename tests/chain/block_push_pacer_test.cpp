@@ -7,7 +7,7 @@
 using voltaic::chain::block_push_pacer;
 using ms = std::chrono::milliseconds;
 
-TEST_CASE("a peer one block behind gets blocks only after lagging there a period; any peer at most once a period") {
+TEST_CASE("a peer one block behind gets blocks only after lagging there a period, any peer at most once a period") {
   block_push_pacer p(ms(200));
   const auto t0 = block_push_pacer::clock::time_point{} + std::chrono::hours(1);
   const std::uint64_t head = 10;

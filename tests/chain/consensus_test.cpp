@@ -375,7 +375,7 @@ TEST_CASE("commit certificates are checked against the validator set") {
   CHECK_FALSE(verify_commit(cross, vs, checker).ok());
 }
 
-TEST_CASE("a proposal or vote gossiped again is not verified again; a changed one is") {
+TEST_CASE("a proposal or vote gossiped again is not verified again, a changed one is") {
   // Counts verifications around the Ed25519 implementation.
   struct counting final : consensus_crypto {
     std::unique_ptr<consensus_crypto> inner = make_ed25519_consensus_crypto("lab", validator_key(3));

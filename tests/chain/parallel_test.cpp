@@ -79,7 +79,7 @@ TEST_CASE("preverified decoded transactions: a forged one is still refused") {
   CHECK_FALSE(signature_checked(l->state(), txs[1]));
 }
 
-TEST_CASE("check_transaction decodes and checks without a state; only what holds is remembered, and the pool refuses the rest") {
+TEST_CASE("check_transaction decodes and checks without a state, only what holds is remembered, and the pool refuses the rest") {
   workload wl(workload_options{});
   auto l = std::move(ledger::open(make_memory_store(), &wl.genesis())).value();
   std::vector<bytes> envelopes{offer(wl, 0, 1).envelope, offer(wl, 1, 1).envelope, offer(wl, 2, 1).envelope};

@@ -130,7 +130,7 @@ TEST_CASE("validator: orders sent before a close, unanswered yet, are all in the
   }
 }
 
-TEST_CASE("validator: an owner reads only its own outcome; whole cycles only an observer; forged questions are refused") {
+TEST_CASE("validator: an owner reads only its own outcome, whole cycles only an observer, forged questions are refused") {
   test::temp_dir root("validator-private");
   chain::workload wl(lab(1, "validator-test"));
   const chain::key_pair observer = chain::derived_key(7, 9, 0);

@@ -60,7 +60,7 @@ TEST_CASE("malformed order lines are named by file and line") {
   CHECK(load_error(h + "a,sell,0.1,inf\n").find(":2: order 'a': energy_kwh") != std::string::npos);
 }
 
-TEST_CASE("pair distances give buyers rows and sellers columns; unknown ids are errors") {
+TEST_CASE("pair distances give buyers rows and sellers columns, unknown ids are errors") {
   auto f = load_orders_csv(write("loaders_pairs.csv", "id,side,price,energy_kwh\ns1,sell,0.1,1\nb1,buy,0.2,1\n"));
   REQUIRE(f.ok());
   auto book = f.value().book;
@@ -72,7 +72,7 @@ TEST_CASE("pair distances give buyers rows and sellers columns; unknown ids are 
   CHECK(bad.err().message == "loaders_d2.csv:2: 's1' is not a buyer of the order book");
 }
 
-TEST_CASE("orders placed on the LV feeder get grid distances; a missing bus is an error") {
+TEST_CASE("orders placed on the LV feeder get grid distances, a missing bus is an error") {
   auto feeder = load_ieee_eu_lv(voltaic::test::feeder_dir("ieee_eu_lv"));
   REQUIRE(feeder.ok());
   auto f = load_orders_csv(write("loaders_bus.csv", "id,side,price,energy_kwh,bus\ns,sell,0.1,1,34\nb,buy,0.2,1,47\n"));

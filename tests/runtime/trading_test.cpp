@@ -131,7 +131,7 @@ TEST_CASE("demo: every order of every cycle gets exactly one outcome, and money 
   for (const auto& [cycle, total] : sum) CHECK(total == 2 * 55 * 1'000'000'000LL);
 }
 
-TEST_CASE("demo: buyers' payments equal sellers' income plus the DSO's grid charges and penalties; energy is conserved") {
+TEST_CASE("demo: buyers' payments equal sellers' income plus the DSO's grid charges and penalties, energy is conserved") {
   const auto& o = demo();
   std::map<std::string, std::int64_t> dso;  // cycle -> DSO balance after it
   for (const auto& r : o.balances)
@@ -165,7 +165,7 @@ TEST_CASE("demo: buyers' payments equal sellers' income plus the DSO's grid char
   }
 }
 
-TEST_CASE("demo: a short seller pays the penalty; a silent buyer's holds expire and come back") {
+TEST_CASE("demo: a short seller pays the penalty, a silent buyer's holds expire and come back") {
   const auto& o = demo();
   const std::string short_seller = log_value(o.log, "meters that read short: ");
   const std::string silent_buyer = log_value(o.log, "meters that never report: ");
