@@ -103,6 +103,7 @@ class market_clock {
           std::to_string(static_cast<int>(rate)) + "/s on one core, before and after)" + conserved_);
       if (!money_problem_.empty()) return money_problem_;
     }
+    if (auto why = closing_settlement(); !why.empty()) return why + problems();
     return expire_left_holds();
   }
 
@@ -295,13 +296,39 @@ class market_clock {
     return {};
   }
 
+  // The last cycle settles after it, in a settlement phase of its own.
+  std::string closing_settlement() {
+    const std::uint64_t after = c_.cycles + 1;
+    cycle_ = after;
+    cycle_started_ = clock_type::now();
+    if (auto why = house_phase(after, phase::settlement, 3, "settlements did not reach the chain"); !why.empty())
+      return why;
+    cycle_summary sum;
+    if (!d_.ask(roster_.recorder, sum, record_atom::value, after, start(after, phase::record).height, false))
+      return "the recorder did not answer";
+    if (!sum.problem.empty()) return sum.problem;
+    say("cycle " + std::to_string(c_.cycles) + " settled after it: " + std::to_string(sum.settlements) +
+        " settlements" + conserved(sum));
+    return money_problem_;
+  }
+
+  // "; money conserved" when the balances add up to what the chain began
+  // with; otherwise the problem is kept for the run to end on.
+  std::string conserved(const cycle_summary& sum) {
+    money_problem_.clear();
+    if (c_.money_uc == 0) return {};
+    if (sum.money_uc == c_.money_uc) return "; money conserved";
+    money_problem_ = "balances sum to " + credits(sum.money_uc) + ", not " + credits(c_.money_uc);
+    return "; MONEY NOT CONSERVED";
+  }
+
   std::string record(std::uint64_t cycle) {
     const auto p = start(cycle, phase::record);
     phase_done channel;
     cycle_summary sum;
     if (!d_.ask(roster_.dso, channel, phase_atom::value, p)) return "the DSO did not answer";
     if (!channel.note.empty()) return channel.note;
-    if (!d_.ask(roster_.recorder, sum, record_atom::value, cycle, p.height)) return "the recorder did not answer";
+    if (!d_.ask(roster_.recorder, sum, record_atom::value, cycle, p.height, true)) return "the recorder did not answer";
     if (!sum.problem.empty()) return sum.problem;
     const bool resumed = resumed_at_feedback_ && cycle == first_cycle_;  // its orders were counted before
     line_ = "cycle " + std::to_string(cycle) + ": " + std::to_string(sum.orders) + " of " +
@@ -310,14 +337,9 @@ class market_clock {
             market::format_scaled(sum.traded_mwh, market::mwh_per_kwh) + " kWh";
     if (c_.market_ends.size() == 1)
       line_ += " at p0 " + credits(sum.price_ucpkwh) + " (case " + std::to_string(sum.case_number) + ")";
-    line_ += "; " + std::to_string(sum.settlements) + " settlements; height " + std::to_string(p.height);
-    conserved_.clear();
-    money_problem_.clear();
-    if (c_.money_uc != 0) {
-      conserved_ = sum.money_uc == c_.money_uc ? "; money conserved" : "; MONEY NOT CONSERVED";
-      if (sum.money_uc != c_.money_uc)
-        money_problem_ = "balances sum to " + credits(sum.money_uc) + ", not " + credits(c_.money_uc);
-    }
+    if (cycle > 1) line_ += "; " + std::to_string(sum.settlements) + " settlements of cycle " + std::to_string(cycle - 1);
+    line_ += "; height " + std::to_string(p.height);
+    conserved_ = conserved(sum);
     return {};
   }
 

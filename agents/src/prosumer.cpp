@@ -23,10 +23,13 @@ struct prosumer_state {
   std::uint64_t ordered_cycle = 0;  // of its last order its validator took
   std::uint64_t late_cycle = 0;     // of its last order refused as late
   std::uint64_t outcome_cycle = 0;  // the last cycle whose outcome it learnt
-  chain::outcome_answer due;        // its last outcome with energy to settle
-  std::uint64_t due_cycle = 0;
+  // Outcomes with energy to settle, by cycle: a cycle settles in the next
+  // cycle's settlement phase.
+  std::map<std::uint64_t, chain::outcome_answer> dues;
   bool restarted = true;  // knows nothing of what it did before this process (until its first quotation)
+  std::uint64_t feedback_from = 0;  // the first cycle whose feedback this process took part in
   std::map<std::uint64_t, std::uint64_t> holds;  // cycle -> expiry height of its CTPs for that cycle
+  static constexpr std::size_t kept_dues = 4;
   std::vector<outcome_record> history;
   static inline const char* name = "voltaic.prosumer";
 };
@@ -102,7 +105,7 @@ void bid(prosumer_actor* self, const phase_start& p, done_promise promise, std::
   t.distance_pref_mm = s.cfg.distance_pref;
   t.bus = s.cfg.bus;
   t.seq = p.cycle;
-  t.meter = s.cfg.meter;
+  t.meter = s.cfg.meter_key(p.cycle);
   const auto order = chain::sign_order(t, s.cfg.chain_id, s.cfg.key);
   const std::uint64_t cycle = p.cycle;
   auto answered = [self, promise, timeouts, cycle](const std::string& verdict) mutable {
@@ -154,25 +157,28 @@ void learn_outcome(prosumer_actor* self, const phase_start& p, done_promise prom
         market::remember(st.memory, st.last_bid, rejected, a.price_ucpkwh);
         st.outcome_cycle = p.cycle;
         if (a.agreed_mwh > 0) {
-          st.due = std::move(a);
-          st.due_cycle = p.cycle;
+          st.dues[p.cycle] = std::move(a);
+          while (st.dues.size() > prosumer_state::kept_dues) st.dues.erase(st.dues.begin());
         }
         then();
       });
 }
 
-// Signs a CTP per trade of the cycle. A house that restarted first leaves
-// out the trades its open holds already cover (same producer, energy and
-// amount): a previous process may have committed them before it stopped.
+// Signs a CTP per trade of the cycle, naming the CoE key its meter will
+// confirm with. A house that restarted first leaves out the trades its open
+// holds for the cycle already cover: a previous process may have committed
+// them before it stopped.
 void hold_payments(prosumer_actor* self, const phase_start& p, done_promise promise,
                    const std::vector<chain::ctp_row>& open) {
   auto& s = self->state;
+  const auto& due = s.dues[p.cycle];
   std::vector<chain::trade_leg> legs;
   std::vector<bool> covered(open.size(), false);
-  for (const auto& t : s.due.trades) {
+  for (const auto& t : due.trades) {
     bool held = false;
     for (std::size_t k = 0; k < open.size() && !held; ++k)
-      if (!covered[k] && open[k].producer == t.counterparty && open[k].amount_uc == t.amount_uc)
+      if (!covered[k] && open[k].cycle == p.cycle && open[k].market == s.cfg.market &&
+          open[k].producer == t.counterparty && open[k].energy_mwh == t.energy_mwh)
         covered[k] = held = true;
     if (!held) legs.push_back(t);
   }
@@ -183,15 +189,17 @@ void hold_payments(prosumer_actor* self, const phase_start& p, done_promise prom
   detail::with_nonce(self, promise, [self, p, promise, legs](std::uint64_t nonce) mutable {
     auto& me = self->state;
     std::vector<chain::signed_transaction> txs;
-    const chain::hash256 meter_root = chain::blake2b_256(me.cfg.meter.data(), me.cfg.meter.size());
     const std::uint64_t expiry = p.height + me.cfg.ctp_lifetime_blocks;
     for (const auto& t : legs) {
       chain::ctp_commit_body b;
       b.producer = t.counterparty;
-      b.energy_mwh = t.energy_mwh;
       b.amount_uc = t.amount_uc;
+      b.charge_uc = t.charge_uc;
+      b.energy_mwh = t.energy_mwh;
       b.expiry_height = expiry;
-      b.meter_root = meter_root;
+      b.meter_key = me.cfg.meter_key(p.cycle);
+      b.market = me.cfg.market;
+      b.cycle = p.cycle;
       txs.push_back(me.signer.sign(b, nonce, expiry));
     }
     me.holds[p.cycle] = expiry;
@@ -201,13 +209,15 @@ void hold_payments(prosumer_actor* self, const phase_start& p, done_promise prom
 }
 
 void take_outcome(prosumer_actor* self, const phase_start& p, done_promise promise) {
+  if (self->state.feedback_from == 0) self->state.feedback_from = p.cycle;
   if (self->state.late_cycle == p.cycle) {
     promise.deliver(phase_done{});
     return;
   }
   learn_outcome(self, p, promise, [self, p, promise]() mutable {
     auto& st = self->state;
-    if (st.due_cycle != p.cycle || st.due.trades.empty()) {
+    auto due = st.dues.find(p.cycle);
+    if (due == st.dues.end() || due->second.trades.empty()) {
       promise.deliver(phase_done{});
       return;
     }
@@ -221,57 +231,79 @@ void take_outcome(prosumer_actor* self, const phase_start& p, done_promise promi
   });
 }
 
-// The house's meter confirms what the chain recorded for the party this
-// cycle; a buyer's reading releases its holds towards the cycle's sellers.
-void settle_due(prosumer_actor* self, const phase_start& p, done_promise promise);
-
-void settle(prosumer_actor* self, const phase_start& p, done_promise promise) {
+// Its dues in `cycle` as its validator has them, for a house that restarted
+// since the cycle's feedback: a restart never skips a settlement.
+void relearn_due(prosumer_actor* self, std::uint64_t cycle, done_promise promise, std::function<void()> then) {
   auto& s = self->state;
-  // A house that restarted since the cycle's feedback learns its dues again:
-  // a restart never skips a settlement.
-  if (s.outcome_cycle != p.cycle && s.late_cycle != p.cycle) {
-    learn_outcome(self, p, promise, [self, p, promise] { settle_due(self, p, promise); });
-    return;
-  }
-  settle_due(self, p, promise);
+  ask_own<chain::outcome_answer>(self, "my_outcome", detail::number_args({s.cfg.market, cycle}), promise,
+                                 [self, cycle, then](chain::outcome_answer a) {
+                                   if (a.state == static_cast<std::uint8_t>(chain::outcome_state::found) &&
+                                       a.agreed_mwh > 0)
+                                     self->state.dues[cycle] = std::move(a);
+                                   then();
+                                 });
 }
 
-void settle_due(prosumer_actor* self, const phase_start& p, done_promise promise) {
+void confirm(prosumer_actor* self, done_promise promise, std::shared_ptr<meter_read> read) {
+  auto& st = self->state;
+  self->request(st.cfg.meter_agent, st.cfg.miner_timeout, read_atom::value, *read)
+      .then(
+          [self, promise, read](std::vector<chain::hash256> ids) mutable {
+            auto& me = self->state;
+            if (!ids.empty() && read->role == static_cast<std::uint8_t>(chain::party_role::buyer))
+              me.holds.erase(read->cycle);
+            me.dues.erase(read->cycle);
+            promise.deliver(phase_done{std::move(ids)});
+          },
+          [self, promise](caf::error& e) mutable {
+            std::cerr << self->state.cfg.name << ": its meter did not answer: " << to_string(e) << "\n";
+            promise.deliver(phase_done{});
+          });
+}
+
+// The house's meter confirms what the chain recorded for the party in
+// `cycle`: a buyer's holds of the cycle still open, each with an ERC; a
+// seller's delivery, with a reading.
+void settle_due(prosumer_actor* self, std::uint64_t cycle, std::uint64_t height, done_promise promise) {
   auto& s = self->state;
-  if (s.due_cycle != p.cycle) {
+  auto due = s.dues.find(cycle);
+  if (due == s.dues.end()) {
     promise.deliver(phase_done{});
     return;
   }
-  auto read = std::make_shared<meter_read>(
-      meter_read{s.cfg.market, p.cycle, s.due.role, s.due.agreed_mwh, s.due.price_ucpkwh, s.due.tariff_uc, {}, p.height});
-  auto confirm = [self, promise, read]() mutable {
-    auto& st = self->state;
-    self->request(st.cfg.meter_agent, st.cfg.miner_timeout, read_atom::value, *read)
-        .then(
-            [self, promise, read](std::vector<chain::hash256> ids) mutable {
-              if (!ids.empty()) self->state.holds.erase(read->cycle);
-              promise.deliver(phase_done{std::move(ids)});
-            },
-            [self, promise](caf::error& e) mutable {
-              std::cerr << self->state.cfg.name << ": its meter did not answer: " << to_string(e) << "\n";
-              promise.deliver(phase_done{});
-            });
-  };
-  if (s.due.role != static_cast<std::uint8_t>(chain::party_role::buyer)) {
-    confirm();
+  auto read = std::make_shared<meter_read>(meter_read{s.cfg.market, cycle, due->second.role, due->second.agreed_mwh,
+                                                      s.cfg.meter_key_index(cycle), {}, {}, height});
+  if (due->second.role != static_cast<std::uint8_t>(chain::party_role::buyer)) {
+    confirm(self, promise, read);
     return;
   }
   ask_own<chain::answer_list<chain::ctp_row>>(
       self, "my_ctps", detail::number_args({}), promise,
-      [self, read, confirm](const chain::answer_list<chain::ctp_row>& open) mutable {
-        const auto& legs = self->state.due.trades;
+      [self, read, promise](const chain::answer_list<chain::ctp_row>& open) {
         // Only holds still open at the next height can be released.
         for (const auto& c : open.items)
-          if (c.expiry_height >= read->height + 1 &&
-              std::any_of(legs.begin(), legs.end(), [&c](const chain::trade_leg& l) { return l.counterparty == c.producer; }))
-            read->release_ctps.push_back(c.id);
-        confirm();
+          if (c.cycle == read->cycle && c.market == self->state.cfg.market && c.expiry_height >= read->height + 1) {
+            read->ctp_ids.push_back(c.id);
+            read->ctp_energy_mwh.push_back(c.energy_mwh);
+          }
+        confirm(self, promise, read);
       });
+}
+
+// Cycle i settles in cycle i+1's settlement phase (protocols.md section 6):
+// the energy of cycle i has flowed by then.
+void settle(prosumer_actor* self, const phase_start& p, done_promise promise) {
+  if (p.cycle < 2) {
+    promise.deliver(phase_done{});
+    return;
+  }
+  const std::uint64_t cycle = p.cycle - 1;
+  auto& s = self->state;
+  if (s.feedback_from == 0 || cycle < s.feedback_from) {
+    relearn_due(self, cycle, promise, [self, cycle, p, promise] { settle_due(self, cycle, p.height, promise); });
+    return;
+  }
+  settle_due(self, cycle, p.height, promise);
 }
 
 caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {

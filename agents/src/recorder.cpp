@@ -61,6 +61,7 @@ using recorder_actor = caf::stateful_actor<recorder_state>;
 // A cycle on its way to the files: what the chain answered so far.
 struct cycle_job {
   std::uint64_t cycle = 0;
+  bool books_too = true;  // false: the closing round, settlements only
   std::uint64_t next_market = 0;  // books are asked for in slices
   std::vector<chain::market_book> books;
   std::size_t next_validator = 0;                                           // asked for late orders
@@ -133,8 +134,10 @@ void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::acc
     sum.price_ucpkwh = job->books.front().price_ucpkwh;
     sum.case_number = job->books.front().case_number;
   }
+  // The settlements of the cycle before: cycle i settles in cycle i+1.
+  const std::string settled_cycle = std::to_string(job->cycle - 1);
   for (const auto& r : job->settled)
-    settlements += cycle + "," + std::to_string(r.market) + "," + name_of(s, r.party) + "," +
+    settlements += settled_cycle + "," + std::to_string(r.market) + "," + name_of(s, r.party) + "," +
                    (r.role == static_cast<std::uint8_t>(chain::party_role::buyer) ? "buyer" : "seller") + "," +
                    kwh(r.agreed_mwh) + "," + kwh(r.metered_mwh) + "," + credits(r.amount_uc) + "," +
                    credits(r.tariff_uc) + "," + credits(r.penalty_uc) + "\n";
@@ -192,8 +195,9 @@ void ask_balances(recorder_actor* self, job_ptr job) {
 }
 
 void ask_settlements(recorder_actor* self, job_ptr job) {
+  if (job->cycle < 2) return ask_balances(self, job);
   ask<chain::answer_list<chain::settlement_row>>(self, job, "settlements",
-                                                 detail::number_args({0, self->state.cfg.markets, job->cycle}),
+                                                 detail::number_args({0, self->state.cfg.markets, job->cycle - 1}),
                                                  [self, job](chain::answer_list<chain::settlement_row> rows) {
                                                    job->settled = std::move(rows.items);
                                                    ask_balances(self, job);
@@ -216,6 +220,7 @@ void ask_late(recorder_actor* self, job_ptr job) {
 
 void ask_books(recorder_actor* self, job_ptr job) {
   const std::uint64_t markets = self->state.cfg.markets;
+  if (!job->books_too) return ask_settlements(self, job);
   if (job->next_market >= markets) {
     ask_late(self, job);
     return;
@@ -298,9 +303,10 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
         return promise;
       },
       [self](progress_atom) { return self->state.last_recorded; },
-      [self](record_atom, std::uint64_t cycle, std::uint64_t height) -> caf::result<cycle_summary> {
+      [self](record_atom, std::uint64_t cycle, std::uint64_t height, bool books_too) -> caf::result<cycle_summary> {
         auto job = std::make_shared<cycle_job>();
         job->cycle = cycle;
+        job->books_too = books_too;
         job->promise = self->make_response_promise<cycle_summary>();
         // Its validator answers once it has the block the clock saw settle the cycle.
         self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, reached_atom::value, height)

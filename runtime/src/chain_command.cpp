@@ -132,7 +132,8 @@ int run_chain_bench(const chain_bench_options& o, std::ostream& out, std::ostrea
   // each CoE the first time it is seen.
   std::set<chain::hash256> coes;
   for (const auto& m : blocks)
-    for (const auto& e : m.ercs) coes.insert(chain::coe_id(std::get<chain::erc_body>(e.tx.body).coe));
+    for (const auto& e : m.ercs)
+      if (const auto* coe = chain::coe_of(e.tx)) coes.insert(chain::coe_id(*coe));
   const std::uint64_t signatures = txs + 2 * coes.size();
   const double apply_rate = static_cast<double>(txs) / apply_s;
   const double apply_sig_rate = static_cast<double>(signatures) / apply_s;

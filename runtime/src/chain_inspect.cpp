@@ -41,17 +41,16 @@ fields describe_body(const chain::transaction& tx) {
                {"traded_mwh", std::to_string(b.traded_mwh)}, {"trades_root", hex(b.trades_root)}};
         } else if constexpr (std::is_same_v<B, ctp_commit_body>) {
           f = {{"producer", hex(b.producer)}, {"amount_uc", std::to_string(b.amount_uc)},
-               {"energy_mwh", std::to_string(b.energy_mwh)}, {"expiry_height", std::to_string(b.expiry_height)},
-               {"meter_root", hex(b.meter_root)}};
+               {"charge_uc", std::to_string(b.charge_uc)}, {"energy_mwh", std::to_string(b.energy_mwh)},
+               {"expiry_height", std::to_string(b.expiry_height)}, {"meter_key", hex(b.meter_key)},
+               {"market", std::to_string(b.market)}, {"cycle", std::to_string(b.cycle)}};
         } else if constexpr (std::is_same_v<B, erc_body>) {
           f = {{"ctp_id", std::to_string(b.ctp_id)}, {"energy_mwh", std::to_string(b.energy_mwh)}};
         } else if constexpr (std::is_same_v<B, ctp_timeout_body>) {
           f = {{"ctp_id", std::to_string(b.ctp_id)}};
         } else if constexpr (std::is_same_v<B, meter_settlement_body>) {
           f = {{"market", std::to_string(b.market)}, {"cycle", std::to_string(b.cycle)}, {"party", hex(b.party)},
-               {"role", quoted(b.role == party_role::buyer ? "buyer" : "seller")},
-               {"agreed_mwh", std::to_string(b.agreed_mwh)}, {"metered_mwh", std::to_string(b.metered_mwh)},
-               {"price_ucpkwh", std::to_string(b.price_ucpkwh)}, {"tariff_uc", std::to_string(b.tariff_uc)}};
+               {"metered_mwh", std::to_string(b.metered_mwh)}};
         } else if constexpr (std::is_same_v<B, grid_update_body>) {
           f = {{"grid_version", hex(b.grid_version)}, {"distances_hash", hex(b.distances_hash)},
                {"change", quoted(b.change)}};
@@ -74,12 +73,26 @@ fields describe_body(const chain::transaction& tx) {
 
 fields describe_entry(const chain::bytes& entry) {
   fields f{{"id", hex(chain::entry_id(entry))}, {"bytes", std::to_string(entry.size())}};
+  if (chain::kind_of_receipt(entry) == chain::receipt_kind::reading) {
+    auto rc = chain::decode_reading_receipt(entry.data(), entry.size());
+    if (!rc) return {{"error", quoted(rc.err().message)}};
+    const auto& r = rc.value();
+    f.insert(f.end(), {{"kind", quoted("reading_receipt")}, {"meter_key", hex(r.meter_key)},
+                       {"market", std::to_string(r.market)}, {"cycle", std::to_string(r.cycle)},
+                       {"party", hex(r.party)}, {"metered_mwh", std::to_string(r.metered_mwh)}});
+    return f;
+  }
   if (chain::is_receipt_entry(entry)) {
     auto rc = chain::decode_receipt(entry.data(), entry.size());
     if (!rc) return {{"error", quoted(rc.err().message)}};
     f.insert(f.end(), {{"kind", quoted("erc_receipt")},
                        {"ctp_id", std::to_string(rc.value().ctp_id)},
                        {"energy_mwh", std::to_string(rc.value().energy_mwh)}});
+    if (auto ctp = chain::decode_envelope(rc.value().ctp)) {
+      f.emplace_back("ctp_buyer", hex(ctp.value().tx.signer));
+      const fields body = describe_body(ctp.value().tx);
+      for (const auto& [k, v] : body) f.emplace_back("ctp_" + k, v);
+    }
     return f;
   }
   auto stx = chain::decode_envelope(entry);
@@ -120,6 +133,7 @@ fields describe_header(const chain::block& b) {
           {"ctp_db_hash", hex(h.ctp_db_hash)},
           {"validator_set_hash", hex(h.validator_set_hash)},
           {"entries", std::to_string(b.entries.size())},
+          {"side_records", std::to_string(b.side.size())},
           {"certificate_round", std::to_string(b.certificate.round)},
           {"certificate_votes", std::to_string(b.certificate.votes.size())}};
 }
@@ -154,7 +168,9 @@ int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::os
     auto b = load_block(loc.value()->height);
     if (!b) return fail(err, b.err().message);
     fields f{{"height", std::to_string(loc.value()->height)}, {"index", std::to_string(loc.value()->index)}};
-    const fields e = describe_entry(b.value().entries.at(loc.value()->index));
+    if (loc.value()->index >= b.value().item_count()) return fail(err, "the transaction index points past its block");
+    if (loc.value()->index >= b.value().entries.size()) f.emplace_back("side_record", "true");
+    const fields e = describe_entry(b.value().item(loc.value()->index));
     f.insert(f.end(), e.begin(), e.end());
     print(out, f, o.json);
     if (o.json) out << "\n";
@@ -172,12 +188,21 @@ int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::os
         out << (i ? "," : "");
         print(out, describe_entry(b.value().entries[i]), true);
       }
+      out << "],\"side\":[";
+      for (std::size_t i = 0; i < b.value().side.size(); ++i) {
+        out << (i ? "," : "");
+        print(out, describe_entry(b.value().side[i]), true);
+      }
       out << "]}\n";
     } else {
       print(out, describe_header(b.value()), false);
       for (std::size_t i = 0; i < b.value().entries.size(); ++i) {
         out << "entry " << i << ":\n";
         print(out, describe_entry(b.value().entries[i]), false, "  ");
+      }
+      for (std::size_t i = 0; i < b.value().side.size(); ++i) {
+        out << "side record " << i << " (CTP database):\n";
+        print(out, describe_entry(b.value().side[i]), false, "  ");
       }
     }
     return 0;

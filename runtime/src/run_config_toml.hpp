@@ -18,6 +18,8 @@ inline constexpr std::uint64_t lab_role_validator = 4;
 inline constexpr std::uint64_t lab_role_prosumer = 10;
 inline constexpr std::uint64_t lab_role_meter = 11;
 inline constexpr std::uint64_t lab_role_recorder = 12;  // the lab's observer
+inline constexpr std::uint64_t lab_role_manufacturer = 13;  // certifies the lab's meters
+inline constexpr std::uint64_t lab_role_meter_coe = 14;     // the meters' CoE keys
 
 market::result<toml::table> parse_toml_file(const std::string& path);
 

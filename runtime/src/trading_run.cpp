@@ -66,6 +66,10 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   for (const auto& p : parties) rc.genesis.balances.emplace_back(p.key.pub, sc.initial_credits_uc);
   const std::int64_t dso_start = sc.initial_credits_uc * static_cast<std::int64_t>(parties.size());
   rc.genesis.balances.emplace_back(rc.genesis.dso, dso_start);
+  // The lab's meters are certified by the lab's manufacturer.
+  const auto maker = trading::lab_manufacturer(sc).pub;
+  auto& makers = rc.genesis.manufacturers;
+  if (std::find(makers.begin(), makers.end(), maker) == makers.end()) makers.push_back(maker);
 
   const std::string chain_dir = out_dir + "/chain";
   std::error_code ec;

@@ -42,18 +42,19 @@ struct house {
   caf::actor prosumer, meter;
 };
 house spawn_house(caf::actor_system& system, const caf::actor& miner, const std::string& name, const chain::key_pair& key,
-                  const chain::key_pair& meter_key, market::side side, market::price_ucpkwh valuation,
+                  const chain::meter_keys& meter, market::side side, market::price_ucpkwh valuation,
                   const std::string& chain_id) {
   agents::smart_meter_config mc;
   mc.name = name + ".meter";
-  mc.key = meter_key;
+  mc.key = chain::derived_key(5, 11, key.pub[0]);  // its identity: no part of trading
+  mc.coe = meter;
   mc.party = key.pub;
   mc.chain_id = chain_id;
   mc.miner = miner;
   agents::prosumer_config pc;
   pc.name = name;
   pc.key = key;
-  pc.meter = meter_key.pub;
+  for (const auto& k : meter.keys) pc.meter_keys.push_back(k.pub);
   pc.chain_id = chain_id;
   pc.bus = 3;
   pc.side = side;
@@ -107,10 +108,8 @@ TEST_CASE("houses trade a cycle on their own: orders, their outcomes from the va
     auto miner = agents::spawn_miner(system, mc);
     // Funded accounts of the workload's genesis.
     const auto alice_key = wl.account_key(0), bob_key = wl.account_key(1), carol_key = wl.account_key(2);
-    auto alice = spawn_house(system, miner, "alice", alice_key, chain::derived_key(5, 11, 0), market::side::sell, 180'000,
-                             wo.chain_id);
-    auto bob = spawn_house(system, miner, "bob", bob_key, chain::derived_key(5, 11, 1), market::side::buy, 220'000,
-                           wo.chain_id);
+    auto alice = spawn_house(system, miner, "alice", alice_key, wl.meter(0), market::side::sell, 180'000, wo.chain_id);
+    auto bob = spawn_house(system, miner, "bob", bob_key, wl.meter(1), market::side::buy, 220'000, wo.chain_id);
     const auto [alice_before, alice_held_before] = ask<std::int64_t, std::int64_t>(self, alice.prosumer, agents::balance_atom::value);
     CHECK(alice_held_before == 0);
 
@@ -203,8 +202,8 @@ TEST_CASE("houses trade a cycle on their own: orders, their outcomes from the va
 
     // A house whose quotation comes after the close: its order is late, and
     // it says so rather than going silent (F9).
-    auto dave = spawn_house(system, miner, "dave", chain::derived_key(5, 10, 3), chain::derived_key(5, 11, 3),
-                            market::side::buy, 200'000, wo.chain_id);
+    auto dave = spawn_house(system, miner, "dave", chain::derived_key(5, 10, 3), wl.meter(3), market::side::buy, 200'000,
+                            wo.chain_id);
     const auto late = tell(self, dave.prosumer, miner, 1, agents::phase::quotation);
     CHECK(late.orders == 0);
     CHECK(late.note.find("late") != std::string::npos);
@@ -235,9 +234,12 @@ TEST_CASE("houses trade a cycle on their own: orders, their outcomes from the va
     const auto [bob_balance, bob_held] = ask<std::int64_t, std::int64_t>(self, bob.prosumer, agents::balance_atom::value);
     CHECK(bob_held > 0);
 
-    // Settlement: each house's meter confirms; the buyer's hold is released.
-    const auto seller_reading = tell(self, alice.prosumer, miner, 1, agents::phase::settlement);
-    const auto buyer_reading = tell(self, bob.prosumer, miner, 1, agents::phase::settlement);
+    // Cycle 1 settles in cycle 2's settlement phase (none in its own): the
+    // seller's meter reads its delivery, the buyer's confirms its hold with
+    // an ERC, which pays the seller.
+    CHECK(tell(self, alice.prosumer, miner, 1, agents::phase::settlement).txs.empty());
+    const auto seller_reading = tell(self, alice.prosumer, miner, 2, agents::phase::settlement);
+    const auto buyer_reading = tell(self, bob.prosumer, miner, 2, agents::phase::settlement);
     REQUIRE(seller_reading.txs.size() == 1);
     REQUIRE(buyer_reading.txs.size() == 1);
     wait_committed(self, miner, {seller_reading.txs[0], buyer_reading.txs[0]});
@@ -270,7 +272,7 @@ TEST_CASE("a prosumer without a request timer gets an answer when its validator 
   agents::prosumer_config pc;
   pc.name = "bob";
   pc.key = chain::derived_key(5, 10, 1);
-  pc.meter = chain::derived_key(5, 11, 1).pub;
+  pc.meter_keys = {chain::derived_key(5, 11, 1).pub};
   pc.chain_id = "stopped-test";
   pc.side = market::side::buy;
   pc.valuation = 180'000;

@@ -375,7 +375,7 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
     const auto view = energy.account(k);
     CHECK(view.balance_uc == (a ? a->balance_uc : 0));
     CHECK(view.held_uc == (a ? a->held_uc : 0));
-    CHECK(view.nonce == (a ? a->nonce : 0));
+    CHECK(view.nonce == (a ? a->last_nonce() : 0));
     std::set<std::uint64_t> expected, got;
     for (const auto& [id, c] : st.ctps.items())
       if (c.buyer == k) expected.insert(id);
@@ -385,7 +385,7 @@ TEST_CASE("validator: every question about the head state agrees with a replica 
       REQUIRE(r);
       CHECK(c.producer == r->producer);
       CHECK(c.expiry_height == r->expiry_height);
-      CHECK(c.amount_uc == r->amount_uc);
+      CHECK(c.amount_uc == r->held_uc());
     }
     CHECK(got == expected);
   }

@@ -124,29 +124,63 @@ TEST_CASE("demo: every order of every cycle gets exactly one outcome, and money 
   for (const auto& [cycle, set] : ids)
     CHECK(std::multiset<std::string>(set.begin(), set.end()) == answered[cycle]);
 
-  // The balances of all 55 prosumers and the DSO sum to the same total after every cycle.
+  // The balances of all 55 prosumers and the DSO sum to the same total after
+  // every cycle, and after the settlement phase that settles the last (row 4).
   std::map<std::string, std::int64_t> sum;
   for (const auto& r : o.balances) sum[r.at("cycle")] += uc(r.at("balance"));
-  REQUIRE(sum.size() == 3);
+  REQUIRE(sum.size() == 4);
   for (const auto& [cycle, total] : sum) CHECK(total == 2 * 55 * 1'000'000'000LL);
 }
 
-TEST_CASE("demo: buyers' payments equal sellers' income plus the DSO's grid charges and penalties, energy is conserved") {
+namespace {
+
+// What each seller's buyers paid it in a cycle, by ERC: p0 * energy of every
+// trade whose buyer's meter confirmed it (all but the silent buyer's).
+std::map<std::string, std::int64_t> paid_to_sellers(const run_outputs& o, const std::string& cycle,
+                                                    const std::string& silent_buyer) {
+  std::int64_t price = 0;
+  for (const auto& c : o.clearing)
+    if (c.at("cycle") == cycle) price = uc(c.at("price"));
+  std::map<std::string, std::int64_t> paid;
+  for (const auto& t : o.trades)
+    if (t.at("cycle") == cycle && t.at("buyer") != silent_buyer)
+      paid[t.at("seller")] += market::money_for(price, mwh(t.at("energy_kwh")));
+  return paid;
+}
+
+}  // namespace
+
+TEST_CASE("demo: cycle i settles in cycle i+1, buyers pay sellers by ERC, the DSO gets only charges and penalties") {
   const auto& o = demo();
-  std::map<std::string, std::int64_t> dso;  // cycle -> DSO balance after it
+  const std::string silent_buyer = log_value(o.log, "meters that never report: ");
+  std::map<std::string, std::int64_t> dso;  // balance row -> DSO balance then
   for (const auto& r : o.balances)
     if (r.at("account") == "dso") dso[r.at("cycle")] = uc(r.at("balance"));
-  std::int64_t before = 55 * 1'000'000'000LL;
+  CHECK(dso["1"] == 55 * 1'000'000'000LL);  // nothing settles in the first cycle
   for (const auto& c : {"1", "2", "3"}) {
-    std::int64_t bills = 0, incomes = 0, bought = 0, sold = 0, traded = 0;
+    const std::string next = std::to_string(std::stoi(c) + 1);
+    std::int64_t buyer_energy_payments = 0, seller_receipts = 0, to_dso = 0, bought = 0, sold = 0, traded = 0;
+    const auto paid = paid_to_sellers(o, c, silent_buyer);
     for (const auto& r : o.settlements) {
       if (r.at("cycle") != c) continue;
-      (r.at("role") == "buyer" ? bills : incomes) += uc(r.at("amount"));
+      const std::int64_t charges = uc(r.at("tariff")) + uc(r.at("penalty"));
+      to_dso += charges;
+      if (r.at("role") == "buyer") {
+        buyer_energy_payments += uc(r.at("amount")) - charges;
+        bought += mwh(r.at("agreed_kwh"));
+      } else {
+        const std::int64_t received = uc(r.at("amount")) + charges;
+        seller_receipts += received;
+        sold += mwh(r.at("agreed_kwh"));
+        // Paid for exactly what its confirmed trades were worth: nothing for the silent buyer's.
+        CHECK(received == (paid.count(r.at("party")) ? paid.at(r.at("party")) : 0));
+      }
     }
-    // The DSO is the counterparty: what it gained is what buyers paid less what sellers got.
-    CHECK(dso[c] - before == bills - incomes);
-    before = dso[c];
-    // Per cycle, trades' energy is what buyers and sellers agreed, kWh for kWh.
+    // Energy money goes from buyers to sellers only; the DSO's balance grew
+    // by the grid charges and penalties of the cycle settled, and nothing else.
+    CHECK(buyer_energy_payments == seller_receipts);
+    CHECK(dso[next] - dso[c] == to_dso);
+    CHECK(to_dso > 0);
     std::map<std::string, std::int64_t> per_party;
     for (const auto& r : o.trades) {
       if (r.at("cycle") != c) continue;
@@ -154,18 +188,15 @@ TEST_CASE("demo: buyers' payments equal sellers' income plus the DSO's grid char
       per_party[r.at("buyer") + "/buyer"] += mwh(r.at("energy_kwh"));
       per_party[r.at("seller") + "/seller"] += mwh(r.at("energy_kwh"));
     }
-    for (const auto& r : o.settlements) {
-      if (r.at("cycle") != c) continue;
-      (r.at("role") == "buyer" ? bought : sold) += mwh(r.at("agreed_kwh"));
-      CHECK(per_party[r.at("party") + "/" + r.at("role")] == mwh(r.at("agreed_kwh")));
-    }
+    for (const auto& r : o.settlements)
+      if (r.at("cycle") == c) CHECK(per_party[r.at("party") + "/" + r.at("role")] == mwh(r.at("agreed_kwh")));
     CHECK(sold == traded);
     CHECK(bought <= traded);  // the silent buyer's share is never settled
     CHECK(traded > 0);
   }
 }
 
-TEST_CASE("demo: a short seller pays the penalty, a silent buyer's holds expire and come back") {
+TEST_CASE("demo: a short seller pays the penalty, a silent buyer's holds expire and come back, its sellers unpaid") {
   const auto& o = demo();
   const std::string short_seller = log_value(o.log, "meters that read short: ");
   const std::string silent_buyer = log_value(o.log, "meters that never report: ");
@@ -179,12 +210,11 @@ TEST_CASE("demo: a short seller pays the penalty, a silent buyer's holds expire 
     }
     const std::int64_t agreed = mwh(r.at("agreed_kwh")), metered = mwh(r.at("metered_kwh"));
     CHECK(metered == agreed * 800 / 1000);
-    // market.md 5.4: income = p0 E_meter - tariff - |E_ref - E_meter| * penalty, penalty 0.05 per kWh.
+    // Its own reading decides its penalty (market.md 5.4: |E_ref - E_meter| * 0.05 per kWh); its
+    // buyers' ERCs pay it for what they confirmed.
     CHECK(uc(r.at("penalty")) == market::money_for(50'000, agreed - metered));
-    std::int64_t price = 0;
-    for (const auto& c : o.clearing)
-      if (c.at("cycle") == r.at("cycle")) price = uc(c.at("price"));
-    CHECK(uc(r.at("amount")) == market::money_for(price, metered) - uc(r.at("tariff")) - uc(r.at("penalty")));
+    const auto paid = paid_to_sellers(o, r.at("cycle"), silent_buyer);
+    CHECK(uc(r.at("amount")) == paid.at(short_seller) - uc(r.at("tariff")) - uc(r.at("penalty")));
     penalised = true;
   }
   CHECK(penalised);
@@ -196,7 +226,7 @@ TEST_CASE("demo: a short seller pays the penalty, a silent buyer's holds expire 
   CHECK(o.log.find("holds left open: 0.0 credits") != std::string::npos);
   // It was never billed, and its holds were released: its balance is what it started with.
   for (const auto& r : o.balances)
-    if (r.at("account") == silent_buyer && r.at("cycle") == "3") CHECK(r.at("balance") == "1000.0");
+    if (r.at("account") == silent_buyer && r.at("cycle") == "4") CHECK(r.at("balance") == "1000.0");
 }
 
 TEST_CASE("demo: each committed clearing equals a recomputation by voltaic clear from the committed orders") {

@@ -195,32 +195,59 @@ result<node::committed_block> energy_application::commit_certified(const block& 
   return committed(b, {}, charge);
 }
 
-// The block's meter settlements as the chain applied them, with the parts
-// of each amount (market.md 5.4), for observers.
+// What the block's receipts moved, per party of each cycle, with the parts
+// of each amount (market.md 5.4), for observers: a buyer's ERCs (its bill:
+// energy to its sellers, grid charges and penalties to the DSO), its
+// sellers' income from them, and each seller's own reading (its grid charge
+// and penalty).
 void energy_application::record_settlements(const block& b) {
   const auto& st = ledger_->state();
   const dso_record* params = st.dso_params.find(0);
+  const std::int64_t penalty_price = params ? params->penalty_ucpkwh : 0;
+  auto row = [this](std::uint64_t market_id, std::uint64_t cycle, const public_key& party, party_role role) -> settlement_row& {
+    if (cycle >= cycle_desk::kept_cycles)
+      settled_.erase(settled_.lower_bound({market_id, 0}),
+                     settled_.lower_bound({market_id, cycle - cycle_desk::kept_cycles + 1}));
+    settlement_row& r = settled_[{market_id, cycle}][{party, static_cast<std::uint8_t>(role)}];
+    r.market = market_id;
+    r.party = party;
+    r.role = static_cast<std::uint8_t>(role);
+    return r;
+  };
   for (const auto& entry : b.entries) {
-    if (is_receipt_entry(entry) || peek_kind(entry) != tx_kind::meter_settlement) continue;
-    auto stx = decode_envelope(entry);
-    if (!stx) continue;
-    const auto& m = std::get<meter_settlement_body>(stx.value().tx.body);
-    const std::int64_t* amount = st.settlements.find({m.market, m.cycle, m.party, static_cast<std::uint8_t>(m.role)});
-    if (!amount) continue;
-    const std::int64_t imbalance = m.agreed_mwh > m.metered_mwh ? m.agreed_mwh - m.metered_mwh : m.metered_mwh - m.agreed_mwh;
-    settlement_row r;
-    r.market = m.market;
-    r.party = m.party;
-    r.role = static_cast<std::uint8_t>(m.role);
-    r.agreed_mwh = m.agreed_mwh;
-    r.metered_mwh = m.metered_mwh;
-    r.amount_uc = m.role == party_role::buyer ? -*amount : *amount;  // the chain keeps what reached the party
-    r.tariff_uc = m.tariff_uc;
-    r.penalty_uc = static_cast<std::int64_t>(market::money_for(params ? params->penalty_ucpkwh : 0, imbalance));
-    auto& rows = settled_[{m.market, m.cycle}];
-    rows.push_back(r);
-    if (m.cycle >= cycle_desk::kept_cycles)
-      settled_.erase(settled_.lower_bound({m.market, 0}), settled_.lower_bound({m.market, m.cycle - cycle_desk::kept_cycles + 1}));
+    const auto kind = kind_of_receipt(entry);
+    if (kind == receipt_kind::erc) {
+      auto rc = decode_receipt(entry.data(), entry.size());
+      if (!rc) continue;
+      auto ctp = decode_envelope(rc.value().ctp);
+      if (!ctp || ctp.value().tx.kind() != tx_kind::ctp_commit) continue;
+      const auto& c = std::get<ctp_commit_body>(ctp.value().tx.body);
+      const std::int64_t e = rc.value().energy_mwh;
+      const std::int64_t pay =
+          market::div_round_half_even(static_cast<market::int128>(c.amount_uc) * e, c.energy_mwh);
+      const auto penalty = static_cast<std::int64_t>(market::money_for(penalty_price, c.energy_mwh - e));
+      settlement_row& buyer = row(c.market, c.cycle, ctp.value().tx.signer, party_role::buyer);
+      buyer.agreed_mwh += c.energy_mwh;
+      buyer.metered_mwh += e;
+      buyer.amount_uc += pay + c.charge_uc + penalty;
+      buyer.tariff_uc += c.charge_uc;
+      buyer.penalty_uc += penalty;
+      row(c.market, c.cycle, c.producer, party_role::seller).amount_uc += pay;
+    } else if (kind == receipt_kind::reading) {
+      auto rc = decode_reading_receipt(entry.data(), entry.size());
+      if (!rc) continue;
+      const auto& r = rc.value();
+      const due_record* due = st.dues.find({r.market, r.cycle, r.party, static_cast<std::uint8_t>(party_role::seller)});
+      if (!due) continue;
+      const std::int64_t imbalance = due->agreed_mwh > r.metered_mwh ? due->agreed_mwh - r.metered_mwh : r.metered_mwh - due->agreed_mwh;
+      const auto penalty = static_cast<std::int64_t>(market::money_for(penalty_price, imbalance));
+      settlement_row& seller = row(r.market, r.cycle, r.party, party_role::seller);
+      seller.agreed_mwh = due->agreed_mwh;
+      seller.metered_mwh = r.metered_mwh;
+      seller.tariff_uc = due->tariff_uc;
+      seller.penalty_uc = penalty;
+      seller.amount_uc -= due->tariff_uc + penalty;
+    }
   }
 }
 
@@ -229,8 +256,8 @@ node::committed_block energy_application::committed(const block& b, const std::v
   node::committed_block done;
   done.height = b.header.height;
   done.hash = b.hash;
-  done.entry_ids.reserve(b.entries.size());
-  for (const auto& e : b.entries) done.entry_ids.push_back(entry_id(e));
+  done.entry_ids.reserve(b.item_count());
+  for (std::size_t i = 0; i < b.item_count(); ++i) done.entry_ids.push_back(entry_id(b.item(i)));
   // A waiting transaction voided by the block (its nonce used by another of
   // its sender's, or expired) can never commit: its client must know.
   if (const auto voided = pool_.prune(ledger_->state(), done.entry_ids); voided > 0)

@@ -26,13 +26,34 @@ meter_keys make_meter_keys(std::vector<key_pair> keys, std::string_view chain_id
   return m;
 }
 
+namespace {
+std::vector<hash256> path_of(const meter_keys& keys, std::size_t key_index) {
+  std::vector<hash256> siblings;
+  for (const auto& step : make_merkle_proof(keys.leaves, key_index).path) siblings.push_back(step.sibling);
+  return siblings;
+}
+}  // namespace
+
 erc_body make_erc_body(const meter_keys& keys, std::size_t key_index, std::uint64_t ctp_id, std::int64_t energy_mwh) {
   erc_body b;
   b.ctp_id = ctp_id;
   b.energy_mwh = energy_mwh;
   b.coe = keys.coe;
   b.leaf_index = key_index;
-  for (const auto& step : make_merkle_proof(keys.leaves, key_index).path) b.siblings.push_back(step.sibling);
+  b.siblings = path_of(keys, key_index);
+  return b;
+}
+
+meter_settlement_body make_reading_body(const meter_keys& keys, std::size_t key_index, std::uint64_t market,
+                                        std::uint64_t cycle, const public_key& party, std::int64_t metered_mwh) {
+  meter_settlement_body b;
+  b.market = market;
+  b.cycle = cycle;
+  b.party = party;
+  b.metered_mwh = metered_mwh;
+  b.coe = keys.coe;
+  b.leaf_index = key_index;
+  b.siblings = path_of(keys, key_index);
   return b;
 }
 
@@ -49,11 +70,18 @@ status verify_coe(const certificate_of_existence& coe, std::string_view chain_id
   return {};
 }
 
-status verify_erc_key(const erc_body& erc, const public_key& signing_key) {
-  if (!verify_merkle_path(merkle_leaf(signing_key.data(), signing_key.size()), erc.leaf_index, erc.coe.key_count,
-                          erc.siblings, erc.coe.root))
+status verify_meter_key(const certificate_of_existence& coe, std::uint64_t leaf_index,
+                        const std::vector<hash256>& siblings, const public_key& signing_key) {
+  if (!verify_merkle_path(merkle_leaf(signing_key.data(), signing_key.size()), leaf_index, coe.key_count, siblings,
+                          coe.root))
     return chain_error("erc-key-not-in-tree", "the signing key is not in the CoE's key tree");
   return {};
+}
+
+const certificate_of_existence* coe_of(const transaction& tx) {
+  if (const auto* e = std::get_if<erc_body>(&tx.body)) return &e->coe;
+  if (const auto* m = std::get_if<meter_settlement_body>(&tx.body)) return &m->coe;
+  return nullptr;
 }
 
 hash256 coe_id(const certificate_of_existence& coe) { return blake2b_256(encode_fields(coe)); }

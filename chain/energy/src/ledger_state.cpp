@@ -24,20 +24,25 @@ void fields(Io& io, one_value<T>& x) {
 }
 template <class Io>
 void fields(Io& io, account& a) {
-  io.array(3);
+  io.array(4);
   io(a.balance_uc);
   io(a.held_uc);
   io(a.nonce);
+  io(a.ctp_nonce);
 }
 template <class Io>
 void fields(Io& io, ctp_record& c) {
-  io.array(6);
+  io.array(10);
   io(c.buyer);
   io(c.producer);
   io(c.amount_uc);
+  io(c.charge_uc);
   io(c.energy_mwh);
   io(c.expiry_height);
-  io(c.meter_root);
+  io(c.meter_key);
+  io(c.market);
+  io(c.cycle);
+  io(c.envelope);
 }
 template <class Io>
 void fields(Io& io, energy_account& a) {

@@ -6,11 +6,12 @@ namespace voltaic::chain {
 
 namespace {
 
-// An ERC's nonce is its meter's counter, not the signer's account nonce.
+// A meter's nonce is its counter, not an account nonce; a CTP's is checked
+// against the account's CTP sequence (ledger_state.hpp).
 bool nonce_used(const signed_transaction& t, const ledger_state& st) {
-  if (t.tx.kind() == tx_kind::erc) return false;
+  if (signed_by_meter(t.tx.kind())) return false;
   const account* a = st.accounts.find(t.tx.signer);
-  return a && t.tx.nonce <= a->nonce;
+  return a && t.tx.nonce <= (t.tx.kind() == tx_kind::ctp_commit ? a->ctp_nonce : a->nonce);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace voltaic::chain {
 energy_application::account_view energy_application::account(const public_key& k) {
   const chain::account* a = ledger_->state().accounts.find(k);
   if (!a) return {};
-  return account_view{a->balance_uc, a->held_uc, a->nonce};
+  return account_view{a->balance_uc, a->held_uc, a->last_nonce()};
 }
 
 std::vector<public_key> energy_application::buyers_with_expired_ctps() {
@@ -44,7 +44,7 @@ std::vector<energy_application::open_ctp> energy_application::ctps_of(const publ
   auto it = ctps_by_buyer_.find(buyer);
   if (it == ctps_by_buyer_.end()) return out;
   for (auto id : it->second)
-    if (const ctp_record* c = head.ctps.find(id)) out.push_back(open_ctp{id, c->producer, c->expiry_height, c->amount_uc});
+    if (const ctp_record* c = head.ctps.find(id)) out.push_back(open_ctp{id, c->producer, c->expiry_height, c->held_uc(), c->market, c->cycle, c->energy_mwh, c->meter_key});
   return out;
 }
 
@@ -109,8 +109,8 @@ outcome_answer energy_application::outcome_of(const public_key& owner, std::uint
     }
   for (const auto& t : r.trades)
     if (t.buyer == k)
-      a.trades.push_back(trade_leg{c->orders[t.seller].terms.owner, t.energy,
-                                   market::money_for(r.clearing.price, t.energy) + market::buyer_charge_share(t.charge)});
+      a.trades.push_back(trade_leg{c->orders[t.seller].terms.owner, t.energy, market::money_for(r.clearing.price, t.energy),
+                                   market::buyer_charge_share(t.charge)});
   return a;
 }
 
@@ -167,13 +167,8 @@ std::vector<settlement_row> energy_application::settlements(std::uint64_t first,
   std::vector<settlement_row> out;
   for (auto it = settled_.lower_bound({first, cycle}); it != settled_.end() && it->first.first < end; ++it) {
     if (it->first.second != cycle) continue;
-    auto rows = it->second;
-    // The cycle's dues order (party, role), whatever order the blocks took them in.
-    std::sort(rows.begin(), rows.end(), [](const settlement_row& a, const settlement_row& b) {
-      if (a.party != b.party) return key_less{}(a.party, b.party);
-      return a.role < b.role;
-    });
-    out.insert(out.end(), rows.begin(), rows.end());
+    // In (party, role) order, whatever order the blocks took them in.
+    for (const auto& [who, row] : it->second) out.push_back(row);
   }
   return out;
 }
@@ -253,7 +248,8 @@ result<bytes> energy_application::answer_signed(std::string_view path, const pub
     if (auto n = read_numbers(args, 0); !n) return n.err();
     if (path == "my_ctps") {
       answer_list<ctp_row> rows;
-      for (const auto& c : ctps_of(asker)) rows.items.push_back(ctp_row{c.id, c.producer, c.expiry_height, c.amount_uc});
+      for (const auto& c : ctps_of(asker))
+        rows.items.push_back(ctp_row{c.id, c.producer, c.expiry_height, c.amount_uc, c.market, c.cycle, c.energy_mwh, c.meter_key});
       return encode_fields(rows);
     }
     const auto a = account(asker);

@@ -17,12 +17,15 @@ namespace voltaic::chain {
 namespace {
 
 using market::int128;
-// The block's ERCs by id, for its receipt entries.
+// The block's witnesses (ERCs and meter settlements, with their CoEs) by
+// id, for its receipt entries.
 using erc_index = std::unordered_map<hash256, const signed_transaction*, key_hasher>;
 
 market::error refuse(const char* reason, const std::string& detail) { return chain_error(reason, detail); }
 
 bool money_in_range(std::int64_t v) { return v > 0 && v <= max_money_uc; }
+
+constexpr std::size_t max_block_items = 65'536;  // the store indexes an item in 16 bits
 
 // Adds `delta` to a balance, refusing to leave [0, max_money_uc].
 bool add_checked(std::int64_t balance, std::int64_t delta, std::int64_t& out) {
@@ -43,9 +46,9 @@ status check_expiry_and_nonce(const ledger_state& st, const transaction& tx, std
   if (tx.expiry_height < height)
     return refuse("tx-expired", "expiry height " + std::to_string(tx.expiry_height) + " is before block " +
                                     std::to_string(height));
-  if (tx.kind() == tx_kind::erc) return {};  // replay of an ERC is stopped by its CTP being used up
+  if (signed_by_meter(tx.kind())) return {};  // a replay is stopped by what it settles being used up
   const account* a = st.accounts.find(tx.signer);
-  const std::uint64_t last = a ? a->nonce : 0;
+  const std::uint64_t last = !a ? 0 : tx.kind() == tx_kind::ctp_commit ? a->ctp_nonce : a->nonce;
   if (tx.nonce <= last)
     return refuse("nonce-stale", "nonce " + std::to_string(tx.nonce) + " is not above " + std::to_string(last));
   return {};
@@ -57,38 +60,44 @@ void bump_nonce(ledger_state& st, const transaction& tx) {
   st.accounts.put(tx.signer, a);
 }
 
-// Pays the producer of CTP `id` for `energy` received and closes the CTP:
-// amount * energy / committed, half-to-even; the rest of the hold is released.
-status settle_ctp(ledger_state& st, std::uint64_t id, std::int64_t energy, const hash256* meter_root,
+// Releases CTP `id` on `energy` received: the producer gets amount * energy /
+// committed (half-to-even), the DSO the buyer's grid charge and its
+// imbalance penalty (market.md 5.4: |committed - received| * penalty); the
+// rest of the hold is released. `signer` is the ERC's signing key (nullptr
+// when a stored receipt is replayed: it was checked when the block was made).
+status settle_ctp(ledger_state& st, std::uint64_t id, std::int64_t energy, const public_key* signer,
                   std::uint64_t height) {
   const ctp_record* found = st.ctps.find(id);
   if (!found) return refuse("ctp-unknown", "no open CTP " + std::to_string(id));
   const ctp_record c = *found;
   if (height > c.expiry_height)
     return refuse("ctp-expired", "CTP " + std::to_string(id) + " expired at height " + std::to_string(c.expiry_height));
-  if (meter_root && *meter_root != c.meter_root)
-    return refuse("erc-meter-mismatch", "the CoE is not the meter the CTP names");
+  if (signer && *signer != c.meter_key)
+    return refuse("erc-wrong-meter", "the ERC is not signed by the meter key CTP " + std::to_string(id) + " names");
   if (energy <= 0) return refuse("energy-out-of-range", "received energy must be positive");
   if (energy > c.energy_mwh)
     return refuse("erc-energy-exceeds-ctp", std::to_string(energy) + " mWh received but " +
                                                 std::to_string(c.energy_mwh) + " mWh committed");
   const std::int64_t pay = market::div_round_half_even(static_cast<int128>(c.amount_uc) * energy, c.energy_mwh);
+  const dso_record* params = st.dso_params.find(0);
+  const int128 penalty = market::money_for(params ? params->penalty_ucpkwh : 0, c.energy_mwh - energy);
+  const int128 to_dso = penalty + c.charge_uc;
   account buyer = account_of(st, c.buyer);
-  account producer = account_of(st, c.producer);
-  if (buyer.held_uc < c.amount_uc || buyer.balance_uc < pay)
-    return refuse("hold-missing", "the buyer's hold does not cover CTP " + std::to_string(id));
-  std::int64_t producer_balance = 0;
-  if (c.producer != c.buyer && !add_checked(producer.balance_uc, pay, producer_balance))
-    return refuse("balance-overflow", "paying the producer would overflow its balance");
-  buyer.held_uc -= c.amount_uc;
-  buyer.balance_uc -= pay;
+  if (buyer.held_uc < c.held_uc()) return refuse("hold-missing", "the buyer's hold does not cover CTP " + std::to_string(id));
+  const int128 buyer_after = static_cast<int128>(buyer.balance_uc) - pay - to_dso;
+  if (buyer_after < buyer.held_uc - c.held_uc())
+    return refuse("insufficient-balance", "the buyer cannot pay the imbalance penalty of CTP " + std::to_string(id));
+  buyer.held_uc -= c.held_uc();
+  buyer.balance_uc = static_cast<std::int64_t>(buyer_after);
   st.accounts.put(c.buyer, buyer);
-  if (c.producer != c.buyer) {
-    producer.balance_uc = producer_balance;
-    st.accounts.put(c.producer, producer);
-  } else {
-    buyer.balance_uc += pay;  // paying oneself changes nothing
-    st.accounts.put(c.buyer, buyer);
+  // Credited one after the other: the producer or the DSO may be the buyer.
+  for (const auto& [to, amount] : {std::pair<public_key, int128>{c.producer, pay}, {st.genesis.dso, to_dso}}) {
+    account a = account_of(st, to);
+    std::int64_t next = 0;
+    if (!add_checked(a.balance_uc, static_cast<std::int64_t>(amount), next))
+      return refuse("balance-overflow", "paying CTP " + std::to_string(id) + " would overflow a balance");
+    a.balance_uc = next;
+    st.accounts.put(to, a);
   }
   st.ctps.erase(id);
   return {};
@@ -146,32 +155,46 @@ status apply_clearing(ledger_state& st, const transaction& tx, const clearing_re
   return {};
 }
 
-status apply_ctp_commit(ledger_state& st, const transaction& tx, const ctp_commit_body& b, std::uint64_t height) {
+// A CTP enters the CTP database (a block's side record), never the body.
+status admit_ctp(ledger_state& st, const signed_transaction& stx, std::uint64_t height) {
+  const auto& tx = stx.tx;
+  if (tx.kind() != tx_kind::ctp_commit) return refuse("bad-side-record", "a block's side records are CTPs only");
+  if (auto s = check_expiry_and_nonce(st, tx, height); !s) return s;
+  const auto& b = std::get<ctp_commit_body>(tx.body);
   if (!money_in_range(b.amount_uc)) return refuse("amount-out-of-range", "CTP amount outside 1..1e18 uc");
+  if (b.charge_uc < 0 || b.charge_uc > max_money_uc) return refuse("amount-out-of-range", "CTP grid charge");
   if (!market::energy_in_range(b.energy_mwh)) return refuse("energy-out-of-range", "CTP energy outside 1 mWh..1 GWh");
   if (b.expiry_height <= height) return refuse("ctp-expiry-past", "the CTP expires before it could be confirmed");
   account buyer = account_of(st, tx.signer);
-  if (buyer.available() < b.amount_uc)
+  const int128 hold = static_cast<int128>(b.amount_uc) + b.charge_uc;
+  if (buyer.available() < hold)
     return refuse("insufficient-balance", std::to_string(buyer.available()) + " uc available, " +
-                                              std::to_string(b.amount_uc) + " uc to hold");
+                                              std::to_string(static_cast<std::int64_t>(hold)) + " uc to hold");
   const std::uint64_t id = st.peek_next_ctp_id();
-  buyer.held_uc += b.amount_uc;
-  buyer.nonce = tx.nonce;
+  buyer.held_uc += static_cast<std::int64_t>(hold);
+  buyer.ctp_nonce = tx.nonce;
   st.accounts.put(tx.signer, buyer);
-  st.ctps.put(id, {tx.signer, b.producer, b.amount_uc, b.energy_mwh, b.expiry_height, b.meter_root});
+  st.ctps.put(id, {tx.signer, b.producer, b.amount_uc, b.charge_uc, b.energy_mwh, b.expiry_height, b.meter_key,
+                   b.market, b.cycle, stx.envelope});
   st.next_ctp_id.put(0, id + 1);
   return {};
 }
 
-status apply_erc(ledger_state& st, const transaction& tx, const erc_body& b, std::uint64_t height) {
-  const hash256 id = coe_id(b.coe);
+// A meter's CoE and that its signing key is a leaf of the CoE's tree.
+status check_meter_key(ledger_state& st, const certificate_of_existence& coe, std::uint64_t leaf_index,
+                       const std::vector<hash256>& siblings, const public_key& signer) {
+  const hash256 id = coe_id(coe);
   if (!st.verified->coes.contains(id)) {
-    if (auto s = verify_coe(b.coe, st.genesis.chain_id, st.genesis.manufacturers); !s) return s;
+    if (auto s = verify_coe(coe, st.genesis.chain_id, st.genesis.manufacturers); !s) return s;
   }
-  if (auto s = verify_erc_key(b, tx.signer); !s) return s;
-  if (auto s = settle_ctp(st, b.ctp_id, b.energy_mwh, &b.coe.root, height); !s) return s;
+  if (auto s = verify_meter_key(coe, leaf_index, siblings, signer); !s) return s;
   st.verified->coes.insert(id);
   return {};
+}
+
+status apply_erc(ledger_state& st, const transaction& tx, const erc_body& b, std::uint64_t height) {
+  if (auto s = check_meter_key(st, b.coe, b.leaf_index, b.siblings, tx.signer); !s) return s;
+  return settle_ctp(st, b.ctp_id, b.energy_mwh, &tx.signer, height);
 }
 
 status apply_timeout(ledger_state& st, const transaction& tx, const ctp_timeout_body& b, std::uint64_t height) {
@@ -182,8 +205,8 @@ status apply_timeout(ledger_state& st, const transaction& tx, const ctp_timeout_
     return refuse("ctp-not-expired", "CTP " + std::to_string(b.ctp_id) + " is open until height " +
                                          std::to_string(c->expiry_height));
   account buyer = account_of(st, tx.signer);
-  if (buyer.held_uc < c->amount_uc) return refuse("hold-missing", "the hold is smaller than the CTP");
-  buyer.held_uc -= c->amount_uc;
+  if (buyer.held_uc < c->held_uc()) return refuse("hold-missing", "the hold is smaller than the CTP");
+  buyer.held_uc -= c->held_uc();
   buyer.nonce = tx.nonce;
   st.accounts.put(tx.signer, buyer);
   st.ctps.erase(b.ctp_id);
@@ -218,63 +241,40 @@ status apply_cycle_dues(ledger_state& st, const transaction& tx, const cycle_due
   return {};
 }
 
-status apply_settlement(ledger_state& st, const transaction& tx, const meter_settlement_body& b) {
-  const settlement_key due_key{b.market, b.cycle, b.party, static_cast<std::uint8_t>(b.role)};
-  const due_record* due = st.dues.find(due_key);
-  if (!due) return refuse("due-unknown", "the party agreed nothing in this role for this cycle");
-  if (tx.signer != due->meter) return refuse("not-meter", "only the meter the party's order named may settle it");
-  const clearing_result_body* clearing = st.clearings.find({b.market, b.cycle});
-  if (!clearing || b.agreed_mwh != due->agreed_mwh || b.tariff_uc != due->tariff_uc ||
-      b.price_ucpkwh != clearing->price_ucpkwh)
-    return refuse("settlement-mismatch", "agreed energy, tariff or price differ from the chain's record");
-  if (b.agreed_mwh < 0 || b.metered_mwh < 0 || b.agreed_mwh > market::max_order_energy ||
-      b.metered_mwh > market::max_order_energy)
-    return refuse("energy-out-of-range", "agreed or metered energy outside 0..1 GWh");
-  if (!market::price_in_range(b.price_ucpkwh)) return refuse("price-out-of-range", "settlement price");
-  if (b.tariff_uc < 0 || b.tariff_uc > max_money_uc) return refuse("amount-out-of-range", "tariff");
-  if (b.party == st.genesis.dso) return refuse("bad-settlement", "the DSO is the counterparty, not a party");
-  const settlement_key key{b.market, b.cycle, b.party, static_cast<std::uint8_t>(b.role)};
-  if (st.settlements.find(key)) return refuse("settlement-exists", "this party is already settled for the cycle");
-  if (b.role == party_role::seller && !b.release_ctps.empty())
-    return refuse("bad-settlement", "a seller has no holds to release");
-
+// A seller's meter reading: the seller's half of the grid charges and its
+// imbalance penalty go to the DSO (market.md 5.4). `signer` is the reading's
+// key, which must be the one the seller's order named.
+status settle_seller(ledger_state& st, std::uint64_t market_id, std::uint64_t cycle, const public_key& party,
+                     std::int64_t metered_mwh, const public_key& signer) {
+  const settlement_key key{market_id, cycle, party, static_cast<std::uint8_t>(party_role::seller)};
+  const due_record* due = st.dues.find(key);
+  if (!due) return refuse("due-unknown", "the party sold nothing in this cycle");
+  if (signer != due->meter) return refuse("not-meter", "the reading is not signed by the meter key the order named");
+  if (metered_mwh < 0 || metered_mwh > market::max_order_energy)
+    return refuse("energy-out-of-range", "metered energy outside 0..1 GWh");
+  if (st.settlements.find(key)) return refuse("settlement-exists", "this seller is already settled for the cycle");
   const dso_record* params = st.dso_params.find(0);
-  const std::int64_t penalty_price = params ? params->penalty_ucpkwh : 0;
-  const std::int64_t imbalance = b.agreed_mwh > b.metered_mwh ? b.agreed_mwh - b.metered_mwh : b.metered_mwh - b.agreed_mwh;
-  const int128 energy_value = market::money_for(b.price_ucpkwh, b.metered_mwh);
-  const int128 penalty = market::money_for(penalty_price, imbalance);
-  // market.md 5.4: buyer bill = p0*E + tariff + |dE|*penalty; seller income = p0*E - tariff - |dE|*penalty.
-  const int128 to_party = b.role == party_role::buyer ? -(energy_value + b.tariff_uc + penalty)
-                                                      : energy_value - b.tariff_uc - penalty;
-  if (to_party > max_money_uc || to_party < -max_money_uc) return refuse("amount-out-of-range", "settlement amount");
-  const auto amount = static_cast<std::int64_t>(to_party);
-
-  account party = account_of(st, b.party);
-  std::set<std::uint64_t> released;
-  std::int64_t release_total = 0;
-  for (auto id : b.release_ctps) {
-    const ctp_record* c = st.ctps.find(id);
-    if (!c) return refuse("ctp-unknown", "no open CTP " + std::to_string(id));
-    if (c->buyer != b.party) return refuse("ctp-not-owner", "CTP " + std::to_string(id) + " is not the party's");
-    if (!released.insert(id).second) return refuse("bad-settlement", "CTP " + std::to_string(id) + " listed twice");
-    release_total += c->amount_uc;
-  }
-  if (party.held_uc < release_total) return refuse("hold-missing", "the party's holds are smaller than its CTPs");
-  party.held_uc -= release_total;
+  const std::int64_t imbalance = due->agreed_mwh > metered_mwh ? due->agreed_mwh - metered_mwh : metered_mwh - due->agreed_mwh;
+  const int128 charge = market::money_for(params ? params->penalty_ucpkwh : 0, imbalance) + due->tariff_uc;
+  account seller = account_of(st, party);
+  if (charge > seller.available())
+    return refuse("insufficient-balance", "the seller cannot pay " + std::to_string(static_cast<std::int64_t>(charge)) +
+                                              " uc of grid charges and penalty");
+  seller.balance_uc -= static_cast<std::int64_t>(charge);
+  st.accounts.put(party, seller);
   account dso = account_of(st, st.genesis.dso);
-  std::int64_t party_balance = 0, dso_balance = 0;
-  if (!add_checked(party.balance_uc, amount, party_balance) || party_balance < party.held_uc)
-    return refuse("insufficient-balance", "the party cannot pay " + std::to_string(-amount) + " uc");
-  if (!add_checked(dso.balance_uc, -amount, dso_balance) || dso_balance < dso.held_uc)
-    return refuse("insufficient-balance", "the DSO cannot pay " + std::to_string(amount) + " uc");
-  party.balance_uc = party_balance;
+  std::int64_t dso_balance = 0;
+  if (!add_checked(dso.balance_uc, static_cast<std::int64_t>(charge), dso_balance))
+    return refuse("balance-overflow", "paying the DSO would overflow its balance");
   dso.balance_uc = dso_balance;
-  for (auto id : released) st.ctps.erase(id);
-  st.accounts.put(b.party, party);
   st.accounts.put(st.genesis.dso, dso);
-  st.settlements.put(key, amount);
-  bump_nonce(st, tx);
+  st.settlements.put(key, -static_cast<std::int64_t>(charge));
   return {};
+}
+
+status apply_settlement(ledger_state& st, const transaction& tx, const meter_settlement_body& b) {
+  if (auto s = check_meter_key(st, b.coe, b.leaf_index, b.siblings, tx.signer); !s) return s;
+  return settle_seller(st, b.market, b.cycle, b.party, b.metered_mwh, tx.signer);
 }
 
 status apply_grid_update(ledger_state& st, const transaction& tx, const grid_update_body& b, std::uint64_t height) {
@@ -331,7 +331,8 @@ status dispatch(ledger_state& st, const transaction& tx, std::uint64_t height) {
         else if constexpr (std::is_same_v<B, energy_account_body>) return apply_energy_account(st, tx, b);
         else if constexpr (std::is_same_v<B, order_root_body>) return apply_order_root(st, tx, b);
         else if constexpr (std::is_same_v<B, clearing_result_body>) return apply_clearing(st, tx, b);
-        else if constexpr (std::is_same_v<B, ctp_commit_body>) return apply_ctp_commit(st, tx, b, height);
+        else if constexpr (std::is_same_v<B, ctp_commit_body>)
+          return refuse("ctp-not-an-entry", "a CTP goes into the CTP database, never into a block's body");
         else if constexpr (std::is_same_v<B, erc_body>) return apply_erc(st, tx, b, height);
         else if constexpr (std::is_same_v<B, ctp_timeout_body>) return apply_timeout(st, tx, b, height);
         else if constexpr (std::is_same_v<B, meter_settlement_body>) return apply_settlement(st, tx, b);
@@ -343,9 +344,15 @@ status dispatch(ledger_state& st, const transaction& tx, std::uint64_t height) {
       tx.body);
 }
 
-bytes receipt_entry(const signed_transaction& stx) {
-  const auto& b = std::get<erc_body>(stx.tx.body);
-  return encode_receipt({stx.id, b.ctp_id, b.energy_mwh});
+// The receipt a meter's transaction is stored as; taken before it applies
+// (an ERC's CTP leaves the database when it is released).
+bytes receipt_entry(const ledger_state& st, const signed_transaction& stx) {
+  if (const auto* e = std::get_if<erc_body>(&stx.tx.body)) {
+    const ctp_record* c = st.ctps.find(e->ctp_id);
+    return encode_receipt({stx.id, e->ctp_id, e->energy_mwh, c ? c->envelope : bytes{}});
+  }
+  const auto& m = std::get<meter_settlement_body>(stx.tx.body);
+  return encode_reading_receipt({stx.id, stx.tx.signer, m.market, m.cycle, m.party, m.metered_mwh});
 }
 
 market::error at_entry(std::size_t index, const market::error& e) {
@@ -378,27 +385,51 @@ status check_results(ledger_state& st, const block& b, state_changes& changes) {
   return {};
 }
 
-status apply_entry(ledger_state& st, const bytes& entry, std::uint64_t height,
-                   const erc_index& ercs, const block_options& options) {
-  if (is_receipt_entry(entry)) {
+// A stored receipt replayed without its witness (a certified chain): what it
+// changed, its signatures having been checked when the block was made.
+status replay_receipt(ledger_state& st, const bytes& entry, std::uint64_t height) {
+  if (kind_of_receipt(entry) == receipt_kind::erc) {
     auto rc = decode_receipt(entry.data(), entry.size());
     if (!rc) return rc.err();
-    auto it = ercs.find(rc.value().erc_id);
-    if (it != ercs.end()) {
-      const signed_transaction& erc = *it->second;
-      if (receipt_entry(erc) != entry) return refuse("bad-receipt", "the receipt differs from its ERC");
-      if (!signature_checked(st, erc)) return refuse("bad-signature", "ERC signature");
-      return dispatch(st, erc.tx, height);
-    }
-    if (options.require_erc_witness) return refuse("erc-missing", "a receipt arrived without its ERC");
+    const ctp_record* c = st.ctps.find(rc.value().ctp_id);
+    if (c && c->envelope != rc.value().ctp) return refuse("bad-receipt", "the receipt's CTP is not the one released");
     return settle_ctp(st, rc.value().ctp_id, rc.value().energy_mwh, nullptr, height);
+  }
+  auto rc = decode_reading_receipt(entry.data(), entry.size());
+  if (!rc) return rc.err();
+  const auto& r = rc.value();
+  return settle_seller(st, r.market, r.cycle, r.party, r.metered_mwh, r.meter_key);
+}
+
+status apply_entry(ledger_state& st, const bytes& entry, std::uint64_t height,
+                   const erc_index& witnesses, const block_options& options) {
+  if (is_receipt_entry(entry)) {
+    if (!kind_of_receipt(entry)) return refuse("bad-receipt", "not a receipt this chain writes");
+    auto it = witnesses.find(entry_id(entry));
+    if (it != witnesses.end()) {
+      const signed_transaction& w = *it->second;
+      if (!signed_by_meter(w.tx.kind()) || receipt_entry(st, w) != entry)
+        return refuse("bad-receipt", "the receipt differs from its witness");
+      if (!signature_checked(st, w)) return refuse("bad-signature", std::string(to_string(w.tx.kind())) + " signature");
+      return dispatch(st, w.tx, height);
+    }
+    if (options.require_erc_witness) return refuse("erc-missing", "a receipt arrived without its witness");
+    return replay_receipt(st, entry, height);
   }
   auto stx = decode_envelope(entry);
   if (!stx) return stx.err();
-  if (stx.value().tx.kind() == tx_kind::erc) return refuse("bad-entry", "an ERC is stored as its receipt");
+  if (signed_by_meter(stx.value().tx.kind())) return refuse("bad-entry", "a meter's transaction is stored as its receipt");
   if (!signature_checked(st, stx.value()))
     return refuse("bad-signature", std::string("signature over a ") + to_string(stx.value().tx.kind()));
   return dispatch(st, stx.value().tx, height);
+}
+
+status apply_side_record(ledger_state& st, const bytes& record, std::uint64_t height) {
+  auto stx = decode_envelope(record);
+  if (!stx) return stx.err();
+  if (!signature_checked(st, stx.value()))
+    return refuse("bad-signature", std::string("signature over a ") + to_string(stx.value().tx.kind()));
+  return admit_ctp(st, stx.value(), height);
 }
 
 }  // namespace
@@ -406,8 +437,14 @@ status apply_entry(ledger_state& st, const bytes& entry, std::uint64_t height,
 status apply_transaction(ledger_state& st, const signed_transaction& stx, std::uint64_t height, bytes& entry) {
   if (!signature_checked(st, stx))
     return refuse("bad-signature", std::string("signature over a ") + to_string(stx.tx.kind()));
+  if (stx.tx.kind() == tx_kind::ctp_commit) {
+    if (auto s = admit_ctp(st, stx, height); !s) return s;
+    entry = stx.envelope;
+    return {};
+  }
+  bytes stored = signed_by_meter(stx.tx.kind()) ? receipt_entry(st, stx) : stx.envelope;
   if (auto s = dispatch(st, stx.tx, height); !s) return s;
-  entry = stx.tx.kind() == tx_kind::erc ? receipt_entry(stx) : stx.envelope;
+  entry = std::move(stored);
   return {};
 }
 
@@ -416,6 +453,14 @@ result<state_changes> execute_block(ledger_state& st, const block& b, const std:
   if (auto s = check_header(st, b); !s) return s.err();
   erc_index by_id;
   for (const auto& e : ercs) by_id.emplace(e.id, &e);
+  if (b.item_count() > max_block_items) return refuse("bad-block-size", "more than 65,536 entries and side records");
+  // The CTPs the block admits come first: an ERC of the same block may release one.
+  for (std::size_t i = 0; i < b.side.size(); ++i) {
+    if (auto s = apply_side_record(st, b.side[i], b.header.height); !s) {
+      st.rollback();
+      return market::make_error(s.err().code, s.err().message + " (side record " + std::to_string(i) + ")");
+    }
+  }
   for (std::size_t i = 0; i < b.entries.size(); ++i) {
     if (auto s = apply_entry(st, b.entries[i], b.header.height, by_id, options); !s) {
       st.rollback();
@@ -434,15 +479,22 @@ built_block build_block(ledger_state& st, const std::vector<signed_transaction>&
                         const public_key& proposer) {
   built_block out;
   const std::uint64_t height = st.height + 1;
-  for (const auto& stx : txs) {
-    bytes entry;
-    if (auto s = apply_transaction(st, stx, height, entry); !s) {
-      out.rejected.emplace_back(stx.id, s.err());
-      continue;
+  // CTPs first, as execute_block applies them, then the body's transactions.
+  for (const bool side : {true, false})
+    for (const auto& stx : txs) {
+      if ((stx.tx.kind() == tx_kind::ctp_commit) != side) continue;
+      if (out.blk.item_count() >= max_block_items) {
+        out.rejected.emplace_back(stx.id, refuse("bad-block-size", "the block is full"));
+        continue;
+      }
+      bytes entry;
+      if (auto s = apply_transaction(st, stx, height, entry); !s) {
+        out.rejected.emplace_back(stx.id, s.err());
+        continue;
+      }
+      (side ? out.blk.side : out.blk.entries).push_back(std::move(entry));
+      if (signed_by_meter(stx.tx.kind())) out.ercs.push_back(stx);
     }
-    out.blk.entries.push_back(std::move(entry));
-    if (stx.tx.kind() == tx_kind::erc) out.ercs.push_back(stx);
-  }
   auto& h = out.blk.header;
   h.chain_id = st.genesis.chain_id;
   h.height = height;

@@ -12,7 +12,6 @@ namespace voltaic::chain {
 
 // Bounds on variable parts, so one transaction stays small.
 inline constexpr std::uint32_t max_merkle_depth = 32;
-inline constexpr std::uint32_t max_release_ctps = 4'096;
 inline constexpr std::size_t max_change_note = 256;
 inline constexpr std::uint32_t max_cycle_dues = 12'000;  // parties of one market's cycle in one transaction
 
@@ -38,12 +37,15 @@ void fields(Io& io, order_root_body& b) {
 }
 template <class Io>
 void fields(Io& io, ctp_commit_body& b) {
-  io.array(5);
+  io.array(8);
   io(b.producer);
   io(b.amount_uc);
+  io(b.charge_uc);
   io(b.energy_mwh);
   io(b.expiry_height);
-  io(b.meter_root);
+  io(b.meter_key);
+  io(b.market);
+  io(b.cycle);
 }
 // A CoE as an ERC carries it and as its id hashes it (coe.cpp).
 template <class Io>
@@ -73,16 +75,15 @@ void fields(Io& io, ctp_timeout_body& b) {
 }
 template <class Io>
 void fields(Io& io, meter_settlement_body& b) {
-  io.array(9);
+  io.array(6);
   io(b.market);
   io(b.cycle);
   io(b.party);
-  io.bounded(b.role, 1, "role");
-  io(b.agreed_mwh);
   io(b.metered_mwh);
-  io(b.price_ucpkwh);
-  io(b.tariff_uc);
-  io.list(b.release_ctps, max_release_ctps, [&io](std::uint64_t& id) { io(id); });
+  fields(io, b.coe);
+  io.array(2);
+  io(b.leaf_index);
+  io.list(b.siblings, max_merkle_depth, [&io](hash256& h) { io(h); });
 }
 template <class Io>
 void fields(Io& io, grid_update_body& b) {

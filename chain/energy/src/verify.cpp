@@ -16,13 +16,13 @@ verify_outcome bad(std::uint64_t height, std::string reason) {
   return v;
 }
 
-// The indexes must point back at this block and each of its entries.
+// The indexes must point back at this block and each of its entries and side records.
 std::string check_indexes(chain_store& store, const block& b) {
   auto h = store.height_of(b.hash);
   if (!h) return h.err().message;
   if (!h.value() || *h.value() != b.header.height) return "bad-index-height: the hash index does not lead to this block";
-  for (std::size_t i = 0; i < b.entries.size(); ++i) {
-    auto loc = store.find_tx(entry_id(b.entries[i]));
+  for (std::size_t i = 0; i < b.item_count(); ++i) {
+    auto loc = store.find_tx(entry_id(b.item(i)));
     if (!loc) return loc.err().message;
     if (!loc.value() || loc.value()->height != b.header.height || loc.value()->index != i)
       return "bad-tx-index: entry " + std::to_string(i) + " is not indexed at this block";

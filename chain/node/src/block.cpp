@@ -8,7 +8,7 @@
 namespace voltaic::chain {
 
 namespace {
-constexpr std::uint32_t max_entries = 65'536;
+constexpr std::uint32_t max_entries = 65'536;  // entries and side records together (the store's index)
 constexpr std::uint32_t max_votes = 1'024;
 }  // namespace
 
@@ -34,8 +34,8 @@ result<block_header> decode_header(const std::uint8_t* data, std::size_t size) {
 }
 
 hash256 entry_id(const bytes& entry) {
-  if (is_receipt_entry(entry) && entry.size() >= 3 + 32) {
-    // [bin8(32) erc_id, ...]: the id sits at a fixed offset after 0x93 0xc4 0x20.
+  if (is_receipt_entry(entry) && entry.size() >= 3 + 32 && entry[1] == 0xc4 && entry[2] == 32) {
+    // [bin8(32) id, ...]: the id sits at a fixed offset after the array byte and 0xc4 0x20.
     hash256 id{};
     std::copy(entry.begin() + 3, entry.begin() + 35, id.begin());
     return id;
@@ -57,12 +57,13 @@ void fields(Io& io, vote_signature& v) {
 
 template <class Io>
 void fields(Io& io, block& b) {
-  io.array(3);
+  io.array(4);
   io(b.header_bytes);
   io.list(b.entries, max_entries, [&io](bytes& entry) { io(entry); });
   io.array(2);
   io(b.certificate.round);
   io.list(b.certificate.votes, max_votes, [&io](vote_signature& v) { fields(io, v); });
+  io.list(b.side, max_entries, [&io](bytes& record) { io(record); });
 }
 
 bytes encode_block(const block& b) { return encode_fields(b); }

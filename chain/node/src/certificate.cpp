@@ -110,10 +110,10 @@ hash256 block_proposal_id(const bytes& value) {
   // The full value is decoded (and checked canonical) when it is validated.
   std::size_t off = 0, begin = 0, len = 0;
   if (value.empty() || value[off++] != 0x93 || !raw_bin(value.data(), value.size(), off, begin, len)) return {};
-  const std::uint8_t* blk = value.data() + begin;  // the block: [header, entries, certificate]
+  const std::uint8_t* blk = value.data() + begin;  // the block: [header, entries, certificate, side]
   const std::size_t blk_size = len;
   std::size_t at = 0;
-  if (blk_size == 0 || blk[at++] != 0x93 || !raw_bin(blk, blk_size, at, begin, len)) return {};
+  if (blk_size == 0 || blk[at++] != 0x94 || !raw_bin(blk, blk_size, at, begin, len)) return {};
   if (!decode_header(blk + begin, len)) return {};
   return blake2b_256(blk + begin, len);
 }

@@ -143,7 +143,7 @@ class lmdb_store final : public chain_store {
       if (!raw) return raw.err();
       if (!raw.value()) continue;
       auto b = decode_block(*raw.value());
-      if (b && loc.index < b.value().entries.size() && entry_id(b.value().entries[loc.index]) == id)
+      if (b && loc.index < b.value().item_count() && entry_id(b.value().item(loc.index)) == id)
         return std::optional<tx_location>(loc);
     }
     return std::optional<tx_location>{};
@@ -239,8 +239,9 @@ class lmdb_store final : public chain_store {
     put(blocks_, view(height), view(encoded));
     put(heights_, view(b.hash), view(height));
     if (b.header.height >= (std::uint64_t{1} << 48)) return MDB_BAD_VALSIZE;
-    for (std::size_t i = 0; i < b.entries.size() && rc == 0; ++i) {
-      const hash256 id = entry_id(b.entries[i]);
+    if (b.item_count() > (std::size_t{1} << 16)) return MDB_BAD_VALSIZE;
+    for (std::size_t i = 0; i < b.item_count() && rc == 0; ++i) {
+      const hash256 id = entry_id(b.item(i));
       const auto loc = be64(b.header.height << 16 | i);  // 48-bit height, 16-bit index
       put(txindex_, MDB_val{8, const_cast<std::uint8_t*>(id.data())}, view(loc));
     }

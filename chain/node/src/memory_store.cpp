@@ -50,8 +50,8 @@ class memory_store final : public chain_store {
     std::lock_guard<std::mutex> lock(mutex_);
     blocks_[b.header.height] = encoded;
     heights_[b.hash] = b.header.height;
-    for (std::size_t i = 0; i < b.entries.size(); ++i)
-      txs_[entry_id(b.entries[i])] = {b.header.height, static_cast<std::uint32_t>(i)};
+    for (std::size_t i = 0; i < b.item_count(); ++i)
+      txs_[entry_id(b.item(i))] = {b.header.height, static_cast<std::uint32_t>(i)};
     for (const auto& c : changes) {
       if (c.value) records_[c.key] = {c.table, *c.value};
       else records_.erase(c.key);

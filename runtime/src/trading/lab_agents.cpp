@@ -9,6 +9,7 @@
 #include "voltaic/agents/recorder.hpp"
 #include "voltaic/agents/smart_meter.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
+#include "voltaic/chain/node/parallel.hpp"
 
 namespace voltaic::runtime::trading {
 
@@ -60,12 +61,20 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     out.recorder = agents::spawn_recorder(system, rc);
   }
 
-  for (std::size_t i = 0; i < parties.size(); ++i) {
-    if (!part.houses[i]) continue;
+  // The meters' CoE keys, made on all cores (a few signatures per meter).
+  std::vector<std::size_t> here;
+  for (std::size_t i = 0; i < parties.size(); ++i)
+    if (part.houses[i]) here.push_back(i);
+  std::vector<chain::meter_keys> meters(here.size());
+  chain::parallel_for(here.size(), [&](std::size_t k) { meters[k] = lab_meter(sc, genesis.chain_id, parties, here[k]); });
+
+  for (std::size_t k = 0; k < here.size(); ++k) {
+    const std::size_t i = here[k];
     auto& p = parties[i];
     agents::smart_meter_config mc;
     mc.name = p.name + ".meter";
     mc.key = p.meter_key;
+    mc.coe = std::move(meters[k]);
     mc.party = p.key.pub;
     mc.chain_id = genesis.chain_id;
     mc.delivery_permille = p.delivery_permille;
@@ -77,7 +86,7 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     agents::prosumer_config pc;
     pc.name = p.name;
     pc.key = p.key;
-    pc.meter = p.meter_key.pub;
+    for (const auto& key : mc.coe.keys) pc.meter_keys.push_back(key.pub);
     pc.chain_id = genesis.chain_id;
     pc.market = p.market;
     pc.bus = p.bus;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/energy/coe.hpp"
 #include "voltaic/market/order.hpp"
 #include "voltaic/runtime/scenario_config.hpp"
 
@@ -31,5 +32,14 @@ struct party {
 
 // Per market, `prosumers` on the load buses in order (of `load_bus_count`).
 std::vector<party> make_parties(const scenario_config& sc, std::size_t load_bus_count);
+
+// The lab's meter manufacturer, whom the genesis names.
+chain::key_pair lab_manufacturer(const scenario_config& sc);
+// CoE keys per lab meter: a cycle's order and holds name one of them in turn.
+inline constexpr std::size_t lab_coe_keys = 4;
+// The CoE keys of party g's meter, vouched for by the next party's meter
+// (another certified meter, spec/protocols.md section 3).
+chain::meter_keys lab_meter(const scenario_config& sc, const std::string& chain_id, const std::vector<party>& parties,
+                            std::size_t g);
 
 }  // namespace voltaic::runtime::trading

@@ -45,12 +45,15 @@
 //   (history)                    -> [outcome_record...] its outcomes so far
 //   (balance)                    -> (balance_uc, held_uc) as its miner's chain has them
 // To smart meters (from their house):
-//   (read, meter_read)           -> [settlement transaction id], none when it does not report
+//   (read, meter_read)           -> [ERC or reading transaction id...], none when it does not report
 // To the DSO:
 //   (publish)                    -> [transaction id...] its charge, penalty and grid version
 // To the recorder (recorder.hpp):
-//   (record, cycle, height)      -> cycle_summary, once the rows of the cycle
-//                                   (settled by `height`) are written
+//   (record, cycle, height, books_too)
+//                                -> cycle_summary, once the rows of the cycle
+//                                   (its books unless books_too is false) and
+//                                   the settlements of the cycle before (made
+//                                   by `height`) are written
 //   (balance)                    -> (money_uc, held_uc) summed over its accounts
 //   (progress)                   -> the last cycle whose rows it wrote
 // Thread-safety: declarations only.

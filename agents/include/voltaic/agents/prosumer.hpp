@@ -8,9 +8,10 @@
 //   feedback    it asks its validator for its own outcome (a question it
 //               signs), remembers it (p0 and the reason when rejected, which
 //               an adaptive strategy uses) and, as a buyer, commits to pay
-//               each trade (a CTP hold)
-//   settlement  it asks its meter to confirm what the chain recorded for it,
-//               a buyer's holds towards its sellers with it
+//               each trade (a CTP hold in the CTP database)
+//   settlement  it settles the previous cycle: its meter confirms each of a
+//               buyer's holds (an ERC pays the seller) or reads a seller's
+//               delivery
 //   expiry      it times out its holds past expiry
 // An order its validator refuses because the quotation is over is
 // remembered as late (outcome `late`).
@@ -32,7 +33,13 @@ namespace voltaic::agents {
 struct prosumer_config {
   std::string name;
   chain::key_pair key;
-  chain::public_key meter{};  // the smart meter that settles this prosumer's trades
+  // The CoE keys of its house's smart meter (public halves): a cycle's order
+  // and holds name one of them, and only that key's signature settles them.
+  std::vector<chain::public_key> meter_keys;
+  std::uint64_t meter_key_index(std::uint64_t cycle) const { return meter_keys.empty() ? 0 : cycle % meter_keys.size(); }
+  chain::public_key meter_key(std::uint64_t cycle) const {
+    return meter_keys.empty() ? chain::public_key{} : meter_keys[meter_key_index(cycle)];
+  }
   std::string chain_id;
   std::uint64_t market = 0;
   std::uint32_t bus = 0;  // index among the market's load buses

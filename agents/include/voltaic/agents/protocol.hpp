@@ -79,17 +79,19 @@ struct outcome_record {
   std::int64_t bid_ucpkwh = 0;
 };
 
-// What a house asks its smart meter to confirm for a cycle: the party's
-// dues as the chain recorded them, the holds a buyer's reading releases;
-// expiries count from `height`.
+// What a house asks its smart meter to confirm for a cycle, with the CoE
+// key its order and holds named (`key_index` among the meter's): a buyer's
+// meter confirms each hold's energy as it received it (an ERC per CTP), a
+// seller's reads what it delivered of what it agreed. Expiries count from
+// `height`.
 struct meter_read {
   std::uint64_t market = 0;
   std::uint64_t cycle = 0;
   std::uint8_t role = 0;  // chain::party_role
   std::int64_t agreed_mwh = 0;
-  std::int64_t price_ucpkwh = 0;
-  std::int64_t tariff_uc = 0;
-  std::vector<std::uint64_t> release_ctps;
+  std::uint64_t key_index = 0;
+  std::vector<std::uint64_t> ctp_ids;       // a buyer's holds for the cycle
+  std::vector<std::int64_t> ctp_energy_mwh;  // what each committed
   std::uint64_t height = 0;
 };
 
@@ -104,8 +106,8 @@ typename Inspector::result_type inspect(Inspector& f, outcome_record& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, meter_read& x) {
-  return f(caf::meta::type_name("meter_read"), x.market, x.cycle, x.role, x.agreed_mwh, x.price_ucpkwh, x.tariff_uc,
-           x.release_ctps, x.height);
+  return f(caf::meta::type_name("meter_read"), x.market, x.cycle, x.role, x.agreed_mwh, x.key_index, x.ctp_ids,
+           x.ctp_energy_mwh, x.height);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, phase_start& x) {

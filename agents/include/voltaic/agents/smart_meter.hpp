@@ -2,12 +2,13 @@
 // A smart meter agent: one per prosumer. It reads the energy its prosumer
 // actually delivered or took in a cycle from a meter source — for now a
 // simple model (a fixed share of the agreed energy; real hardware and trace
-// replay come with the hardware adapters) — and signs the settlement with
-// its reading key, its counter being the transaction nonce. Its house (the
-// prosumer) says what the chain recorded for the party and, for a buyer,
-// which holds the reading releases.
+// replay come with the hardware adapters) — and signs with one of its CoE
+// keys (spec/protocols.md section 3), never with a key that names it: for a
+// buyer an ERC per hold (which pays the producer), for a seller a reading of
+// its delivery (which decides its penalty). Its house (the prosumer) says
+// what the chain recorded for the party and which holds are open.
 // A meter configured not to report never answers a reading request with a
-// transaction (the buyer's CTPs then expire).
+// transaction (the buyer's CTPs then expire, and its sellers go unpaid).
 // Messages: see messages.hpp (read).
 // Thread-safety: an actor; all state is its own.
 
@@ -18,15 +19,17 @@
 #include <vector>
 
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/energy/coe.hpp"
 
 namespace voltaic::agents {
 
 struct smart_meter_config {
   std::string name;
-  chain::key_pair key;  // the reading key the prosumer's orders name
+  chain::key_pair key;    // its identity, which its manufacturer certified
+  chain::meter_keys coe;  // its CoE keys, tree and certificate
   chain::public_key party{};
   std::string chain_id;
-  std::int64_t delivery_permille = 1'000;  // metered = agreed * permille / 1000
+  std::int64_t delivery_permille = 1'000;  // metered = agreed (or committed) * permille / 1000
   bool reports = true;
   caf::actor miner;
   // Other validators to turn to, in order, when `miner` goes away.

@@ -139,23 +139,26 @@ std::vector<signed_transaction> workload::next_block(const ledger_state& st) {
     c.traded_mwh = 10'000'000;
     c.trades_root = blake2b_256("trades/" + std::to_string(cycle));
     c.trade_count = 1;
-    // Party 0 bought 10 kWh from party 1; each settles with its meter's
-    // reading key (role 8), signed under the meter-reading domain.
-    const key_pair buyer_meter = derived_key(options_.seed, 8, 0);
-    const key_pair seller_meter = derived_key(options_.seed, 8, 1);
+    // Party 0 bought 10 kWh from party 1; the seller's meter reads its
+    // delivery with the CoE key its order named.
+    const meter_keys& buyer_meter = meters_[0];
+    const meter_keys& seller_meter = meters_[1];
     cycle_dues_body dues{0, cycle, {}};
-    dues.dues.push_back({accounts_[0].pub, party_role::buyer, buyer_meter.pub, 10'000'000, 5'000});
-    dues.dues.push_back({accounts_[1].pub, party_role::seller, seller_meter.pub, 10'000'000, 5'000});
+    dues.dues.push_back({accounts_[0].pub, party_role::buyer, buyer_meter.keys[0].pub, 10'000'000, 5'000});
+    dues.dues.push_back({accounts_[1].pub, party_role::seller, seller_meter.keys[0].pub, 10'000'000, 5'000});
     std::sort(dues.dues.begin(), dues.dues.end(),
               [](const party_due& a, const party_due& b) { return std::tie(a.party, a.role) < std::tie(b.party, b.role); });
     if (txs.size() < budget) txs.push_back(sign_as(validator, o, st));
     if (txs.size() < budget) txs.push_back(sign_as(validator, c, st));
     if (txs.size() < budget) txs.push_back(sign_as(validator, dues, st));
-    meter_settlement_body buyer{0, cycle, accounts_[0].pub, party_role::buyer, 10'000'000, 9'000'000, 140'000, 5'000, {}};
-    meter_settlement_body seller{0, cycle, accounts_[1].pub, party_role::seller, 10'000'000, 10'000'000, 140'000,
-                                 5'000, {}};
-    if (txs.size() < budget) txs.push_back(sign_as(buyer_meter, buyer, st));
-    if (txs.size() < budget) txs.push_back(sign_as(seller_meter, seller, st));
+    if (txs.size() < budget) {
+      transaction tx;
+      tx.signer = seller_meter.keys[0].pub;
+      tx.nonce = ++meter_counters_[1];
+      tx.expiry_height = height + tx_lifetime;
+      tx.body = make_reading_body(seller_meter, 0, 0, cycle, accounts_[1].pub, 9'000'000);
+      txs.push_back(sign_transaction(tx, options_.chain_id, seller_meter.keys[0]));
+    }
   }
 
   // Timeouts for CTPs left to expire, ERCs for the others, then new CTPs.
@@ -174,7 +177,9 @@ std::vector<signed_transaction> workload::next_block(const ledger_state& st) {
       continue;
     }
     if (p.confirm && height <= c->expiry_height && ercs < erc_budget && txs.size() < budget) {
-      const std::size_t key_index = meter_counters_[p.buyer] % meters_[p.buyer].keys.size();
+      const auto& keys = meters_[p.buyer].keys;
+      std::size_t key_index = 0;
+      while (key_index + 1 < keys.size() && keys[key_index].pub != c->meter_key) ++key_index;
       erc_body body = make_erc_body(meters_[p.buyer], key_index, p.id, p.energy_mwh - (p.id % 3 == 0 ? 1'000 : 0));
       transaction tx;
       tx.signer = meters_[p.buyer].keys[key_index].pub;
@@ -195,8 +200,8 @@ std::vector<signed_transaction> workload::next_block(const ledger_state& st) {
     if (producer == buyer) producer = (producer + 1) % n;
     const std::int64_t energy = 1'000'000 + static_cast<std::int64_t>(next_u64() % 9'000'000);  // 1-10 kWh
     const std::int64_t amount = energy / 1000 * 150;  // 0.15 credits per kWh
-    ctp_commit_body body{accounts_[producer].pub, amount, energy, height + options_.ctp_lifetime,
-                         meters_[buyer].coe.root};
+    const auto& meter_key = meters_[buyer].keys[meter_counters_[buyer] % meters_[buyer].keys.size()].pub;
+    ctp_commit_body body{accounts_[producer].pub, amount, 0, energy, height + options_.ctp_lifetime, meter_key, 0, 0};
     txs.push_back(sign_as(accounts_[buyer], body, st));
     pending_.push_back({0, buyer, energy, height + options_.ctp_lifetime, next_u64() % 10 != 0});
   }

@@ -36,15 +36,23 @@ struct ctp_row {
   std::uint64_t id = 0;
   public_key producer{};
   std::uint64_t expiry_height = 0;
-  std::int64_t amount_uc = 0;
+  std::int64_t amount_uc = 0;  // held: energy and grid charge
+  std::uint64_t market = 0;
+  std::uint64_t cycle = 0;
+  std::int64_t energy_mwh = 0;
+  public_key meter_key{};  // the CoE key whose ERC releases it
 };
 template <class Io>
 void fields(Io& io, ctp_row& x) {
-  io.array(4);
+  io.array(8);
   io(x.id);
   io(x.producer);
   io(x.expiry_height);
   io(x.amount_uc);
+  io(x.market);
+  io(x.cycle);
+  io(x.energy_mwh);
+  io(x.meter_key);
 }
 
 // One side of a trade as its party sees it: with whom, how much energy, and
@@ -52,14 +60,16 @@ void fields(Io& io, ctp_row& x) {
 struct trade_leg {
   public_key counterparty{};
   std::int64_t energy_mwh = 0;
-  std::int64_t amount_uc = 0;
+  std::int64_t amount_uc = 0;  // p0 * energy, to the seller
+  std::int64_t charge_uc = 0;  // the buyer's half of the trade's grid charge, to the DSO
 };
 template <class Io>
 void fields(Io& io, trade_leg& x) {
-  io.array(3);
+  io.array(4);
   io(x.counterparty);
   io(x.energy_mwh);
   io(x.amount_uc);
+  io(x.charge_uc);
 }
 
 // A party's outcome in one market and cycle.

@@ -97,13 +97,17 @@ class energy_application final : public node::application {
   struct account_view {
     std::int64_t balance_uc = 0;
     std::int64_t held_uc = 0;
-    std::uint64_t nonce = 0;
+    std::uint64_t nonce = 0;  // the last it used, CTPs included
   };
   struct open_ctp {
     std::uint64_t id = 0;
     public_key producer{};
     std::uint64_t expiry_height = 0;
-    std::int64_t amount_uc = 0;
+    std::int64_t amount_uc = 0;  // held: energy and grid charge
+    std::uint64_t market = 0;
+    std::uint64_t cycle = 0;
+    std::int64_t energy_mwh = 0;
+    public_key meter_key{};
   };
   // The order sets the chain fixed for markets [first, end) of `cycle`, one
   // after the other, with each market's count; nothing unless all are fixed.
@@ -158,7 +162,8 @@ class energy_application final : public node::application {
   // Open CTP ids by buyer, rebuilt on the first question after a commit.
   std::unordered_map<public_key, std::vector<std::uint64_t>, key_hasher> ctps_by_buyer_;
   std::uint64_t ctps_indexed_at_ = UINT64_MAX;
-  std::map<cycle_key, std::vector<settlement_row>> settled_;  // recent cycles
+  // Recent cycles' settlements by (party, role).
+  std::map<cycle_key, std::map<std::pair<public_key, std::uint8_t>, settlement_row>> settled_;
 };
 
 }  // namespace voltaic::chain

@@ -36,14 +36,21 @@ meter_keys make_meter_keys(std::vector<key_pair> keys, std::string_view chain_id
 
 // An ERC body for `ctp_id`, signed later with keys.keys[key_index].
 erc_body make_erc_body(const meter_keys& keys, std::size_t key_index, std::uint64_t ctp_id, std::int64_t energy_mwh);
+// A seller's reading for a cycle, signed later with keys.keys[key_index].
+meter_settlement_body make_reading_body(const meter_keys& keys, std::size_t key_index, std::uint64_t market,
+                                        std::uint64_t cycle, const public_key& party, std::int64_t metered_mwh);
 
 // The CoE's two signatures, and that its manufacturer is one the chain knows.
 // Reasons: "erc-meter-not-certified", "erc-coe-bad-signature".
 status verify_coe(const certificate_of_existence& coe, std::string_view chain_id,
                   const std::vector<public_key>& manufacturers);
 
-// The ERC's signing key is a leaf of the CoE's tree. Reason: "erc-key-not-in-tree".
-status verify_erc_key(const erc_body& erc, const public_key& signing_key);
+// The signing key is leaf `leaf_index` of the CoE's tree. Reason: "erc-key-not-in-tree".
+status verify_meter_key(const certificate_of_existence& coe, std::uint64_t leaf_index,
+                        const std::vector<hash256>& siblings, const public_key& signing_key);
+
+// The CoE a meter's transaction (an ERC or a reading) carries; nullptr for other kinds.
+const certificate_of_existence* coe_of(const transaction& tx);
 
 // A hash identifying a CoE (used to remember CoEs already verified).
 hash256 coe_id(const certificate_of_existence& coe);

@@ -9,8 +9,9 @@
 // block's state changes (the basis of the state root) come out in key order.
 // Persistent form: one key/value pair per record, key = one prefix byte plus
 // fixed-width big-endian fields; values are canonical msgpack arrays:
-//   'a' key           account       [balance_uc, held_uc, nonce]
-//   'c' ctp_id        CTP           [buyer, producer, amount_uc, energy_mwh, expiry_height, meter_root]
+//   'a' key           account       [balance_uc, held_uc, nonce, ctp_nonce]
+//   'c' ctp_id        CTP           [buyer, producer, amount_uc, charge_uc, energy_mwh, expiry_height,
+//                                    meter_key, market, cycle, envelope]
 //   'e' key           energy acct   [energy_mwh, price_ucpkwh]
 //   'o' market cycle  order root    [root, order_count]
 //   'r' market cycle  clearing      clearing_result_body fields
@@ -50,17 +51,29 @@ inline constexpr std::int64_t max_money_uc = 1'000'000'000'000'000'000;  // 1e12
 struct account {
   std::int64_t balance_uc = 0;
   std::int64_t held_uc = 0;  // part of the balance held by open CTPs
-  std::uint64_t nonce = 0;   // last nonce used
+  std::uint64_t nonce = 0;   // last nonce used by a transaction of the block body
+  // Last nonce used by a CTP. CTPs enter a block before its body (they are
+  // side records), so they keep a sequence of their own: a client that signs
+  // with one rising counter stays in order in both.
+  std::uint64_t ctp_nonce = 0;
   std::int64_t available() const { return balance_uc - held_uc; }
+  std::uint64_t last_nonce() const { return nonce > ctp_nonce ? nonce : ctp_nonce; }
 };
 
+// An open CTP: what its buyer signed (ctp_commit_body), and the envelope,
+// which enters the chain with the ERC that releases it.
 struct ctp_record {
   public_key buyer{};
   public_key producer{};
   std::int64_t amount_uc = 0;
+  std::int64_t charge_uc = 0;
   std::int64_t energy_mwh = 0;
   std::uint64_t expiry_height = 0;
-  hash256 meter_root{};
+  public_key meter_key{};
+  std::uint64_t market = 0;
+  std::uint64_t cycle = 0;
+  bytes envelope;
+  std::int64_t held_uc() const { return amount_uc + charge_uc; }
 };
 
 struct energy_account {

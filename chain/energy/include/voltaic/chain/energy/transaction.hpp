@@ -8,8 +8,9 @@
 // received; a receiver verifies it before decoding and never re-encodes. The
 // kind sits inside the signed payload, so a signature over one kind cannot be
 // replayed as another. A transaction's id is BLAKE2b-256 of its envelope.
-// An ERC is signed by one of the meter's CoE keys under the energy-receipt
-// domain; its "nonce" is the meter counter.
+// An ERC and a meter settlement are signed by one of the meter's CoE keys
+// (energy-receipt and meter-reading domains); their "nonce" is the meter's
+// counter, and a replay is stopped by what they settle being used up.
 // Body fields are listed below in their encoded order.
 // Thread-safety: plain values and pure functions.
 
@@ -35,10 +36,10 @@ enum class tx_kind : std::uint8_t {
   energy_account_add = 2,  // producer offers energy at a price (SPB energy account)
   order_root = 3,          // validator fixes a cycle's order set by its Merkle root
   clearing_result = 4,     // validator records a cycle's clearing
-  ctp_commit = 5,          // buyer commits to pay: a hold in the CTP database
+  ctp_commit = 5,          // buyer commits to pay: a hold in the CTP database, never a block entry
   erc = 6,                 // buyer's meter confirms energy received: pays the producer
   ctp_timeout = 7,         // buyer drops an expired CTP: hold released
-  meter_settlement = 8,    // validator settles one party of an auction (market.md 5.4)
+  meter_settlement = 8,    // seller's meter reads its delivery: grid charge and penalty (market.md 5.4)
   grid_update = 9,         // DSO publishes a grid version
   dso_params = 10,         // DSO sets the grid charge and the penalty
   evidence = 11,           // a validator signed two different votes for one step
@@ -79,14 +80,24 @@ struct clearing_result_body {
   hash256 trades_root{};
   std::uint64_t trade_count = 0;
 };
-// [producer, amount_uc, energy_mwh, expiry_height, meter_root]. meter_root is
-// the root of the buyer meter's CoE key tree: only that meter can confirm.
+// [producer, amount_uc, charge_uc, energy_mwh, expiry_height, meter_key,
+//  market, cycle]. Never a block entry: validators admit it into the CTP
+// database (a block's side records, block.hpp), holding amount + charge of
+// the buyer's balance. An ERC signed by `meter_key` — one of the CoE keys of
+// the buyer's meter, so nothing names the meter itself — releases it:
+// amount pro rata to the energy confirmed to the producer, the charge (the
+// buyer's half of the grid charges) and the buyer's imbalance penalty to the
+// DSO. market and cycle name the auction the hold pays for (0 and 0 for a
+// bilateral deal).
 struct ctp_commit_body {
   public_key producer{};
   std::int64_t amount_uc = 0;
+  std::int64_t charge_uc = 0;
   std::int64_t energy_mwh = 0;
   std::uint64_t expiry_height = 0;
-  hash256 meter_root{};
+  public_key meter_key{};
+  std::uint64_t market = 0;
+  std::uint64_t cycle = 0;
 };
 // Certificate of Existence (protocols.md section 3), encoded
 // [root, key_count, manufacturer, signer, manufacturer_sig, signer_sig]:
@@ -113,22 +124,21 @@ struct ctp_timeout_body {
   std::uint64_t ctp_id = 0;
 };
 enum class party_role : std::uint8_t { buyer = 0, seller = 1 };
-// [market, cycle, party, role, agreed_mwh, metered_mwh, price_ucpkwh,
-//  tariff_uc, [ctp_id...]]; signed by the party's meter (the key its order
-// named) under the meter-reading domain, the nonce being the meter's counter.
-// agreed, price and tariff must equal what the chain recorded for the party
-// (cycle_dues and the clearing); the listed CTPs (the party's holds for the
-// cycle) are released before a buyer is billed.
+// [market, cycle, party, metered_mwh, coe, [leaf_index, [sibling...]]]: a
+// seller's meter reads what the seller delivered in a cycle, signed with the
+// CoE key the seller's order named (under the meter-reading domain; the
+// nonce is the meter's counter). It charges the seller's half of the grid
+// charges and its imbalance penalty (market.md 5.4) to the DSO; the seller's
+// income for energy comes from its buyers' ERCs. Stored as a reading receipt
+// (receipt.hpp), without the CoE.
 struct meter_settlement_body {
   std::uint64_t market = 0;
   std::uint64_t cycle = 0;
   public_key party{};
-  party_role role = party_role::buyer;
-  std::int64_t agreed_mwh = 0;
   std::int64_t metered_mwh = 0;
-  std::int64_t price_ucpkwh = 0;
-  std::int64_t tariff_uc = 0;
-  std::vector<std::uint64_t> release_ctps;
+  certificate_of_existence coe;
+  std::uint64_t leaf_index = 0;
+  std::vector<hash256> siblings;
 };
 // [grid_version, distances_hash, change]
 struct grid_update_body {
@@ -157,7 +167,8 @@ struct evidence_body {
   signature sig_b{};
 };
 
-// One party's share of a cleared cycle: [party, role, meter, agreed_mwh, tariff_uc].
+// One party's share of a cleared cycle: [party, role, meter, agreed_mwh,
+// tariff_uc]; meter is the CoE key the party's order named.
 struct party_due {
   public_key party{};
   party_role role = party_role::buyer;
@@ -179,7 +190,7 @@ using tx_body = std::variant<fund_body, energy_account_body, order_root_body, cl
 
 struct transaction {
   public_key signer{};
-  std::uint64_t nonce = 0;  // strictly increasing per signer; the meter counter for an ERC
+  std::uint64_t nonce = 0;  // strictly increasing per signer; the meter's counter for a meter's kinds
   std::uint64_t expiry_height = 0;  // last height at which it may be included
   tx_body body;
 
@@ -188,6 +199,8 @@ struct transaction {
 
 // The domain a kind is signed under.
 domain signing_domain(tx_kind kind);
+// Kinds a meter signs with a CoE key: no account nonce, stored as receipts.
+inline bool signed_by_meter(tx_kind kind) { return kind == tx_kind::erc || kind == tx_kind::meter_settlement; }
 
 bytes encode_payload(const transaction& tx);
 result<transaction> decode_payload(const std::uint8_t* data, std::size_t size);
