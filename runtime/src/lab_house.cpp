@@ -21,7 +21,7 @@ market::result<lab_house> join_lab(caf::actor_system& system, const scenario_con
   auto grid = chain::market_grid::make(feeder.value().grid, load_buses);
   if (!grid) return grid.err();
   auto parties = trading::make_parties(sc, load_buses.size());
-  auto part = trading::resolve_part({name}, parties, sc.run);
+  auto part = trading::resolve_part({name}, parties, sc);
   if (!part) return part.err();
   const auto& h = part.value().houses;
   if (part.value().any_validator() || part.value().dso || part.value().clock || part.value().recorder ||

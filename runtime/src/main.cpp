@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("CONFIG", run.config, "deployment file (TOML)")->required();
   run_cmd->add_option("--only", run.only,
                       "what runs here (default: all): validators (v0,v1); in a scenario also houses by name or "
-                      "range (p3, p0..p27), dso, clock, recorder, or agents (all but the validators)")
+                      "range (p3, p0..p27), a meter the file places apart (p3.meter), dso, clock, recorder, or "
+                      "agents (all but the validators and placed meters)")
       ->delimiter(',');
   run_cmd->add_option("--out", run.out_dir, "directory for a scenario's results and chains")->capture_default_str();
   run_cmd->add_option("--crash-after", run.crash_after,

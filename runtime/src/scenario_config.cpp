@@ -102,6 +102,20 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
     if (port < 0 || port > 65'535) return bad(origin, "[clock] port must be between 0 and 65535");
     s.clock_port = static_cast<std::uint16_t>(port);
   }
+  if (const auto* meters = doc["meter"].as_array())
+    for (const auto& item : *meters) {
+      const auto* t = item.as_table();
+      if (!t) return bad(origin, "[[meter]] must be a table");
+      meter_place m;
+      m.party = (*t)["party"].value_or(std::string{});
+      if (m.party.empty()) return bad(origin, "[[meter]] names no party");
+      if (s.meter_of(m.party)) return bad(origin, "[[meter]] places the meter of " + m.party + " twice");
+      m.host = (*t)["host"].value_or(m.host);
+      const auto port = (*t)["port"].value_or(std::int64_t{0});
+      if (port < 1 || port > 65'535) return bad(origin, "[[meter]] port of " + m.party + " must be between 1 and 65535");
+      m.port = static_cast<std::uint16_t>(port);
+      s.meters.push_back(std::move(m));
+    }
   if (const auto* changes = doc["grid_change"].as_array())
     for (const auto& item : *changes) {
       const auto* t = item.as_table();

@@ -73,7 +73,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
 
   const std::string chain_dir = out_dir + "/chain";
   std::error_code ec;
-  auto here = trading::resolve_part(part.names, parties, rc);
+  auto here = trading::resolve_part(part.names, parties, sc);
   if (!here) return fail(here.err().message, 2);
   const bool apart = !part.all;  // validators and agents in separate processes
   if (apart && here.value().any_validator()) {
@@ -169,6 +169,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     if (lab.recorder) self->send_exit(lab.recorder, caf::exit_reason::user_shutdown);
     return stop(status);
   };
+  if (!lab.problem.empty()) return stop_all(fail(lab.problem, 1));
   // The agents here take their places with the clock, in this process or at
   // the scenario's [clock] address.
   caf::actor roster;
@@ -190,7 +191,9 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     return stop_all(fail("the market clock did not take this process's agents", 1));
   if (!here.value().clock) {
     // Until the clock's process ends: then so does this one.
-    out << "voltaic: " << lab.houses.size() << " house(s)" << (lab.dso ? ", the DSO" : "")
+    out << "voltaic: " << lab.houses.size() << " house(s)"
+        << (lab.meters.empty() ? "" : ", " + std::to_string(lab.meters.size()) + " meter(s) apart")
+        << (lab.dso ? ", the DSO" : "")
         << (lab.recorder ? ", the recorder" : "") << " joined the market clock at " << sc.clock_host << ":"
         << sc.clock_port << std::endl;
     self->monitor(roster);

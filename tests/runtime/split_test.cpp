@@ -1,7 +1,8 @@
 // One scenario split over six processes on loopback — validators v0 and v1
 // in one, v2 and v3 in another, half the houses in each of two more, the
-// DSO, the clock and the recorder in a sixth — against the same scenario in
-// one process; a houses' process killed mid-run and restarted; the agents'
+// DSO, the clock and the recorder in a sixth, and one house's meter, which
+// the file places apart, in a seventh — against the same scenario in one
+// process; a houses' process killed mid-run and restarted; the agents'
 // process killed mid-run, and cut short right after a cycle's matching.
 #include <doctest/doctest.h>
 
@@ -49,15 +50,16 @@ struct split_lab {
   fs::path dir;
   pid_t a = -1, b = -1;
 
-  explicit split_lab(const std::string& tag, int cycles) {
+  // `meter_apart`: the file places p3's meter in a process of its own.
+  explicit split_lab(const std::string& tag, int cycles, bool meter_apart = false) {
     dir = fs::temp_directory_path() / ("voltaic-split-" + tag + "-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
-    // Five ports in 25000-27999 (apart from the cluster tests, 21000-24999,
+    // Six ports in 25000-27999 (apart from the cluster tests, 21000-24999,
     // and the package check, 28000-29999; below the ephemeral range), none
     // of them taken by a lab of a test running beside this one.
-    int base = 25000 + static_cast<int>((::getpid() * 4 + std::hash<std::string>{}(tag) % 4) % 600) * 5;
-    for (int tries = 0; tries < 600 && !ports_free(base, 5); ++tries) base = 25000 + (base - 25000 + 5) % 3000;
+    int base = 25000 + static_cast<int>((::getpid() * 4 + std::hash<std::string>{}(tag) % 4) % 500) * 6;
+    for (int tries = 0; tries < 500 && !ports_free(base, 6); ++tries) base = 25000 + (base - 25000 + 6) % 3000;
     std::ofstream toml(dir / "scenario.toml");
     toml << "[chain]\nid = \"split\"\n\n[scenario]\nfeeder = \"ieee-eu-lv\"\nprosumers = 20\ncycles = " << cycles
          << "\nseed = 3\nshort_sellers = 1\nsilent_buyers = 1\nctp_lifetime_blocks = 12\n"
@@ -65,6 +67,7 @@ struct split_lab {
          << "chunk_answers = 5\n\n";
     for (int i = 0; i < 4; ++i) toml << "[[validator]]\nname = \"v" << i << "\"\nport = " << base + i << "\n\n";
     toml << "[clock]\nport = " << base + 4 << "\n";
+    if (meter_apart) toml << "\n[[meter]]\nparty = \"p3\"\nport = " << base + 5 << "\n";
   }
   ~split_lab() {
     for (pid_t p : {a, b})
@@ -116,16 +119,22 @@ void check_every_cycle_recorded(const std::string& dir, int cycles) {
   }
 }
 
-TEST_CASE("split over six processes, a scenario gives the same orders, outcomes, clearing, trades, settlements, balances and head as in one") {
-  split_lab lab("same", 3);
+TEST_CASE("split over six processes and a meter apart, a scenario gives the same orders, outcomes, clearing, trades, settlements, balances and head as in one") {
+  split_lab lab("same", 3, true);
   lab.start_validators();
+  // p3's house (in h1) reaches its meter in a process of its own.
+  const pid_t meter = voltaic::test::start_process({bin, "run", lab.file(), "--only", "p3.meter", "--out", lab.path("m")},
+                                                   lab.path("m.log"));
+  REQUIRE(meter > 0);
   const pid_t low = lab.start_houses(0, 9, "h1");
   const pid_t high = lab.start_houses(10, 19, "h2");
   const auto agents = run_command(bin + " run " + lab.file() + " --only dso,clock,recorder --out " + lab.path("c"));
   INFO(agents.out << agents.err);
   REQUIRE(agents.status == 0);
-  // The houses' processes end with the clock's.
-  for (const pid_t p : {low, high}) {
+  // The houses' and the meter's processes end with the clock's.
+  CHECK(voltaic::test::read_text(lab.path("m.log")).find("0 house(s), 1 meter(s) apart joined the market clock") !=
+        std::string::npos);
+  for (const pid_t p : {low, high, meter}) {
     const auto s = voltaic::test::stop_process(p, 0, 20);
     CHECK(s.ended);
     CHECK((WIFEXITED(s.status) && WEXITSTATUS(s.status) == 0));
@@ -141,6 +150,9 @@ TEST_CASE("split over six processes, a scenario gives the same orders, outcomes,
     CHECK(split.size() > 60);
     CHECK(split == voltaic::test::read_text(lab.path("one") + "/" + f + ".csv"));
   }
+  // p3 traded, and its meter, apart, settled it.
+  CHECK(voltaic::test::read_text(lab.path("c") + "/trades.csv").find(",p3,") != std::string::npos);
+  CHECK(voltaic::test::read_text(lab.path("c") + "/settlements.csv").find(",0,p3,") != std::string::npos);
   // Every replica of both runs holds the same head; each verifies.
   auto reference = open_replica(lab.path("one") + "/chain/v0");
   for (const auto& [where, v] : std::vector<std::pair<std::string, std::string>>{

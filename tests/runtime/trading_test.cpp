@@ -397,18 +397,24 @@ TEST_CASE("committing each phase in chunks while its agents still answer cuts bl
 }
 
 TEST_CASE("a malformed scenario is refused with the file and key at fault") {
-  std::ofstream("trading_bad.toml") << "[chain]\nid = \"bad\"\n\n[scenario]\nprosumers = 1\n";
-  auto r = run_command(bin + " run trading_bad.toml --out trading_bad_out");
-  CHECK(r.status == 2);
-  CHECK(r.err == "voltaic run: trading_bad.toml: [scenario] prosumers must be in 2..100000\n");
-  std::ofstream("trading_bad.toml") << "[chain]\nid = \"bad\"\n\n[scenario]\nclock = \"lunar\"\n";
-  r = run_command(bin + " run trading_bad.toml --out trading_bad_out");
-  CHECK(r.status == 2);
-  CHECK(r.err.find("clock must be 'simulated' or 'wall'") != std::string::npos);
-  std::ofstream("trading_bad.toml") << "[chain]\nid = \"bad\"\n\n[scenario]\nstrategies = [\"greedy\"]\n";
-  r = run_command(bin + " run trading_bad.toml --out trading_bad_out");
-  CHECK(r.status == 2);
-  CHECK(r.err.find("'greedy'") != std::string::npos);
+  // Runs `voltaic run` on a scenario of `text`: exit 2 and stderr holding `says`.
+  auto refused = [](const std::string& text, const std::string& says, const std::string& only = "") {
+    std::ofstream("trading_bad.toml") << "[chain]\nid = \"bad\"\n\n[scenario]\n" << text;
+    const auto r = run_command(bin + " run trading_bad.toml" + (only.empty() ? "" : " --only " + only) +
+                               " --out trading_bad_out");
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.err.find(says) != std::string::npos, r.err);
+    return r.err;
+  };
+  CHECK(refused("prosumers = 1\n", "prosumers") ==
+        "voltaic run: trading_bad.toml: [scenario] prosumers must be in 2..100000\n");
+  refused("clock = \"lunar\"\n", "clock must be 'simulated' or 'wall'");
+  refused("strategies = [\"greedy\"]\n", "'greedy'");
+  // A meter placed apart needs a port, and names a party of the scenario.
+  refused("\n[[meter]]\nparty = \"p3\"\n", "[[meter]] port of p3 must be between 1 and 65535");
+  refused("\n[[meter]]\nparty = \"p99\"\nport = 27999\n", "'p99' is no party of the scenario");
+  // Only a meter the file places apart runs on its own.
+  refused("", "p4's meter runs with its house: the file places it nowhere else", "p4.meter");
   CHECK_FALSE(std::filesystem::exists("trading_bad_out"));
 }
 

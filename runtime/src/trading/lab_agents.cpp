@@ -1,8 +1,11 @@
 #include "lab_agents.hpp"
 
 #include <fstream>
+#include <memory>
+#include <sstream>
 
 #include "../run_config_toml.hpp"
+#include "lab_setup.hpp"
 #include "voltaic/agents/dso.hpp"
 #include "voltaic/agents/lab_roster.hpp"
 #include "voltaic/agents/prosumer.hpp"
@@ -12,6 +15,27 @@
 #include "voltaic/chain/node/parallel.hpp"
 
 namespace voltaic::runtime::trading {
+
+namespace {
+
+caf::actor spawn_meter(caf::actor_system& system, const chain::genesis_config& genesis, const party& p,
+                       chain::meter_keys coe, const lab_place& place, const caf::actor& miner,
+                       std::vector<caf::actor> fallbacks) {
+  agents::smart_meter_config mc;
+  mc.name = p.name + ".meter";
+  mc.key = p.meter_key;
+  mc.coe = std::move(coe);
+  mc.party = p.key.pub;
+  mc.chain_id = genesis.chain_id;
+  mc.delivery_permille = p.delivery_permille;
+  mc.reports = !p.silent;
+  mc.miner = miner;
+  mc.fallback_miners = std::move(fallbacks);
+  if (place.validators_local) mc.miner_timeout = caf::duration{caf::infinite};
+  return agents::spawn_smart_meter(system, mc);
+}
+
+}  // namespace
 
 lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc, const chain::genesis_config& genesis,
                             std::vector<party>& parties, const chain::market_grid& grid, const market::feeder& feeder,
@@ -61,32 +85,47 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     out.recorder = agents::spawn_recorder(system, rc);
   }
 
-  // The meters' CoE keys, made on all cores (a few signatures per meter).
+  // The meters' CoE keys (their houses name the public halves), made on all
+  // cores: a few signatures per meter.
   std::vector<std::size_t> here;
   for (std::size_t i = 0; i < parties.size(); ++i)
-    if (part.houses[i]) here.push_back(i);
+    if (part.houses[i] || part.meter_here(sc, parties, i)) here.push_back(i);
   std::vector<chain::meter_keys> meters(here.size());
   chain::parallel_for(here.size(), [&](std::size_t k) { meters[k] = lab_meter(sc, genesis.chain_id, parties, here[k]); });
 
+  std::unique_ptr<caf::scoped_actor> self;  // to reach meters placed elsewhere
   for (std::size_t k = 0; k < here.size(); ++k) {
     const std::size_t i = here[k];
     auto& p = parties[i];
-    agents::smart_meter_config mc;
-    mc.name = p.name + ".meter";
-    mc.key = p.meter_key;
-    mc.coe = std::move(meters[k]);
-    mc.party = p.key.pub;
-    mc.chain_id = genesis.chain_id;
-    mc.delivery_permille = p.delivery_permille;
-    mc.reports = !p.silent;
-    mc.miner = miner_for(i);
-    mc.fallback_miners = fallbacks_for(i);
-    if (place.validators_local) mc.miner_timeout = no_timer;
-    p.meter = agents::spawn_smart_meter(system, mc);
+    std::vector<chain::public_key> meter_keys;
+    for (const auto& key : meters[k].keys) meter_keys.push_back(key.pub);
+    const meter_place* placed = sc.meter_of(p.name);
+    if (part.meter_here(sc, parties, i)) {
+      p.meter = spawn_meter(system, genesis, p, std::move(meters[k]), place, miner_for(i), fallbacks_for(i));
+      // A meter apart from its house listens where the file places it.
+      if (placed && !part.houses[i]) {
+        auto published = system.middleman().publish(p.meter, placed->port, placed->host.c_str(), true);
+        if (!published) {
+          out.problem = p.name + "'s meter cannot listen at " + placed->host + ":" + std::to_string(placed->port) +
+                        ": " + system.render(published.error());
+          return out;
+        }
+        out.meters.emplace_back(i, p.meter);
+      }
+    } else if (part.houses[i]) {
+      if (!self) self = std::make_unique<caf::scoped_actor>(system);
+      std::ostringstream err;
+      p.meter = connect_to(system, *self, placed->host, placed->port, err);
+      if (!p.meter) {
+        out.problem = p.name + "'s meter at " + placed->host + ":" + std::to_string(placed->port) + " does not answer";
+        return out;
+      }
+    }
+    if (!part.houses[i]) continue;
     agents::prosumer_config pc;
     pc.name = p.name;
     pc.key = p.key;
-    for (const auto& key : mc.coe.keys) pc.meter_keys.push_back(key.pub);
+    pc.meter_keys = std::move(meter_keys);
     pc.chain_id = genesis.chain_id;
     pc.market = p.market;
     pc.bus = p.bus;

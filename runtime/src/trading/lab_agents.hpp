@@ -23,6 +23,8 @@ struct lab_agents {
   caf::actor dso;       // when this process runs it
   caf::actor recorder;  // when this process runs it
   std::vector<std::pair<std::size_t, caf::actor>> houses;  // (party index, prosumer) of the houses here
+  std::vector<std::pair<std::size_t, caf::actor>> meters;  // meters here apart from their houses
+  std::string problem;  // why not every agent could take its place
 };
 
 struct lab_place {
@@ -32,7 +34,10 @@ struct lab_place {
   bool resume = false;  // cycles are on chain already: append to the outputs
 };
 
-// The agents `part` places here; `grid` is the grid as the next cycle will see it.
+// The agents `part` places here; `grid` is the grid as the next cycle will
+// see it. A house whose meter the file places elsewhere reaches it there
+// (retrying for a minute); a meter placed apart listens at its address.
+// Spawns in an actor system with the middleman loaded when meters are placed.
 lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc, const chain::genesis_config& genesis,
                             std::vector<party>& parties, const chain::market_grid& grid, const market::feeder& feeder,
                             const lab_place& place, const lab_part& part);

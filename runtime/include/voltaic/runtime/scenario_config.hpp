@@ -34,6 +34,11 @@
 //   host = "127.0.0.1"           #   (voltaic run --only: needed when houses,
 //   port = 0                     #   the DSO or the recorder run elsewhere)
 //
+//   [[meter]]                    # a house's meter in a process of its own
+//   party = "p3"                 #   (voltaic run --only p3.meter), reached
+//   host = "127.0.0.1"           #   by its house at this address; without
+//   port = 27300                 #   an entry a meter runs with its house
+//
 //   [[grid_change]]              # the DSO reconfigures before a cycle
 //   before_cycle = 2
 //   change = "close 12 22"
@@ -48,6 +53,13 @@
 #include "voltaic/runtime/run_config.hpp"
 
 namespace voltaic::runtime {
+
+// Where a meter placed apart from its house listens.
+struct meter_place {
+  std::string party;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+};
 
 struct grid_change_step {
   std::uint64_t before_cycle = 0;
@@ -80,6 +92,14 @@ struct scenario_config {
   std::vector<grid_change_step> grid_changes;
   std::string clock_host = "127.0.0.1";
   std::uint16_t clock_port = 0;  // 0: the clock is reached in its own process only
+  std::vector<meter_place> meters;  // meters placed apart from their houses
+
+  // Where party `name`'s meter is placed, or nullptr: with its house.
+  const meter_place* meter_of(const std::string& name) const {
+    for (const auto& m : meters)
+      if (m.party == name) return &m;
+    return nullptr;
+  }
 
   std::size_t buyers_per_market() const { return buyers ? buyers : (prosumers + 1) / 2; }
 };

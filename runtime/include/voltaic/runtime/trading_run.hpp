@@ -16,8 +16,10 @@ namespace voltaic::runtime {
 // Which agents this process runs: everything (the default), or what
 // `voltaic run --only` names: validators ("v0,v1": serving until stopped,
 // chains in out_dir/chain/<name>/), houses by party name or range of names
-// ("p3", "p0..p27": a prosumer with its meter), "dso", "clock", "recorder",
-// or "agents" for every house, the DSO, the clock and the recorder. Agents
+// ("p3", "p0..p27": a prosumer with its meter, unless the file's [[meter]]
+// places the meter apart: then "p3.meter" runs it, listening at its address),
+// "dso", "clock", "recorder", or "agents" for every house, the DSO, the
+// clock and the recorder. Agents
 // reach the validators at their configured addresses and the clock at the
 // scenario's [clock] address; a restarted agents process takes part again
 // from the next phase, and a restarted clock resumes at the first cycle not
