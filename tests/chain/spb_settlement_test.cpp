@@ -166,3 +166,16 @@ TEST_CASE("a certified chain with receipts and side records replays to the same 
   CHECK(replica->state().head_hash == l.state().head_hash);
   CHECK(replica->state().all_records() == l.state().all_records());
 }
+
+TEST_CASE("an ERC whose buyer cannot pay its imbalance penalty is refused and changes nothing, the hold runs on") {
+  ledger_lab l;
+  REQUIRE(l.propose({l.tx(l.dso, dso_params_body{0, 1'000'000'000})}).empty());  // 1,000 credits per kWh short
+  const auto ctp = l.open_ctp(1'000'000, 10'000'000, 30);
+  const state_changes before = l.state().all_records();
+  CHECK(l.propose({l.erc(l.buyer_meter, 0, make_erc_body(l.buyer_meter, 0, ctp, 1'000'000))}) ==
+        std::vector<std::string>{"insufficient-balance"});
+  CHECK(l.state().all_records() == before);
+  // In full, no penalty is due: the same CTP is released.
+  CHECK(l.propose({l.erc(l.buyer_meter, 0, make_erc_body(l.buyer_meter, 0, ctp, 10'000'000))}).empty());
+  CHECK(l.acct(l.producer).balance_uc == 1'000'000);
+}
