@@ -179,3 +179,26 @@ TEST_CASE("an ERC whose buyer cannot pay its imbalance penalty is refused and ch
   CHECK(l.propose({l.erc(l.buyer_meter, 0, make_erc_body(l.buyer_meter, 0, ctp, 10'000'000))}).empty());
   CHECK(l.acct(l.producer).balance_uc == 1'000'000);
 }
+
+TEST_CASE("a meter's CoE is checked with its signature, off the ledger's thread, and kept only if the chain knows its maker") {
+  ledger_lab l;
+  const auto ctp = l.open_ctp(1'000'000, 10'000'000, 30);
+  const auto erc = l.erc(l.buyer_meter, 0, make_erc_body(l.buyer_meter, 0, ctp, 10'000'000));
+  const auto checked = check_transaction(erc.envelope, l.chain_id);
+  CHECK(checked.signature_holds);
+  CHECK(checked.coe_holds);
+  CHECK(checked.coe == coe_id(l.buyer_meter.coe));
+  CHECK_FALSE(l.state().verified->coes.contains(checked.coe));
+  remember_checked(l.state(), checked);
+  CHECK(l.state().verified->coes.contains(checked.coe));
+  // A CoE whose signatures hold but whose maker the chain does not know is not kept.
+  const meter_keys rogue = l.meter_with(60, l.rogue_manufacturer, 22);
+  const auto forged = check_transaction(l.erc(rogue, 0, make_erc_body(rogue, 0, ctp, 1'000)).envelope, l.chain_id);
+  CHECK(forged.coe_holds);
+  remember_checked(l.state(), forged);
+  CHECK_FALSE(l.state().verified->coes.contains(forged.coe));
+  // A CoE re-signed by nobody does not hold.
+  erc_body bad = make_erc_body(l.buyer_meter, 1, ctp, 1'000);
+  bad.coe.signer_sig[5] ^= 1;
+  CHECK_FALSE(check_transaction(l.erc(l.buyer_meter, 1, bad).envelope, l.chain_id).coe_holds);
+}

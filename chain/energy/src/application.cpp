@@ -42,6 +42,7 @@ void energy_application::prepare_check(node::admission_batch& b) {
   } else {
     const auto memo = ledger_->state().verified;  // shared by the head and its successors
     b.known = std::shared_ptr<const verified_set>(memo, &memo->transactions);
+    b.known_more = std::shared_ptr<const verified_set>(memo, &memo->coes);
   }
 }
 
@@ -50,7 +51,7 @@ void energy_application::check(node::admission_batch& b, std::size_t i) const {
   if (b.what == node::lane::messages) {
     b.checked[i] = check_order(envelope, cfg_.genesis.chain_id, b.known.get());
   } else {
-    b.checked[i] = check_transaction(envelope, cfg_.genesis.chain_id, b.known.get());
+    b.checked[i] = check_transaction(envelope, cfg_.genesis.chain_id, b.known.get(), b.known_more.get());
   }
 }
 

@@ -57,10 +57,18 @@ meter_settlement_body make_reading_body(const meter_keys& keys, std::size_t key_
   return b;
 }
 
+bool manufacturer_known(const certificate_of_existence& coe, const std::vector<public_key>& manufacturers) {
+  return std::find(manufacturers.begin(), manufacturers.end(), coe.manufacturer) != manufacturers.end();
+}
+
 status verify_coe(const certificate_of_existence& coe, std::string_view chain_id,
                   const std::vector<public_key>& manufacturers) {
-  if (std::find(manufacturers.begin(), manufacturers.end(), coe.manufacturer) == manufacturers.end())
+  if (!manufacturer_known(coe, manufacturers))
     return chain_error("erc-meter-not-certified", "the CoE names a manufacturer the chain does not know");
+  return verify_coe_signatures(coe, chain_id);
+}
+
+status verify_coe_signatures(const certificate_of_existence& coe, std::string_view chain_id) {
   if (!verify(domain::certificate_of_existence, chain_id, meter_certificate_message(coe.signer),
               coe.manufacturer_sig, coe.manufacturer))
     return chain_error("erc-meter-not-certified", "the vouching meter's manufacturer certificate does not verify");

@@ -4,6 +4,7 @@
 // remember_checked).
 #include "voltaic/chain/energy/state_machine.hpp"
 
+#include "voltaic/chain/energy/coe.hpp"
 #include "voltaic/chain/node/parallel.hpp"
 
 namespace voltaic::chain {
@@ -17,6 +18,22 @@ hash256 memo_key(const signed_transaction& stx) {
 }
 
 void remember_verified(const ledger_state& st, const hash256& key) { st.verified->transactions.insert(key); }
+
+// The CoE a meter's transaction carries, checked without a state: its id, and
+// whether its signatures hold (known ones are not checked again).
+bool coe_signatures_hold(const transaction& tx, const std::string& chain_id, const verified_set* known_coes,
+                         hash256& id) {
+  const certificate_of_existence* coe = coe_of(tx);
+  if (!coe) return false;
+  id = coe_id(*coe);
+  return (known_coes && known_coes->contains(id)) || verify_coe_signatures(*coe, chain_id).ok();
+}
+
+// A CoE whose signatures hold is verified once the chain knows its manufacturer.
+void remember_coe(const ledger_state& st, const transaction& tx, const hash256& id) {
+  const certificate_of_existence* coe = coe_of(tx);
+  if (coe && manufacturer_known(*coe, st.genesis.manufacturers)) st.verified->coes.insert(id);
+}
 
 }  // namespace
 
@@ -34,17 +51,24 @@ namespace {
 // transaction, if it has one.
 template <class With>
 void preverify_each(const ledger_state& st, std::size_t n, With with) {
-  std::vector<hash256> keys(n);
-  std::vector<char> valid(n, 0);
+  std::vector<hash256> keys(n), coes(n);
+  std::vector<char> valid(n, 0), coe_valid(n, 0);
+  std::vector<const signed_transaction*> meters(n, nullptr);
   const auto& memo = st.verified->transactions;
   parallel_for(n, [&](std::size_t i) {
     with(i, [&](const signed_transaction& stx) {
       keys[i] = memo_key(stx);
       valid[i] = !memo.contains(keys[i]) && signature_valid(stx, st.genesis.chain_id);
+      // A meter's CoE costs two more signatures: checked here, on all cores, too.
+      coe_valid[i] = signed_by_meter(stx.tx.kind()) &&
+                     coe_signatures_hold(stx.tx, st.genesis.chain_id, &st.verified->coes, coes[i]);
+      if (coe_valid[i]) meters[i] = &stx;
     });
   });
-  for (std::size_t i = 0; i < n; ++i)
+  for (std::size_t i = 0; i < n; ++i) {
     if (valid[i]) remember_verified(st, keys[i]);
+    if (coe_valid[i]) remember_coe(st, meters[i]->tx, coes[i]);
+  }
 }
 
 }  // namespace
@@ -59,18 +83,22 @@ void preverify(const ledger_state& st, const std::vector<signed_transaction>& tx
   preverify_each(st, txs.size(), [&](std::size_t i, const auto& check) { check(txs[i]); });
 }
 
-checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id, const verified_set* known) {
+checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id, const verified_set* known,
+                                      const verified_set* known_coes) {
   checked_transaction c;
   auto stx = decode_envelope(envelope);
   if (!stx) return c;
   c.tx = std::move(stx).value();
   c.memo_key = memo_key(*c.tx);
   c.signature_holds = (known && known->contains(c.memo_key)) || signature_valid(*c.tx, chain_id);
+  c.coe_holds = c.signature_holds && signed_by_meter(c.tx->tx.kind()) &&
+                coe_signatures_hold(c.tx->tx, chain_id, known_coes, c.coe);
   return c;
 }
 
 void remember_checked(const ledger_state& st, const checked_transaction& checked) {
   if (checked.tx && checked.signature_holds) remember_verified(st, checked.memo_key);
+  if (checked.tx && checked.coe_holds) remember_coe(st, checked.tx->tx, checked.coe);
 }
 
 }  // namespace voltaic::chain

@@ -44,6 +44,10 @@ meter_settlement_body make_reading_body(const meter_keys& keys, std::size_t key_
 // Reasons: "erc-meter-not-certified", "erc-coe-bad-signature".
 status verify_coe(const certificate_of_existence& coe, std::string_view chain_id,
                   const std::vector<public_key>& manufacturers);
+// The two signatures alone: what needs no state, so it may run on any thread.
+status verify_coe_signatures(const certificate_of_existence& coe, std::string_view chain_id);
+// Whether the chain's manufacturers include the CoE's.
+bool manufacturer_known(const certificate_of_existence& coe, const std::vector<public_key>& manufacturers);
 
 // The signing key is leaf `leaf_index` of the CoE's tree. Reason: "erc-key-not-in-tree".
 status verify_meter_key(const certificate_of_existence& coe, std::uint64_t leaf_index,

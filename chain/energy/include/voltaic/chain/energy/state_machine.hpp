@@ -46,11 +46,15 @@ struct checked_transaction {
   std::optional<signed_transaction> tx;
   hash256 memo_key{};  // what ledger_state::verified remembers
   bool signature_holds = false;
+  // A meter's transaction: its CoE's id, and whether the CoE's two
+  // signatures hold (whether the chain knows its manufacturer needs a state).
+  hash256 coe{};
+  bool coe_holds = false;
 };
-// `known`, when given, holds signatures checked already (a state's memo):
-// those are not checked again.
+// `known` and `known_coes`, when given, hold signatures and CoEs checked
+// already (a state's memo): those are not checked again.
 checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id,
-                                      const verified_set* known = nullptr);
+                                      const verified_set* known = nullptr, const verified_set* known_coes = nullptr);
 // Remembers a signature found to hold, so that admitting the transaction
 // checks it no more. Call on the state's owner's thread.
 void remember_checked(const ledger_state& st, const checked_transaction& checked);

@@ -38,6 +38,9 @@ struct admission_batch {
   std::vector<bytes> envelopes;
   // What the application checked already (a memo), read while checking.
   std::shared_ptr<const verified_set> known;
+  // More the application checked already, in its own terms (the electricity
+  // chain: meters' certificates), read while checking.
+  std::shared_ptr<const verified_set> known_more;
   // One slot per envelope, filled by application::check.
   std::vector<std::any> checked;
 };
