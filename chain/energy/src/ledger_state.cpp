@@ -229,10 +229,20 @@ state_changes ledger_state::all_records() const {
   return out;
 }
 
+namespace {
+ctp_record with_digest(ctp_record c) {
+  c.digest = blake2b_256(value_of(c));
+  return c;
+}
+}  // namespace
+
+void ledger_state::put_ctp(std::uint64_t id, ctp_record c) { ctps.put(id, with_digest(std::move(c))); }
+
+// Over [id, digest] pairs in id order: a digest stands for its record.
 hash256 ledger_state::compute_ctp_db_hash() const {
   encoder e;
   e.array(static_cast<std::uint32_t>(ctps.items().size()));
-  for (const auto& [id, c] : ctps.items()) e.array(2).uint(id).bin(value_of(c));
+  for (const auto& [id, c] : ctps.items()) e.array(2).uint(id).bin(c.digest.data(), c.digest.size());
   return blake2b_256(e.take());
 }
 
@@ -288,7 +298,7 @@ status ledger_state::load_record(state_table table, const bytes& key, const byte
       if (!need(8)) return bad_record("CTP key length");
       const auto c = read_fields<ctp_record>(r);
       if (auto s = r.finish(); !s) return s;
-      ctps.load(get_u64(k), c);
+      ctps.load(get_u64(k), with_digest(c));
       return {};
     }
     case 'e': {

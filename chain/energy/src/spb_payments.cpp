@@ -61,7 +61,7 @@ status admit_ctp(ledger_state& st, const signed_transaction& stx, std::uint64_t 
   buyer.held_uc += static_cast<std::int64_t>(hold);
   buyer.ctp_nonce = tx.nonce;
   st.accounts.put(tx.signer, buyer);
-  st.ctps.put(id, {tx.signer, b.producer, b.amount_uc, b.charge_uc, b.energy_mwh, b.expiry_height, b.meter_key,
+  st.put_ctp(id, {tx.signer, b.producer, b.amount_uc, b.charge_uc, b.energy_mwh, b.expiry_height, b.meter_key,
                    b.market, b.cycle, stx.envelope});
   st.next_ctp_id.put(0, id + 1);
   return {};

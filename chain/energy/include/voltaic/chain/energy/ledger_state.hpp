@@ -73,6 +73,10 @@ struct ctp_record {
   std::uint64_t market = 0;
   std::uint64_t cycle = 0;
   bytes envelope;
+  // Hash of the fields above (not itself encoded), set as the record enters
+  // the database (ledger_state::put_ctp, load): every header hashes the whole
+  // database, which then costs 32 bytes per open record, not its envelope.
+  hash256 digest{};
   std::int64_t held_uc() const { return amount_uc + charge_uc; }
 };
 
@@ -199,6 +203,8 @@ struct ledger_state {
   bool is_validator(const public_key& k) const;
   std::int64_t balance_of(const public_key& k) const;
   std::uint64_t peek_next_ctp_id() const;
+  // Opens CTP `id`, its digest computed here.
+  void put_ctp(std::uint64_t id, ctp_record c);
 
   // This block's changes, sorted by key.
   state_changes changes() const;
