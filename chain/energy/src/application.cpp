@@ -51,7 +51,7 @@ void energy_application::check(node::admission_batch& b, std::size_t i) const {
   if (b.what == node::lane::messages) {
     b.checked[i] = check_order(envelope, cfg_.genesis.chain_id, b.known.get());
   } else {
-    b.checked[i] = check_transaction(envelope, cfg_.genesis.chain_id, b.known.get(), b.known_more.get());
+    b.checked[i] = check_transaction(envelope, cfg_.genesis.chain_id, b.known.get(), b.known_more.get(), &coe_verdicts_);
   }
 }
 

@@ -5,6 +5,7 @@
 #include "voltaic/chain/energy/state_machine.hpp"
 
 #include "voltaic/chain/energy/coe.hpp"
+#include "voltaic/chain/energy/coe_verdicts.hpp"
 #include "voltaic/chain/node/parallel.hpp"
 
 namespace voltaic::chain {
@@ -22,11 +23,13 @@ void remember_verified(const ledger_state& st, const hash256& key) { st.verified
 // The CoE a meter's transaction carries, checked without a state: its id, and
 // whether its signatures hold (known ones are not checked again).
 bool coe_signatures_hold(const transaction& tx, const std::string& chain_id, const verified_set* known_coes,
-                         hash256& id) {
+                         hash256& id, coe_verdicts* verdicts = nullptr) {
   const certificate_of_existence* coe = coe_of(tx);
   if (!coe) return false;
   id = coe_id(*coe);
-  return (known_coes && known_coes->contains(id)) || verify_coe_signatures(*coe, chain_id).ok();
+  if (known_coes && known_coes->contains(id)) return true;
+  const auto verify = [&] { return verify_coe_signatures(*coe, chain_id).ok(); };
+  return verdicts ? verdicts->holds(id, verify) : verify();
 }
 
 // A CoE whose signatures hold is verified once the chain knows its manufacturer.
@@ -84,7 +87,7 @@ void preverify(const ledger_state& st, const std::vector<signed_transaction>& tx
 }
 
 checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id, const verified_set* known,
-                                      const verified_set* known_coes) {
+                                      const verified_set* known_coes, coe_verdicts* verdicts) {
   checked_transaction c;
   auto stx = decode_envelope(envelope);
   if (!stx) return c;
@@ -92,7 +95,7 @@ checked_transaction check_transaction(const bytes& envelope, const std::string& 
   c.memo_key = memo_key(*c.tx);
   c.signature_holds = (known && known->contains(c.memo_key)) || signature_valid(*c.tx, chain_id);
   c.coe_holds = c.signature_holds && signed_by_meter(c.tx->tx.kind()) &&
-                coe_signatures_hold(c.tx->tx, chain_id, known_coes, c.coe);
+                coe_signatures_hold(c.tx->tx, chain_id, known_coes, c.coe, verdicts);
   return c;
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "voltaic/chain/energy/answers.hpp"
+#include "voltaic/chain/energy/coe_verdicts.hpp"
 #include "voltaic/chain/energy/cycle_desk.hpp"
 #include "voltaic/chain/energy/genesis.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
@@ -156,6 +157,7 @@ class energy_application final : public node::application {
   energy_config cfg_;
   std::unique_ptr<ledger> ledger_;
   mempool pool_;
+  mutable coe_verdicts coe_verdicts_{100'000};  // shared by the checks of admission, on all cores
   std::unique_ptr<cycle_desk> desk_;  // when there is a grid
   std::optional<proposal> own_proposal_;  // the last this validator made, until a decision
   std::uint64_t own_nonce_ = 0;  // last nonce used for this validator's own transactions

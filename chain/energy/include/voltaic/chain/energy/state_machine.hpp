@@ -26,6 +26,8 @@
 
 namespace voltaic::chain {
 
+class coe_verdicts;
+
 // The transaction's signature, checked once per state lineage (see
 // ledger_state::verified).
 bool signature_checked(const ledger_state& st, const signed_transaction& stx);
@@ -52,9 +54,11 @@ struct checked_transaction {
   bool coe_holds = false;
 };
 // `known` and `known_coes`, when given, hold signatures and CoEs checked
-// already (a state's memo): those are not checked again.
+// already (a state's memo): those are not checked again. `verdicts`, when
+// given, decides each other CoE once for all checks that share it.
 checked_transaction check_transaction(const bytes& envelope, const std::string& chain_id,
-                                      const verified_set* known = nullptr, const verified_set* known_coes = nullptr);
+                                      const verified_set* known = nullptr, const verified_set* known_coes = nullptr,
+                                      coe_verdicts* verdicts = nullptr);
 // Remembers a signature found to hold, so that admitting the transaction
 // checks it no more. Call on the state's owner's thread.
 void remember_checked(const ledger_state& st, const checked_transaction& checked);
