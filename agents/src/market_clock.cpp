@@ -98,7 +98,8 @@ class market_clock {
       const std::uint64_t questions = asked > questions_before_ ? asked - questions_before_ : 0;
       const double floor = rate > 0 ? static_cast<double>(signatures_ * c_.validators.size() + questions) / rate : 0;
       say(line_ + "; " + decimals(took, 2) + " s (verification floor " + decimals(floor, 2) +
-          " s: " + std::to_string(signatures_) + " signatures x " + std::to_string(c_.validators.size()) +
+          " s: " + std::to_string(signatures_) + " signatures (" + std::to_string(coe_signatures_) +
+          " of first-shown CoEs) x " + std::to_string(c_.validators.size()) +
           " validators + " + std::to_string(questions) + " signed questions at " +
           std::to_string(static_cast<int>(rate)) + "/s on one core, before and after)" + conserved_);
       if (!money_problem_.empty()) return money_problem_;
@@ -173,7 +174,8 @@ class market_clock {
     std::size_t n = 0;
     for (const auto& a : answers)
       if (a) {
-        n += a->txs.size();
+        n += a->txs.size() + 2 * a->first_coes;
+        coe_signatures_ += 2 * a->first_coes;
         if (!a->note.empty()) say("cycle " + std::to_string(cycle_) + ": " + a->note);
       }
     return n;
@@ -347,6 +349,7 @@ class market_clock {
     cycle_ = cycle;
     cycle_started_ = clock_type::now();
     signatures_ = 0;
+    coe_signatures_ = 0;
     const bool resumed = resumed_at_feedback_ && cycle == first_cycle_;
     if (!resumed)
       if (auto why = quotation(cycle); !why.empty()) return why;
@@ -396,7 +399,8 @@ class market_clock {
   std::uint64_t matched_ = 0;      // markets [0, matched_) are fixed on chain
   std::string match_failure_;
   std::size_t submitted_ = 0;
-  std::size_t signatures_ = 0;  // orders and transactions of this cycle
+  std::size_t signatures_ = 0;  // orders and transactions of this cycle, CoEs first shown
+  std::size_t coe_signatures_ = 0;
   std::uint64_t questions_before_ = 0;
   std::string line_, conserved_, money_problem_;
   lab_roster roster_;

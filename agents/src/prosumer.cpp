@@ -26,6 +26,7 @@ struct prosumer_state {
   // Outcomes with energy to settle, by cycle: a cycle settles in the next
   // cycle's settlement phase.
   std::map<std::uint64_t, chain::outcome_answer> dues;
+  bool coe_shown = false;  // its meter's CoE has reached the chain since this process started
   bool restarted = true;  // knows nothing of what it did before this process (until its first quotation)
   std::uint64_t feedback_from = 0;  // the first cycle whose feedback this process took part in
   std::map<std::uint64_t, std::uint64_t> holds;  // cycle -> expiry height of its CTPs for that cycle
@@ -253,7 +254,9 @@ void confirm(prosumer_actor* self, done_promise promise, std::shared_ptr<meter_r
             if (!ids.empty() && read->role == static_cast<std::uint8_t>(chain::party_role::buyer))
               me.holds.erase(read->cycle);
             me.dues.erase(read->cycle);
-            promise.deliver(phase_done{std::move(ids)});
+            phase_done done{std::move(ids)};
+            if (!done.txs.empty() && !me.coe_shown) me.coe_shown = true, done.first_coes = 1;
+            promise.deliver(std::move(done));
           },
           [self, promise](caf::error& e) mutable {
             std::cerr << self->state.cfg.name << ": its meter did not answer: " << to_string(e) << "\n";

@@ -91,7 +91,9 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
   for (std::size_t i = 0; i < parties.size(); ++i)
     if (part.houses[i] || part.meter_here(sc, parties, i)) here.push_back(i);
   std::vector<chain::meter_keys> meters(here.size());
-  chain::parallel_for(here.size(), [&](std::size_t k) { meters[k] = lab_meter(sc, genesis.chain_id, parties, here[k]); });
+  const auto maker = lab_manufacturer(sc);
+  chain::parallel_for(here.size(),
+                      [&](std::size_t k) { meters[k] = lab_meter(sc, genesis.chain_id, parties, here[k], maker); });
 
   std::unique_ptr<caf::scoped_actor> self;  // to reach meters placed elsewhere
   for (std::size_t k = 0; k < here.size(); ++k) {

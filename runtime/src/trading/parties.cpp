@@ -59,12 +59,11 @@ chain::key_pair lab_manufacturer(const scenario_config& sc) {
 }
 
 chain::meter_keys lab_meter(const scenario_config& sc, const std::string& chain_id, const std::vector<party>& parties,
-                            std::size_t g) {
+                            std::size_t g, const chain::key_pair& maker) {
   std::vector<chain::key_pair> keys;
   for (std::size_t j = 0; j < lab_coe_keys; ++j)
     keys.push_back(chain::derived_key(sc.seed, lab_role_meter_coe, g * lab_coe_keys + j));
   const chain::key_pair& voucher = parties[(g + 1) % parties.size()].meter_key;
-  const auto maker = lab_manufacturer(sc);
   return chain::make_meter_keys(std::move(keys), chain_id, voucher, maker.pub,
                                 chain::certify_meter(voucher.pub, chain_id, maker));
 }

@@ -38,8 +38,9 @@ chain::key_pair lab_manufacturer(const scenario_config& sc);
 // CoE keys per lab meter: a cycle's order and holds name one of them in turn.
 inline constexpr std::size_t lab_coe_keys = 4;
 // The CoE keys of party g's meter, vouched for by the next party's meter
-// (another certified meter, spec/protocols.md section 3).
+// (another certified meter, spec/protocols.md section 3), which `maker`
+// (lab_manufacturer) certified.
 chain::meter_keys lab_meter(const scenario_config& sc, const std::string& chain_id, const std::vector<party>& parties,
-                            std::size_t g);
+                            std::size_t g, const chain::key_pair& maker);
 
 }  // namespace voltaic::runtime::trading

@@ -54,6 +54,9 @@ struct phase_done {
   std::uint64_t market = 0;
   std::uint32_t orders = 0;
   std::string note;  // what the agent did worth telling the operator, if anything
+  // CoEs its meter showed the chain for the first time (two signatures each,
+  // which validators check once per CoE): part of the verification floor.
+  std::uint32_t first_coes = 0;
 };
 
 // What the recorder wrote for a cycle, from what the chain committed.
@@ -115,7 +118,7 @@ typename Inspector::result_type inspect(Inspector& f, phase_start& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, phase_done& x) {
-  return f(caf::meta::type_name("phase_done"), x.txs, x.market, x.orders, x.note);
+  return f(caf::meta::type_name("phase_done"), x.txs, x.market, x.orders, x.note, x.first_coes);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cycle_summary& x) {
