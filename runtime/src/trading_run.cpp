@@ -14,7 +14,9 @@
 
 #include "run_config_toml.hpp"
 #include "trading/lab_agents.hpp"
+#include "trading/lab_clock.hpp"
 #include "trading/lab_part.hpp"
+#include "trading/lab_report.hpp"
 #include "trading/lab_setup.hpp"
 #include "trading/lab_validators.hpp"
 #include "trading/parties.hpp"
@@ -59,17 +61,8 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   if (!grid) return fail(grid.err().message, 2);
 
   std::vector<trading::party> parties = trading::make_parties(sc, load_buses.size());
-  // Genesis: every prosumer starts with initial_credits; the DSO, who
-  // collects grid charges and penalties, with as much as all of them together.
   run_config rc = sc.run;
-  rc.genesis.balances.clear();
-  for (const auto& p : parties) rc.genesis.balances.emplace_back(p.key.pub, sc.initial_credits_uc);
-  const std::int64_t dso_start = sc.initial_credits_uc * static_cast<std::int64_t>(parties.size());
-  rc.genesis.balances.emplace_back(rc.genesis.dso, dso_start);
-  // The lab's meters are certified by the lab's manufacturer.
-  const auto maker = trading::lab_manufacturer(sc).pub;
-  auto& makers = rc.genesis.manufacturers;
-  if (std::find(makers.begin(), makers.end(), maker) == makers.end()) makers.push_back(maker);
+  const std::int64_t money_uc = trading::lab_genesis(sc, parties, rc.genesis);
 
   const std::string chain_dir = out_dir + "/chain";
   std::error_code ec;
@@ -201,62 +194,12 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     return stop_all(0);
   }
 
-  out << "voltaic: " << parties.size() << " prosumers in " << sc.markets << " market(s) of " << feeder.value().name
-      << ", " << miners.size() << " validator(s), " << sc.cycles << " cycle(s), " << to_string(sc.rules.mechanism)
-      << " (" << to_string(sc.rules.policy) << "), " << (sc.wall_clock ? "wall" : "simulated") << " clock, seed "
-      << sc.seed << std::endl;
-  {
-    std::string silent, short_meters;
-    for (const auto& p : parties) {
-      if (p.silent) silent += " " + p.name;
-      if (p.delivery_permille != 1'000) short_meters += " " + p.name;
-    }
-    if (!silent.empty()) out << "meters that never report:" << silent << std::endl;
-    if (!short_meters.empty()) out << "meters that read short:" << short_meters << std::endl;
-    for (const auto& p : parties)
-      if (p.silent) out << p.name << ": meter silent; its holds expire" << std::endl;
-  }
-  if (done > 0) out << "resuming at cycle " << done + 1 << "; cycles 1 to " << done << " are on chain" << std::endl;
-
-  agents::market_clock_config mc;
-  mc.validators = miners;
-  mc.validators_local = !apart;
-  mc.roster = roster;
-  for (std::uint64_t m = 1; m <= sc.markets; ++m) mc.market_ends.push_back(m * sc.prosumers);
-  mc.first_cycle = done + 1;
-  mc.cycles = sc.cycles;
-  mc.cycle_ms = sc.cycle_ms;
-  mc.genesis_ms = rc.genesis.time_ms;
-  mc.wall_clock = sc.wall_clock;
-  mc.chunk_answers = sc.chunk_answers;
-  mc.money_uc = dso_start * 2;
-  mc.say = [&out](const std::string& line) { out << line << std::endl; };
-  if (!part.crash_after.empty())
-    mc.after_phase = [&part, &out](std::uint64_t cycle, const std::string& phase) {
-      if (std::to_string(cycle) + ":" + phase != part.crash_after) return;
-      out << "--crash-after " << part.crash_after << ": ending abruptly" << std::endl;
-      std::_Exit(137);
-    };
+  trading::report_start(out, sc, feeder.value().name, miners.size(), parties, done);
+  const auto mc = trading::clock_settings(sc, rc.genesis, place, roster, done, money_uc, out, part.crash_after);
   if (auto why = agents::run_market_clock(system, mc); !why.empty()) return stop_all(fail(why, 1));
 
-  for (std::size_t i = 0; i < miners.size(); ++i) {
-    std::tuple<std::uint64_t, std::string> head;
-    self->request(miners[i], std::chrono::seconds(30), agents::head_atom::value)
-        .receive(
-            [&](std::uint64_t h, std::string hash) {
-              head = {h, hash};
-            },
-            [](caf::error&) {});
-    out << rc.validators[i].name << ": height " << std::get<0>(head) << ", head " << std::get<1>(head).substr(0, 16);
-    if (!apart) out << ", chain in " << chain_dir << "/" << rc.validators[i].name;
-    out << std::endl;
-  }
-  const auto seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-  out << "results in " << out_dir
-      << "/ (orders, outcomes, clearing, trades, settlements, balances, "
-         "dso_channel .csv) after "
-      << static_cast<int>(seconds * 10) / 10.0 << " s; check a replica with: voltaic chain verify " << chain_dir << "/"
-      << rc.validators[0].name << std::endl;
+  trading::report_end(out, self, miners, rc, apart, out_dir, chain_dir,
+                      std::chrono::duration<double>(clock_type::now() - started).count());
   self->send_exit(roster, caf::exit_reason::user_shutdown);
   return stop_all(0);
 }

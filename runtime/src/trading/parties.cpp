@@ -54,6 +54,17 @@ std::vector<party> make_parties(const scenario_config& sc, std::size_t load_bus_
   return parties;
 }
 
+std::int64_t lab_genesis(const scenario_config& sc, const std::vector<party>& parties, chain::genesis_config& genesis) {
+  genesis.balances.clear();
+  for (const auto& p : parties) genesis.balances.emplace_back(p.key.pub, sc.initial_credits_uc);
+  const std::int64_t dso_start = sc.initial_credits_uc * static_cast<std::int64_t>(parties.size());
+  genesis.balances.emplace_back(genesis.dso, dso_start);
+  const auto maker = lab_manufacturer(sc).pub;
+  auto& makers = genesis.manufacturers;
+  if (std::find(makers.begin(), makers.end(), maker) == makers.end()) makers.push_back(maker);
+  return 2 * dso_start;
+}
+
 chain::key_pair lab_manufacturer(const scenario_config& sc) {
   return chain::derived_key(sc.seed, lab_role_manufacturer, 0);
 }

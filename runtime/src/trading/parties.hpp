@@ -11,6 +11,7 @@
 
 #include "voltaic/chain/core/keys.hpp"
 #include "voltaic/chain/energy/coe.hpp"
+#include "voltaic/chain/energy/genesis.hpp"
 #include "voltaic/market/order.hpp"
 #include "voltaic/runtime/scenario_config.hpp"
 
@@ -32,6 +33,11 @@ struct party {
 
 // Per market, `prosumers` on the load buses in order (of `load_bus_count`).
 std::vector<party> make_parties(const scenario_config& sc, std::size_t load_bus_count);
+
+// The lab's genesis balances and manufacturer: every prosumer starts with
+// initial_credits; the DSO, who collects grid charges and penalties, with as
+// much as all of them together. Returns what all accounts hold together.
+std::int64_t lab_genesis(const scenario_config& sc, const std::vector<party>& parties, chain::genesis_config& genesis);
 
 // The lab's meter manufacturer, whom the genesis names.
 chain::key_pair lab_manufacturer(const scenario_config& sc);
