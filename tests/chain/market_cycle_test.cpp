@@ -178,8 +178,9 @@ TEST_CASE("the cycle's transactions apply on a ledger and its dues balance there
   // A book that crosses, on a one-validator chain: sellers on bus 0, buyers on bus 1, 150 m apart.
   std::vector<market::order> book;
   for (int i = 0; i < 3; ++i) {
-    market::order s{"s" + std::to_string(i), market::side::sell, 100'000 + 10'000 * i, 30'000'000};
-    market::order b{"b" + std::to_string(i), market::side::buy, 200'000 - 10'000 * i, 20'000'000};
+    market::order s, b;
+    s.id = "s" + std::to_string(i), s.side = market::side::sell, s.price = 100'000 + 10'000 * i, s.energy = 30'000'000;
+    b.id = "b" + std::to_string(i), b.side = market::side::buy, b.price = 200'000 - 10'000 * i, b.energy = 20'000'000;
     s.location = 0;
     b.location = 1;
     s.seq = 2 * i;
