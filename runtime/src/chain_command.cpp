@@ -113,8 +113,10 @@ int run_chain_bench(const chain_bench_options& o, std::ostream& out, std::ostrea
   //    (decoded beforehand, so only Ed25519 is timed).
   std::vector<chain::signed_transaction> decoded;
   for (const auto& m : blocks) {
-    for (std::size_t i = 0; i < m.blk.item_count(); ++i)
-      if (!chain::is_receipt_entry(m.blk.item(i))) decoded.push_back(std::move(chain::decode_envelope(m.blk.item(i)).value()));
+    for (std::size_t i = 0; i < m.blk.item_count(); ++i) {
+      const auto& item = m.blk.item(i);
+      if (!chain::is_receipt_entry(item)) decoded.push_back(std::move(chain::decode_envelope(item).value()));
+    }
     decoded.insert(decoded.end(), m.ercs.begin(), m.ercs.end());
   }
   auto t2 = clock_type::now();
