@@ -236,35 +236,10 @@ class market_clock {
   void match_up_to(std::uint64_t cycle, std::uint64_t last) {
     if (last <= matched_) return;
     chain_.begin_phase(cycle, 1);
-    if (!c_.wall_clock)
-      for (const auto& m : std::vector<caf::actor>(chain_.validators()))
-        if (!chain_.wait_until(limit_, [&] {
-              order_counts held;
-              chain_.prune();
-              const auto& live = chain_.validators();
-              if (std::find(live.begin(), live.end(), m) == live.end()) return true;
-              if (!d_.ask(m, held, ordcount_atom::value, matched_, last, cycle)) {
-                chain_.gone(m);  // a validator that does not answer holds nothing up
-                return true;
-              }
-              if (held.per_market.size() != last - matched_) return false;
-              if (chain_.validators().size() < validators_at_quotation_) {
-                // A validator went away during the quotation: the orders only it
-                // took are lost to the cycle (their houses learn they came late).
-                // Go on once this validator holds what the first one still there does.
-                if (m == chain_.watcher()) {
-                  reference_counts_ = held.per_market;
-                  return true;
-                }
-                return held.per_market == reference_counts_;
-              }
-              for (std::uint64_t market = matched_; market < last; ++market)
-                if (held.per_market[market - matched_] < bids_[market]) return false;
-              return true;
-            })) {
-          match_failure_ = "orders did not reach every validator";
-          return;
-        }
+    if (!c_.wall_clock && !orders_everywhere(cycle, last)) {
+      match_failure_ = "orders did not reach every validator";
+      return;
+    }
     for (auto& m : chain_.validators())
       for (std::uint64_t market = matched_; market < last; ++market)
         d_.self()->send(m, close_atom::value, market, cycle);
@@ -277,6 +252,49 @@ class market_clock {
       return;
     }
     matched_ = last;
+  }
+
+  // Until every validator still there holds the orders of markets
+  // [matched_, last) of the cycle. If one went away during the quotation,
+  // the orders only it took are lost to the cycle (their houses learn they
+  // came late), and those it passed to only some peers would hold the others
+  // up: the survivors pass each other what they hold (again if more go, or
+  // if they still differ a while later), and the clock goes on once they all
+  // hold as many.
+  bool orders_everywhere(std::uint64_t cycle, std::uint64_t last) {
+    std::size_t shared_among = validators_at_quotation_;
+    auto shared_at = clock::clock_type::now();
+    return chain_.wait_until(limit_, [&] {
+      chain_.prune();
+      const std::vector<caf::actor> live = chain_.validators();
+      const bool shrank = live.size() < validators_at_quotation_;
+      if (shrank && (live.size() < shared_among || clock::clock_type::now() - shared_at > std::chrono::seconds(1))) {
+        for (const auto& m : live) {
+          std::uint64_t sent = 0;
+          if (!d_.ask(m, sent, shareord_atom::value, matched_, last, cycle)) chain_.gone(m);
+        }
+        shared_among = live.size();
+        shared_at = clock::clock_type::now();
+        return false;
+      }
+      std::vector<std::uint64_t> first_held;
+      for (const auto& m : live) {
+        order_counts held;
+        if (!d_.ask(m, held, ordcount_atom::value, matched_, last, cycle)) {
+          chain_.gone(m);  // a validator that does not answer holds nothing up
+          return false;
+        }
+        if (held.per_market.size() != last - matched_) return false;
+        if (shrank) {
+          if (m == live.front()) first_held = held.per_market;
+          else if (held.per_market != first_held) return false;
+          continue;
+        }
+        for (std::uint64_t market = matched_; market < last; ++market)
+          if (held.per_market[market - matched_] < bids_[market]) return false;
+      }
+      return true;
+    });
   }
 
   // A phase in which houses submit transactions, committed in chunks.
@@ -407,7 +425,6 @@ class market_clock {
   caf::actor absent_;
   std::uint64_t first_cycle_ = c_.first_cycle;
   std::size_t validators_at_quotation_ = 0;
-  std::vector<std::uint64_t> reference_counts_;  // orders the first validator holds, per market
   bool resumed_at_feedback_ = false;
 };
 

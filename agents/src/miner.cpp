@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -52,6 +54,12 @@ struct miner_state {
   chain::energy_application* chain = nullptr;  // node's application
   std::vector<caf::actor> peers;  // by validator index; our own slot unused
   std::vector<caf::actor> subscribers;  // get every event
+  // Peers of other processes, watched, with their validator index; those
+  // that went away; and, by index, whether consensus counts a peer as gone
+  // (a slot emptied after its peer went stays so until a new peer fills it).
+  std::map<caf::actor_addr, std::uint32_t> watched_peers;
+  std::set<caf::actor_addr> gone_peers;
+  std::vector<bool> absent;
   // Who waits for an answer the validator will give, by ticket.
   std::unordered_map<ticket, caf::response_promise> waiting;
   ticket next_ticket = 1;
@@ -144,6 +152,16 @@ void fetch_from(miner_actor* self, const caf::actor& peer, std::uint64_t height)
             [self](caf::error&) { carry_out(self, self->state.node->on_fetched(std::nullopt)); });
 }
 
+// Tells consensus which peers went away (a restarted peer comes back under a
+// new address and is not among them).
+void tell_absent(miner_actor* self) {
+  auto& st = self->state;
+  st.absent.resize(std::max(st.absent.size(), st.peers.size()), false);
+  for (std::size_t i = 0; i < st.peers.size(); ++i)
+    if (st.peers[i]) st.absent[i] = st.gone_peers.count(st.peers[i].address()) > 0;
+  carry_out(self, st.node->set_absent(st.absent));
+}
+
 caf::behavior miner(miner_actor* self, miner_config cfg) {
   auto& st = self->state;
   auto fail = [self](const std::string& why) {
@@ -174,6 +192,14 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
   // On exit, drop every handle to other actors first: miners refer to each
   // other, and CAF 0.17 destroys a stateful actor only when no handle is left.
   self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (auto w = st.watched_peers.find(msg.source); w != st.watched_peers.end()) {
+      st.gone_peers.insert(msg.source);
+      st.absent.resize(std::max<std::size_t>(st.absent.size(), w->second + 1), false);
+      st.absent[w->second] = true;
+      tell_absent(self);
+      return;
+    }
     auto& subs = self->state.subscribers;
     subs.erase(std::remove_if(subs.begin(), subs.end(), [&](const caf::actor& a) { return a.address() == msg.source; }),
                subs.end());
@@ -219,6 +245,12 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
         std::vector<bool> connected;
         for (const auto& p : s.peers) connected.push_back(static_cast<bool>(p));
         node().set_peers(std::move(connected));
+        // Peers of other processes are watched: consensus stops waiting on one that goes.
+        for (std::uint32_t i = 0; i < s.peers.size(); ++i) {
+          const auto& p = s.peers[i];
+          if (p && p.node() != self->node() && s.watched_peers.emplace(p.address(), i).second) self->monitor(p);
+        }
+        tell_absent(self);
       },
       [self, node](cons_atom, const std::string& raw) {
         carry_out(self, node().on_consensus(as_bytes(raw)), caf::actor_cast<caf::actor>(self->current_sender()));
@@ -311,6 +343,23 @@ caf::behavior miner(miner_actor* self, miner_config cfg) {
       },
       [self, node](ordgossip_atom, const std::vector<std::string>& envelopes) {
         carry_out(self, node().gossip_in(chain::node::lane::messages, as_batch(envelopes)));
+      },
+      [self, node, energy](shareord_atom, std::uint64_t first, std::uint64_t end,
+                           std::uint64_t cycle) -> caf::result<std::uint64_t> {
+        // Once what arrived before is admitted, every open order of the
+        // cycles goes to every peer, in batches as gossip goes.
+        auto shared = self->make_response_promise<std::uint64_t>();
+        carry_out(self, node().when_admitted([self, energy, shared, first, end, cycle]() mutable {
+          const auto envelopes = energy().open_order_envelopes(first, end, cycle);
+          constexpr std::size_t batch = 1'024;
+          for (std::size_t b = 0; b < envelopes.size(); b += batch) {
+            const auto e = std::min(envelopes.size(), b + batch);
+            std::vector<chain::bytes> part(envelopes.begin() + b, envelopes.begin() + e);
+            to_every_peer(self, caf::make_message(ordgossip_atom::value, as_strings(part)), false);
+          }
+          shared.deliver(static_cast<std::uint64_t>(envelopes.size()));
+        }));
+        return shared;
       },
       [self, node, energy](close_atom, std::uint64_t market, std::uint64_t cycle) {
         // Orders received before the close belong to the cycle.

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "support/paths.hpp"
 #include "voltaic/agents/miner.hpp"
+#include "voltaic/chain/energy/market_grid.hpp"
+#include "voltaic/market/feeder.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
 
 namespace voltaic::test {
@@ -19,6 +22,15 @@ inline std::filesystem::path fresh_dir(const std::string& name) {
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root);
   return root;
+}
+
+// The IEEE 33-bus feeder's load buses as a market grid.
+inline chain::result<chain::market_grid> ieee33_grid() {
+  auto feeder = market::load_feeder("ieee33", source_dir() + "/data/feeders");
+  if (!feeder) return feeder.err();
+  std::vector<std::uint32_t> buses;
+  for (const auto& b : feeder.value().load_buses) buses.push_back(feeder.value().grid.bus_index(b).value());
+  return chain::market_grid::make(feeder.value().grid, buses);
 }
 
 inline chain::workload_options lab_options(std::uint32_t validators, std::string chain_id) {

@@ -93,11 +93,7 @@ TEST_CASE("houses trade a cycle on their own: orders, their outcomes from the va
   chain::workload_options wo;
   wo.chain_id = "prosumer-test";
   chain::workload wl(wo);
-  auto feeder = market::load_feeder("ieee33", test::source_dir() + "/data/feeders");
-  REQUIRE(feeder.ok());
-  std::vector<std::uint32_t> buses;
-  for (const auto& b : feeder.value().load_buses) buses.push_back(feeder.value().grid.bus_index(b).value());
-  auto grid = chain::market_grid::make(feeder.value().grid, buses);
+  auto grid = test::ieee33_grid();
   REQUIRE(grid.ok());
   {
     caf::actor_system_config cfg;

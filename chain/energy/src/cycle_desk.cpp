@@ -306,6 +306,13 @@ std::vector<signed_order> cycle_desk::late_orders(const cycle_key& cycle) const 
   return out;
 }
 
+std::vector<bytes> cycle_desk::open_envelopes(const cycle_key& cycle) const {
+  std::vector<bytes> out;
+  if (auto it = open_.find(cycle); it != open_.end())
+    for (const auto& [owner, o] : it->second) out.push_back(o.envelope);
+  return out;
+}
+
 const cleared_cycle* cycle_desk::fixed_cycle(const cycle_key& cycle) const {
   auto it = fixed_.find(cycle);
   return it == fixed_.end() ? nullptr : it->second.get();

@@ -229,6 +229,15 @@ std::vector<late_order> energy_application::late_orders(std::uint64_t first, std
   return out;
 }
 
+std::vector<bytes> energy_application::open_order_envelopes(std::uint64_t first, std::uint64_t end,
+                                                           std::uint64_t cycle) const {
+  std::vector<bytes> out;
+  if (!desk_ || end < first || end - first > max_markets_per_query) return out;
+  for (std::uint64_t market = first; market < end; ++market)
+    for (auto& e : desk_->open_envelopes({market, cycle})) out.push_back(std::move(e));
+  return out;
+}
+
 result<bytes> energy_application::signed_question(std::string_view path, const bytes& request) {
   if (!is_signed_question(path)) return chain_error("unknown-query", "no question '" + std::string(path) + "'");
   auto q = open_query(path, request, cfg_.genesis.chain_id);

@@ -177,7 +177,20 @@ void consensus_engine::start_round(std::uint32_t round, engine_output& out) {
       return;
     }
   }
-  schedule(timer::propose, round, config_.timeout_propose_ms, out);
+  schedule(timer::propose, round, proposer_absent(round) ? 0 : config_.timeout_propose_ms, out);
+}
+
+engine_output consensus_engine::set_absent(std::uint32_t index, bool absent) {
+  engine_output out;
+  if (index >= config_.validators.size()) return out;
+  absent_.resize(config_.validators.size(), false);
+  if (absent_[index] == absent) return out;
+  absent_[index] = absent;
+  // Waiting now for a proposal from the one that went: stop waiting.
+  if (absent && !decided_ && height_ > 0 && step_ == round_step::propose && proposer_absent(round_) &&
+      !proposals_.count(round_))
+    schedule(timer::propose, round_, 0, out);
+  return out;
 }
 
 void consensus_engine::broadcast_vote(vote_kind kind, bool nil, const hash256& id, engine_output& out) {
@@ -348,7 +361,7 @@ void consensus_engine::check_rules(engine_output& out) {
       continue;
     }
     if (quorum(power_for(here.precommits, nullptr)) && precommit_timer_.insert(r).second) {  // line 47
-      schedule(timer::precommit, r, config_.timeout_precommit_ms, out);
+      schedule(timer::precommit, r, proposer_absent(r) ? 0 : config_.timeout_precommit_ms, out);
       changed = true;
     }
     // Line 55: f+1 of the power already in a later round: go there.

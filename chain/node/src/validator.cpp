@@ -67,6 +67,12 @@ void validator::set_peers(std::vector<bool> connected) {
   if (cfg_.index < peers_.size()) peers_[cfg_.index] = false;
 }
 
+validator_output validator::set_absent(const std::vector<bool>& absent) {
+  for (std::uint32_t i = 0; i < absent.size(); ++i)
+    if (i != cfg_.index) handle(engine_->set_absent(i, absent[i]));
+  return take();
+}
+
 bool validator::has_peers() const { return std::find(peers_.begin(), peers_.end(), true) != peers_.end(); }
 
 std::uint64_t validator::connected_peers() const {

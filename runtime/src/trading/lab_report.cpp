@@ -1,6 +1,7 @@
 #include "lab_report.hpp"
 
 #include <chrono>
+#include <optional>
 #include <tuple>
 
 #include "voltaic/agents/miner.hpp"
@@ -29,10 +30,16 @@ void report_end(std::ostream& out, caf::scoped_actor& self, const std::vector<ca
                 const run_config& rc, bool apart, const std::string& out_dir, const std::string& chain_dir,
                 double seconds) {
   for (std::size_t i = 0; i < miners.size(); ++i) {
-    std::tuple<std::uint64_t, std::string> head;
-    self->request(miners[i], std::chrono::seconds(30), agents::head_atom::value)
-        .receive([&](std::uint64_t h, std::string hash) { head = {h, hash}; }, [](caf::error&) {});
-    out << rc.validators[i].name << ": height " << std::get<0>(head) << ", head " << std::get<1>(head).substr(0, 16);
+    std::optional<std::tuple<std::uint64_t, std::string>> head;
+    // The run is over and validators are idle: one that does not answer soon
+    // has gone (a killed process).
+    self->request(miners[i], std::chrono::seconds(10), agents::head_atom::value)
+        .receive([&](std::uint64_t h, std::string hash) { head.emplace(h, hash); }, [](caf::error&) {});
+    if (!head) {
+      out << rc.validators[i].name << ": did not answer" << std::endl;
+      continue;
+    }
+    out << rc.validators[i].name << ": height " << std::get<0>(*head) << ", head " << std::get<1>(*head).substr(0, 16);
     if (!apart) out << ", chain in " << chain_dir << "/" << rc.validators[i].name;
     out << std::endl;
   }

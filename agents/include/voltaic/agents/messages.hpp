@@ -11,6 +11,10 @@
 //                                   when its quotation is over); a signed order
 //   (ordgossip, [envelope...])      the same between miners
 //   (close, market, cycle)          the quotation phase of a cycle is over
+//   (shareord, first market, end market, cycle)
+//                                -> how many: the open orders it holds for the
+//                                   cycle go to every peer (a validator went
+//                                   away and may have passed some to only a few)
 //   (fixed, first market, end market, cycle)
 //                                -> whether the chain fixed and cleared every
 //                                   market of [first, end) for the cycle
@@ -65,6 +69,7 @@ namespace voltaic::agents {
 using order_atom = caf::atom_constant<caf::atom("order")>;
 using ordgossip_atom = caf::atom_constant<caf::atom("ordgossip")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
+using shareord_atom = caf::atom_constant<caf::atom("shareord")>;
 using headnonce_atom = caf::atom_constant<caf::atom("headnonce")>;
 using openctps_atom = caf::atom_constant<caf::atom("openctps")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;

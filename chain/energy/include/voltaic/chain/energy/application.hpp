@@ -93,6 +93,9 @@ class energy_application final : public node::application {
     if (desk_) desk_->close(cycle);
   }
   std::size_t open_orders(const cycle_key& cycle) const { return desk_ ? desk_->open_orders(cycle) : 0; }
+  // The order envelopes held for the open cycles of markets [first, end):
+  // what survivors pass each other when a validator goes away mid-quotation.
+  std::vector<bytes> open_order_envelopes(std::uint64_t first, std::uint64_t end, std::uint64_t cycle) const;
 
   // --- questions about the head state
   struct account_view {

@@ -93,6 +93,8 @@ class cycle_desk {
     auto it = open_.find(cycle);
     return it == open_.end() ? 0 : it->second.size();
   }
+  // The envelopes of the orders held for an open cycle, by owner.
+  std::vector<bytes> open_envelopes(const cycle_key& cycle) const;
 
  private:
   std::string admit_decoded(signed_order o, const ledger_state& st);

@@ -216,6 +216,9 @@ class consensus_engine final : public node::engine {
   engine_output on_timeout(const timeout_request& t) override;
   // With start_next_height off: moves from a decided height to the next.
   engine_output advance() override;
+  // A round whose proposer is absent times out at once in its propose and
+  // precommit steps (timeouts serve liveness only: safety never rests on them).
+  engine_output set_absent(std::uint32_t index, bool absent) override;
   bool decided() const override { return decided_; }
   // Catch-up: a certified decision for the current height, from a peer.
   engine_output on_commit(const commit_record& c) override;
@@ -244,6 +247,10 @@ class consensus_engine final : public node::engine {
   }
   void broadcast_vote(vote_kind kind, bool nil, const hash256& id, engine_output& out);
   void schedule(timer kind, std::uint32_t round, std::uint64_t base, engine_output& out) const;
+  bool proposer_absent(std::uint32_t round) const {
+    const std::uint32_t p = proposer_of(height_, round);
+    return p < absent_.size() && absent_[p] && !(config_.self && *config_.self == p);
+  }
   void check_rules(engine_output& out);
   bool valid(const consensus_proposal& p);
   std::uint64_t power_for(const votes_by_voter& votes, const key_of_value* only) const;
@@ -286,6 +293,7 @@ class consensus_engine final : public node::engine {
   std::set<std::pair<std::uint32_t, std::uint32_t>> evidence_seen_;     // (round*4+kind, voter)
   std::vector<consensus_proposal> own_proposals_;
   std::vector<consensus_vote> own_votes_;
+  std::vector<bool> absent_;  // by validator index: the host saw it go away
   // Messages for later heights, replayed when the engine gets there.
   std::vector<consensus_proposal> future_proposals_;
   std::vector<consensus_vote> future_votes_;

@@ -31,6 +31,9 @@ class engine {
   virtual engine_output on_timeout(const timeout_request& t) = 0;
   // Moves from a decided height to the next, once the host committed it.
   virtual engine_output advance() = 0;
+  // The host saw validator `index` go away (its connection broke) or come
+  // back: rounds it would propose need not wait their full timeouts.
+  virtual engine_output set_absent(std::uint32_t index, bool absent) = 0;
   virtual bool decided() const = 0;
   virtual std::uint64_t height() const = 0;
   virtual std::uint32_t round() const = 0;

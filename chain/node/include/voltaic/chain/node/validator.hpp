@@ -56,6 +56,9 @@ class validator {
   validator_output start();
   // Which peers are connected, by validator index (our own slot ignored).
   void set_peers(std::vector<bool> connected);
+  // Peers seen to go away (their connection broke), by validator index; a
+  // peer that joins again is cleared. Consensus stops waiting on their rounds.
+  validator_output set_absent(const std::vector<bool>& absent);
 
   // --- admission
   // A client's envelope; its verdict ("ok" or the refusal) comes back with `t`.
