@@ -231,3 +231,59 @@ TEST_CASE("evidence of a double-signing validator is recorded once, and forged e
   // A nil and a value for the same step is equivocation too, but the step is recorded.
   CHECK(l.propose({l.tx(l.validator, nil_vs_value)}) == std::vector<std::string>{"evidence-exists"});
 }
+
+TEST_CASE("reading the head while a candidate block is applied shows the head and keeps the candidate") {
+  ledger_lab l;
+  const auto id = l.open_ctp(1'000'000, 10'000'000, 10);
+  const auto before = l.state();  // a copy of the head
+  // A candidate that pays the producer, closes the CTP and opens another.
+  const auto built = l.chain->build({l.erc(l.buyer_meter, 0, make_erc_body(l.buyer_meter, 0, id, 5'000'000)),
+                                     l.tx(l.buyer, l.ctp_body(2'000'000, 10'000'000, 20))},
+                                    before.head_time_ms + 1'000, l.validator.pub);
+  REQUIRE(built.rejected.empty());
+  const hash256 candidate = built.blk.hash;
+
+  // The head as it was: every changed record shows its old value, the new CTP is not there.
+  for (int read = 0; read < 2; ++read) {
+    const auto& head = l.chain->state();
+    CHECK(l.chain->is_candidate(candidate));
+    CHECK(head.accounts.find(l.producer.pub) == nullptr);
+    CHECK(head.accounts.find(l.buyer.pub)->held_uc == 1'000'000);
+    CHECK(head.ctps.items().size() == 1);
+    CHECK(head.ctps.find(id) != nullptr);
+    CHECK(head.compute_ctp_db_hash() == before.ctp_db_hash);
+  }
+  // The candidate as built: its changes come back.
+  const auto& after = l.chain->candidate_state();
+  CHECK(after.accounts.find(l.producer.pub)->balance_uc == 500'000);
+  CHECK(after.ctps.find(id) == nullptr);
+  CHECK(after.ctps.items().size() == 1);
+  CHECK(after.compute_ctp_db_hash() == built.blk.header.ctp_db_hash);
+
+  // Read once more, then committed: the block is the candidate, and the head becomes it.
+  (void)l.chain->state();
+  REQUIRE(l.chain->append(built.blk, built.ercs).ok());
+  CHECK(l.state().head_hash == candidate);
+  CHECK(l.acct(l.producer).balance_uc == 500'000);
+  CHECK(l.acct(l.buyer).held_uc == 2'000'000);
+  CHECK(l.state().ctp_db_hash == built.blk.header.ctp_db_hash);
+}
+
+TEST_CASE("a candidate dropped while its changes are stashed leaves exactly the head") {
+  ledger_lab l;
+  const auto id = l.open_ctp(1'000'000, 10'000'000, 10);
+  const auto before = l.state();
+  const auto built = l.chain->build({l.erc(l.buyer_meter, 0, make_erc_body(l.buyer_meter, 0, id, 5'000'000))},
+                                    before.head_time_ms + 1'000, l.validator.pub);
+  REQUIRE(built.rejected.empty());
+  (void)l.chain->state();  // stashed
+  // Another block for the same height replaces the candidate: built from the head, not from the stash.
+  const auto other = l.chain->build({l.tx(l.buyer, ctp_timeout_body{id})}, before.head_time_ms + 1'000, l.validator.pub);
+  CHECK(other.rejected.size() == 1);  // the CTP has not expired at this height
+  CHECK_FALSE(l.chain->is_candidate(built.blk.hash));
+  const auto& head = l.chain->state();
+  CHECK(head.accounts.find(l.producer.pub) == nullptr);
+  CHECK(head.ctps.find(id) != nullptr);
+  CHECK(head.accounts.find(l.buyer.pub)->held_uc == 1'000'000);
+  CHECK(head.compute_ctp_db_hash() == before.ctp_db_hash);
+}

@@ -124,7 +124,9 @@ bytes energy_application::prepare_proposal(std::uint64_t, const node::proposal_o
   txs.insert(txs.end(), pooled.begin(), pooled.end());
   // The block stays applied as the candidate: checking and committing it
   // need no second execution.
+  const std::int64_t charge = head_charge();
   auto built = ledger_->build(txs, options.time_ms, cfg_.key.pub);
+  candidate_charge_.emplace(built.blk.hash, charge);
   // What the current state refuses (e.g. evidence another validator already
   // recorded) leaves the pool rather than being proposed again.
   std::vector<hash256> refused;
@@ -164,8 +166,13 @@ bool energy_application::process_proposal(std::uint64_t height, const bytes& val
   } else if (!p.value().carried.empty()) {
     return false;  // cannot check a clearing without the grid
   }
-  return ledger_->try_block(p.value().blk, ercs, strict()).ok();
+  const std::int64_t charge = head_charge();
+  if (!ledger_->try_block(p.value().blk, ercs, strict()).ok()) return false;
+  candidate_charge_.emplace(p.value().blk.hash, charge);
+  return true;
 }
+
+std::int64_t energy_application::head_charge() { return desk_ ? desk_->charge_per_m(ledger_->state()) : 0; }
 
 result<node::committed_block> energy_application::commit(const commit_record& c) {
   proposal decided;
@@ -182,7 +189,11 @@ result<node::committed_block> energy_application::commit(const commit_record& c)
   own_proposal_.reset();
   block& b = decided.blk;
   b.certificate = certificate_of(c);
-  const std::int64_t charge = desk_ ? desk_->charge_per_m(ledger_->state()) : 0;  // what the block's clearings used
+  // What the block's clearings used: the charge at its head.
+  const std::int64_t charge = candidate_charge_ && candidate_charge_->first == b.hash && ledger_->is_candidate(b.hash)
+                                  ? candidate_charge_->second
+                                  : head_charge();
+  candidate_charge_.reset();
   if (auto s = ledger_->append(b, decided.ercs, strict()); !s)
     return chain_error("commit-failed",
                        "cannot commit decided block " + std::to_string(b.header.height) + ": " + s.err().message);
@@ -190,7 +201,8 @@ result<node::committed_block> energy_application::commit(const commit_record& c)
 }
 
 result<node::committed_block> energy_application::commit_certified(const block& b) {
-  const std::int64_t charge = desk_ ? desk_->charge_per_m(ledger_->state()) : 0;
+  const std::int64_t charge = head_charge();
+  candidate_charge_.reset();
   if (auto s = ledger_->append(b, {}); !s)
     return chain_error("commit-failed", "a certified block does not apply: " + s.err().message);
   return committed(b, {}, charge);

@@ -246,34 +246,39 @@ hash256 ledger_state::compute_ctp_db_hash() const {
   return blake2b_256(e.take());
 }
 
+namespace {
+// Every journaled table of the state, for what each of them does alike.
+template <class F>
+void for_each_table(ledger_state& st, F f) {
+  f(st.accounts);
+  f(st.ctps);
+  f(st.energy_accounts);
+  f(st.order_roots);
+  f(st.clearings);
+  f(st.settlements);
+  f(st.dues);
+  f(st.dues_recorded);
+  f(st.grid);
+  f(st.dso_params);
+  f(st.next_ctp_id);
+  f(st.evidence);
+}
+}  // namespace
+
 void ledger_state::rollback() {
-  accounts.rollback();
-  ctps.rollback();
-  energy_accounts.rollback();
-  order_roots.rollback();
-  clearings.rollback();
-  settlements.rollback();
-  dues.rollback();
-  dues_recorded.rollback();
-  grid.rollback();
-  dso_params.rollback();
-  next_ctp_id.rollback();
-  evidence.rollback();
+  for_each_table(*this, [](auto& table) { table.rollback(); });
+}
+
+void ledger_state::stash() {
+  for_each_table(*this, [](auto& table) { table.stash(); });
+}
+
+void ledger_state::unstash() {
+  for_each_table(*this, [](auto& table) { table.unstash(); });
 }
 
 void ledger_state::clear_journal() {
-  accounts.clear_journal();
-  ctps.clear_journal();
-  energy_accounts.clear_journal();
-  order_roots.clear_journal();
-  clearings.clear_journal();
-  settlements.clear_journal();
-  dues.clear_journal();
-  dues_recorded.clear_journal();
-  grid.clear_journal();
-  dso_params.clear_journal();
-  next_ctp_id.clear_journal();
-  evidence.clear_journal();
+  for_each_table(*this, [](auto& table) { table.clear_journal(); });
 }
 
 status ledger_state::load_record(state_table table, const bytes& key, const bytes& value) {

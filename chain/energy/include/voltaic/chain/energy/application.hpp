@@ -163,6 +163,11 @@ class energy_application final : public node::application {
   mutable coe_verdicts coe_verdicts_{100'000};  // shared by the checks of admission, on all cores
   std::unique_ptr<cycle_desk> desk_;  // when there is a grid
   std::optional<proposal> own_proposal_;  // the last this validator made, until a decision
+  // The grid charge at the head of the candidate block (what its clearings
+  // used): reading it at commit would roll the candidate back, and the
+  // block would then be executed a second time.
+  std::optional<std::pair<hash256, std::int64_t>> candidate_charge_;
+  std::int64_t head_charge();
   std::uint64_t own_nonce_ = 0;  // last nonce used for this validator's own transactions
   // Open CTP ids by buyer, rebuilt on the first question after a commit.
   std::unordered_map<public_key, std::vector<std::uint64_t>, key_hasher> ctps_by_buyer_;

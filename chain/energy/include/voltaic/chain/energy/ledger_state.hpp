@@ -152,8 +152,28 @@ class journaled_map {
       else items_.erase(k);
     }
     before_.clear();
+    after_.clear();
   }
   void clear_journal() { before_.clear(); }
+  // Shows the values from before this block's changes, keeping the changes
+  // aside until unstash(): a reader of the head does not cost a candidate
+  // block its execution. rollback() drops what is stashed.
+  void stash() {
+    for (const auto& [k, before] : before_) {
+      auto it = items_.find(k);
+      auto& kept = after_[k];
+      if (it != items_.end()) kept = std::move(it->second);
+      if (before) items_[k] = *before;
+      else if (it != items_.end()) items_.erase(it);
+    }
+  }
+  void unstash() {
+    for (auto& [k, after] : after_) {
+      if (after) items_[k] = std::move(*after);
+      else items_.erase(k);
+    }
+    after_.clear();
+  }
 
  private:
   void remember(const K& k) {
@@ -165,6 +185,7 @@ class journaled_map {
 
   Items<K, V> items_;
   std::unordered_map<K, std::optional<V>, key_hasher> before_;
+  std::unordered_map<K, std::optional<V>, key_hasher> after_;  // stashed changes
 };
 
 struct ledger_state {
@@ -212,6 +233,10 @@ struct ledger_state {
   hash256 compute_ctp_db_hash() const;
   void rollback();
   void clear_journal();
+  // The head's values shown for a while, this block's changes kept aside
+  // (journaled_map::stash); unstash() brings them back.
+  void stash();
+  void unstash();
 
   // Restores one stored record (from a store's state or CTP table).
   status load_record(state_table table, const bytes& key, const bytes& value);

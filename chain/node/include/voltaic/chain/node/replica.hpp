@@ -9,7 +9,8 @@
 // checked) stays applied to the live state, journaled, until something needs
 // the head state again; committing that same block then needs no second
 // execution and no copy of the state is ever made. state() always returns
-// the head state, rolling a candidate back first.
+// the head state: a candidate's changes are stashed aside meanwhile (only the
+// keys it changed are touched) and come back when the candidate is needed.
 //
 // Rules says what the application's state is and how blocks change it:
 //   types   state, transaction, built (with .blk and .changes), witness,
@@ -21,6 +22,7 @@
 //           execute(state&, const block&, witnesses, options) -> result<state_changes>
 //           finish(state&, const block&)          (the block is durable: close the journal)
 //   members state.load_record(table, key, value) -> status, state.rollback()
+//           (which drops stashed changes too), state.stash(), state.unstash()
 // The electricity chain's rules are chain/energy/ledger.hpp.
 // Thread-safety: none; one owner (the chain's writer).
 
@@ -78,9 +80,13 @@ class replica {
     return r;
   }
 
-  // The state at the head (a candidate block is rolled back first).
+  // The state at the head: a candidate block's changes are stashed, not
+  // rolled back, so reading the head costs the candidate nothing.
   const state_type& state() {
-    drop_candidate();
+    if (candidate_ && !stashed_) {
+      state_.stash();
+      stashed_ = true;
+    }
     return state_;
   }
   state_type& mutable_state() {
@@ -109,7 +115,10 @@ class replica {
     return {};
   }
   bool is_candidate(const hash256& block_hash) const { return candidate_.has_value() && candidate_->hash == block_hash; }
-  const state_type& candidate_state() const { return state_; }
+  const state_type& candidate_state() {
+    unstash();
+    return state_;
+  }
 
   // Builds the next block from `txs` as `proposer`, commits it and returns it.
   result<built_type> propose(const std::vector<transaction_type>& txs, std::uint64_t time_ms,
@@ -125,6 +134,7 @@ class replica {
     // The header names the entries through tx_root; the entries are checked
     // against it because they may come from other bytes than the candidate's.
     if (is_candidate(b.hash) && entries_root(b.entries) == candidate_->tx_root) {
+      unstash();
       const state_changes changes = std::move(candidate_->changes);
       candidate_.reset();
       return commit(b, changes);
@@ -150,8 +160,14 @@ class replica {
   }
   void drop_candidate() {
     if (!candidate_) return;
-    state_.rollback();
+    state_.rollback();  // drops what is stashed too
     candidate_.reset();
+    stashed_ = false;
+  }
+  void unstash() {
+    if (!stashed_) return;
+    state_.unstash();
+    stashed_ = false;
   }
 
   struct candidate {
@@ -162,6 +178,7 @@ class replica {
   std::unique_ptr<chain_store> store_;
   state_type state_;
   std::optional<candidate> candidate_;
+  bool stashed_ = false;  // the candidate's changes are set aside: state_ shows the head
 };
 
 }  // namespace voltaic::chain::node
