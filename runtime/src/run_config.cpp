@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "config_check.hpp"
 #include "run_config_toml.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/market/units.hpp"
@@ -28,6 +29,7 @@ market::result<toml::table> parse_toml_file(const std::string& path) {
 market::result<run_config> load_run_config(const std::string& path) {
   auto doc = parse_toml_file(path);
   if (!doc) return doc.err();
+  if (auto s = check_config(doc.value(), run_file_schema(), path); !s) return s.err();
   return read_run_config(doc.value(), path, std::nullopt);
 }
 
@@ -121,8 +123,18 @@ market::result<run_config> read_run_config(const toml::table& doc, const std::st
     e.port = static_cast<std::uint16_t>(port);
     const auto power = (*t)["power"].value_or(std::int64_t{1});
     if (power <= 0) return bad(path, "validator " + e.name + " power must be positive");
-    for (const auto& other : c.validators)
-      if (other.name == e.name) return bad(path, "validator " + e.name + " is listed twice");
+    for (const auto& other : c.validators) {
+      if (other.name == e.name) return config_fault(path, t, "validator " + e.name + " is listed twice");
+      if (other.host == e.host && other.port == e.port)
+        return config_fault(path, (*t)["port"].node(),
+                            "[[validator]] port: validators " + other.name + " and " + e.name + " both listen on " +
+                                e.host + ":" + std::to_string(e.port));
+      // One key holding two validators' votes would count twice in every quorum.
+      if (other.key == e.key)
+        return config_fault(path, (*t)["public_key"].node(),
+                            "[[validator]] public_key: validators " + other.name + " and " + e.name +
+                                " have the same key");
+    }
     c.genesis.validators.push_back({e.key, static_cast<std::uint64_t>(power)});
     c.validators.push_back(std::move(e));
   }

@@ -1,5 +1,8 @@
 #include "voltaic/runtime/scenario_config.hpp"
 
+#include <limits>
+
+#include "config_check.hpp"
 #include "run_config_toml.hpp"
 #include "voltaic/market/units.hpp"
 
@@ -13,6 +16,7 @@ market::error bad(const std::string& origin, const std::string& what) {
 
 market::result<scenario_config> read_scenario(const toml::table& doc, const std::string& origin) {
   scenario_config s;
+  if (auto st = check_config(doc, scenario_file_schema(), origin); !st) return st.err();
   const auto sc = doc["scenario"];
   if (!sc.as_table()) return bad(origin, "no [scenario] section");
   const auto seed = sc["seed"].value_or(std::int64_t{1});
@@ -56,6 +60,11 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
   s.short_sellers = static_cast<std::size_t>(v);
   if (auto st = count("silent_buyers", 0, 0, 100'000, v); !st) return st.err();
   s.silent_buyers = static_cast<std::size_t>(v);
+  if (s.short_sellers + s.silent_buyers > s.prosumers)
+    return config_fault(origin, sc["short_sellers"] ? sc["short_sellers"].node() : sc["silent_buyers"].node(),
+                        "[scenario] short_sellers and silent_buyers (" + std::to_string(s.short_sellers) + " + " +
+                           std::to_string(s.silent_buyers) + ") are more than the " + std::to_string(s.prosumers) +
+                           " prosumers");
   if (auto st = count("ctp_lifetime_blocks", 300, 2, 1'000'000, v); !st) return st.err();
   s.ctp_lifetime_blocks = static_cast<std::uint64_t>(v);
   if (auto st = count("chunk_answers", 10'000, 1, 100'000'000, v); !st) return st.err();
@@ -91,6 +100,13 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
   s.charge_uc_per_m = charge_per_m;
   if (auto st = decimal("penalty", market::uc_per_credit, s.penalty_ucpkwh); !st) return st.err();
   if (auto st = decimal("initial_credits", market::uc_per_credit, s.initial_credits_uc); !st) return st.err();
+  // The chain's money, every account's credits summed, is one 64-bit count
+  // of micro-credits; half of it is left for the DSO and the genesis balances.
+  if (s.initial_credits_uc > std::numeric_limits<std::int64_t>::max() / 2 / static_cast<std::int64_t>(s.prosumers))
+    return config_fault(origin, sc["initial_credits"].node(), "[scenario] initial_credits: " + std::to_string(s.prosumers) +
+                           " prosumers holding that much pass the chain's limit on all money (" +
+                           std::to_string(std::numeric_limits<std::int64_t>::max() / 2 / market::uc_per_credit) +
+                           " credits)");
   std::int64_t short_share = s.short_permille * 1000;
   if (auto st = decimal("short_delivery", market::uc_per_credit, short_share); !st) return st.err();
   if (short_share > market::uc_per_credit) return bad(origin, "[scenario] short_delivery must be at most 1");

@@ -407,7 +407,7 @@ TEST_CASE("a malformed scenario is refused with the file and key at fault") {
     return r.err;
   };
   CHECK(refused("prosumers = 1\n", "prosumers") ==
-        "voltaic run: trading_bad.toml: [scenario] prosumers must be in 2..100000\n");
+        "voltaic run: trading_bad.toml:5:13: [scenario] prosumers must be in 2..100000, not 1\n");
   refused("clock = \"lunar\"\n", "clock must be 'simulated' or 'wall'");
   refused("strategies = [\"greedy\"]\n", "'greedy'");
   // A meter placed apart needs a port, and names a party of the scenario.
