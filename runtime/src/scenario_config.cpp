@@ -103,10 +103,11 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
   // The chain's money, every account's credits summed, is one 64-bit count
   // of micro-credits; half of it is left for the DSO and the genesis balances.
   if (s.initial_credits_uc > std::numeric_limits<std::int64_t>::max() / 2 / static_cast<std::int64_t>(s.prosumers))
-    return config_fault(origin, sc["initial_credits"].node(), "[scenario] initial_credits: " + std::to_string(s.prosumers) +
-                           " prosumers holding that much pass the chain's limit on all money (" +
-                           std::to_string(std::numeric_limits<std::int64_t>::max() / 2 / market::uc_per_credit) +
-                           " credits)");
+    return config_fault(origin, sc["initial_credits"].node(),
+                        "[scenario] initial_credits: " + std::to_string(s.prosumers) +
+                            " prosumers holding that much pass the chain's limit on all money (" +
+                            std::to_string(std::numeric_limits<std::int64_t>::max() / 2 / market::uc_per_credit) +
+                            " credits)");
   std::int64_t short_share = s.short_permille * 1000;
   if (auto st = decimal("short_delivery", market::uc_per_credit, short_share); !st) return st.err();
   if (short_share > market::uc_per_credit) return bad(origin, "[scenario] short_delivery must be at most 1");
