@@ -1,6 +1,4 @@
 // voltaic chain bench | verify | inspect.
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,6 +17,7 @@
 #include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/market/report.hpp"
 #include "voltaic/runtime/commands.hpp"
+#include "in_child.hpp"
 
 namespace voltaic::runtime {
 
@@ -180,63 +179,32 @@ namespace {
 
 // Runs the verification in a child process so that a store damaged badly
 // enough to crash the LMDB reader is still a reported error, never a crash
-// of this command. The child publishes the next height to verify in a shared
-// page and its verdict through a pipe.
+// of this command. The child publishes the next height to verify.
 int verify_in_child(const std::string& dir, std::ostream& out, std::ostream& err) {
-  void* page = ::mmap(nullptr, sizeof(std::uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  int fds[2];
-  if (page == MAP_FAILED || ::pipe(fds) != 0) {
-    err << "voltaic chain verify: cannot set up the verifying process\n";
-    return 1;
-  }
-  auto* next_height = static_cast<volatile std::uint64_t*>(page);
-  *next_height = 0;
   out.flush();
   err.flush();
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    err << "voltaic chain verify: cannot fork\n";
-    return 1;
-  }
-  if (pid == 0) {
-    ::close(fds[0]);
-    std::ostringstream msg;
-    int code = 1;
+  const child_outcome c = run_in_child([&](std::ostream& o, std::ostream&, const auto& publish) {
     chain::lmdb_options ro;
     ro.read_only = true;
     auto store = chain::open_lmdb_store(dir, ro);
     if (!store) {
-      msg << "bad height 0: " << store.err().message << "\n";
-    } else {
-      auto v = chain::verify_chain(*store.value(), [&](std::uint64_t h) { *next_height = h + 1; });
-      if (v.ok) {
-        msg << "ok " << v.height << " " << chain::to_hex(v.head_hash) << "\n";
-        code = 0;
-      } else {
-        msg << "bad height " << v.height << ": " << v.reason << "\n";
-      }
+      o << "bad height 0: " << store.err().message << "\n";
+      return 1;
     }
-    const std::string text = msg.str();
-    (void)!::write(fds[1], text.data(), text.size());
-    ::_exit(code);
+    auto v = chain::verify_chain(*store.value(), [&](std::uint64_t h) { publish(h + 1); });
+    if (!v.ok) {
+      o << "bad height " << v.height << ": " << v.reason << "\n";
+      return 1;
+    }
+    o << "ok " << v.height << " " << chain::to_hex(v.head_hash) << "\n";
+    return 0;
+  });
+  if (!c.crashed) {
+    out << c.out;
+    err << c.err;
+    return c.code;
   }
-  ::close(fds[1]);
-  std::string text;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  int wstatus = 0;
-  ::waitpid(pid, &wstatus, 0);
-  const std::uint64_t reached = *next_height;
-  ::munmap(page, sizeof(std::uint64_t));
-  if (WIFEXITED(wstatus) && !text.empty()) {
-    out << text;
-    return WEXITSTATUS(wstatus);
-  }
-  out << "bad height " << reached << ": store-corrupt: reading the store failed ("
-      << (WIFSIGNALED(wstatus) ? "signal " + std::to_string(WTERMSIG(wstatus)) : std::string("no verdict"))
-      << "); the file is damaged\n";
+  out << "bad height " << c.progress << ": store-corrupt: reading the store failed; " << crash_text(c) << "\n";
   return 1;
 }
 

@@ -8,6 +8,7 @@
 #include "voltaic/chain/energy/receipt.hpp"
 #include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/runtime/commands.hpp"
+#include "in_child.hpp"
 
 namespace voltaic::runtime {
 
@@ -143,9 +144,7 @@ int fail(std::ostream& err, const std::string& what, int code = 1) {
   return code;
 }
 
-}  // namespace
-
-int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::ostream& err) {
+int inspect(const chain_inspect_options& o, std::ostream& out, std::ostream& err) {
   chain::lmdb_options ro;
   ro.read_only = true;
   auto store = chain::open_lmdb_store(o.dir, ro);
@@ -155,7 +154,15 @@ int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::os
   auto load_block = [&](std::uint64_t height) -> market::result<chain::block> {
     auto raw = s.block_bytes(height);
     if (!raw) return raw.err();
-    if (!raw.value()) return market::make_error(market::errc::invalid_argument, "no block at height " + std::to_string(height));
+    if (!raw.value()) {
+      // Below the head every block must be there: a gap is damage, not a wrong question.
+      auto head = s.head_height();
+      if (head && head.value() && height <= *head.value())
+        return market::make_error(market::errc::io_error,
+                                  "store-corrupt: block " + std::to_string(height) + " is missing below the head (" +
+                                      std::to_string(*head.value()) + "): the store is damaged");
+      return market::make_error(market::errc::invalid_argument, "no block at height " + std::to_string(height));
+    }
     return chain::decode_block(*raw.value());
   };
 
@@ -228,6 +235,23 @@ int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::os
   print(out, f, o.json);
   if (o.json) out << "\n";
   return 0;
+}
+
+}  // namespace
+
+// A damaged store can kill its reader (SIGBUS on a truncated file): read it
+// in a child, as `chain verify` does.
+int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::ostream& err) {
+  out.flush();
+  err.flush();
+  const child_outcome c =
+      run_in_child([&](std::ostream& co, std::ostream& ce, const auto&) { return inspect(o, co, ce); });
+  if (c.crashed)
+    return fail(err, "store-corrupt: reading " + o.dir + " failed; " + crash_text(c) + "; `voltaic chain verify " +
+                         o.dir + "` says at which height");
+  out << c.out;
+  err << c.err;
+  return c.code;
 }
 
 }  // namespace voltaic::runtime

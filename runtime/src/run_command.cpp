@@ -22,6 +22,7 @@
 #include "voltaic/runtime/trading_run.hpp"
 #include "validator_node.hpp"
 #include "run_config_toml.hpp"
+#include "store_check.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
 
 namespace voltaic::runtime {
@@ -75,6 +76,12 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
                      std::ostream& err) {
   std::error_code ec;
   std::filesystem::create_directories(chain_dir, ec);
+  for (std::size_t i = 0; i < c.validators.size(); ++i)
+    if (local[i])
+      if (auto s = check_validator_store(c.validators[i].name, chain_dir + "/" + c.validators[i].name); !s) {
+        err << "voltaic run: " << s.err().message << "\n";
+        return 1;
+      }
 
   caf::actor_system_config cfg;
   agents::register_protocol(cfg);

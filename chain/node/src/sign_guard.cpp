@@ -84,7 +84,13 @@ class guard final : public sign_guard {
     if (!in) return {};  // nothing signed yet
     std::uint64_t h = 0;
     unsigned r = 0, s = 0;
-    if (!(in >> h >> r >> s) || s < 1 || s > 3) return malformed();
+    // ">>" would read "-5" as a huge height: only digits are a height.
+    std::string height_text;
+    if (!(in >> height_text) || height_text.empty() || height_text.size() > 19 ||
+        height_text.find_first_not_of("0123456789") != std::string::npos)
+      return malformed();
+    h = std::stoull(height_text);
+    if (!(in >> r >> s) || s < 1 || s > 3) return malformed();
     last_ = triple{h, r, static_cast<std::uint8_t>(s)};
     std::uint64_t lock_h = 0;
     unsigned lock_r = 0;

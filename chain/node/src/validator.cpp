@@ -30,6 +30,16 @@ result<std::unique_ptr<validator>> validator::open(validator_config cfg, std::un
   v->pushes_ = block_push_pacer(std::chrono::milliseconds(c.timing.gossip_ms));
   auto guard = open_file_sign_guard(c.sign_guard_path);
   if (!guard) return guard.err();
+  // A validator signs at most one height past its chain's head: a guard
+  // further ahead belongs to another chain or a newer store, and would keep
+  // this validator from ever signing again without saying so.
+  if (const auto last = guard.value()->last_signed(); last && last->height > v->app_->height() + 1)
+    return market::make_error(
+        market::errc::malformed_file,
+        "sign-guard: " + c.sign_guard_path + " records a signature at height " + std::to_string(last->height) +
+            " but this validator's chain is at height " + std::to_string(v->app_->height()) +
+            ": the guard belongs to another chain or a newer copy of this store; bring the store up to height " +
+            std::to_string(last->height - 1) + " (copy a peer's) or, if the guard is another chain's, move it aside");
   v->guard_ = std::move(guard).value();
   v->crypto_ = make_ed25519_consensus_crypto(c.chain_id, c.key);
 

@@ -26,6 +26,12 @@ struct verify_options {
   // Blocks above 0 must carry a valid commit certificate (a consensus chain);
   // otherwise blocks without votes are accepted (a single-writer chain).
   bool require_certificates = false;
+  // Only what a store's own bytes must show, without executing a block: each
+  // block decodes, names its height and its predecessor's hash, its entries
+  // give its transaction root, its certificate holds, and the indexes lead
+  // to it. What a validator checks when it opens its store (seconds, where
+  // executing the history again could take minutes).
+  bool structure_only = false;
 };
 
 verify_outcome verify_chain(chain_store& store, const std::function<void(std::uint64_t)>& verified = {},
