@@ -1,10 +1,14 @@
 #include "voltaic/market/csv.hpp"
 
 #include <cctype>
+#include <filesystem>
 
 namespace voltaic::market {
 
 result<csv_reader> csv_reader::open(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return make_error(errc::io_error, path + ": is a directory, not a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(errc::io_error, path + ": cannot open the file for reading");
   return csv_reader(path, std::move(in));

@@ -35,10 +35,32 @@ money_uc money_for(price_ucpkwh price, energy_mwh energy) {
   return div_round_half_even(static_cast<int128>(price) * energy, mwh_per_kwh);
 }
 
+namespace {
+
+// The text as a message may quote it: control bytes (a NUL would end the
+// line early on a terminal) as \xNN.
+std::string quoted(std::string_view text) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "'";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
 result<std::int64_t> parse_scaled(std::string_view text, std::int64_t scale) {
   const auto bad = [&] {
     return make_error(errc::invalid_number,
-                      "'" + std::string(text) + "' is not a decimal number");
+                      quoted(text) + " is not a decimal number");
   };
   std::size_t i = 0;
   while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
@@ -78,14 +100,14 @@ result<std::int64_t> parse_scaled(std::string_view text, std::int64_t scale) {
       ++fraction_digits;
     }
     value = value * 10 + digit;
-    if (value > limit) return make_error(errc::out_of_range, "'" + std::string(text) + "' is too large");
+    if (value > limit) return make_error(errc::out_of_range, quoted(text) + " is too large");
   }
   if (!any_digit) return bad();
   for (; fraction_digits < scale_digits; ++fraction_digits) value *= 10;
   if (first_dropped > 5 || (first_dropped == 5 && (dropped_nonzero || value % 2 != 0))) value += 1;
   if (negative) value = -value;
   if (value > std::numeric_limits<std::int64_t>::max() || value < std::numeric_limits<std::int64_t>::min())
-    return make_error(errc::out_of_range, "'" + std::string(text) + "' is too large");
+    return make_error(errc::out_of_range, quoted(text) + " is too large");
   return static_cast<std::int64_t>(value);
 }
 

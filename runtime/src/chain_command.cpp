@@ -18,6 +18,7 @@
 #include "voltaic/market/report.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "in_child.hpp"
+#include "store_check.hpp"
 
 namespace voltaic::runtime {
 
@@ -181,6 +182,10 @@ namespace {
 // enough to crash the LMDB reader is still a reported error, never a crash
 // of this command. The child publishes the next height to verify.
 int verify_in_child(const std::string& dir, std::ostream& out, std::ostream& err) {
+  if (const auto why = why_no_store(dir); !why.empty()) {
+    out << "bad height 0: " << why << "\n";
+    return 1;
+  }
   out.flush();
   err.flush();
   const child_outcome c = run_in_child([&](std::ostream& o, std::ostream&, const auto& publish) {

@@ -9,6 +9,7 @@
 #include "voltaic/chain/node/lmdb_store.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "in_child.hpp"
+#include "store_check.hpp"
 
 namespace voltaic::runtime {
 
@@ -242,6 +243,7 @@ int inspect(const chain_inspect_options& o, std::ostream& out, std::ostream& err
 // A damaged store can kill its reader (SIGBUS on a truncated file): read it
 // in a child, as `chain verify` does.
 int run_chain_inspect(const chain_inspect_options& o, std::ostream& out, std::ostream& err) {
+  if (const auto why = why_no_store(o.dir); !why.empty()) return fail(err, why);
   out.flush();
   err.flush();
   const child_outcome c =

@@ -2,9 +2,36 @@
 // file only parses options and dispatches.
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <iostream>
+#include <limits>
+#include <string>
 
 #include "voltaic/runtime/commands.hpp"
+
+namespace {
+
+// A whole number from lo to hi, digits only: CLI11's number checks print
+// their bounds as doubles (DBL_MAX in 300 digits), and "-1" given to an
+// unsigned option would wrap to a huge value (hostile test F14).
+CLI::Validator whole(std::uint64_t lo, std::uint64_t hi) {
+  const std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& text) -> std::string {
+        std::uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, ec] = std::from_chars(text.data(), end, v);
+        if (text.empty() || ec != std::errc{} || stop != end || v < lo || v > hi)
+          return "'" + text + "' is not a whole number from " + range;
+        return {};
+      },
+      "whole number " + range);
+}
+
+constexpr std::uint64_t int64_max = std::numeric_limits<std::int64_t>::max();
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace voltaic::runtime;
@@ -28,7 +55,7 @@ int main(int argc, char** argv) {
   demo_options demo;
   auto* demo_cmd = app.add_subcommand(
       "demo", "Trade the embedded default: 55 prosumers on the IEEE European LV feeder, 4 validators, 3 cycles");
-  demo_cmd->add_option("--seed", demo.seed, "random seed")->capture_default_str();
+  demo_cmd->add_option("--seed", demo.seed, "random seed")->capture_default_str()->check(whole(0, int64_max));
   demo_cmd->add_flag("--print-scenario", demo.print_scenario, "print the embedded scenario file and stop");
   demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
@@ -41,16 +68,17 @@ int main(int argc, char** argv) {
   chain_bench_options bench;
   auto* bench_cmd = chain_cmd->add_subcommand("bench", "Create a chain of signed transactions of every kind and time it");
   bench_cmd->add_option("--dir", bench.dir, "empty directory for the chain store")->required();
-  bench_cmd->add_option("--blocks", bench.blocks, "number of blocks")->required()->check(CLI::PositiveNumber);
+  bench_cmd->add_option("--blocks", bench.blocks, "number of blocks")->required()->check(whole(1, 1'000'000));
   bench_cmd->add_option("--txs-per-block", bench.txs_per_block, "transactions per block")->required()
-      ->check(CLI::Range(1, 65'536));
+      ->check(whole(1, 65'536));
   bench_cmd->add_option("--validators", bench.validators, "validators in the genesis (proposers rotate)")
-      ->capture_default_str()->check(CLI::Range(1, 1'024));
-  bench_cmd->add_option("--seed", bench.seed, "seed of the generated keys and trades")->capture_default_str();
+      ->capture_default_str()->check(whole(1, 1'024));
+  bench_cmd->add_option("--seed", bench.seed, "seed of the generated keys and trades")
+      ->capture_default_str()->check(whole(0, int64_max));
   bench_cmd->add_flag("--spb-only", bench.spb_only, "only CTPs, ERCs and timeouts (measures bytes per trade)");
   bench_cmd->add_option("--replicas", bench.replicas,
                         "also print the raw pipeline limit (sign once, verify and commit on this many replicas)")
-      ->check(CLI::Range(1, 1'024));
+      ->check(whole(1, 1'024));
   std::string verify_dir;
   auto* verify_cmd = chain_cmd->add_subcommand("verify", "Re-check a chain from genesis");
   verify_cmd->add_option("DIR", verify_dir, "chain directory")->required();
@@ -58,7 +86,7 @@ int main(int argc, char** argv) {
   auto* inspect_cmd = chain_cmd->add_subcommand("inspect", "Show a chain's summary, a block or a transaction");
   inspect_cmd->add_option("DIR", inspect.dir, "chain directory")->required();
   auto* height_opt = inspect_cmd->add_option("--height", inspect.height, "show the block at this height")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole(0, int64_max));
   inspect_cmd->add_option("--tx", inspect.tx, "show the transaction with this id (hex)")->excludes(height_opt);
   inspect_cmd->add_flag("--json", inspect.json, "print JSON");
 
@@ -79,10 +107,12 @@ int main(int argc, char** argv) {
   load_options load;
   auto* load_cmd = app.add_subcommand("load", "Send signed transactions and report committed rate and latency");
   load_cmd->add_option("--config", load.config, "deployment file (TOML)")->required();
-  load_cmd->add_option("--rate", load.rate, "transactions per second")->capture_default_str()->check(CLI::PositiveNumber);
+  load_cmd->add_option("--rate", load.rate, "transactions per second")->capture_default_str()
+      ->check(whole(1, 10'000'000));
   load_cmd->add_option("--duration", load.duration_s, "seconds of sending")->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  load_cmd->add_option("--seed", load.seed, "seed of the 256 sender keys")->capture_default_str();
+      ->check(CLI::Range(0.001, 86'400.0));
+  load_cmd->add_option("--seed", load.seed, "seed of the 256 sender keys")->capture_default_str()
+      ->check(whole(0, int64_max));
 
   try {
     app.parse(argc, argv);

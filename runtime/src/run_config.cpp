@@ -18,6 +18,9 @@ market::error bad(const std::string& file, const std::string& what) {
 }  // namespace
 
 market::result<toml::table> parse_toml_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return bad(path, "is a directory, not a TOML file");
+  if (!std::filesystem::exists(path, ec)) return bad(path, "no such file");
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {

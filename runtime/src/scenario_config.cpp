@@ -40,7 +40,8 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
     const auto text = node->value<std::string>();
     if (!text) return bad(origin, std::string("[scenario] ") + key + " must be a decimal in quotes");
     auto v = market::parse_scaled(*text, scale);
-    if (!v || v.value() < 0) return bad(origin, std::string("[scenario] ") + key + ": '" + *text + "' is not a non-negative decimal");
+    if (!v) return config_fault(origin, node, std::string("[scenario] ") + key + ": " + v.err().message);
+    if (v.value() < 0) return config_fault(origin, node, std::string("[scenario] ") + key + " must not be negative");
     out = v.value();
     return {};
   };

@@ -8,6 +8,16 @@
 
 namespace voltaic::runtime {
 
+std::string why_no_store(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return dir + ": no such directory";
+  if (!std::filesystem::is_directory(dir, ec)) return dir + " is not a directory (give the store's directory)";
+  const auto data = std::filesystem::path(dir) / "data.mdb";
+  if (!std::filesystem::exists(data, ec)) return dir + " holds no chain store (no data.mdb)";
+  if (std::filesystem::file_size(data, ec) == 0) return data.string() + " is empty: no chain in it";
+  return {};
+}
+
 market::status check_validator_store(const std::string& name, const std::string& store_dir) {
   std::error_code ec;
   const auto data = std::filesystem::path(store_dir) / "data.mdb";

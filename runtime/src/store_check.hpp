@@ -15,4 +15,8 @@ namespace voltaic::runtime {
 // reader is reported too. Call it before any thread is started.
 market::status check_validator_store(const std::string& name, const std::string& store_dir);
 
+// Why `dir` holds no store to read ("... is not a directory", "... holds no
+// chain (no data.mdb)", "... is empty"), or "" when it may hold one.
+std::string why_no_store(const std::string& dir);
+
 }  // namespace voltaic::runtime
