@@ -7,7 +7,9 @@
 //
 // The client is one event-based actor with many requests in flight: a
 // client that waited for each reply would measure its own round trips, not
-// the validators.
+// the validators. A validator that goes away (its connection breaks, or a
+// request to it fails) is connected again with backoff, 100 ms doubling to
+// 2 s, while its transactions go to the others (hostile test F13).
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
@@ -17,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <ostream>
 
@@ -35,6 +38,7 @@ namespace {
 using steady = std::chrono::steady_clock;
 using loadtick_atom = caf::atom_constant<caf::atom("loadtick")>;
 using loadlive_atom = caf::atom_constant<caf::atom("loadlive")>;
+using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
 
 constexpr std::size_t senders = 256;
 constexpr std::uint64_t load_sender_role = 0x10;  // apart from the workload's roles
@@ -58,21 +62,30 @@ struct pending_tx {
   std::uint64_t index = 0;  // order of sending: a sender's nonces increase with it
   std::size_t sent_to = 0;
   bool in_flight = false;  // a submission awaits its replies
+  bool stale_seen = false;  // a validator said "nonce-stale" once: committed, or overtaken
 };
 
 struct load_report {
-  std::uint64_t sent = 0, refused = 0, resubmitted = 0, seen_height = 0, not_committed = 0;
+  std::uint64_t sent = 0, refused = 0, resubmitted = 0, resigned = 0, seen_height = 0, not_committed = 0;
   std::map<std::string, std::uint64_t> refusals;
   std::vector<double> latencies;  // ms
   double span_s = 0;
 };
 
+struct endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  std::chrono::milliseconds backoff{100};
+  bool connecting = false;
+};
+
 struct load_state {
   std::string chain_id;
-  std::vector<caf::actor> validators;
+  std::vector<caf::actor> validators;  // by config index; empty while away
+  std::vector<endpoint> endpoints;
   std::vector<chain::key_pair> keys;
+  std::vector<std::uint64_t> last_nonce;  // by sender
   double interval_ms = 1;
-  std::uint64_t first_nonce = 0;
   steady::time_point start, end_sending, give_up, next_poll, next_scan, last_commit;
   std::unordered_map<chain::hash256, pending_tx, chain::hash256_hasher> pending;
   bool polling = false;
@@ -86,6 +99,55 @@ struct load_state {
 
 using load_actor = caf::stateful_actor<load_state>;
 
+constexpr auto max_backoff = std::chrono::milliseconds(2'000);
+
+void reconnect(load_actor* self, std::size_t v);
+void lost_again(load_actor* self, std::size_t v);
+
+// Validator `v` went away: forget its handle and connect again after the backoff.
+void lost(load_actor* self, std::size_t v) {
+  auto& st = self->state;
+  if (v >= st.validators.size() || !st.validators[v]) return;
+  st.validators[v] = caf::actor{};
+  auto& e = st.endpoints[v];
+  if (e.connecting) return;
+  e.connecting = true;
+  self->delayed_send(self, e.backoff, reconnect_atom::value, static_cast<std::uint64_t>(v));
+}
+
+void reconnect(load_actor* self, std::size_t v) {
+  auto& e = self->state.endpoints[v];
+  self->request(self->system().middleman().actor_handle(), std::chrono::seconds(2), caf::connect_atom::value, e.host,
+                e.port)
+      .then(
+          [self, v](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+            auto& s = self->state;
+            auto& ep = s.endpoints[v];
+            ep.connecting = false;
+            if (!ptr) return lost_again(self, v);
+            s.validators[v] = caf::actor_cast<caf::actor>(ptr);
+            self->monitor(s.validators[v]);
+            ep.backoff = std::chrono::milliseconds(100);
+          },
+          [self, v](caf::error&) { lost_again(self, v); });
+}
+
+// A connection attempt failed: try again later, waiting twice as long.
+void lost_again(load_actor* self, std::size_t v) {
+  auto& e = self->state.endpoints[v];
+  e.backoff = std::min(e.backoff * 2, max_backoff);
+  e.connecting = true;
+  self->delayed_send(self, e.backoff, reconnect_atom::value, static_cast<std::uint64_t>(v));
+}
+
+// The validator of slot `i` or the next one connected; none: the size.
+std::size_t live_from(const load_state& st, std::size_t i) {
+  const std::size_t n = st.validators.size();
+  for (std::size_t k = 0; k < n; ++k)
+    if (st.validators[(i + k) % n]) return (i + k) % n;
+  return n;
+}
+
 // A reply that takes the transaction, or (on resubmission) one saying that a
 // pool holds it or it just committed.
 bool taken(const std::string& reply, bool again) {
@@ -98,17 +160,61 @@ bool try_another(const std::string& reply) {
          reply.rfind("sender-over-quota", 0) == 0;
 }
 
+// The n-th offer: sender n mod 256, with that sender's next nonce.
+chain::signed_transaction offer(load_state& st, std::uint64_t n) {
+  const std::size_t k = n % senders;
+  const auto& key = st.keys[k];
+  chain::transaction t;
+  t.signer = key.pub;
+  t.nonce = ++st.last_nonce[k];
+  t.expiry_height = UINT64_MAX / 2;
+  t.body = chain::energy_account_body{1'000'000, 150'000};  // 1 kWh at 0.15
+  return chain::sign_transaction(t, st.chain_id, key);
+}
+
+// Pending offers signed again with fresh nonces (same offer, same first
+// sending time, a new transaction id); returns the new ids.
+std::vector<chain::hash256> sign_again(load_actor* self, const std::vector<chain::hash256>& ids) {
+  auto& st = self->state;
+  std::vector<chain::hash256> fresh;
+  for (const auto& id : ids) {
+    auto it = st.pending.find(id);
+    if (it == st.pending.end()) continue;
+    pending_tx p = std::move(it->second);
+    st.pending.erase(it);
+    const auto stx = offer(st, p.index);
+    p.envelope.assign(stx.envelope.begin(), stx.envelope.end());
+    p.in_flight = false;
+    p.stale_seen = false;
+    p.last_sent = steady::now();
+    st.pending.emplace(stx.id, std::move(p));
+    fresh.push_back(stx.id);
+    ++st.report.resigned;
+  }
+  return fresh;
+}
+
+void submit(load_actor* self, const std::vector<chain::hash256>& ids, bool again, std::size_t attempt = 0);
+
 // Offers transactions to their validators, one batch per validator. One
 // refused for a reason that concerns the validator goes to the next one, so
 // a sender's next nonce never overtakes one that no validator holds.
-void submit(load_actor* self, const std::vector<chain::hash256>& ids, bool again, std::size_t attempt = 0) {
+void submit(load_actor* self, const std::vector<chain::hash256>& ids, bool again, std::size_t attempt) {
   auto& st = self->state;
-  std::vector<std::vector<chain::hash256>> by_target(st.validators.size());
+  const std::size_t n = st.validators.size();
+  std::vector<std::vector<chain::hash256>> by_target(n);
   for (const auto& id : ids) {
     auto it = st.pending.find(id);
     if (it == st.pending.end()) continue;  // committed meanwhile
+    const std::size_t target = live_from(st, it->second.sent_to % n);
+    if (target == n) {  // none connected: the scan offers it again later
+      it->second.in_flight = false;
+      it->second.last_sent = steady::now();
+      continue;
+    }
+    it->second.sent_to = target;
     it->second.in_flight = true;
-    by_target[it->second.sent_to % st.validators.size()].push_back(id);
+    by_target[target].push_back(id);
   }
   for (std::size_t v = 0; v < by_target.size(); ++v) {
     if (by_target[v].empty()) continue;
@@ -119,13 +225,24 @@ void submit(load_actor* self, const std::vector<chain::hash256>& ids, bool again
     auto settle = [self, batch = by_target[v], again, attempt](const std::vector<std::string>& replies,
                                                                  const std::string& missing) {
       auto& s = self->state;
-      std::vector<chain::hash256> retry;
+      std::vector<chain::hash256> retry, retry_signed;
       for (std::size_t i = 0; i < batch.size(); ++i) {
         auto found = s.pending.find(batch[i]);
         if (found == s.pending.end()) continue;
         auto& tx = found->second;
         const std::string& reply = i < replies.size() ? replies[i] : missing;
         // After a validator that timed out, another may already hold it by gossip.
+        // A nonce a validator calls stale was committed, or overtaken by a
+        // later one of the sender's (its first holder died with it): told
+        // so twice, or on a first offer, the offer is signed again with a
+        // fresh nonce so that it still commits.
+        if (reply.rfind("nonce-stale", 0) == 0) {
+          if (tx.stale_seen || !(again || attempt > 0)) {
+            retry_signed.push_back(batch[i]);
+            continue;
+          }
+          tx.stale_seen = true;
+        }
         const bool ours = taken(reply, again || attempt > 0);
         if (!ours && try_another(reply) && attempt + 1 < s.validators.size()) {
           ++tx.sent_to;
@@ -140,10 +257,14 @@ void submit(load_actor* self, const std::vector<chain::hash256>& ids, bool again
         tx.last_sent = steady::now();
       }
       if (!retry.empty()) submit(self, retry, again, attempt + 1);
+      if (!retry_signed.empty()) submit(self, sign_again(self, retry_signed), false);
     };
     self->request(st.validators[v], reply_timeout, agents::txs_atom::value, std::move(envelopes))
         .then([settle](const std::vector<std::string>& replies) { settle(replies, "no verdict in the reply"); },
-              [self, settle](caf::error& e) { settle({}, "unreachable: " + self->system().render(e)); });
+              [self, settle, v](caf::error& e) {
+                if (e != caf::sec::request_timeout) lost(self, v);
+                settle({}, "unreachable: " + self->system().render(e));
+              });
   }
 }
 
@@ -161,6 +282,7 @@ void recheck(load_actor* self, const std::vector<chain::hash256>& late) {
     p.in_flight = true;
     by_holder[p.sent_to % st.validators.size()].push_back(id);
   }
+  // A holder that went away holds nothing: its transactions go on at once.
   for (std::size_t v = 0; v < by_holder.size(); ++v) {
     if (by_holder[v].empty()) continue;
     auto settle = [self, ids = by_holder[v]](bool all_held) {
@@ -180,9 +302,16 @@ void recheck(load_actor* self, const std::vector<chain::hash256>& late) {
       }
       submit(self, again, true);
     };
+    if (!st.validators[v]) {
+      settle(false);
+      continue;
+    }
     self->request(st.validators[v], reply_timeout, agents::pooled_atom::value, by_holder[v])
         .then([settle, n = by_holder[v].size()](std::uint64_t held) { settle(held >= n); },
-              [settle](caf::error&) { settle(false); });
+              [self, settle, v](caf::error& e) {
+                if (e != caf::sec::request_timeout) lost(self, v);
+                settle(false);
+              });
   }
 }
 
@@ -193,13 +322,7 @@ void send_due(load_actor* self, steady::time_point now) {
   std::vector<chain::hash256> fresh;
   while (st.report.sent < due) {
     const std::uint64_t n = st.report.sent++;
-    const auto& key = st.keys[n % senders];
-    chain::transaction t;
-    t.signer = key.pub;
-    t.nonce = st.first_nonce + n / senders + 1;
-    t.expiry_height = UINT64_MAX / 2;
-    t.body = chain::energy_account_body{1'000'000, 150'000};  // 1 kWh at 0.15
-    const auto stx = chain::sign_transaction(t, st.chain_id, key);
+    const auto stx = offer(st, n);
     pending_tx p{std::string(stx.envelope.begin(), stx.envelope.end()), now, now, n, n, false};
     st.pending.emplace(stx.id, std::move(p));
     fresh.push_back(stx.id);
@@ -266,10 +389,14 @@ void poll(load_actor* self, std::size_t v = 0) {
     st.polling = false;
     return;
   }
+  if (!st.validators[v]) return poll(self, v + 1);
   st.polling = true;
   self->request(st.validators[v], reply_timeout, agents::head_atom::value)
       .then([self, v](std::uint64_t head, const std::string&) { fetch_blocks(self, v, head); },
-            [self, v](caf::error&) { poll(self, v + 1); });
+            [self, v](caf::error& e) {
+              if (e != caf::sec::request_timeout) lost(self, v);
+              poll(self, v + 1);
+            });
 }
 
 void finish(load_actor* self) {
@@ -281,16 +408,19 @@ void finish(load_actor* self) {
 }
 
 caf::behavior load_client(load_actor* self, const load_options& o, std::string chain_id,
-                          std::vector<caf::actor> validators, std::promise<load_report>* done) {
+                          std::vector<caf::actor> validators, std::vector<endpoint> endpoints,
+                          std::promise<load_report>* done) {
   auto& st = self->state;
   st.chain_id = std::move(chain_id);
   st.validators = std::move(validators);
+  st.endpoints = std::move(endpoints);
   for (std::size_t i = 0; i < senders; ++i) st.keys.push_back(chain::derived_key(o.seed, load_sender_role, i));
   st.interval_ms = 1000.0 / std::max(1.0, o.rate);
   // Nonces only need to increase: start from the clock so runs never collide.
-  st.first_nonce = static_cast<std::uint64_t>(
+  const auto first_nonce = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());
+  st.last_nonce.assign(senders, first_nonce);
   const auto sending = std::chrono::milliseconds(static_cast<std::int64_t>(o.duration_s * 1000));
   auto begin = [self, sending] {
     auto& s = self->state;
@@ -300,6 +430,19 @@ caf::behavior load_client(load_actor* self, const load_options& o, std::string c
     self->send(self, loadtick_atom::value);
   };
   st.done = std::move(*done);
+  self->set_down_handler([self](caf::down_msg& m) {
+    auto& s = self->state;
+    for (std::size_t v = 0; v < s.validators.size(); ++v)
+      if (s.validators[v] && s.validators[v].address() == m.source) lost(self, v);
+  });
+  for (std::size_t v = 0; v < st.validators.size(); ++v) {
+    if (st.validators[v]) {
+      self->monitor(st.validators[v]);
+    } else {
+      st.endpoints[v].connecting = true;  // not reached at start: keep trying
+      self->send(self, reconnect_atom::value, static_cast<std::uint64_t>(v));
+    }
+  }
   st.wait_live_until = steady::now() + std::chrono::seconds(30);
   self->send(self, loadlive_atom::value);
   return {
@@ -313,7 +456,11 @@ caf::behavior load_client(load_actor* self, const load_options& o, std::string c
           begin();
           return;
         }
-        const std::size_t v = s.probe % s.validators.size();
+        const std::size_t v = live_from(s, s.probe % s.validators.size());
+        if (v == s.validators.size()) {
+          self->delayed_send(self, std::chrono::milliseconds(100), loadlive_atom::value);
+          return;
+        }
         self->request(s.validators[v], std::chrono::milliseconds(500), agents::head_atom::value)
             .then(
                 [self, begin](std::uint64_t head, const std::string&) {
@@ -333,6 +480,7 @@ caf::behavior load_client(load_actor* self, const load_options& o, std::string c
                   self->send(self, loadlive_atom::value);
                 });
       },
+      [self](reconnect_atom, std::uint64_t v) { reconnect(self, static_cast<std::size_t>(v)); },
       [self](loadtick_atom) {
         auto& s = self->state;
         const auto now = steady::now();
@@ -379,18 +527,21 @@ int run_load(const load_options& o, std::ostream& out, std::ostream& err) {
   cfg.set("scheduler.max-threads", std::size_t{1});
   caf::actor_system system{cfg};
   std::vector<caf::actor> validators;
+  std::vector<endpoint> endpoints;
+  std::size_t reached = 0;
   for (const auto& v : c.validators) {
     auto remote = system.middleman().remote_actor(v.host, v.port);
-    if (remote) validators.push_back(*remote);
+    validators.push_back(remote ? *remote : caf::actor{});
+    endpoints.push_back(endpoint{v.host, v.port});
+    reached += remote ? 1 : 0;
   }
-  if (validators.empty()) {
+  if (reached == 0) {
     err << "voltaic load: no validator of " << o.config << " answers\n";
     return 1;
   }
-  const std::size_t reached = validators.size();
   std::promise<load_report> done;
   auto result = done.get_future();
-  system.spawn(load_client, o, c.genesis.chain_id, std::move(validators), &done);
+  system.spawn(load_client, o, c.genesis.chain_id, std::move(validators), std::move(endpoints), &done);
   load_report r = result.get();
 
   std::sort(r.latencies.begin(), r.latencies.end());
@@ -402,7 +553,8 @@ int run_load(const load_options& o, std::ostream& out, std::ostream& err) {
   out << "load: sent " << r.sent << " signed transactions at " << o.rate << "/s for " << o.duration_s << " s to "
       << reached << " validator(s)\n";
   out << "committed " << r.latencies.size() << " (" << r.not_committed << " not committed, " << r.refused
-      << " refused, " << r.resubmitted << " resubmissions); committed rate "
+      << " refused, " << r.resubmitted << " resubmissions, " << r.resigned
+      << " signed again); committed rate "
       << static_cast<std::uint64_t>(static_cast<double>(r.latencies.size()) / r.span_s) << " tx/s\n";
   for (const auto& [reason, n] : r.refusals) out << "refused " << reason << ": " << n << "\n";
   out << "commit latency p50 " << static_cast<std::uint64_t>(pct(0.50)) << " ms, p99 "

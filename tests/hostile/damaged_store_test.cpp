@@ -43,7 +43,7 @@ void copy_prefix(const fs::path& from, const fs::path& to_dir, std::size_t bytes
 struct small_lab {
   fs::path dir;
   explicit small_lab(const std::string& tag) : dir(fresh(tag)) {
-    const int port = 27400 + static_cast<int>(::getpid() % 500);
+    const int port = 30000 + static_cast<int>(::getpid() % 1000);  // apart from the other tests' ranges
     const auto r = run_command("VALIDATORS=1 BASE_PORT=" + std::to_string(port) + " VOLTAIC=" + bin + " " +
                                voltaic::test::source_dir() + "/examples/lab/make_lab.sh " + dir.string());
     REQUIRE(r.status == 0);
