@@ -138,6 +138,7 @@ class market_clock {
     if (c_.say) c_.say(s);
   }
   std::string problems() {
+    if (chain_.all_stopped()) return " (every validator stopped: " + chain_.stopped_reason() + ")";
     const std::string e = err_.str();
     return e.empty() ? "" : " (" + e.substr(0, e.find('\n')) + ")";
   }

@@ -138,6 +138,11 @@ void carry_out(miner_actor* self, validator_output out, const caf::actor& ahead_
   for (const auto& e : out.events)
     for (const auto& s : st.subscribers) self->send(s, event_atom::value, e.height, e.kind, as_string(e.data));
   for (const auto& line : out.log) std::cerr << st.node->config().name << ": " << line << "\n";
+  if (!out.fatal.empty()) {
+    // Going on would hang (no block can be stored, no vote signed): stop, saying why.
+    std::cerr << st.node->config().name << ": stopping: " << out.fatal << "\n";
+    self->quit(caf::make_error(caf::sec::runtime_error, out.fatal));
+  }
 }
 
 // Asks a peer that is ahead for the block at `height`; the validator says

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -37,6 +38,7 @@ class chain_clock {
       self->set_down_handler([gone](caf::down_msg& dm) {
         std::lock_guard<std::mutex> lock(gone->mutex);
         gone->addresses.insert(dm.source);
+        gone->last_reason = to_string(dm.reason);
       });
       return {[](caf::ok_atom) {}};
     });
@@ -66,6 +68,18 @@ class chain_clock {
   void gone(const caf::actor& m) {
     if (miners_.size() <= 1) return;
     miners_.erase(std::remove(miners_.begin(), miners_.end(), m), miners_.end());
+  }
+  // Every validator went away (a full disk stops them all): no wait can end
+  // well, and the reason the last one gave.
+  bool all_stopped() const {
+    std::lock_guard<std::mutex> lock(gone_->mutex);
+    for (const auto& m : all_)
+      if (!gone_->addresses.count(m.address())) return false;
+    return true;
+  }
+  std::string stopped_reason() const {
+    std::lock_guard<std::mutex> lock(gone_->mutex);
+    return gone_->last_reason;
   }
   // Leaves out the validators the watchdog saw go away.
   void prune() {
@@ -131,7 +145,7 @@ class chain_clock {
   bool wait_until(std::chrono::seconds limit, F done) {
     const auto deadline = clock_type::now() + limit;
     while (!done()) {
-      if (clock_type::now() > deadline) return false;
+      if (clock_type::now() > deadline || all_stopped()) return false;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return true;
@@ -141,6 +155,7 @@ class chain_clock {
   // One block: with `only`, proposing no other waiting transactions.
   bool one_block(std::chrono::seconds limit, const std::optional<std::vector<chain::hash256>>& only = std::nullopt) {
     prune();
+    if (all_stopped()) return false;
     const std::uint64_t target = d_.height(watcher()) + 1;
     for (const auto& m : miners_) {
       if (!only) d_.self()->send(m, agents::step_atom::value, target, now_ms_);
@@ -154,9 +169,11 @@ class chain_clock {
   struct gone_set {
     std::mutex mutex;
     std::set<caf::actor_addr> addresses;
+    std::string last_reason;
   };
   asker& d_;
   std::vector<caf::actor> miners_;
+  const std::vector<caf::actor> all_ = miners_;  // as given, gone or not
   std::shared_ptr<gone_set> gone_ = std::make_shared<gone_set>();
   caf::actor watchdog_;
   bool wall_;

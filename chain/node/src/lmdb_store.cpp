@@ -2,6 +2,7 @@
 
 #include <lmdb.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
 #include <cstring>
@@ -220,12 +221,24 @@ class lmdb_store final : public chain_store {
         mdb_env_set_mapsize(env_, 0);
         continue;
       }
+      if (rc == ENOSPC || (rc == EIO && space_left() < (std::uint64_t{1} << 20)))
+        return market::make_error(market::errc::io_error,
+                                  "store-full: no space left on device: " + dir_ + " (" +
+                                      std::to_string(space_left()) + " bytes free); block " +
+                                      std::to_string(b.header.height) +
+                                      " was not written and nothing before it is lost: free space and start again");
       return lmdb_error("commit block " + std::to_string(b.header.height), rc);
     }
     return market::make_error(market::errc::io_error, "store-io: the map could not grow enough");
   }
 
  private:
+  // Bytes an unprivileged writer may still use on the store's file system.
+  std::uint64_t space_left() const {
+    struct statvfs fs {};
+    if (::statvfs(dir_.c_str(), &fs) != 0) return UINT64_MAX;
+    return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  }
   // One write transaction; returns an LMDB code (0 on success), never leaves
   // the transaction open.
   int write_block(const block& b, const bytes& encoded, const state_changes& changes) {

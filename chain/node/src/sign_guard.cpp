@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <tuple>
@@ -73,6 +75,7 @@ class guard final : public sign_guard {
   consensus_journal journal(std::uint64_t height) const override {
     return height == journal_height_ ? journal_ : consensus_journal{};
   }
+  std::string failure() const override { return failure_; }
 
  private:
   status malformed() const {
@@ -190,17 +193,28 @@ class guard final : public sign_guard {
   // Durable before the signature exists: write aside, fsync, rename.
   bool persist_last(std::uint64_t h, std::uint32_t r, round_step s, const std::optional<consensus_lock>& lock) {
     const std::string tmp = path_ + ".tmp";
+    auto failed = [&] {
+      failure_ = "sign-guard: cannot persist " + path_ + ": " + std::strerror(errno);
+      return false;
+    };
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return false;
+    if (fd < 0) return failed();
     std::string line = std::to_string(h) + " " + std::to_string(r) + " " + std::to_string(static_cast<unsigned>(s));
     if (lock) line += " " + std::to_string(lock->height) + " " + std::to_string(lock->round) + " " + to_hex(lock->value_id);
     line += "\n";
-    const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    const ssize_t n = ::write(fd, line.data(), line.size());
+    if (n >= 0 && n != static_cast<ssize_t>(line.size())) errno = ENOSPC;  // a short write: the disk is full
+    const bool written = n == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    const int saved = errno;
     ::close(fd);
-    return written && std::rename(tmp.c_str(), path_.c_str()) == 0;
+    errno = saved;
+    if (!written || std::rename(tmp.c_str(), path_.c_str()) != 0) return failed();
+    failure_.clear();
+    return true;
   }
 
   std::string path_;
+  std::string failure_;
   std::optional<triple> last_;
   std::optional<consensus_lock> lock_;
   std::uint64_t journal_height_ = 0;

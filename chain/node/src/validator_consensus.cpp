@@ -59,6 +59,7 @@ validator_output validator::on_timeout(const timeout_request& t) {
 }
 
 void validator::handle(engine_output out) {
+  if (const auto why = guard_->failure(); !why.empty() && out_.fatal.empty()) out_.fatal = why;
   out_.timeouts.insert(out_.timeouts.end(), out.timeouts.begin(), out.timeouts.end());
   bool last_was_empty = false;
   for (const auto& c : out.decisions) commit_decision(c, last_was_empty);
@@ -89,6 +90,7 @@ void validator::commit_decision(const commit_record& c, bool& was_empty) {
   auto done = app_->commit(c);
   if (!done) {
     out_.log.push_back(done.err().message);
+    if (done.err().message.find("store-full") != std::string::npos && out_.fatal.empty()) out_.fatal = done.err().message;
     return;
   }
   after_commit(done.value());

@@ -159,6 +159,9 @@ class sign_guard {
   virtual void journal_valid(const consensus_proposal& p, const std::vector<consensus_vote>& prevotes) = 0;
   // The journal kept for `height` (empty for any other height).
   virtual consensus_journal journal(std::uint64_t height) const = 0;
+  // Why the last signature could not be persisted (a full disk), or "": a
+  // guard that cannot persist refuses to sign, and its host must say so.
+  virtual std::string failure() const { return {}; }
 };
 std::unique_ptr<sign_guard> make_memory_sign_guard();
 // A file holding the last signed triple and the lock ("h r s" or

@@ -53,6 +53,9 @@ struct validator_output {
   // What the node and its application have to say (refused blocks,
   // evidence, rounds past the third).
   std::vector<std::string> log;
+  // Why this validator cannot go on (its store is full, its sign guard
+  // cannot be persisted): the host stops it and says so.
+  std::string fatal;
 
   static constexpr std::uint64_t gossip_delay_ms = 2;
 };
