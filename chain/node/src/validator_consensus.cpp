@@ -90,7 +90,8 @@ void validator::commit_decision(const commit_record& c, bool& was_empty) {
   auto done = app_->commit(c);
   if (!done) {
     out_.log.push_back(done.err().message);
-    if (done.err().message.find("store-full") != std::string::npos && out_.fatal.empty()) out_.fatal = done.err().message;
+    if (done.err().message.find("store-full") != std::string::npos && out_.fatal.empty())
+      out_.fatal = done.err().message;
     return;
   }
   after_commit(done.value());
