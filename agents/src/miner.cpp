@@ -141,6 +141,9 @@ void carry_out(miner_actor* self, validator_output out, const caf::actor& ahead_
   if (!out.fatal.empty()) {
     // Going on would hang (no block can be stored, no vote signed): stop, saying why.
     std::cerr << st.node->config().name << ": stopping: " << out.fatal << "\n";
+    // Whoever waits on an answer (a height, a verdict) learns it now, not at its timeout.
+    for (auto& [t, promise] : st.waiting) promise.deliver(caf::make_error(caf::sec::runtime_error, out.fatal));
+    st.waiting.clear();
     self->quit(caf::make_error(caf::sec::runtime_error, out.fatal));
   }
 }

@@ -112,3 +112,21 @@ TEST_CASE("a validator whose disk fills stops at once saying so, and resumes onc
   CHECK(verified_height(store) > before);  // it went on from where it stopped
   fs::remove_all(lab);
 }
+
+TEST_CASE("a scenario run whose disk fills ends with the reason, not after its wait limit (F6)") {
+  small_disk disk("scenario", "3m");
+  std::ofstream(disk.at / "s.toml")
+      << "[chain]\nid = \"full\"\n\n[scenario]\nprosumers = 200\ncycles = 200\nvalidators = 2\n";
+  const std::string log = (fs::temp_directory_path() / ("voltaic-disk-run-" + std::to_string(::getpid()))).string();
+  const pid_t run =
+      voltaic::test::start_process({bin, "run", (disk.at / "s.toml").string(), "--out", (disk.at / "o").string()}, log);
+  REQUIRE(run > 0);
+  // Its wait limit is 120 s; a run that waited it out would not end in time.
+  const auto ended = voltaic::test::stop_process(run, 0, 100);
+  const std::string said = voltaic::test::read_text(log);
+  INFO(said);
+  REQUIRE(ended.ended);
+  CHECK((WIFEXITED(ended.status) && WEXITSTATUS(ended.status) == 1));
+  CHECK(said.find("store-full: no space left on device: " + (disk.at / "o" / "chain").string()) != std::string::npos);
+  fs::remove(log);
+}
