@@ -159,6 +159,9 @@ const char* kind_name(value_kind k) {
   return "?";
 }
 
+market::status check_keys(const toml::table& t, const std::vector<key_rule>& rules, const std::string& label,
+                          const std::string& path);
+
 market::status check_value(const toml::node& v, const key_rule& rule, const std::string& label,
                            const std::string& path) {
   auto wrong = [&] { return fault(path, v.source(), label + " must be " + kind_name(rule.kind)); };
@@ -208,14 +211,7 @@ market::status check_value(const toml::node& v, const key_rule& rule, const std:
       for (const auto& item : *a) {
         const auto* t = item.as_table();
         if (!t) return wrong();
-        for (const auto& [k, field] : *t) {
-          const std::string name(k.str());
-          auto r =
-              std::find_if(rule.fields.begin(), rule.fields.end(), [&](const key_rule& f) { return f.name == name; });
-          if (r == rule.fields.end())
-            return fault(path, k.source(), label + ": unknown key '" + name + "'" + near_miss(name, rule.fields));
-          if (auto s = check_value(field, *r, label + " " + name, path); !s) return s;
-        }
+        if (auto s = check_keys(*t, rule.fields, label, path); !s) return s;
       }
       return {};
     }
@@ -223,14 +219,14 @@ market::status check_value(const toml::node& v, const key_rule& rule, const std:
   return {};
 }
 
-market::status check_table(const toml::table& t, const section_rule& section, const std::string& label,
-                           const std::string& path) {
+// Every key of a table is one of `rules` and holds what its rule asks.
+market::status check_keys(const toml::table& t, const std::vector<key_rule>& rules, const std::string& label,
+                          const std::string& path) {
   for (const auto& [k, v] : t) {
     const std::string name(k.str());
-    auto rule =
-        std::find_if(section.keys.begin(), section.keys.end(), [&](const key_rule& r) { return r.name == name; });
-    if (rule == section.keys.end())
-      return fault(path, k.source(), label + ": unknown key '" + name + "'" + near_miss(name, section.keys));
+    auto rule = std::find_if(rules.begin(), rules.end(), [&](const key_rule& r) { return r.name == name; });
+    if (rule == rules.end())
+      return fault(path, k.source(), label + ": unknown key '" + name + "'" + near_miss(name, rules));
     if (auto s = check_value(v, *rule, label + " " + name, path); !s) return s;
   }
   return {};
@@ -267,13 +263,13 @@ market::status check_config(const toml::table& doc, const file_schema& schema, c
       for (const auto& item : *list) {
         const auto* t = item.as_table();
         if (!t) return fault(path, item.source(), "[[" + name + "]] must be a table");
-        if (auto s = check_table(*t, *section, "[[" + name + "]]", path); !s) return s;
+        if (auto s = check_keys(*t, section->keys, "[[" + name + "]]", path); !s) return s;
       }
       continue;
     }
     const auto* t = v.as_table();
     if (!t) return fault(path, v.source(), "[" + name + "] must be a section");
-    if (auto s = check_table(*t, *section, "[" + name + "]", path); !s) return s;
+    if (auto s = check_keys(*t, section->keys, "[" + name + "]", path); !s) return s;
   }
   return {};
 }
