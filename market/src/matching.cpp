@@ -1,234 +1,373 @@
-#include "voltaic/market/matching.hpp"
-
+// match(): the walk of spec/market.md 5.3 without scoring every pair.
+//
+// Why it is exact: the buyers fall into classes that share a location, a
+// price and an effective distance preference; the sellers into groups that
+// share a location, an effective distance preference and, when some winning
+// seller asks more than some winning buyer offers, a price. In one cell
+// (class x group) every pair is at the same distance and in the same case of
+// the score formula, so the score is one score price times a factor that never
+// decreases with either side's welfare. Sorted by welfare, a cell's best pair
+// is therefore its top buyer with its top seller (its bottom ones when the
+// score price is negative). Equal welfare gives equal scores, already in
+// position order as the tie rule asks; the rare run of different welfare that
+// rounds to one score is scanned for the lowest position.
+//
+// Why it is fast: a heap holds each cell's best pair. A pair whose buyer and
+// seller are both still in the walk is the walk's next pair, because a cell's
+// best only gets worse as parties leave; a stale one is re-read when it comes
+// to the top. Work grows with trades x log(cells), memory with the cells:
+// without locations there is one seller group and a class per buyer price.
 #include <algorithm>
-#include <queue>
-#include <string>
+#include <limits>
+#include <unordered_map>
 
-#include "voltaic/market/score.hpp"
+#include "matching_detail.hpp"
 
 namespace voltaic::market {
 
 namespace {
 
-// Everything the score of a (winning buyer j, winning seller i) pair needs,
-// precomputed once per cycle into flat arrays, so the inner loops over
-// sellers read contiguous memory. j and i are positions among the winners.
-class pair_scorer {
+using detail::pair_scorer;
+using detail::ranked_pair;
+using detail::walk_state;
+using detail::walks_before;
+
+// Finds the nearest slot still in the walk, in one direction, skipping
+// served buyers or sold-out sellers in amortised near-constant time (path-compressed links).
+class alive_links {
  public:
-  pair_scorer(const std::vector<order>& book, const clearing_result& cl,
-              const distance_table& distances, const matching_options& opt)
-      : book_(book), cl_(cl), distances_(distances),
-        charge_per_m_(static_cast<double>(opt.charge_per_m) / 1e6), charge_per_m_uc_(opt.charge_per_m) {
-    const double p0 = to_credits(cl.price);
-    sellers_.reserve(cl.sellers.size());
-    for (std::size_t i = 0; i < cl.sellers.size(); ++i) {
-      const order& s = book[cl.sellers[i]];
-      sellers_.push_back({s.price, s.location, to_metres(s.distance_pref),
-                          seller_welfare(s.welfare, p0, to_kwh(cl.seller_allowed[i]))});
+  explicit alive_links(std::size_t slots) : link_(slots + 1) {
+    for (std::size_t k = 0; k < link_.size(); ++k) link_[k] = static_cast<std::uint32_t>(k);
+  }
+  // The first live slot at or beyond k; slots() when none.
+  std::size_t find(std::size_t k) {
+    std::size_t root = k;
+    while (link_[root] != root) root = link_[root];
+    while (link_[k] != root) {
+      const std::size_t next = link_[k];
+      link_[k] = static_cast<std::uint32_t>(root);
+      k = next;
     }
-    buyers_.reserve(cl.buyers.size());
-    for (std::size_t j = 0; j < cl.buyers.size(); ++j) {
-      const order& b = book[cl.buyers[j]];
-      buyers_.push_back({b.price, b.location, to_metres(b.distance_pref),
-                         buyer_welfare(b.welfare, p0, to_kwh(cl.buyer_energy[j]))});
+    return root;
+  }
+  void remove(std::size_t k) { link_[k] = static_cast<std::uint32_t>(k + 1); }
+  std::size_t slots() const { return link_.size() - 1; }
+
+ private:
+  std::vector<std::uint32_t> link_;
+};
+
+// One side's parties (buyers or sellers) sorted into cells' rows or columns,
+// in three reading orders: welfare descending, welfare ascending (both with
+// equal welfare by position) and by position.
+class party_index {
+ public:
+  struct entry {
+    std::int64_t location;
+    double pref_m;
+    price_ucpkwh price;
+    double welfare;
+    std::uint32_t party;
+  };
+  struct range {
+    std::uint32_t begin = 0, end = 0;  // the same slots in every order
+  };
+  enum class reading : std::uint8_t { downwards, upwards, by_position };
+
+  party_index(std::vector<entry> entries, std::size_t parties) {
+    std::sort(entries.begin(), entries.end(), [](const entry& a, const entry& b) {
+      if (!same_range(a, b)) return a.location != b.location ? a.location < b.location
+                                    : a.pref_m != b.pref_m   ? a.pref_m < b.pref_m
+                                                             : a.price < b.price;
+      if (a.welfare != b.welfare) return a.welfare > b.welfare;
+      return a.party < b.party;
+    });
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+      if (k == 0 || !same_range(entries[k], entries[k - 1]))
+        ranges_.push_back({static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k)});
+      ranges_.back().end = static_cast<std::uint32_t>(k + 1);
     }
+    build(orders_[0], entries, parties);
+    for (const range& r : ranges_) {  // welfare ascending, equal welfare still by position
+      std::reverse(entries.begin() + r.begin, entries.begin() + r.end);
+      for (std::uint32_t a = r.begin, b = r.begin; a < r.end; a = b) {
+        for (b = a + 1; b < r.end && entries[b].welfare == entries[a].welfare;) ++b;
+        std::reverse(entries.begin() + a, entries.begin() + b);
+      }
+    }
+    build(orders_[1], entries, parties);
+    for (const range& r : ranges_)
+      std::sort(entries.begin() + r.begin, entries.begin() + r.end,
+                [](const entry& a, const entry& b) { return a.party < b.party; });
+    build(orders_[2], entries, parties);
   }
 
-  std::size_t buyers() const { return buyers_.size(); }
-  std::size_t sellers() const { return sellers_.size(); }
+  const std::vector<range>& ranges() const { return ranges_; }
+  std::uint32_t any_party(const range& r) const { return orders_[0].parties[r.begin]; }
 
-  distance_mm distance(std::size_t j, std::size_t i) const {
-    if (distances_.is_uniform()) return distances_.uniform_distance();
-    const std::int32_t row = buyers_[j].location, col = sellers_[i].location;
-    if (row < 0 || col < 0 || static_cast<std::size_t>(row) >= distances_.rows() ||
-        static_cast<std::size_t>(col) >= distances_.cols())
-      return distance_table::unknown;
-    return distances_.at(static_cast<std::size_t>(row), static_cast<std::size_t>(col));
+  // The first slot still in the walk at or after `slot` in range r; false
+  // when none.
+  bool first_live(const range& r, reading how, std::size_t& slot) {
+    slot = orders_[static_cast<int>(how)].live.find(slot);
+    return slot < r.end;
   }
-
-  double score(std::size_t j, std::size_t i, distance_mm d) const {
-    const party& b = buyers_[j];
-    const party& s = sellers_[i];
-    return pair_score({to_credits(b.price), b.price >= s.price, static_cast<double>(d) / 1e3, charge_per_m_,
-                       (s.welfare + b.welfare) / 2.0, b.pref_m, s.pref_m});
+  std::uint32_t party_at(reading how, std::size_t slot) const {
+    return orders_[static_cast<int>(how)].parties[slot];
   }
-
-  error missing(std::size_t j, std::size_t i) const {
-    return make_error(errc::missing_distance, "no distance between buyer '" +
-                                                  book_[cl_.buyers[j]].id + "' and seller '" +
-                                                  book_[cl_.sellers[i]].id + "'");
+  // The slot after the run of equal welfare that holds `slot`.
+  std::size_t run_end(reading how, std::size_t slot) const {
+    return orders_[static_cast<int>(how)].welfare_end[slot];
   }
-
-  trade make_trade(std::size_t j, std::size_t i, energy_mwh q, distance_mm d, double score) const {
-    trade t;
-    t.buyer = cl_.buyers[j];
-    t.seller = cl_.sellers[i];
-    t.energy = q;
-    t.distance = d;
-    t.score = score;
-    t.charge = div_round_half_even(static_cast<int128>(charge_per_m_uc_) * d, mm_per_m);
-    t.payment = money_for(cl_.price, q);
-    return t;
+  void leave(std::uint32_t party) {
+    for (order& o : orders_) o.live.remove(o.slot_of[party]);
   }
 
  private:
-  struct party {
-    price_ucpkwh price;
-    std::int32_t location;
-    double pref_m;   // +inf for anywhere
-    double welfare;  // W_S or W_B at p0
+  struct order {
+    std::vector<std::uint32_t> parties;      // by slot
+    std::vector<std::uint32_t> welfare_end;  // by slot
+    std::vector<std::uint32_t> slot_of;      // by party
+    alive_links live{0};
   };
-  const std::vector<order>& book_;
-  const clearing_result& cl_;
-  const distance_table& distances_;
-  double charge_per_m_;
-  money_uc charge_per_m_uc_;
-  std::vector<party> sellers_;
-  std::vector<party> buyers_;
+  static bool same_range(const entry& a, const entry& b) {
+    return a.location == b.location && a.pref_m == b.pref_m && a.price == b.price;
+  }
+  static void build(order& o, const std::vector<entry>& entries, std::size_t parties) {
+    o.parties.resize(entries.size());
+    o.welfare_end.resize(entries.size());
+    o.slot_of.assign(parties, 0);
+    for (std::size_t k = entries.size(); k-- > 0;) {
+      o.parties[k] = entries[k].party;
+      o.slot_of[entries[k].party] = static_cast<std::uint32_t>(k);
+      const bool run_goes_on = k + 1 < entries.size() && same_range(entries[k], entries[k + 1]) &&
+                               entries[k].welfare == entries[k + 1].welfare;
+      o.welfare_end[k] = run_goes_on ? o.welfare_end[k + 1] : static_cast<std::uint32_t>(k + 1);
+    }
+    o.live = alive_links(entries.size());
+  }
+
+  std::vector<range> ranges_;
+  order orders_[3];
 };
 
-// A pair's place in the walk: score descending, then buyer, then seller.
-struct ranked_pair {
-  double score;
-  std::uint32_t buyer;   // winner position
-  std::uint32_t seller;  // winner position
-  distance_mm distance;
+constexpr double anywhere_m = std::numeric_limits<double>::infinity();
+
+// A preference no distance of its row (buyers) or column (sellers) exceeds
+// never enters the score, so it reads as "anywhere" and shares a cell.
+class preference_reach {
+ public:
+  preference_reach(const distance_table& table, bool rows) : table_(table), rows_(rows) {}
+  double effective(std::int64_t location, double pref_m) {
+    if (pref_m == anywhere_m) return pref_m;
+    if (table_.is_uniform()) return static_cast<double>(table_.uniform_distance()) / 1e3 <= pref_m ? anywhere_m : pref_m;
+    const std::size_t extent = rows_ ? table_.rows() : table_.cols();
+    if (table_.is_sparse() || location < 0 || static_cast<std::size_t>(location) >= extent) return pref_m;
+    auto [it, fresh] = farthest_m_.emplace(location, 0.0);
+    if (fresh) {
+      distance_mm farthest = 0;
+      const auto at = static_cast<std::size_t>(location);
+      const std::size_t across = rows_ ? table_.cols() : table_.rows();
+      for (std::size_t k = 0; k < across; ++k) farthest = std::max(farthest, rows_ ? table_.at(at, k) : table_.at(k, at));
+      it->second = static_cast<double>(farthest) / 1e3;
+    }
+    return it->second <= pref_m ? anywhere_m : pref_m;
+  }
+
+ private:
+  const distance_table& table_;
+  bool rows_;
+  std::unordered_map<std::int64_t, double> farthest_m_;
 };
 
-inline bool walks_before(const ranked_pair& a, const ranked_pair& b) {
-  if (a.score != b.score) return a.score > b.score;
-  if (a.buyer != b.buyer) return a.buyer < b.buyer;
-  return a.seller < b.seller;
+party_index index_buyers(const pair_scorer& scorer) {
+  preference_reach reach(scorer.distances(), true);
+  std::vector<party_index::entry> entries;
+  entries.reserve(scorer.buyers());
+  for (std::size_t j = 0; j < scorer.buyers(); ++j) {
+    const std::int64_t location = scorer.distances().is_uniform() ? 0 : scorer.buyer_location(j);
+    entries.push_back({location, reach.effective(location, scorer.buyer_pref_m(j)), scorer.buyer_price(j),
+                       scorer.buyer_welfare_at_p0(j), static_cast<std::uint32_t>(j)});
+  }
+  return party_index(std::move(entries), scorer.buyers());
 }
 
-// Remaining energy of each side; trade() applies one step of the walk.
-struct walk_state {
-  std::vector<energy_mwh> buyer_left;
-  std::vector<energy_mwh> seller_left;
-  std::size_t buyers_unserved = 0;
-
-  explicit walk_state(const clearing_result& cl)
-      : buyer_left(cl.buyer_energy), seller_left(cl.seller_allowed),
-        buyers_unserved(cl.buyer_energy.size()) {}
-
-  bool usable(const ranked_pair& p) const {
-    return buyer_left[p.buyer] > 0 && seller_left[p.seller] > 0;
+party_index index_sellers(const pair_scorer& scorer, const clearing_result& cl) {
+  // Does every winning buyer offer at least every winning seller's price?
+  price_ucpkwh highest_ask = 0, lowest_bid = max_price;
+  for (std::size_t i = 0; i < scorer.sellers(); ++i) highest_ask = std::max(highest_ask, scorer.seller_price(i));
+  for (std::size_t j = 0; j < scorer.buyers(); ++j) lowest_bid = std::min(lowest_bid, scorer.buyer_price(j));
+  const bool prices_cover = highest_ask <= lowest_bid;
+  preference_reach reach(scorer.distances(), false);
+  std::vector<party_index::entry> entries;
+  for (std::size_t i = 0; i < scorer.sellers(); ++i) {
+    if (cl.seller_allowed[i] == 0) continue;  // never usable
+    const std::int64_t location = scorer.distances().is_uniform() ? 0 : scorer.seller_location(i);
+    entries.push_back({location, reach.effective(location, scorer.seller_pref_m(i)),
+                       prices_cover ? 0 : scorer.seller_price(i), scorer.seller_welfare_at_p0(i),
+                       static_cast<std::uint32_t>(i)});
   }
-  energy_mwh trade(const ranked_pair& p) {
-    const energy_mwh q = std::min(buyer_left[p.buyer], seller_left[p.seller]);
-    buyer_left[p.buyer] -= q;
-    seller_left[p.seller] -= q;
-    if (buyer_left[p.buyer] == 0) --buyers_unserved;
-    return q;
+  return party_index(std::move(entries), scorer.sellers());
+}
+
+// Cells allowed per match (heap entries of 32 bytes): 1 GiB.
+constexpr std::size_t max_cells = std::size_t{32} << 20;
+
+// The best pair of each (buyer class, seller group) cell.
+class cell_reader {
+ public:
+  cell_reader(const pair_scorer& scorer, party_index& buyers, party_index& sellers)
+      : scorer_(scorer), buyers_(buyers), sellers_(sellers) {}
+
+  bool best(std::size_t cell, ranked_pair& out) {
+    const std::size_t groups = sellers_.ranges().size();
+    const party_index::range& c = buyers_.ranges()[cell / groups];
+    const party_index::range& g = sellers_.ranges()[cell % groups];
+    const std::uint32_t any_j = buyers_.any_party(c), any_i = sellers_.any_party(g);
+    const distance_mm d = scorer_.distance(any_j, any_i);
+    const double price = scorer_.score_price(any_j, any_i, d);
+    using reading = party_index::reading;
+    const reading how = price > 0 ? reading::downwards : price < 0 ? reading::upwards : reading::by_position;
+    std::size_t b = c.begin, s = g.begin;
+    if (!buyers_.first_live(c, how, b) || !sellers_.first_live(g, how, s)) return false;
+    std::uint32_t j = buyers_.party_at(how, b), i = sellers_.party_at(how, s);
+    const double score = scorer_.score(j, i, d);
+    if (how != reading::by_position) {  // by position, every score is 0: the first of each is the best
+      j = lowest_tying(buyers_, c, how, b, score, [&](std::uint32_t other) { return scorer_.score(other, i, d); });
+      i = lowest_tying(sellers_, g, how, s, score, [&](std::uint32_t other) { return scorer_.score(j, other, d); });
+    }
+    out = {score, j, i, d};
+    return true;
   }
+
+ private:
+  // The lowest position among the live parties from `slot` on whose score is
+  // `score`: the party at `slot` unless a later run of other welfare rounds
+  // to the same score.
+  template <class ScoreOf>
+  static std::uint32_t lowest_tying(party_index& side, const party_index::range& r, party_index::reading how,
+                                    std::size_t slot, double score, ScoreOf score_of) {
+    std::uint32_t lowest = side.party_at(how, slot);
+    for (std::size_t next = side.run_end(how, slot); side.first_live(r, how, next);
+         next = side.run_end(how, next)) {
+      const std::uint32_t party = side.party_at(how, next);
+      if (score_of(party) != score) break;
+      lowest = std::min(lowest, party);
+    }
+    return lowest;
+  }
+
+  const pair_scorer& scorer_;
+  party_index& buyers_;
+  party_index& sellers_;
 };
 
-// One buyer's sorted window of candidate sellers (best first).
-struct buyer_window {
-  std::vector<ranked_pair> pairs;
-  std::size_t next = 0;
-  std::size_t capacity = 16;  // doubles at each refill
-  bool has_last = false;
-  ranked_pair last{};        // the last pair handed out; refills continue after it
-  bool exhausted = false;    // no seller left that this buyer has not passed
+// A 4-ary max-heap of cells' best pairs in walk order. Replacing the top
+// in place (one sift down) is the common step: a cell is re-read after each
+// trade or when its entry has gone stale.
+class best_pairs {
+ public:
+  struct entry {
+    ranked_pair pair;
+    std::uint32_t cell;
+  };
+  void reserve(std::size_t n) { items_.reserve(n); }
+  void add(const entry& e) { items_.push_back(e); }
+  void arrange() {
+    for (std::size_t k = items_.size() / arity + 1; k-- > 0;) sift_down(k);
+  }
+  bool empty() const { return items_.empty(); }
+  const entry& top() const { return items_.front(); }
+  void replace_top(const entry& e) {
+    items_.front() = e;
+    sift_down(0);
+  }
+  void pop() {
+    items_.front() = items_.back();
+    items_.pop_back();
+    if (!items_.empty()) sift_down(0);
+  }
+
+ private:
+  static constexpr std::size_t arity = 4;
+  void sift_down(std::size_t k) {
+    const std::size_t n = items_.size();
+    if (k >= n) return;
+    const entry moving = items_[k];
+    for (;;) {
+      const std::size_t first = k * arity + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      for (std::size_t c = first + 1; c < std::min(first + arity, n); ++c)
+        if (walks_before(items_[c].pair, items_[best].pair)) best = c;
+      if (!walks_before(items_[best].pair, moving.pair)) break;
+      items_[k] = items_[best];
+      k = best;
+    }
+    items_[k] = moving;
+  }
+  std::vector<entry> items_;
 };
+
+// Every (winning buyer, usable seller) pair must have a distance, as in the
+// reference walk; names the first missing pair in (buyer, seller) order.
+// Checks each distinct (row, column) once, so a sparse table stops within
+// its entry count.
+status check_distances(const pair_scorer& scorer, const clearing_result& cl) {
+  const distance_table& table = scorer.distances();
+  if (table.is_uniform()) return {};
+  std::vector<std::uint32_t> first_seller_of_column;
+  std::unordered_map<std::int64_t, bool> column_seen, row_seen;
+  for (std::size_t i = 0; i < scorer.sellers(); ++i)
+    if (cl.seller_allowed[i] > 0 && column_seen.emplace(scorer.seller_location(i), true).second)
+      first_seller_of_column.push_back(static_cast<std::uint32_t>(i));
+  for (std::size_t j = 0; j < scorer.buyers(); ++j) {
+    if (!row_seen.emplace(scorer.buyer_location(j), true).second) continue;
+    for (std::uint32_t i : first_seller_of_column)
+      if (scorer.distance(j, i) == distance_table::unknown) return scorer.missing(j, i);
+  }
+  return {};
+}
 
 }  // namespace
-
-result<std::vector<trade>> match_reference(const std::vector<order>& book,
-                                           const clearing_result& clearing,
-                                           const distance_table& distances,
-                                           const matching_options& options) {
-  std::vector<trade> trades;
-  if (!clearing.traded) return trades;
-  const pair_scorer scorer(book, clearing, distances, options);
-  std::vector<ranked_pair> pairs;
-  pairs.reserve(scorer.buyers() * scorer.sellers());
-  for (std::size_t j = 0; j < scorer.buyers(); ++j) {
-    for (std::size_t i = 0; i < scorer.sellers(); ++i) {
-      if (clearing.seller_allowed[i] == 0) continue;  // never usable
-      const distance_mm d = scorer.distance(j, i);
-      if (d == distance_table::unknown) return scorer.missing(j, i);
-      pairs.push_back({scorer.score(j, i, d), static_cast<std::uint32_t>(j),
-                       static_cast<std::uint32_t>(i), d});
-    }
-  }
-  std::sort(pairs.begin(), pairs.end(), walks_before);
-  walk_state state(clearing);
-  for (const ranked_pair& p : pairs) {
-    if (state.buyers_unserved == 0) break;
-    if (!state.usable(p)) continue;
-    const energy_mwh q = state.trade(p);
-    trades.push_back(scorer.make_trade(p.buyer, p.seller, q, p.distance, p.score));
-  }
-  return trades;
-}
 
 result<std::vector<trade>> match(const std::vector<order>& book, const clearing_result& clearing,
                                  const distance_table& distances, const matching_options& options) {
   std::vector<trade> trades;
   if (!clearing.traded) return trades;
   const pair_scorer scorer(book, clearing, distances, options);
-  const std::size_t nb = scorer.buyers(), ns = scorer.sellers();
+  if (auto st = check_distances(scorer, clearing); !st) return st.err();
+  party_index buyers = index_buyers(scorer);
+  party_index sellers = index_sellers(scorer, clearing);
+  const std::size_t cells = buyers.ranges().size() * sellers.ranges().size();
+  if (cells > max_cells)
+    return make_error(errc::too_large,
+                      "matching " + std::to_string(buyers.ranges().size()) + " classes of buyers against " +
+                          std::to_string(sellers.ranges().size()) +
+                          " groups of sellers (by location, price and distance preference) needs " +
+                          std::to_string(cells) + " cells, more than the " + std::to_string(max_cells) +
+                          " allowed; use fewer distinct prices or distance preferences");
+  cell_reader reader(scorer, buyers, sellers);
   walk_state state(clearing);
-  std::vector<buyer_window> windows(nb);
-  std::vector<ranked_pair> scratch;
-  scratch.reserve(ns);
 
-  // Refills buyer j's window with its best sellers that are still selling and
-  // come after the last pair it handed out. Sellers that have sold out never
-  // sell again, so leaving them out changes nothing in the walk.
-  auto refill = [&](std::size_t j) -> status {
-    buyer_window& w = windows[j];
-    scratch.clear();
-    for (std::size_t i = 0; i < ns; ++i) {
-      if (state.seller_left[i] == 0) continue;
-      const distance_mm d = scorer.distance(j, i);
-      if (d == distance_table::unknown) return scorer.missing(j, i);
-      const ranked_pair p{scorer.score(j, i, d), static_cast<std::uint32_t>(j),
-                          static_cast<std::uint32_t>(i), d};
-      if (w.has_last && !walks_before(w.last, p)) continue;
-      scratch.push_back(p);
+  // Each cell's best pair when it was read. A popped pair whose buyer and
+  // seller are both still in the walk is the walk's next pair: every other
+  // cell's entry is at least as good as that cell's present best.
+  best_pairs heap;
+  heap.reserve(cells);
+  ranked_pair p;
+  for (std::size_t cell = 0; cell < cells; ++cell)
+    if (reader.best(cell, p)) heap.add({p, static_cast<std::uint32_t>(cell)});
+  heap.arrange();
+  while (!heap.empty() && state.buyers_unserved > 0) {
+    const best_pairs::entry top = heap.top();
+    if (state.usable(top.pair)) {
+      const energy_mwh q = state.trade(top.pair);
+      trades.push_back(scorer.make_trade(top.pair.buyer, top.pair.seller, q, top.pair.distance, top.pair.score));
+      if (state.buyer_left[top.pair.buyer] == 0) buyers.leave(top.pair.buyer);
+      if (state.seller_left[top.pair.seller] == 0) sellers.leave(top.pair.seller);
     }
-    const std::size_t keep = std::min(w.capacity, scratch.size());
-    std::partial_sort(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(keep),
-                      scratch.end(), walks_before);
-    w.pairs.assign(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(keep));
-    w.next = 0;
-    w.exhausted = w.pairs.empty();
-    w.capacity *= 2;
-    return {};
-  };
-  // Moves buyer j to its next candidate; false when it has none.
-  auto advance = [&](std::size_t j) -> result<bool> {
-    buyer_window& w = windows[j];
-    if (w.next >= w.pairs.size()) {
-      if (auto st = refill(j); !st) return st.err();
-      if (w.exhausted) return false;
-    }
-    w.last = w.pairs[w.next++];
-    w.has_last = true;
-    return true;
-  };
-
-  auto heap_order = [](const ranked_pair& a, const ranked_pair& b) { return walks_before(b, a); };
-  std::priority_queue<ranked_pair, std::vector<ranked_pair>, decltype(heap_order)> heads(heap_order);
-  for (std::size_t j = 0; j < nb; ++j) {
-    auto more = advance(j);
-    if (!more) return more.err();
-    if (more.value()) heads.push(windows[j].last);
-  }
-  while (!heads.empty() && state.buyers_unserved > 0) {
-    const ranked_pair p = heads.top();
-    heads.pop();
-    if (state.usable(p)) {
-      const energy_mwh q = state.trade(p);
-      trades.push_back(scorer.make_trade(p.buyer, p.seller, q, p.distance, p.score));
-    }
-    if (state.buyer_left[p.buyer] == 0) continue;  // served: leaves the walk
-    auto more = advance(p.buyer);
-    if (!more) return more.err();
-    if (more.value()) heads.push(windows[p.buyer].last);
+    if (reader.best(top.cell, p)) heap.replace_top({p, top.cell});
+    else heap.pop();
   }
   return trades;
 }

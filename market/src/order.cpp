@@ -25,8 +25,9 @@ class id_set {
     slots_.assign(size, empty);
     hashes_.assign(size, 0);
   }
-  // False when an order with the same id is already in the set.
-  bool insert(const std::vector<order>& book, std::uint32_t index) {
+  // False when an order with the same id is already in the set (its index
+  // then in *earlier).
+  bool insert(const std::vector<order>& book, std::uint32_t index, std::uint32_t* earlier = nullptr) {
     const std::size_t h = std::hash<std::string_view>{}(book[index].id);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t s = h & mask;; s = (s + 1) & mask) {
@@ -35,7 +36,10 @@ class id_set {
         hashes_[s] = h;
         return true;
       }
-      if (hashes_[s] == h && book[slots_[s]].id == book[index].id) return false;
+      if (hashes_[s] == h && book[slots_[s]].id == book[index].id) {
+        if (earlier != nullptr) *earlier = slots_[s];
+        return false;
+      }
     }
   }
 
@@ -74,6 +78,15 @@ result<order> make_order(std::string id, side s, double price_per_kwh, double en
   o.id = std::move(id);
   if (auto st = validate_book({o}); !st) return st.err();
   return o;
+}
+
+std::optional<std::pair<std::size_t, std::size_t>> first_duplicate_id(const std::vector<order>& book) {
+  id_set ids(book.size());
+  for (std::uint32_t k = 0; k < book.size(); ++k) {
+    std::uint32_t earlier = 0;
+    if (!ids.insert(book, k, &earlier)) return std::pair<std::size_t, std::size_t>{earlier, k};
+  }
+  return std::nullopt;
 }
 
 status validate_book(const std::vector<order>& book) {

@@ -22,7 +22,7 @@ result<order_file> load_orders_csv(const std::string& path) {
                             "' (expected id,side,price,energy_kwh[,distance_pref_m][,bus])");
   const std::size_t width = row.size();
   order_file out;
-  std::unordered_map<std::string, std::size_t> line_of_id;
+  std::vector<std::size_t> line_of;  // by book index
   std::uint64_t seq = 0;
   while (in.next(row)) {
     if (row.size() != width)
@@ -48,13 +48,16 @@ result<order_file> load_orders_csv(const std::string& path) {
     }
     o.seq = seq++;
     if (auto st = validate_book({o}); !st) return in.at_line(st.err().code, st.err().message);
-    auto [it, fresh] = line_of_id.emplace(o.id, in.line());
-    if (!fresh)
-      return in.at_line(errc::duplicate_id, "order '" + o.id + "': duplicate id (first on line " +
-                                                std::to_string(it->second) + ")");
+    line_of.push_back(in.line());
     out.buses.push_back(c_bus >= 0 ? trim(row[static_cast<std::size_t>(c_bus)]) : std::string());
     out.book.push_back(std::move(o));
   }
+  // Ids are checked once the file is read: a hash set of a million strings
+  // built line by line took most of the load time.
+  if (auto dup = first_duplicate_id(out.book))
+    return make_error(errc::duplicate_id, path + ":" + std::to_string(line_of[dup->second]) + ": order '" +
+                                              out.book[dup->second].id + "': duplicate id (first on line " +
+                                              std::to_string(line_of[dup->first]) + ")");
   return out;
 }
 
@@ -65,7 +68,7 @@ result<distance_table> load_pair_distances(const std::string& path, std::vector<
     o.location = static_cast<std::int32_t>(index.size());
     index.emplace(o.id, index.size());
   }
-  distance_table table(buyer_row.size(), seller_col.size());
+  auto table = distance_table::sparse(buyer_row.size(), seller_col.size());
   auto pairs = named_columns::open(path, {"buyer", "seller", "distance_m"});
   if (!pairs) return pairs.err();
   std::vector<std::string> v;

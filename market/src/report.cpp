@@ -11,12 +11,32 @@ std::string kwh(energy_mwh e) { return format_scaled(e, mwh_per_kwh); }
 std::string credits(std::int64_t uc) { return format_scaled(uc, uc_per_credit); }
 std::string metres(distance_mm d) { return format_scaled(d, mm_per_m); }
 
-// CSV field: quoted only when it must be.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+// A CSV field that holds a comma, quote or line break, quoted.
+std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
+}
+
+// Appends the fields joined by commas and a newline. Tables of a million
+// rows are built this way: chains of operator+ made a temporary per field.
+template <class... Fields>
+void append_row(std::string& out, const Fields&... fields) {
+  bool first = true;
+  ((out += first ? "" : ",", out += fields, first = false), ...);
+  out += '\n';
+}
+
+bool plain(const std::string& s) {
+  for (char c : s)
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') return false;
+  return true;
+}
+
+const std::string& field(const std::string& s, std::string& scratch) {
+  if (plain(s)) return s;
+  scratch = quoted(s);
+  return scratch;
 }
 
 }  // namespace
@@ -46,16 +66,18 @@ std::string to_text(const std::vector<order>& book, const cycle_result& cy) {
   t += "winners: " + std::to_string(cl.sellers.size()) + " sellers, " +
        std::to_string(cl.buyers.size()) + " buyers; " + std::to_string(cy.trades.size()) +
        " trades, " + kwh(total) + " kWh, grid charges " + credits(charges) + ".\n";
-  for (const trade& tr : cy.trades)
-    t += "  " + book[tr.seller].id + " -> " + book[tr.buyer].id + ": " + kwh(tr.energy) + " kWh over " +
-         metres(tr.distance) + " m, charge " + credits(tr.charge) + "\n";
+  t.reserve(t.size() + cy.trades.size() * 72);
+  for (const trade& tr : cy.trades) {
+    t += "  ", t += book[tr.seller].id, t += " -> ", t += book[tr.buyer].id, t += ": ", t += kwh(tr.energy);
+    t += " kWh over ", t += metres(tr.distance), t += " m, charge ", t += credits(tr.charge), t += '\n';
+  }
   std::size_t rejected = 0;
   for (const auto& o : cy.outcomes) rejected += o.kind == outcome_kind::rejected;
   if (rejected) t += "rejected (" + std::to_string(rejected) + "):\n";
   for (std::size_t k = 0; k < book.size(); ++k)
     if (cy.outcomes[k].kind == outcome_kind::rejected)
-      t += "  " + std::string(to_string(book[k].side)) + " " + book[k].id + " at " +
-           credits(book[k].price) + ": " + to_string(cy.outcomes[k].reason) + "\n";
+      t += "  ", t += to_string(book[k].side), t += ' ', t += book[k].id, t += " at ", t += credits(book[k].price),
+          t += ": ", t += to_string(cy.outcomes[k].reason), t += '\n';
   return t;
 }
 
@@ -70,24 +92,24 @@ std::vector<csv_table> to_csv_tables(const std::vector<order>& book, const cycle
                         (cl.price_adjusted ? "true" : "false") + "," +
                         format_double(cl.surplus_share_kwh) + "\n"});
   std::string trades = "buyer,seller,energy_kwh,distance_m,score,charge,payment\n";
+  std::string a, b;
+  trades.reserve(trades.size() + cy.trades.size() * 64);
   for (const trade& t : cy.trades)
-    trades += csv_field(book[t.buyer].id) + "," + csv_field(book[t.seller].id) + "," + kwh(t.energy) +
-              "," + metres(t.distance) + "," + format_double(t.score) + "," + credits(t.charge) + "," +
-              credits(t.payment) + "\n";
+    append_row(trades, field(book[t.buyer].id, a), field(book[t.seller].id, b), kwh(t.energy), metres(t.distance),
+               format_double(t.score), credits(t.charge), credits(t.payment));
   tables.push_back({"trades.csv", trades});
   std::string outcomes = "id,side,price,energy_kwh,outcome,reason,traded_kwh\n";
+  outcomes.reserve(outcomes.size() + book.size() * 64);
   for (std::size_t k = 0; k < book.size(); ++k)
-    outcomes += csv_field(book[k].id) + "," + to_string(book[k].side) + "," + credits(book[k].price) + "," +
-                kwh(book[k].energy) + "," + to_string(cy.outcomes[k].kind) + "," +
-                to_string(cy.outcomes[k].reason) + "," + kwh(cy.outcomes[k].traded) + "\n";
+    append_row(outcomes, field(book[k].id, a), to_string(book[k].side), credits(book[k].price), kwh(book[k].energy),
+               to_string(cy.outcomes[k].kind), to_string(cy.outcomes[k].reason), kwh(cy.outcomes[k].traded));
   tables.push_back({"outcomes.csv", outcomes});
   std::string quotes = "id,role,agreed_kwh,tariff,quote\n";
+  quotes.reserve(quotes.size() + (cy.quotes.buyers.size() + cy.quotes.sellers.size()) * 48);
   for (const quote& q : cy.quotes.buyers)
-    quotes += csv_field(book[q.order].id) + ",buyer," + kwh(q.agreed) + "," + credits(q.tariff) + "," +
-              credits(q.amount) + "\n";
+    append_row(quotes, field(book[q.order].id, a), "buyer", kwh(q.agreed), credits(q.tariff), credits(q.amount));
   for (const quote& q : cy.quotes.sellers)
-    quotes += csv_field(book[q.order].id) + ",seller," + kwh(q.agreed) + "," + credits(q.tariff) + "," +
-              credits(q.amount) + "\n";
+    append_row(quotes, field(book[q.order].id, a), "seller", kwh(q.agreed), credits(q.tariff), credits(q.amount));
   tables.push_back({"quotes.csv", quotes});
   return tables;
 }

@@ -2,9 +2,12 @@
 
 namespace voltaic::market {
 
+double score_price(const score_inputs& in) {
+  return in.buyer_covers_seller ? in.buyer_price - in.distance_m * in.charge_per_m : 1.0;
+}
+
 double pair_score(const score_inputs& in) {
-  const double score_price =
-      in.buyer_covers_seller ? in.buyer_price - in.distance_m * in.charge_per_m : 1.0;
+  const double score_price = market::score_price(in);
   const double d = in.distance_m;
   const double w = in.mean_welfare;
   const bool within_buyer = d <= in.buyer_pref_m;

@@ -112,23 +112,31 @@ result<std::int64_t> parse_scaled(std::string_view text, std::int64_t scale) {
 }
 
 std::string format_scaled(std::int64_t value, std::int64_t scale) {
+  // Built in a stack buffer: reports format millions of these.
   const bool negative = value < 0;
   const uint128 magnitude =
-      negative ? static_cast<uint128>(-static_cast<int128>(value))
-               : static_cast<uint128>(value);
-  const auto whole = static_cast<unsigned long long>(magnitude / static_cast<unsigned>(scale));
+      negative ? static_cast<uint128>(-static_cast<int128>(value)) : static_cast<uint128>(value);
+  auto whole = static_cast<unsigned long long>(magnitude / static_cast<unsigned>(scale));
   auto fraction = static_cast<unsigned long long>(magnitude % static_cast<unsigned>(scale));
-  std::string out = negative ? "-" : "";
-  out += std::to_string(whole);
-  out += '.';
-  std::string digits;
-  for (std::int64_t s = scale; s > 1; s /= 10) {
-    digits.insert(digits.begin(), static_cast<char>('0' + fraction % 10));
+  char buf[48];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  int places = 0;
+  for (std::int64_t s = scale; s > 1; s /= 10) ++places;
+  for (int k = 0; k < places; ++k) {
+    *--p = static_cast<char>('0' + fraction % 10);
     fraction /= 10;
   }
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  if (digits.empty()) digits = "0";
-  return out + digits;
+  char* digits_end = end;
+  while (digits_end - p > 1 && digits_end[-1] == '0') --digits_end;
+  if (places == 0) *--p = '0', digits_end = end;
+  *--p = '.';
+  do {
+    *--p = static_cast<char>('0' + whole % 10);
+    whole /= 10;
+  } while (whole > 0);
+  if (negative) *--p = '-';
+  return std::string(p, digits_end);
 }
 
 }  // namespace voltaic::market

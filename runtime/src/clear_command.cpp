@@ -1,6 +1,9 @@
+#include <filesystem>
+#include <new>
 #include <ostream>
 
 #include "clear_json.hpp"
+#include "memory_budget.hpp"
 #include "voltaic/market/feeder.hpp"
 #include "voltaic/market/order_file.hpp"
 #include "voltaic/market/report.hpp"
@@ -15,9 +18,36 @@ int fail(std::ostream& err, const std::string& message, int status = 2) {
   return status;
 }
 
+// Peak memory of a clearing per byte of its orders file (with --out), as
+// measured on generated books of 10^5 and 10^6 orders (docs/PERFORMANCE.md),
+// rounded up.
+constexpr std::uint64_t bytes_per_file_byte = 20;
+
+int clear_book(const clear_options& o, std::ostream& out, std::ostream& err);
+
 }  // namespace
 
 int run_clear(const clear_options& o, std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  const auto file_bytes = std::filesystem::file_size(o.orders, ec);
+  if (!ec) {
+    const std::uint64_t needed = file_bytes * bytes_per_file_byte, available = memory_available_bytes();
+    if (needed > available)
+      return fail(err, o.orders + ": a book of " + mebibytes(file_bytes) + " needs about " + mebibytes(needed) +
+                           " to clear, more than the " + mebibytes(available) +
+                           " this process may use; split the book or free memory");
+  }
+  try {
+    return clear_book(o, out, err);
+  } catch (const std::bad_alloc&) {
+    return fail(err, o.orders + ": out of memory while clearing this book (" + mebibytes(memory_available_bytes()) +
+                         " available); split the book or free memory");
+  }
+}
+
+namespace {
+
+int clear_book(const clear_options& o, std::ostream& out, std::ostream& err) {
   market::cycle_options opt;
   auto mech = market::parse_mechanism(o.mechanism);
   if (!mech) return fail(err, mech.err().message);
@@ -59,5 +89,7 @@ int run_clear(const clear_options& o, std::ostream& out, std::ostream& err) {
   if (!o.out_dir.empty() && !o.json) out << "results written to " << o.out_dir << "/\n";
   return 0;
 }
+
+}  // namespace
 
 }  // namespace voltaic::runtime

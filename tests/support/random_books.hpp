@@ -61,4 +61,35 @@ inline random_market make_random_market(std::uint64_t seed) {
   return m;
 }
 
+// Books of hundreds of orders built to stress the matching's cells: few
+// prices (shared by many buyers), few energies (equal welfare), few
+// locations and preferences, and distances that make the score price
+// positive, zero (0.2 per kWh at 100 m and 0.002 per m) or negative.
+inline random_market make_crowded_market(std::uint64_t seed) {
+  market::rng r(seed);
+  random_market m;
+  const std::int64_t orders = r.between(100, 600);
+  const std::int64_t locations = r.between(1, 4);
+  const std::int64_t prices[] = {100'000, 200'000, 200'000, 300'000, 500'000};
+  const std::int64_t energies[] = {5'000'000, 12'000'000, 30'000'000};
+  const std::int64_t prefs[] = {market::distance_anywhere, 0, 60'000, 120'000};
+  for (std::int64_t k = 0; k < orders; ++k) {
+    market::order o;
+    o.side = r.between(0, 1) == 0 ? market::side::sell : market::side::buy;
+    o.id = (o.side == market::side::sell ? "s" : "b") + std::to_string(k);
+    o.price = prices[r.between(0, 4)];
+    o.energy = energies[r.between(0, 2)] + (r.between(0, 3) == 0 ? r.between(1, 999) : 0);
+    o.distance_pref = prefs[r.between(0, 3)];
+    o.location = static_cast<std::int32_t>(r.between(0, locations - 1));
+    o.seq = static_cast<std::uint64_t>(k);
+    m.book.push_back(o);
+  }
+  const std::int64_t distances[] = {0, 50'000, 100'000, 250'000};
+  m.distances = market::distance_table(static_cast<std::size_t>(locations), static_cast<std::size_t>(locations));
+  for (std::size_t a = 0; a < m.distances.rows(); ++a)
+    for (std::size_t b = 0; b < m.distances.cols(); ++b)
+      m.distances.set(a, b, a == b ? 0 : distances[r.between(1, 3)]);
+  return m;
+}
+
 }  // namespace voltaic::test

@@ -24,6 +24,7 @@ enum class errc : std::uint8_t {
   malformed_file = 9,   // a file whose structure is wrong (header, columns)
   missing_distance = 10,// a buyer/seller pair without a distance
   invalid_argument = 11,// a caller's option outside its domain
+  too_large = 12,       // input larger than the memory it may use
 };
 
 struct error {

@@ -7,7 +7,9 @@
 // Thread-safety: plain values and pure functions.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "voltaic/market/error.hpp"
@@ -44,6 +46,10 @@ result<order> make_order(std::string id, side s, double price_per_kwh, double en
 // curves break remaining ties by position in the book, so the result is
 // still deterministic.
 // The first problem found is returned, naming the order.
+// The first order whose id an earlier order already has, as (earlier, later)
+// book indices; none when every id is distinct. Linear time.
+std::optional<std::pair<std::size_t, std::size_t>> first_duplicate_id(const std::vector<order>& book);
+
 status validate_book(const std::vector<order>& book);
 
 }  // namespace voltaic::market

@@ -16,6 +16,11 @@ struct score_inputs {
   double seller_pref_m;      // D(S); +inf for anywhere
 };
 
+// The price factor of the score: P(B_j) - d * C_d, or 1.0 when the buyer
+// does not cover the seller's price. The score is this times a factor that
+// never decreases as the seller's welfare grows.
+double score_price(const score_inputs& in);
+
 double pair_score(const score_inputs& in);
 
 }  // namespace voltaic::market
