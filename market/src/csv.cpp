@@ -1,5 +1,6 @@
 #include "voltaic/market/csv.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 
@@ -15,6 +16,23 @@ result<csv_reader> csv_reader::open(const std::string& path) {
 }
 
 bool split_csv_line(std::string_view line, std::vector<std::string>& fields) {
+  if (line.find('"') == std::string_view::npos) {
+    // No quotes (nearly every line): cut at commas, reusing the strings.
+    std::size_t count = 0;
+    for (std::size_t start = 0;; ++count) {
+      const std::size_t comma = line.find(',', start);
+      const std::string_view piece = line.substr(start, comma == std::string_view::npos ? comma : comma - start);
+      if (count == fields.size()) fields.emplace_back();
+      std::string& field = fields[count];
+      field.assign(piece);
+      if (piece.find('\r') != std::string_view::npos)
+        field.erase(std::remove(field.begin(), field.end(), '\r'), field.end());
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+    fields.resize(count + 1);
+    return true;
+  }
   fields.clear();
   std::string field;
   bool quoted = false;

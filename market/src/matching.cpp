@@ -209,24 +209,35 @@ party_index index_sellers(const pair_scorer& scorer, const clearing_result& cl) 
   return party_index(std::move(entries), scorer.sellers());
 }
 
-// Cells allowed per match (heap entries of 32 bytes): 1 GiB.
-constexpr std::size_t max_cells = std::size_t{32} << 20;
+// Cells allowed per match (a heap entry of 32 bytes and 24 of facts each):
+// 896 MiB.
+constexpr std::size_t max_cells = std::size_t{16} << 20;
 
 // The best pair of each (buyer class, seller group) cell.
 class cell_reader {
  public:
+  using reading = party_index::reading;
+
+  // Reads each cell's distance and direction once.
   cell_reader(const pair_scorer& scorer, party_index& buyers, party_index& sellers)
-      : scorer_(scorer), buyers_(buyers), sellers_(sellers) {}
+      : scorer_(scorer), buyers_(buyers), sellers_(sellers) {
+    cells_.reserve(buyers.ranges().size() * sellers.ranges().size());
+    for (std::uint32_t c = 0; c < buyers.ranges().size(); ++c)
+      for (std::uint32_t g = 0; g < sellers.ranges().size(); ++g) {
+        const std::uint32_t any_j = buyers_.any_party(buyers.ranges()[c]),
+                            any_i = sellers_.any_party(sellers.ranges()[g]);
+        const distance_mm d = scorer_.distance(any_j, any_i);
+        const double price = scorer_.score_price(any_j, any_i, d);
+        cells_.push_back({d, c, g, price > 0 ? reading::downwards : price < 0 ? reading::upwards : reading::by_position});
+      }
+  }
 
   bool best(std::size_t cell, ranked_pair& out) {
-    const std::size_t groups = sellers_.ranges().size();
-    const party_index::range& c = buyers_.ranges()[cell / groups];
-    const party_index::range& g = sellers_.ranges()[cell % groups];
-    const std::uint32_t any_j = buyers_.any_party(c), any_i = sellers_.any_party(g);
-    const distance_mm d = scorer_.distance(any_j, any_i);
-    const double price = scorer_.score_price(any_j, any_i, d);
-    using reading = party_index::reading;
-    const reading how = price > 0 ? reading::downwards : price < 0 ? reading::upwards : reading::by_position;
+    const cell_info& info = cells_[cell];
+    const party_index::range& c = buyers_.ranges()[info.buyer_class];
+    const party_index::range& g = sellers_.ranges()[info.seller_group];
+    const distance_mm d = info.distance;
+    const reading how = info.how;
     std::size_t b = c.begin, s = g.begin;
     if (!buyers_.first_live(c, how, b) || !sellers_.first_live(g, how, s)) return false;
     std::uint32_t j = buyers_.party_at(how, b), i = sellers_.party_at(how, s);
@@ -240,6 +251,13 @@ class cell_reader {
   }
 
  private:
+  struct cell_info {
+    distance_mm distance;
+    std::uint32_t buyer_class;
+    std::uint32_t seller_group;
+    reading how;
+  };
+
   // The lowest position among the live parties from `slot` on whose score is
   // `score`: the party at `slot` unless a later run of other welfare rounds
   // to the same score.
@@ -259,6 +277,7 @@ class cell_reader {
   const pair_scorer& scorer_;
   party_index& buyers_;
   party_index& sellers_;
+  std::vector<cell_info> cells_;
 };
 
 // A 4-ary max-heap of cells' best pairs in walk order. Replacing the top

@@ -24,13 +24,13 @@ class pair_scorer {
     for (std::size_t i = 0; i < cl.sellers.size(); ++i) {
       const order& s = book[cl.sellers[i]];
       sellers_.push_back({s.price, s.location, to_metres(s.distance_pref),
-                          seller_welfare(s.welfare, p0, to_kwh(cl.seller_allowed[i]))});
+                          seller_welfare(s.welfare, p0, to_kwh(cl.seller_allowed[i])), to_credits(s.price)});
     }
     buyers_.reserve(cl.buyers.size());
     for (std::size_t j = 0; j < cl.buyers.size(); ++j) {
       const order& b = book[cl.buyers[j]];
       buyers_.push_back({b.price, b.location, to_metres(b.distance_pref),
-                         buyer_welfare(b.welfare, p0, to_kwh(cl.buyer_energy[j]))});
+                         buyer_welfare(b.welfare, p0, to_kwh(cl.buyer_energy[j])), to_credits(b.price)});
     }
   }
 
@@ -82,7 +82,7 @@ class pair_scorer {
   score_inputs inputs(std::size_t j, std::size_t i, distance_mm d) const {
     const party& b = buyers_[j];
     const party& s = sellers_[i];
-    return {to_credits(b.price), b.price >= s.price, static_cast<double>(d) / 1e3, charge_per_m_,
+    return {b.price_credits, b.price >= s.price, static_cast<double>(d) / 1e3, charge_per_m_,
             (s.welfare + b.welfare) / 2.0, b.pref_m, s.pref_m};
   }
 
@@ -91,6 +91,7 @@ class pair_scorer {
     std::int32_t location;
     double pref_m;   // +inf for anywhere
     double welfare;  // W_S or W_B at p0
+    double price_credits;
   };
   const std::vector<order>& book_;
   const clearing_result& cl_;

@@ -94,24 +94,29 @@ status validate_book(const std::vector<order>& book) {
     return make_error(errc::out_of_range, "order book has more than 10,000,000 orders");
   id_set ids(book.size());
   for (const order& o : book) {
-    if (o.id.empty()) return make_error(errc::missing_field, "an order has an empty id");
-    if (!price_in_range(o.price))
-      return order_error(errc::out_of_range, o.id,
-                         o.price < 0 ? "price is negative" : "price exceeds 1,000,000 per kWh");
-    if (!energy_in_range(o.energy))
-      return order_error(errc::out_of_range, o.id,
-                         o.energy <= 0 ? "energy must be positive (at least 1 mWh)"
-                                       : "energy exceeds 1 GWh");
-    if (!distance_in_range(o.distance_pref))
-      return order_error(errc::out_of_range, o.id, "distance preference is out of range");
+    if (auto st = validate_order(o); !st) return st;
     if (!ids.insert(book, static_cast<std::uint32_t>(&o - book.data())))
       return order_error(errc::duplicate_id, o.id, "duplicate id");
-    const welfare_params& w = o.welfare;
-    if (!std::isfinite(w.a) || !std::isfinite(w.b) || !std::isfinite(w.c) ||
-        !std::isfinite(w.omega) || !std::isfinite(w.alpha) || !(w.alpha > 0))
-      return order_error(errc::invalid_number, o.id,
-                         "welfare parameters must be finite with alpha > 0");
   }
+  return {};
+}
+
+status validate_order(const order& o) {
+  if (o.id.empty()) return make_error(errc::missing_field, "an order has an empty id");
+  if (!price_in_range(o.price))
+    return order_error(errc::out_of_range, o.id,
+                       o.price < 0 ? "price is negative" : "price exceeds 1,000,000 per kWh");
+  if (!energy_in_range(o.energy))
+    return order_error(errc::out_of_range, o.id,
+                       o.energy <= 0 ? "energy must be positive (at least 1 mWh)"
+                                     : "energy exceeds 1 GWh");
+  if (!distance_in_range(o.distance_pref))
+    return order_error(errc::out_of_range, o.id, "distance preference is out of range");
+  const welfare_params& w = o.welfare;
+  if (!std::isfinite(w.a) || !std::isfinite(w.b) || !std::isfinite(w.c) ||
+      !std::isfinite(w.omega) || !std::isfinite(w.alpha) || !(w.alpha > 0))
+    return order_error(errc::invalid_number, o.id,
+                       "welfare parameters must be finite with alpha > 0");
   return {};
 }
 

@@ -47,7 +47,7 @@ result<order_file> load_orders_csv(const std::string& path) {
       o.distance_pref = pref.value();
     }
     o.seq = seq++;
-    if (auto st = validate_book({o}); !st) return in.at_line(st.err().code, st.err().message);
+    if (auto st = validate_order(o); !st) return in.at_line(st.err().code, st.err().message);
     line_of.push_back(in.line());
     out.buses.push_back(c_bus >= 0 ? trim(row[static_cast<std::size_t>(c_bus)]) : std::string());
     out.book.push_back(std::move(o));

@@ -111,7 +111,7 @@ result<std::int64_t> parse_scaled(std::string_view text, std::int64_t scale) {
   return static_cast<std::int64_t>(value);
 }
 
-std::string format_scaled(std::int64_t value, std::int64_t scale) {
+void append_scaled(std::string& out, std::int64_t value, std::int64_t scale) {
   // Built in a stack buffer: reports format millions of these.
   const bool negative = value < 0;
   const uint128 magnitude =
@@ -136,7 +136,13 @@ std::string format_scaled(std::int64_t value, std::int64_t scale) {
     whole /= 10;
   } while (whole > 0);
   if (negative) *--p = '-';
-  return std::string(p, digits_end);
+  out.append(p, digits_end);
+}
+
+std::string format_scaled(std::int64_t value, std::int64_t scale) {
+  std::string out;
+  append_scaled(out, value, scale);
+  return out;
 }
 
 }  // namespace voltaic::market

@@ -51,5 +51,7 @@ result<order> make_order(std::string id, side s, double price_per_kwh, double en
 std::optional<std::pair<std::size_t, std::size_t>> first_duplicate_id(const std::vector<order>& book);
 
 status validate_book(const std::vector<order>& book);
+// validate_book's checks of one order alone (every rule but distinct ids).
+status validate_order(const order& o);
 
 }  // namespace voltaic::market

@@ -2,7 +2,8 @@
 // The score of a (buyer, seller) pair, thesis Algorithm 4 (spec/market.md 5.2).
 // Doubles in credits, kWh and metres; identical inputs give identical bits
 // (the build forbids FMA contraction and fast-math).
-// Thread-safety: pure function.
+// Inline: matching evaluates it millions of times per cycle.
+// Thread-safety: pure functions.
 
 namespace voltaic::market {
 
@@ -18,9 +19,23 @@ struct score_inputs {
 
 // The price factor of the score: P(B_j) - d * C_d, or 1.0 when the buyer
 // does not cover the seller's price. The score is this times a factor that
-// never decreases as the seller's welfare grows.
-double score_price(const score_inputs& in);
+// never decreases as either side's welfare grows.
+inline double score_price(const score_inputs& in) {
+  return in.buyer_covers_seller ? in.buyer_price - in.distance_m * in.charge_per_m : 1.0;
+}
 
-double pair_score(const score_inputs& in);
+inline double pair_score(const score_inputs& in) {
+  const double score_price = market::score_price(in);
+  const double d = in.distance_m;
+  const double w = in.mean_welfare;
+  const bool within_buyer = d <= in.buyer_pref_m;
+  const bool within_seller = d <= in.seller_pref_m;
+  // d > 0 whenever a preference is exceeded (preferences are >= 0), so the
+  // divisions below never divide by zero.
+  if (within_buyer && within_seller) return score_price * w;
+  if (within_buyer) return score_price * (w + in.seller_pref_m / d) / 2.0;
+  if (within_seller) return score_price * (w + in.buyer_pref_m / d) / 2.0;
+  return score_price * (w + in.buyer_pref_m / d + in.seller_pref_m / d) / 3.0;
+}
 
 }  // namespace voltaic::market

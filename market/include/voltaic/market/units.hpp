@@ -69,5 +69,7 @@ result<std::int64_t> parse_scaled(std::string_view text, std::int64_t scale);
 // Exact decimal text of value / scale with trailing zeros removed but at
 // least one decimal ("69.25", "70.0", "-0.5"). scale is a power of ten.
 std::string format_scaled(std::int64_t value, std::int64_t scale);
+// The same text, appended to `out` without a temporary string.
+void append_scaled(std::string& out, std::int64_t value, std::int64_t scale);
 
 }  // namespace voltaic::market
