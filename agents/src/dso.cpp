@@ -105,6 +105,9 @@ void write_channel(dso_actor* self, const phase_start& p, caf::typed_response_pr
 caf::behavior dso(dso_actor* self, dso_config cfg) {
   detail::start_agent(self, std::move(cfg));
   return {
+      [self](valback_atom, caf::actor validator, bool home) {
+        detail::take_validator_back(self, std::move(validator), home);
+      },
       [self](publish_atom) -> caf::result<std::vector<chain::hash256>> {
         auto& s = self->state;
         auto promise = self->make_response_promise<std::vector<chain::hash256>>();

@@ -50,7 +50,7 @@ class market_clock {
       : c_(c),
         err_(),
         d_(system, err_),
-        chain_(d_, c.validators, c.wall_clock, c.cycle_ms, c.genesis_ms),
+        chain_(d_, c.validators, c.wall_clock, c.cycle_ms, c.genesis_ms, c.validator_watch),
         limit_(c.wait_limit_s) {
     if (c.validators_local) d_.watch(c.validators);
     // Stands in for an agent that is not there: answers at once that it is not.
@@ -196,7 +196,7 @@ class market_clock {
     // whose houses have all answered are matched while the others still bid.
     const auto p = start(cycle, phase::quotation);
     bids_.assign(c_.market_ends.size(), 0);
-    validators_at_quotation_ = chain_.validators().size();
+    validators_at_quotation_ = chain_.validators();
     matched_ = 0;
     match_failure_.clear();
     std::size_t counted = 0;
@@ -259,22 +259,26 @@ class market_clock {
   // [matched_, last) of the cycle. If one went away during the quotation,
   // the orders only it took are lost to the cycle (their houses learn they
   // came late), and those it passed to only some peers would hold the others
-  // up: the survivors pass each other what they hold (again if more go, or
-  // if they still differ a while later), and the clock goes on once they all
-  // hold as many.
+  // up; one that answers again (restarted) holds none of those taken
+  // before, and one catching up may refuse some. The validators pass each
+  // other what they hold (again when the set changes, or if they still
+  // differ a while later), and the clock goes on once they all hold as many.
   bool orders_everywhere(std::uint64_t cycle, std::uint64_t last) {
-    std::size_t shared_among = validators_at_quotation_;
+    std::vector<caf::actor> shared_among = validators_at_quotation_;
     auto shared_at = clock::clock_type::now();
     return chain_.wait_until(limit_, [&] {
       chain_.prune();
       const std::vector<caf::actor> live = chain_.validators();
-      const bool shrank = live.size() < validators_at_quotation_;
-      if (shrank && (live.size() < shared_among || clock::clock_type::now() - shared_at > std::chrono::seconds(1))) {
+      const bool changed = live != validators_at_quotation_;  // one went, or came back
+      // Shared again when the set changed since, or (even if it did not: a
+      // validator catching up may have refused what it was sent) when they
+      // still differ a second later.
+      if (live != shared_among || clock::clock_type::now() - shared_at > std::chrono::seconds(1)) {
         for (const auto& m : live) {
           std::uint64_t sent = 0;
           if (!d_.ask(m, sent, shareord_atom::value, matched_, last, cycle)) chain_.gone(m);
         }
-        shared_among = live.size();
+        shared_among = live;
         shared_at = clock::clock_type::now();
         return false;
       }
@@ -286,7 +290,7 @@ class market_clock {
           return false;
         }
         if (held.per_market.size() != last - matched_) return false;
-        if (shrank) {
+        if (changed) {
           if (m == live.front()) first_held = held.per_market;
           else if (held.per_market != first_held) return false;
           continue;
@@ -425,7 +429,7 @@ class market_clock {
   lab_roster roster_;
   caf::actor absent_;
   std::uint64_t first_cycle_ = c_.first_cycle;
-  std::size_t validators_at_quotation_ = 0;
+  std::vector<caf::actor> validators_at_quotation_;
   bool resumed_at_feedback_ = false;
 };
 

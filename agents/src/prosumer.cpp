@@ -309,24 +309,43 @@ void settle(prosumer_actor* self, const phase_start& p, done_promise promise) {
   settle_due(self, cycle, p.height, promise);
 }
 
+// What the house does in a phase. A validator in another process may be a
+// block behind the one the clock follows (a restarted one catching up): the
+// house waits until its own has reached the phase's height first.
+void act_in_phase(prosumer_actor* self, const phase_start& p, done_promise promise) {
+  auto act = [self, p, promise]() mutable {
+    switch (static_cast<phase>(p.what)) {
+      case phase::quotation:
+        expire_holds(self, p.height, promise,
+                     [self, p, promise](std::vector<chain::hash256> ids) { bid(self, p, promise, std::move(ids)); });
+        break;
+      case phase::feedback: take_outcome(self, p, promise); break;
+      case phase::settlement: settle(self, p, promise); break;
+      case phase::expiry:
+        expire_holds(self, p.height, promise,
+                     [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(phase_done{std::move(ids)}); });
+        break;
+      default: promise.deliver(phase_done{}); break;
+    }
+  };
+  auto& c = self->state.cfg;
+  if (c.fallback_miners.empty()) {  // validators in this process commit together
+    act();
+    return;
+  }
+  self->request(c.miner, c.miner_timeout, reached_atom::value, p.height)
+      .then([act](std::uint64_t) mutable { act(); }, [act](caf::error&) mutable { act(); });
+}
+
 caf::behavior prosumer(prosumer_actor* self, prosumer_config cfg) {
   detail::start_agent(self, std::move(cfg));
   return {
+      [self](valback_atom, caf::actor validator, bool home) {
+        detail::take_validator_back(self, std::move(validator), home);
+      },
       [self](phase_atom, const phase_start& p) -> caf::result<phase_done> {
         auto promise = self->make_response_promise<phase_done>();
-        switch (static_cast<phase>(p.what)) {
-          case phase::quotation:
-            expire_holds(self, p.height, promise,
-                         [self, p, promise](std::vector<chain::hash256> ids) { bid(self, p, promise, std::move(ids)); });
-            break;
-          case phase::feedback: take_outcome(self, p, promise); break;
-          case phase::settlement: settle(self, p, promise); break;
-          case phase::expiry:
-            expire_holds(self, p.height, promise,
-                         [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(phase_done{std::move(ids)}); });
-            break;
-          default: promise.deliver(phase_done{}); break;
-        }
+        act_in_phase(self, p, promise);
         return promise;
       },
       [self](history_atom) { return self->state.history; },

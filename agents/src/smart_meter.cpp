@@ -56,6 +56,9 @@ std::vector<chain::signed_transaction> readings(const smart_meter_config& c, con
 caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
   detail::start_agent(self, std::move(cfg));
   return {
+      [self](valback_atom, caf::actor validator, bool home) {
+        detail::take_validator_back(self, std::move(validator), home);
+      },
       [self](read_atom, const meter_read& r) -> caf::result<std::vector<chain::hash256>> {
         auto& s = self->state;
         if (!s.cfg.reports || r.role > 1 || s.cfg.coe.keys.empty()) return std::vector<chain::hash256>{};

@@ -27,6 +27,9 @@ struct tx_signer {
   // agent signs with its key, and nonces need only rise. A restarted agent
   // (or a refusal for its nonce) asks again.
   bool synced = false;
+  // Its validator went away with no other left to turn to: the next one to
+  // answer again is taken whoever's it is (take_validator_back).
+  bool stranded = false;
 
   // `chain_nonce` is what the chain last saw; both it and our own count are passed.
   chain::signed_transaction sign(chain::tx_body body, std::uint64_t chain_nonce, std::uint64_t expiry_height) {
@@ -66,13 +69,40 @@ void start_agent(Self* self, Config cfg) {
     auto& next = c.fallback_miners;
     next.erase(std::remove_if(next.begin(), next.end(), [&m](const caf::actor& a) { return !a || a.address() == m.source; }),
                next.end());
-    if (next.empty()) return;
-    std::cerr << c.name << ": its validator went away; it turns to another\n";
+    if (next.empty()) {
+      std::cerr << (c.name + ": its validator went away and no other is left; it waits for one to answer again\n");
+      self->state.signer.stranded = true;
+      return;
+    }
+    std::cerr << (c.name + ": its validator went away; it turns to another\n");
     c.miner = next.front();
     std::rotate(next.begin(), next.begin() + 1, next.end());
     self->state.signer.synced = false;  // the new validator may not have seen every transaction yet
     self->monitor(c.miner);
   });
+}
+
+// A validator that had gone away answers again, under a new handle (the
+// runtime dialled it: runtime/src/trading/validator_watch.hpp). Its own
+// agents, and any agent left without a validator, turn to it; the others
+// keep it as a fallback. Answers the (valback, validator, home) message.
+template <class Self>
+void take_validator_back(Self* self, caf::actor validator, bool home) {
+  auto& c = self->state.cfg;
+  if (!validator) return;
+  auto& signer = self->state.signer;
+  if (home || signer.stranded) {
+    if (c.miner && c.miner != validator && !signer.stranded) c.fallback_miners.insert(c.fallback_miners.begin(), c.miner);
+    c.miner = validator;
+    signer.stranded = false;
+    signer.synced = false;  // it may not have seen what the other validator took meanwhile
+    // One write per line: agents of one process share stderr.
+    std::cerr << (c.name + (home ? ": its validator is back; it turns to it again\n"
+                                 : ": a validator answers again; it turns to it\n"));
+  } else {
+    c.fallback_miners.push_back(validator);
+  }
+  self->monitor(validator);
 }
 
 // Asks the agent's miner, in one round trip, for its height and the agent's

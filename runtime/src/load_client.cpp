@@ -82,43 +82,21 @@ using load_actor = caf::stateful_actor<load_state>;
 
 constexpr auto max_backoff = std::chrono::milliseconds(2'000);
 
-void reconnect(load_actor* self, std::size_t v);
-void lost_again(load_actor* self, std::size_t v);
-
 // Validator `v` went away: forget its handle and connect again after the backoff.
 void lost(load_actor* self, std::size_t v) {
   auto& st = self->state;
   if (v >= st.validators.size() || !st.validators[v]) return;
   st.validators[v] = caf::actor{};
-  auto& e = st.endpoints[v];
-  if (e.connecting) return;
-  e.connecting = true;
-  self->delayed_send(self, e.backoff, reconnect_atom::value, static_cast<std::uint64_t>(v));
+  dial_later<reconnect_atom>(self, st.endpoints[v], v);
 }
 
 void reconnect(load_actor* self, std::size_t v) {
-  auto& e = self->state.endpoints[v];
-  self->request(self->system().middleman().actor_handle(), std::chrono::seconds(2), caf::connect_atom::value, e.host,
-                e.port)
-      .then(
-          [self, v](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
-            auto& s = self->state;
-            auto& ep = s.endpoints[v];
-            ep.connecting = false;
-            if (!ptr) return lost_again(self, v);
-            s.validators[v] = caf::actor_cast<caf::actor>(ptr);
-            self->monitor(s.validators[v]);
-            ep.backoff = std::chrono::milliseconds(100);
-          },
-          [self, v](caf::error&) { lost_again(self, v); });
-}
-
-// A connection attempt failed: try again later, waiting twice as long.
-void lost_again(load_actor* self, std::size_t v) {
-  auto& e = self->state.endpoints[v];
-  e.backoff = std::min(e.backoff * 2, max_backoff);
-  e.connecting = true;
-  self->delayed_send(self, e.backoff, reconnect_atom::value, static_cast<std::uint64_t>(v));
+  dial<reconnect_atom>(
+      self, [self](std::uint64_t slot) -> endpoint& { return self->state.endpoints[slot]; }, v, max_backoff,
+      [self, v](caf::actor found) {
+        self->state.validators[v] = std::move(found);
+        self->monitor(self->state.validators[v]);
+      });
 }
 
 // The validator of slot `i` or the next one connected; none: the size.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "redial.hpp"
 #include "voltaic/runtime/commands.hpp"
 
 namespace voltaic::runtime {
@@ -22,13 +23,8 @@ struct load_report {
   double span_s = 0;
 };
 
-// A validator of the file: where to connect again when it goes away.
-struct endpoint {
-  std::string host;
-  std::uint16_t port = 0;
-  std::chrono::milliseconds backoff{100};
-  bool connecting = false;
-};
+// A validator of the file, `endpoint` (redial.hpp): where to connect again
+// when it goes away.
 
 // Runs the client against `validators` (one slot per endpoint; an empty
 // slot is connected later) until every offer is committed or given up, and

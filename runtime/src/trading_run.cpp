@@ -20,6 +20,7 @@
 #include "trading/lab_setup.hpp"
 #include "trading/lab_validators.hpp"
 #include "trading/parties.hpp"
+#include "trading/validator_watch.hpp"
 #include "validator_node.hpp"
 #include "voltaic/agents/lab_roster.hpp"
 #include "voltaic/agents/market_clock.hpp"
@@ -163,6 +164,8 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     return stop(status);
   };
   if (!lab.problem.empty()) return stop_all(fail(lab.problem, 1));
+  // Gives the agents and the clock restarted validators back.
+  if (apart) place.validator_watch = trading::watch_validators(system, rc.validators, miners, lab);
   // The agents here take their places with the clock, in this process or at
   // the scenario's [clock] address.
   caf::actor roster;

@@ -3,7 +3,9 @@
 // DSO, the clock and the recorder in a sixth, and one house's meter, which
 // the file places apart, in a seventh — against the same scenario in one
 // process; a houses' process killed mid-run and restarted; the agents'
-// process killed mid-run, and cut short right after a cycle's matching.
+// process killed mid-run, and cut short right after a cycle's matching; a
+// validator's process killed mid-run, and killed and restarted (its agents
+// turn back to it under its new handle, hostile test F13).
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
@@ -44,6 +46,15 @@ bool ports_free(int first, int n) {
     if (!ok) return false;
   }
   return true;
+}
+
+// Whether `text` shows up in the file `log` within a minute (a loaded machine starts slowly).
+bool shows_up(const std::string& log, const std::string& text) {
+  for (int i = 0; i < 3000; ++i) {
+    if (voltaic::test::read_text(log).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 struct split_lab {
@@ -90,6 +101,23 @@ struct split_lab {
     b = voltaic::test::start_process({bin, "run", file(), "--out", path("b"), "--only", "v2,v3"}, path("b.log"));
     REQUIRE(a > 0);
     REQUIRE(b > 0);
+  }
+  // v0..v2 in one process, v3 alone in another (`log`): three of four keep consensus without it.
+  void start_validators_v3_apart(const std::string& log = "b.log") {
+    a = voltaic::test::start_process({bin, "run", file(), "--out", path("a"), "--only", "v0,v1,v2"}, path("a.log"));
+    b = voltaic::test::start_process({bin, "run", file(), "--out", path("b"), "--only", "v3"}, path(log));
+    REQUIRE(a > 0);
+    REQUIRE(b > 0);
+  }
+  // The agents in a process of their own (`log`); once cycle 1 is reported,
+  // v3's process is killed.
+  pid_t agents_until_v3_killed(const std::string& log) {
+    const pid_t agents = voltaic::test::start_process({bin, "run", file(), "--only", "agents", "--out", path("c")}, log);
+    REQUIRE(agents > 0);
+    REQUIRE(shows_up(log, "cycle 1:"));
+    voltaic::test::stop_process(b, SIGKILL, 5);
+    b = -1;
+    return agents;
   }
   void stop_validators() {
     for (pid_t* p : {&a, &b}) {
@@ -261,20 +289,9 @@ TEST_CASE("an agents' process cut short right after a cycle's matching resumes t
 
 TEST_CASE("a validator killed mid-run: its agents turn to another and every cycle still trades every house") {
   split_lab lab("failover", 3);
-  // v0..v2 in one process, v3 alone in another: three of four keep consensus.
-  lab.a = voltaic::test::start_process({bin, "run", lab.file(), "--out", lab.path("a"), "--only", "v0,v1,v2"}, lab.path("a.log"));
-  lab.b = voltaic::test::start_process({bin, "run", lab.file(), "--out", lab.path("b"), "--only", "v3"}, lab.path("b.log"));
+  lab.start_validators_v3_apart();
   const std::string log = lab.path("c.log");
-  const pid_t agents = voltaic::test::start_process({bin, "run", lab.file(), "--only", "agents", "--out", lab.path("c")}, log);
-  REQUIRE(agents > 0);
-  bool one_done = false;
-  for (int i = 0; i < 3000 && !one_done; ++i) {  // up to a minute: a loaded machine starts slowly
-    one_done = voltaic::test::read_text(log).find("cycle 1:") != std::string::npos;
-    if (!one_done) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  REQUIRE(one_done);
-  voltaic::test::stop_process(lab.b, SIGKILL, 5);
-  lab.b = -1;
+  const pid_t agents = lab.agents_until_v3_killed(log);
   const auto ended = voltaic::test::stop_process(agents, 0, 300);
   const std::string told = voltaic::test::read_text(log);
   INFO(told);
@@ -289,4 +306,49 @@ TEST_CASE("a validator killed mid-run: its agents turn to another and every cycl
   // Houses whose validator was v3 said they turned to another (p3: the fourth house).
   CHECK(voltaic::test::read_text(log).find("p3: its validator went away; it turns to another") != std::string::npos);
   check_every_cycle_recorded(lab.path("c"), 3);
+}
+
+TEST_CASE("a validator killed and restarted mid-run: its agents turn to another, then back to it, and every later cycle trades every house") {
+  split_lab lab("return", 10);
+  lab.start_validators_v3_apart();
+  const std::string log = lab.path("c.log");
+  const pid_t agents = lab.agents_until_v3_killed(log);
+  REQUIRE(shows_up(log, "p3: its validator went away; it turns to another"));
+  // The same validator, from its store, under a new process and handle.
+  lab.b = voltaic::test::start_process({bin, "run", lab.file(), "--out", lab.path("b"), "--only", "v3"}, lab.path("b2.log"));
+  {
+    const bool back = shows_up(log, "validator v3 answers again");
+    INFO("agents: " << voltaic::test::read_text(log) << "\nv3 again: " << voltaic::test::read_text(lab.path("b2.log")));
+    REQUIRE(back);
+  }
+  const auto ended = voltaic::test::stop_process(agents, 0, 300);
+  const std::string told = voltaic::test::read_text(log);
+  INFO(told);
+  REQUIRE(ended.ended);
+  CHECK((WIFEXITED(ended.status) && WEXITSTATUS(ended.status) == 0));
+  CHECK(told.find("p3: its validator is back; it turns to it again") != std::string::npos);
+  CHECK(told.find("p7: its validator is back; it turns to it again") != std::string::npos);
+  // Every cycle after the return trades every house, p3 and p7 through v3's
+  // new handle (a handle that did not work would leave their orders out).
+  const std::string after = told.substr(told.find("validator v3 answers again"));
+  int cycles_after = 0;
+  for (std::size_t at = after.find("\ncycle "); at != std::string::npos; at = after.find("\ncycle ", at + 1)) {
+    const std::string line = after.substr(at + 1, after.find('\n', at + 1) - at - 1);
+    CAPTURE(line);
+    CHECK(line.find("its validator does not know") == std::string::npos);
+    if (line.find(" orders fixed on chain") == std::string::npos) continue;
+    CHECK(line.find(": 20 of 20 orders fixed on chain") != std::string::npos);
+    ++cycles_after;
+  }
+  CHECK(cycles_after >= 2);
+  CHECK(told.find("cycle 10: 20 of 20 orders fixed on chain") != std::string::npos);
+  CHECK(told.find("NOT CONSERVED") == std::string::npos);
+  CHECK(told.find("holds left open: 0.0 credits") != std::string::npos);
+  check_every_cycle_recorded(lab.path("c"), 10);
+  lab.stop_validators();
+  // The restarted replica caught up: it verifies and holds the others' head.
+  auto v0 = open_replica(lab.path("a") + "/chain/v0");
+  auto v3 = open_replica(lab.path("b") + "/chain/v3");
+  CHECK(run_command(bin + " chain verify " + lab.path("b") + "/chain/v3").status == 0);
+  CHECK(v3->state().head_hash == v0->state().head_hash);
 }

@@ -28,11 +28,14 @@ using clock_type = std::chrono::steady_clock;
 // transactions are committed.
 class chain_clock {
  public:
-  chain_clock(asker& d, std::vector<caf::actor> miners, bool wall, std::uint64_t cycle_ms, std::uint64_t genesis_ms)
+  chain_clock(asker& d, std::vector<caf::actor> miners, bool wall, std::uint64_t cycle_ms, std::uint64_t genesis_ms,
+              const caf::actor& validator_watch = {})
       : d_(d), miners_(std::move(miners)), wall_(wall), cycle_ms_(cycle_ms), genesis_ms_(genesis_ms), now_ms_(genesis_ms) {
     phase_end_ = clock_type::now();
     // A watchdog notes every validator that goes away (its process died, its
-    // connection broke), so the clock stops waiting on it at once.
+    // connection broke), so the clock stops waiting on it at once, and every
+    // one that answers again (a restarted process, under a new handle), so
+    // it is stepped again.
     watchdog_ = d_.self()->home_system().spawn([gone = gone_, miners = miners_](caf::event_based_actor* self) -> caf::behavior {
       for (const auto& m : miners) self->monitor(m);
       self->set_down_handler([gone](caf::down_msg& dm) {
@@ -40,8 +43,14 @@ class chain_clock {
         gone->addresses.insert(dm.source);
         gone->last_reason = to_string(dm.reason);
       });
-      return {[](caf::ok_atom) {}};
+      return {[](caf::ok_atom) {},
+              [self, gone](agents::valback_atom, caf::actor validator, bool) {
+                self->monitor(validator);
+                std::lock_guard<std::mutex> lock(gone->mutex);
+                gone->returned.push_back(std::move(validator));
+              }};
     });
+    if (validator_watch) caf::anon_send(validator_watch, agents::valwatch_atom::value, watchdog_);
   }
   ~chain_clock() { caf::anon_send_exit(watchdog_, caf::exit_reason::user_shutdown); }
   chain_clock(const chain_clock&) = delete;
@@ -81,11 +90,19 @@ class chain_clock {
     std::lock_guard<std::mutex> lock(gone_->mutex);
     return gone_->last_reason;
   }
-  // Leaves out the validators the watchdog saw go away.
+  // Leaves out the validators the watchdog saw go away, and takes in those
+  // that answer again (after the one it reads the chain from).
   void prune() {
     std::lock_guard<std::mutex> lock(gone_->mutex);
     for (const auto& m : std::vector<caf::actor>(miners_))
       if (gone_->addresses.count(m.address())) gone(m);
+    for (auto& m : gone_->returned)
+      if (!gone_->addresses.count(m.address())) {
+        miners_.push_back(m);
+        rejoined_.insert(m.address());
+        all_.push_back(std::move(m));
+      }
+    gone_->returned.clear();
   }
 
   // Until every id is committed. Selective (simulated clock only): blocks
@@ -97,7 +114,10 @@ class chain_clock {
     // Every validator holds them before a block is asked for, so the
     // proposer, whoever it is, proposes all of them.
     prune();
-    for (const auto& m : std::vector<caf::actor>(miners_))
+    for (const auto& m : std::vector<caf::actor>(miners_)) {
+      // One that came back holds none of what was gossiped while it was away:
+      // a block it proposes without them is followed by another's.
+      if (rejoined_.count(m.address())) continue;
       if (!wait_until(limit, [&] {
             std::uint64_t n = 0;
             prune();
@@ -109,6 +129,7 @@ class chain_clock {
             return n == ids.size();
           }))
         return false;
+    }
     // Each check sends only the ids still waiting.
     std::vector<chain::hash256> waiting = ids;
     for (int blocks = 0; blocks < 1'000; ++blocks) {
@@ -170,10 +191,12 @@ class chain_clock {
     std::mutex mutex;
     std::set<caf::actor_addr> addresses;
     std::string last_reason;
+    std::vector<caf::actor> returned;  // answer again, not yet taken in
   };
   asker& d_;
   std::vector<caf::actor> miners_;
-  const std::vector<caf::actor> all_ = miners_;  // as given, gone or not
+  std::vector<caf::actor> all_ = miners_;  // as given or returned, gone or not
+  std::set<caf::actor_addr> rejoined_;      // returned after going away
   std::shared_ptr<gone_set> gone_ = std::make_shared<gone_set>();
   caf::actor watchdog_;
   bool wall_;

@@ -104,6 +104,7 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     const meter_place* placed = sc.meter_of(p.name);
     if (part.meter_here(sc, parties, i)) {
       p.meter = spawn_meter(system, genesis, p, std::move(meters[k]), place, miner_for(i), fallbacks_for(i));
+      out.local_meters.emplace_back(i, p.meter);
       // A meter apart from its house listens where the file places it.
       if (placed && !part.houses[i]) {
         auto published = system.middleman().publish(p.meter, placed->port, placed->host.c_str(), true);

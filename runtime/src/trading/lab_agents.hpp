@@ -24,6 +24,7 @@ struct lab_agents {
   caf::actor recorder;  // when this process runs it
   std::vector<std::pair<std::size_t, caf::actor>> houses;  // (party index, prosumer) of the houses here
   std::vector<std::pair<std::size_t, caf::actor>> meters;  // meters here apart from their houses
+  std::vector<std::pair<std::size_t, caf::actor>> local_meters;  // (party index, meter) of every meter spawned here
   std::string problem;  // why not every agent could take its place
 };
 
@@ -32,6 +33,7 @@ struct lab_place {
   bool validators_local = false;  // in this process: requests to them need no timer
   std::string out_dir;
   bool resume = false;  // cycles are on chain already: append to the outputs
+  caf::actor validator_watch;  // validators of other processes: validator_watch.hpp
 };
 
 // The agents `part` places here; `grid` is the grid as the next cycle will

@@ -10,6 +10,7 @@ agents::market_clock_config clock_settings(const scenario_config& sc, const chai
   agents::market_clock_config mc;
   mc.validators = *place.validators;
   mc.validators_local = place.validators_local;
+  mc.validator_watch = place.validator_watch;
   mc.roster = std::move(roster);
   for (std::uint64_t m = 1; m <= sc.markets; ++m) mc.market_ends.push_back(m * sc.prosumers);
   mc.first_cycle = done + 1;

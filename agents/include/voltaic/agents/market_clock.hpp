@@ -30,6 +30,9 @@ struct market_clock_config {
   // Validators of this process: watched (a phase ends when one stops) rather
   // than bounding each agent's request by a timer.
   bool validators_local = false;
+  // The runtime's watch over validators of other processes (messages.hpp,
+  // valwatch), if any: a validator that answers again is stepped again.
+  caf::actor validator_watch;
   // Where the houses (market by market, in market order), the DSO and the
   // recorder are (lab_roster.hpp); read at every phase.
   caf::actor roster;

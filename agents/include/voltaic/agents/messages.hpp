@@ -50,6 +50,14 @@
 //   (balance)                    -> (balance_uc, held_uc) as its miner's chain has them
 // To smart meters (from their house):
 //   (read, meter_read)           -> [ERC or reading transaction id...], none when it does not report
+// To prosumers, smart meters and the DSO (from the runtime's watch over the
+// validators of other processes):
+//   (valback, validator, home)      a validator that had gone away answers
+//                                   again: its agents (home) turn back to it,
+//                                   the others keep it as a fallback
+// To the runtime's watch over the validators (from the market clock):
+//   (valwatch, listener)            the listener hears (valback, validator,
+//                                   false) for each validator that answers again
 // To the DSO:
 //   (publish)                    -> [transaction id...] its charge, penalty and grid version
 // To the recorder (recorder.hpp):
@@ -71,6 +79,8 @@ using ordgossip_atom = caf::atom_constant<caf::atom("ordgossip")>;
 using close_atom = caf::atom_constant<caf::atom("close")>;
 using shareord_atom = caf::atom_constant<caf::atom("shareord")>;
 using headnonce_atom = caf::atom_constant<caf::atom("headnonce")>;
+using valback_atom = caf::atom_constant<caf::atom("valback")>;
+using valwatch_atom = caf::atom_constant<caf::atom("valwatch")>;
 using openctps_atom = caf::atom_constant<caf::atom("openctps")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using reached_atom = caf::atom_constant<caf::atom("reached")>;

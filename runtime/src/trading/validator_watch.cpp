@@ -1,0 +1,81 @@
+#include "validator_watch.hpp"
+
+#include <iostream>
+#include <utility>
+
+#include "../redial.hpp"
+#include "voltaic/agents/messages.hpp"
+
+namespace voltaic::runtime::trading {
+
+namespace {
+
+using redial_atom = caf::atom_constant<caf::atom("redial")>;
+
+constexpr auto max_backoff = std::chrono::milliseconds(5'000);
+
+struct agent_home {
+  caf::actor agent;
+  std::size_t validator = 0;
+};
+
+struct watch_state {
+  std::vector<std::string> names;
+  std::vector<endpoint> endpoints;     // by validator index
+  std::vector<caf::actor> validators;  // by validator index; empty while away
+  std::vector<agent_home> agents;
+  std::vector<caf::actor> listeners;  // hear of every validator back (the market clock)
+  static inline const char* name = "voltaic.validator_watch";
+};
+
+using watch_actor = caf::stateful_actor<watch_state>;
+
+caf::behavior validator_watch(watch_actor* self, std::vector<validator_endpoint> addresses,
+                              std::vector<caf::actor> validators, std::vector<agent_home> agents) {
+  auto& st = self->state;
+  for (const auto& a : addresses) {
+    st.names.push_back(a.name);
+    st.endpoints.push_back({a.host, a.port});
+  }
+  st.validators = std::move(validators);
+  st.agents = std::move(agents);
+  for (const auto& v : st.validators) self->monitor(v);
+  self->set_down_handler([self](caf::down_msg& m) {
+    auto& s = self->state;
+    for (std::size_t v = 0; v < s.validators.size(); ++v)
+      if (s.validators[v] && s.validators[v].address() == m.source) {
+        s.validators[v] = caf::actor{};
+        dial_later<redial_atom>(self, s.endpoints[v], v);
+      }
+  });
+  return {
+      [self](redial_atom, std::uint64_t v) {
+        dial<redial_atom>(
+            self, [self](std::uint64_t slot) -> endpoint& { return self->state.endpoints[slot]; }, v, max_backoff,
+            [self, v](caf::actor found) {
+              auto& s = self->state;
+              s.validators[v] = found;
+              self->monitor(found);
+              std::cerr << "voltaic: validator " << s.names[v] << " answers again; its agents here turn back to it\n";
+              for (const auto& a : s.agents)
+                self->send(a.agent, agents::valback_atom::value, found, a.validator == v);
+              for (const auto& l : s.listeners) self->send(l, agents::valback_atom::value, found, false);
+            });
+      },
+      [self](agents::valwatch_atom, caf::actor listener) { self->state.listeners.push_back(std::move(listener)); },
+  };
+}
+
+}  // namespace
+
+caf::actor watch_validators(caf::actor_system& system, const std::vector<validator_endpoint>& addresses,
+                            const std::vector<caf::actor>& validators, const lab_agents& agents) {
+  std::vector<agent_home> homes;
+  const std::size_t n = validators.size();
+  for (const auto& [i, house] : agents.houses) homes.push_back({house, i % n});
+  for (const auto& [i, meter] : agents.local_meters) homes.push_back({meter, i % n});
+  if (agents.dso) homes.push_back({agents.dso, 0});
+  return system.spawn(validator_watch, addresses, validators, std::move(homes));
+}
+
+}  // namespace voltaic::runtime::trading
