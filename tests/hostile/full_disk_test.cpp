@@ -1,8 +1,8 @@
 // A full disk (hostile test F6), on a small tmpfs the test mounts (the
-// machine's tests run as root): `chain bench` and a validator fail fast with
-// one line naming the path and "no space left on device", nothing committed
-// before is lost, and once space is freed the validator resumes and its
-// replica verifies.
+// machine's tests run as root): `chain bench`, a validator, a scenario run
+// and `voltaic demo` fail fast naming the path and "no space left on
+// device", nothing committed before is lost, and once space is freed the
+// validator resumes and its replica verifies.
 #include <doctest/doctest.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
@@ -129,4 +129,19 @@ TEST_CASE("a scenario run whose disk fills ends with the reason, not after its w
   CHECK((WIFEXITED(ended.status) && WEXITSTATUS(ended.status) == 1));
   CHECK(said.find("store-full: no space left on device: " + (disk.at / "o" / "chain").string()) != std::string::npos);
   fs::remove(log);
+}
+
+TEST_CASE("voltaic demo whose disk fills ends at once with the path and the reason, and what it committed verifies (F6)") {
+  small_disk disk("demo", "1m");
+  const auto out = disk.at / "o";
+  // `timeout`: a demo that waited out its limits would not end in time.
+  const auto r = run_command("timeout 100 " + bin + " demo --out " + out.string());
+  const std::string said = r.out + r.err;
+  INFO(said);
+  CHECK(r.status == 1);
+  CHECK(said.find("no space left on device: " + (out / "chain").string()) != std::string::npos);
+  CHECK(said.find("Input/output error") == std::string::npos);
+  // The demo starts a fresh chain each time; what this one committed is whole.
+  disk.grow("16m");
+  CHECK(verified_height(out / "chain" / "v0") > 0);
 }
