@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <ostream>
 
 namespace voltaic::market {
 
@@ -32,6 +33,7 @@ struct id_field {
 };
 
 void append(std::string& out, const char* text) { out += text; }
+void append(std::string& out, const std::string& text) { out += text; }
 void append(std::string& out, const scaled& n) { append_scaled(out, n.value, n.scale); }
 void append(std::string& out, double value) {
   char buf[64];
@@ -106,39 +108,101 @@ std::string to_text(const std::vector<order>& book, const cycle_result& cy) {
   return t;
 }
 
+const char* to_csv_table_name(report_table which) {
+  switch (which) {
+    case report_table::clearing: return "clearing.csv";
+    case report_table::trades: return "trades.csv";
+    case report_table::outcomes: return "outcomes.csv";
+    case report_table::quotes: return "quotes.csv";
+  }
+  return "";
+}
+
+namespace {
+
+// Rows collect in a string; given a stream, the string goes to it each
+// megabyte, so a table of a million rows never sits whole in memory.
+class table_sink {
+ public:
+  explicit table_sink(std::ostream* out) : out_(out) {}
+  std::string& text() { return text_; }
+  void row_done() {
+    if (out_ != nullptr && text_.size() >= flush_at) flush();
+  }
+  std::string finish() {
+    if (out_ != nullptr) flush();
+    return std::move(text_);
+  }
+
+ private:
+  static constexpr std::size_t flush_at = std::size_t{1} << 20;
+  void flush() {
+    out_->write(text_.data(), static_cast<std::streamsize>(text_.size()));
+    text_.clear();
+  }
+  std::ostream* out_;
+  std::string text_;
+};
+
+template <class... Fields>
+void sink_row(table_sink& sink, const Fields&... fields) {
+  append_row(sink.text(), fields...);
+  sink.row_done();
+}
+
+void fill_table(table_sink& sink, const std::vector<order>& book, const cycle_result& cy, report_table which) {
+  std::string& text = sink.text();
+  switch (which) {
+    case report_table::clearing: {
+      const clearing_result& cl = cy.clearing;
+      text += "mechanism,policy,case,x,y,price,price_adjusted,surplus_share_kwh\n";
+      sink_row(sink, to_string(cl.mechanism), to_string(cl.policy), std::to_string(cl.case_number),
+               std::to_string(cl.x), std::to_string(cl.y), credits_field(cl.price),
+               cl.price_adjusted ? "true" : "false", cl.surplus_share_kwh);
+      return;
+    }
+    case report_table::trades:
+      text += "buyer,seller,energy_kwh,distance_m,score,charge,payment\n";
+      for (const trade& t : cy.trades)
+        sink_row(sink, id_field{book[t.buyer].id}, id_field{book[t.seller].id}, kwh_field(t.energy),
+                 metres_field(t.distance), t.score, credits_field(t.charge), credits_field(t.payment));
+      return;
+    case report_table::outcomes:
+      text += "id,side,price,energy_kwh,outcome,reason,traded_kwh\n";
+      for (std::size_t k = 0; k < book.size(); ++k)
+        sink_row(sink, id_field{book[k].id}, to_string(book[k].side), credits_field(book[k].price),
+                 kwh_field(book[k].energy), to_string(cy.outcomes[k].kind), to_string(cy.outcomes[k].reason),
+                 kwh_field(cy.outcomes[k].traded));
+      return;
+    case report_table::quotes:
+      text += "id,role,agreed_kwh,tariff,quote\n";
+      for (const quote& q : cy.quotes.buyers)
+        sink_row(sink, id_field{book[q.order].id}, "buyer", kwh_field(q.agreed), credits_field(q.tariff),
+                 credits_field(q.amount));
+      for (const quote& q : cy.quotes.sellers)
+        sink_row(sink, id_field{book[q.order].id}, "seller", kwh_field(q.agreed), credits_field(q.tariff),
+                 credits_field(q.amount));
+      return;
+  }
+}
+
+}  // namespace
+
 std::vector<csv_table> to_csv_tables(const std::vector<order>& book, const cycle_result& cy) {
-  const clearing_result& cl = cy.clearing;
   std::vector<csv_table> tables;
-  tables.push_back({"clearing.csv",
-                    "mechanism,policy,case,x,y,price,price_adjusted,surplus_share_kwh\n" +
-                        std::string(to_string(cl.mechanism)) + "," + to_string(cl.policy) + "," +
-                        std::to_string(cl.case_number) + "," + std::to_string(cl.x) + "," +
-                        std::to_string(cl.y) + "," + credits(cl.price) + "," +
-                        (cl.price_adjusted ? "true" : "false") + "," +
-                        format_double(cl.surplus_share_kwh) + "\n"});
-  std::string trades = "buyer,seller,energy_kwh,distance_m,score,charge,payment\n";
-  trades.reserve(trades.size() + cy.trades.size() * 64);
-  for (const trade& t : cy.trades)
-    append_row(trades, id_field{book[t.buyer].id}, id_field{book[t.seller].id}, kwh_field(t.energy),
-               metres_field(t.distance), t.score, credits_field(t.charge), credits_field(t.payment));
-  tables.push_back({"trades.csv", std::move(trades)});
-  std::string outcomes = "id,side,price,energy_kwh,outcome,reason,traded_kwh\n";
-  outcomes.reserve(outcomes.size() + book.size() * 64);
-  for (std::size_t k = 0; k < book.size(); ++k)
-    append_row(outcomes, id_field{book[k].id}, to_string(book[k].side), credits_field(book[k].price),
-               kwh_field(book[k].energy), to_string(cy.outcomes[k].kind), to_string(cy.outcomes[k].reason),
-               kwh_field(cy.outcomes[k].traded));
-  tables.push_back({"outcomes.csv", std::move(outcomes)});
-  std::string quotes = "id,role,agreed_kwh,tariff,quote\n";
-  quotes.reserve(quotes.size() + (cy.quotes.buyers.size() + cy.quotes.sellers.size()) * 48);
-  for (const quote& q : cy.quotes.buyers)
-    append_row(quotes, id_field{book[q.order].id}, "buyer", kwh_field(q.agreed), credits_field(q.tariff),
-               credits_field(q.amount));
-  for (const quote& q : cy.quotes.sellers)
-    append_row(quotes, id_field{book[q.order].id}, "seller", kwh_field(q.agreed), credits_field(q.tariff),
-               credits_field(q.amount));
-  tables.push_back({"quotes.csv", std::move(quotes)});
+  for (const report_table which : all_report_tables) {
+    table_sink sink(nullptr);
+    fill_table(sink, book, cy, which);
+    tables.push_back({to_csv_table_name(which), sink.finish()});
+  }
   return tables;
+}
+
+void write_csv_table(std::ostream& out, const std::vector<order>& book, const cycle_result& cy,
+                     report_table which) {
+  table_sink sink(&out);
+  fill_table(sink, book, cy, which);
+  sink.finish();
 }
 
 }  // namespace voltaic::market

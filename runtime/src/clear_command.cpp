@@ -86,8 +86,7 @@ int clear_book(const clear_options& o, std::ostream& out, std::ostream& err) {
   // building them side by side on two cores saves a third of the output time.
   std::future<market::status> tables;
   if (!o.out_dir.empty())
-    tables = std::async(std::launch::async,
-                        [&] { return write_tables(o.out_dir, market::to_csv_tables(book, cycle.value())); });
+    tables = std::async(std::launch::async, [&] { return write_tables(o.out_dir, book, cycle.value()); });
   const std::string report = o.json ? clear_json(book, cycle.value()) + "\n" : market::to_text(book, cycle.value());
   if (tables.valid())
     if (auto st = tables.get(); !st) return fail(err, st.err().message, 1);

@@ -32,7 +32,7 @@ market::result<lab_house> join_lab(caf::actor_system& system, const scenario_con
   std::ostringstream err;
   const auto validators = trading::connect_validators(system, self, sc.run, err);
   if (validators.empty()) return refuse(err.str());
-  const trading::lab_place place{&validators, false, std::string{}, false};
+  const trading::lab_place place{&validators, false, std::string{}, false, {}};
   const auto agents =
       trading::spawn_lab_agents(system, sc, sc.run.genesis, parties, grid.value(), feeder.value(), place, part.value());
   lab_house house;

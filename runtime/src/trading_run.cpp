@@ -155,7 +155,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     if (step.before_cycle <= done)
       if (auto s = view.apply(step.change); !s) return stop(fail(s.err().message, 2));
   std::filesystem::create_directories(out_dir, ec);
-  trading::lab_place place{&miners, !apart, out_dir, done > 0};
+  trading::lab_place place{&miners, !apart, out_dir, done > 0, {}};
   const auto lab =
       trading::spawn_lab_agents(system, sc, rc.genesis, parties, view, feeder.value(), place, here.value());
   auto stop_all = [&](int status) {

@@ -5,6 +5,8 @@
 // credits, distances in metres, all printed exactly from the integer units.
 // Thread-safety: pure functions.
 
+#include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,15 @@ struct csv_table {
   std::string text;  // header and rows
 };
 std::vector<csv_table> to_csv_tables(const std::vector<order>& book, const cycle_result& cycle);
+
+// The same tables one at a time, written to a stream as they are built (a
+// table of a million rows never sits whole in memory).
+enum class report_table : std::uint8_t { clearing, trades, outcomes, quotes };
+inline constexpr report_table all_report_tables[] = {report_table::clearing, report_table::trades,
+                                                     report_table::outcomes, report_table::quotes};
+void write_csv_table(std::ostream& out, const std::vector<order>& book, const cycle_result& cycle,
+                     report_table which);
+const char* to_csv_table_name(report_table which);  // "trades.csv"
 
 // Shortest text that reads back as the same double ("4479.790766003357").
 std::string format_double(double value);

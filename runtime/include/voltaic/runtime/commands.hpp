@@ -95,6 +95,9 @@ int run_load(const load_options& options, std::ostream& out, std::ostream& err);
 
 // Creates `dir` and writes each table into it as a file.
 market::status write_tables(const std::string& dir, const std::vector<market::csv_table>& tables);
+// The same for a cycle's report tables, each written as it is built.
+market::status write_tables(const std::string& dir, const std::vector<market::order>& book,
+                            const market::cycle_result& cycle);
 
 // Where the feeders live: $VOLTAIC_DATA_DIR, else the source tree or the
 // installed share directory.
