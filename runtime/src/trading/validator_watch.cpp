@@ -5,12 +5,14 @@
 
 #include "../redial.hpp"
 #include "voltaic/agents/messages.hpp"
+#include "voltaic/agents/miner.hpp"
 
 namespace voltaic::runtime::trading {
 
 namespace {
 
 using redial_atom = caf::atom_constant<caf::atom("redial")>;
+using caughtup_atom = caf::atom_constant<caf::atom("caughtup")>;
 
 constexpr auto max_backoff = std::chrono::milliseconds(5'000);
 
@@ -53,14 +55,38 @@ caf::behavior validator_watch(watch_actor* self, std::vector<validator_endpoint>
         dial<redial_atom>(
             self, [self](std::uint64_t slot) -> endpoint& { return self->state.endpoints[slot]; }, v, max_backoff,
             [self, v](caf::actor found) {
-              auto& s = self->state;
-              s.validators[v] = found;
+              self->state.validators[v] = found;
               self->monitor(found);
-              std::cerr << "voltaic: validator " << s.names[v] << " answers again; its agents here turn back to it\n";
-              for (const auto& a : s.agents)
-                self->send(a.agent, agents::valback_atom::value, found, a.validator == v);
-              for (const auto& l : s.listeners) self->send(l, agents::valback_atom::value, found, false);
+              self->send(self, caughtup_atom::value, v);
             });
+      },
+      // Given back once it has caught up with another validator still
+      // there: before that it would answer about an older chain.
+      [self](caughtup_atom, std::uint64_t v) {
+        auto& s = self->state;
+        const caf::actor back = s.validators[v];
+        if (!back) return;  // gone again: dialled again
+        auto announce = [self, v, back] {
+          auto& w = self->state;
+          if (w.validators[v] != back) return;
+          std::cerr << ("voltaic: validator " + w.names[v] + " answers again; its agents here turn back to it\n");
+          for (const auto& a : w.agents) self->send(a.agent, agents::valback_atom::value, back, a.validator == v);
+          for (const auto& l : w.listeners) self->send(l, agents::valback_atom::value, back, false);
+        };
+        caf::actor other;
+        for (std::size_t k = 0; k < s.validators.size() && !other; ++k)
+          if (k != v && s.validators[k]) other = s.validators[k];
+        if (!other) return announce();
+        auto later = [self, v] { self->delayed_send(self, std::chrono::milliseconds(200), caughtup_atom::value, v); };
+        self->request(other, std::chrono::seconds(2), agents::head_atom::value)
+            .then(
+                [self, back, announce, later](std::uint64_t target, const std::string&) {
+                  self->request(back, std::chrono::seconds(2), agents::head_atom::value)
+                      .then([announce, later, target](std::uint64_t height,
+                                                      const std::string&) mutable { height >= target ? announce() : later(); },
+                            [later](caf::error&) { later(); });
+                },
+                [later](caf::error&) { later(); });
       },
       [self](agents::valwatch_atom, caf::actor listener) { self->state.listeners.push_back(std::move(listener)); },
   };

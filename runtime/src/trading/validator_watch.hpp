@@ -2,7 +2,8 @@
 // The validators of other processes, watched for this process's agents
 // (private to runtime/, used by run_trading). When one goes away, the watch
 // dials its address again with backoff (redial.hpp: 100 ms doubling to 5 s);
-// once it answers, under a new handle, every agent here hears of it
+// once it answers, under a new handle, and has caught up with a validator
+// still there, every agent here hears of it
 // (valback, agents/messages.hpp): the agents whose own validator it is turn
 // back to it, the others keep it as a fallback (hostile test F13).
 // Thread-safety: an actor; spawn once per process.
