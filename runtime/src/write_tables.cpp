@@ -34,9 +34,9 @@ market::status write_tables(const std::string& dir, const std::vector<market::cs
 }
 
 market::status write_tables(const std::string& dir, const std::vector<market::order>& book,
-                            const market::cycle_result& cycle) {
+                            const market::cycle_result& cycle, const std::vector<market::report_table>& which_tables) {
   if (auto st = create_dir(dir); !st) return st;
-  for (const auto which : market::all_report_tables) {
+  for (const auto which : which_tables) {
     const std::string name = market::to_csv_table_name(which);
     if (auto st = write_file(dir, name, [&](std::ostream& out) { market::write_csv_table(out, book, cycle, which); });
         !st)

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -95,9 +96,12 @@ int run_load(const load_options& options, std::ostream& out, std::ostream& err);
 
 // Creates `dir` and writes each table into it as a file.
 market::status write_tables(const std::string& dir, const std::vector<market::csv_table>& tables);
-// The same for a cycle's report tables, each written as it is built.
+// The same for those of a cycle's report tables named (every one by
+// default), each written as it is built.
 market::status write_tables(const std::string& dir, const std::vector<market::order>& book,
-                            const market::cycle_result& cycle);
+                            const market::cycle_result& cycle,
+                            const std::vector<market::report_table>& which_tables = {
+                                std::begin(market::all_report_tables), std::end(market::all_report_tables)});
 
 // Where the feeders live: $VOLTAIC_DATA_DIR, else the source tree or the
 // installed share directory.
