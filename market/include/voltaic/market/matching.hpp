@@ -4,11 +4,14 @@
 // seller curve position; walking that list, each usable pair trades
 // min(remaining request, remaining E') in integer mWh.
 //
-// match() produces exactly the trade sequence of that walk without sorting
-// all pairs: each buyer keeps a lazily refilled, sorted window of its best
-// sellers that are still selling, and a heap merges the buyers' windows.
-// match_reference() is the literal sort-everything definition, kept for tests
-// and benchmarks. Thread-safety: pure functions.
+// match() produces exactly the trade sequence of that walk without scoring
+// every pair: buyers and sellers fall into cells in which the best pair is
+// the top buyer with the top seller by welfare, and a heap of the cells'
+// best pairs walks the list (market/src/matching.cpp). Memory grows with the
+// cells and trades, not buyers x sellers; a match needing more than 2^24
+// cells is refused (errc::too_large). match_reference() is the literal
+// sort-everything definition, kept for tests and benchmarks.
+// Thread-safety: pure functions.
 
 #include <cstdint>
 #include <vector>
