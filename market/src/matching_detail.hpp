@@ -3,6 +3,7 @@
 // the pair scorer, a pair's place in the walk, and the remaining energy of
 // each side. Internal to voltaic::market.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "voltaic/market/matching.hpp"
@@ -60,6 +61,18 @@ class pair_scorer {
     return market::score_price(inputs(j, i, d));
   }
 
+  // The inputs of the pair's score; in a cell of buyers and sellers that
+  // share these inputs, only mean_welfare differs from pair to pair.
+  score_inputs inputs(std::size_t j, std::size_t i, distance_mm d) const {
+    const party& b = buyers_[j];
+    const party& s = sellers_[i];
+    return {b.price_credits, b.price >= s.price, static_cast<double>(d) / 1e3, charge_per_m_,
+            mean_welfare(s.welfare, b.welfare), b.pref_m, s.pref_m};
+  }
+  static double mean_welfare(double seller_welfare, double buyer_welfare) {
+    return (seller_welfare + buyer_welfare) / 2.0;
+  }
+
   error missing(std::size_t j, std::size_t i) const {
     return make_error(errc::missing_distance, "no distance between buyer '" +
                                                   book_[cl_.buyers[j]].id + "' and seller '" +
@@ -79,13 +92,6 @@ class pair_scorer {
   }
 
  private:
-  score_inputs inputs(std::size_t j, std::size_t i, distance_mm d) const {
-    const party& b = buyers_[j];
-    const party& s = sellers_[i];
-    return {b.price_credits, b.price >= s.price, static_cast<double>(d) / 1e3, charge_per_m_,
-            (s.welfare + b.welfare) / 2.0, b.pref_m, s.pref_m};
-  }
-
   struct party {
     price_ucpkwh price;
     std::int32_t location;
@@ -122,18 +128,26 @@ struct walk_state {
   std::vector<energy_mwh> seller_left;
   std::size_t buyers_unserved = 0;
 
+  // Whether each side still has energy, one byte per party: the walk asks
+  // this of nearly every pair it reads, and a million orders' flags stay in
+  // cache where their energies do not.
+  std::vector<std::uint8_t> buyer_open;
+  std::vector<std::uint8_t> seller_open;
+
   explicit walk_state(const clearing_result& cl)
       : buyer_left(cl.buyer_energy), seller_left(cl.seller_allowed),
-        buyers_unserved(cl.buyer_energy.size()) {}
-
-  bool usable(const ranked_pair& p) const {
-    return buyer_left[p.buyer] > 0 && seller_left[p.seller] > 0;
+        buyers_unserved(cl.buyer_energy.size()), buyer_open(buyer_left.size()), seller_open(seller_left.size()) {
+    for (std::size_t j = 0; j < buyer_left.size(); ++j) buyer_open[j] = buyer_left[j] > 0;
+    for (std::size_t i = 0; i < seller_left.size(); ++i) seller_open[i] = seller_left[i] > 0;
   }
+
+  bool usable(const ranked_pair& p) const { return buyer_open[p.buyer] && seller_open[p.seller]; }
   energy_mwh trade(const ranked_pair& p) {
     const energy_mwh q = std::min(buyer_left[p.buyer], seller_left[p.seller]);
     buyer_left[p.buyer] -= q;
     seller_left[p.seller] -= q;
-    if (buyer_left[p.buyer] == 0) --buyers_unserved;
+    if (buyer_left[p.buyer] == 0) --buyers_unserved, buyer_open[p.buyer] = 0;
+    if (seller_left[p.seller] == 0) seller_open[p.seller] = 0;
     return q;
   }
 };

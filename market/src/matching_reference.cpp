@@ -36,6 +36,7 @@ result<std::vector<trade>> match_reference(const std::vector<order>& book,
     const energy_mwh q = state.trade(p);
     trades.push_back(scorer.make_trade(p.buyer, p.seller, q, p.distance, p.score));
   }
+  if (options.on_trades && !trades.empty()) options.on_trades(trades.data(), trades.size());
   return trades;
 }
 

@@ -1,63 +1,173 @@
 #include "voltaic/market/order_file.hpp"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include "voltaic/market/csv.hpp"
 
 namespace voltaic::market {
 
-result<order_file> load_orders_csv(const std::string& path) {
-  auto opened = csv_reader::open(path);
-  if (!opened) return opened.err();
-  csv_reader& in = opened.value();
+namespace {
+
+// The columns of an orders file, by index (-1: absent).
+struct order_columns {
+  int id, side, price, energy, pref, bus;
+  std::size_t width;
+};
+
+// The orders of a run of whole lines, or the first problem among them.
+struct parsed_lines {
+  std::vector<order> book;
+  std::vector<std::string> buses;
+  std::vector<std::size_t> line_of;  // by index in `book`
+  std::optional<std::pair<std::size_t, error>> problem;  // line, error
+};
+
+// A line that is blank or a '#' comment holds no row (csv.hpp).
+bool holds_row(std::string_view line) {
+  const std::size_t first = line.find_first_not_of(" \t\r");
+  return first != std::string_view::npos && line[first] != '#';
+}
+
+// Parses the rows of `text` (whole lines), whose first line is `first_line`.
+// Stops at the first problem.
+parsed_lines parse_order_lines(std::string_view text, std::size_t first_line, const order_columns& col,
+                               std::size_t room_for) {
+  parsed_lines out;
+  out.book.reserve(room_for);
+  out.buses.reserve(out.book.capacity());
+  out.line_of.reserve(out.book.capacity());
   std::vector<std::string> row;
-  if (!in.next(row)) return make_error(errc::malformed_file, path + ": the file is empty (expected a header)");
-  const int c_id = column_index(row, "id"), c_side = column_index(row, "side"),
-            c_price = column_index(row, "price"), c_energy = column_index(row, "energy_kwh"),
-            c_pref = column_index(row, "distance_pref_m"), c_bus = column_index(row, "bus");
-  for (auto [index, name] : {std::pair{c_id, "id"}, {c_side, "side"}, {c_price, "price"}, {c_energy, "energy_kwh"}})
-    if (index < 0)
-      return in.at_line(errc::missing_field,
-                        std::string("the header has no column '") + name +
-                            "' (expected id,side,price,energy_kwh[,distance_pref_m][,bus])");
-  const std::size_t width = row.size();
-  order_file out;
-  std::vector<std::size_t> line_of;  // by book index
-  std::uint64_t seq = 0;
-  while (in.next(row)) {
-    if (row.size() != width)
-      return in.at_line(errc::malformed_file, "expected " + std::to_string(width) + " fields, found " +
-                                                  std::to_string(row.size()));
+  std::size_t line = first_line;
+  auto fail = [&](errc code, std::string what) { out.problem.emplace(line, make_error(code, std::move(what))); };
+  for (std::size_t start = 0; start < text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view this_line = text.substr(start, end - start);
+    start = end + 1;
+    if (!holds_row(this_line)) continue;
+    if (!split_csv_line(this_line, row)) row.clear();
+    if (row.size() != col.width) {
+      fail(errc::malformed_file,
+           "expected " + std::to_string(col.width) + " fields, found " + std::to_string(row.size()));
+      return out;
+    }
     order o;
-    o.id = trim(row[static_cast<std::size_t>(c_id)]);
-    if (o.id.empty()) return in.at_line(errc::missing_field, "the id is empty");
-    const std::string side_text = trim(row[static_cast<std::size_t>(c_side)]);
+    o.id = trim(row[static_cast<std::size_t>(col.id)]);
+    if (o.id.empty()) return fail(errc::missing_field, "the id is empty"), out;
+    const std::string side_text = trim(row[static_cast<std::size_t>(col.side)]);
     if (side_text == "buy") o.side = side::buy;
     else if (side_text == "sell") o.side = side::sell;
-    else return in.at_line(errc::invalid_field, "order '" + o.id + "': side must be buy or sell, not '" + side_text + "'");
-    auto price = parse_scaled(row[static_cast<std::size_t>(c_price)], uc_per_credit);
-    if (!price) return in.at_line(price.err().code, "order '" + o.id + "': price " + price.err().message);
-    auto energy = parse_scaled(row[static_cast<std::size_t>(c_energy)], mwh_per_kwh);
-    if (!energy) return in.at_line(energy.err().code, "order '" + o.id + "': energy_kwh " + energy.err().message);
+    else return fail(errc::invalid_field, "order '" + o.id + "': side must be buy or sell, not '" + side_text + "'"), out;
+    auto price = parse_scaled(row[static_cast<std::size_t>(col.price)], uc_per_credit);
+    if (!price) return fail(price.err().code, "order '" + o.id + "': price " + price.err().message), out;
+    auto energy = parse_scaled(row[static_cast<std::size_t>(col.energy)], mwh_per_kwh);
+    if (!energy) return fail(energy.err().code, "order '" + o.id + "': energy_kwh " + energy.err().message), out;
     o.price = price.value();
     o.energy = energy.value();
-    if (c_pref >= 0 && !trim(row[static_cast<std::size_t>(c_pref)]).empty()) {
-      auto pref = parse_scaled(row[static_cast<std::size_t>(c_pref)], mm_per_m);
-      if (!pref) return in.at_line(pref.err().code, "order '" + o.id + "': distance_pref_m " + pref.err().message);
+    if (col.pref >= 0 && !trim(row[static_cast<std::size_t>(col.pref)]).empty()) {
+      auto pref = parse_scaled(row[static_cast<std::size_t>(col.pref)], mm_per_m);
+      if (!pref) return fail(pref.err().code, "order '" + o.id + "': distance_pref_m " + pref.err().message), out;
       o.distance_pref = pref.value();
     }
-    o.seq = seq++;
-    if (auto st = validate_order(o); !st) return in.at_line(st.err().code, st.err().message);
-    line_of.push_back(in.line());
-    out.buses.push_back(c_bus >= 0 ? trim(row[static_cast<std::size_t>(c_bus)]) : std::string());
+    if (auto st = validate_order(o); !st) return fail(st.err().code, st.err().message), out;
+    out.line_of.push_back(line);
+    out.buses.push_back(col.bus >= 0 ? trim(row[static_cast<std::size_t>(col.bus)]) : std::string());
     out.book.push_back(std::move(o));
   }
+  return out;
+}
+
+// Files above this size are parsed in two halves on two threads: a million
+// orders took a fifth of `voltaic clear`'s time to read on one.
+constexpr std::size_t split_above_bytes = std::size_t{4} << 20;
+
+result<std::string> read_whole_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return make_error(errc::io_error, path + ": is a directory, not a CSV file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(errc::io_error, path + ": cannot open the file for reading");
+  std::string text;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec) text.reserve(static_cast<std::size_t>(size));
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return make_error(errc::io_error, path + ": cannot read the file");
+  return text;
+}
+
+}  // namespace
+
+result<order_file> load_orders_csv(const std::string& path) {
+  auto read = read_whole_file(path);
+  if (!read) return read.err();
+  const std::string_view text = read.value();
+
+  // The header: the first line that holds a row.
+  std::size_t start = 0, line = 1;
+  std::string_view header_line;
+  for (; start < text.size(); ++line) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    header_line = text.substr(start, end - start);
+    start = end + 1;
+    if (holds_row(header_line)) break;
+    header_line = {};
+  }
+  if (header_line.empty()) return make_error(errc::malformed_file, path + ": the file is empty (expected a header)");
+  std::vector<std::string> header;
+  if (!split_csv_line(header_line, header)) header.clear();
+  const order_columns col{column_index(header, "id"),         column_index(header, "side"),
+                          column_index(header, "price"),      column_index(header, "energy_kwh"),
+                          column_index(header, "distance_pref_m"), column_index(header, "bus"),
+                          header.size()};
+  for (auto [index, name] : {std::pair{col.id, "id"}, {col.side, "side"}, {col.price, "price"}, {col.energy, "energy_kwh"}})
+    if (index < 0)
+      return make_error(errc::missing_field, path + ":" + std::to_string(line) + ": the header has no column '" +
+                                                 name + "' (expected id,side,price,energy_kwh[,distance_pref_m][,bus])");
+  ++line;
+  const std::string_view body = start < text.size() ? text.substr(start) : std::string_view();
+
+  // Lines never span a line break (csv.hpp), so the body splits at any one.
+  std::string_view first_half = body, second_half;
+  if (body.size() > split_above_bytes) {
+    const std::size_t cut = body.find('\n', body.size() / 2);
+    if (cut != std::string_view::npos) first_half = body.substr(0, cut + 1), second_half = body.substr(cut + 1);
+  }
+  // The first half's vectors get room for both, so the second's rows move in
+  // without a reallocation.
+  const auto lines_in = [](std::string_view part) {
+    return static_cast<std::size_t>(std::count(part.begin(), part.end(), '\n')) + 1;
+  };
+  const std::size_t first_lines = lines_in(first_half), second_lines = second_half.empty() ? 0 : lines_in(second_half);
+  parsed_lines second;
+  std::thread second_reader;
+  if (!second_half.empty())
+    second_reader = std::thread([&] { second = parse_order_lines(second_half, line + first_lines - 1, col, second_lines); });
+  parsed_lines first = parse_order_lines(first_half, line, col, first_lines + second_lines);
+  if (second_reader.joinable()) second_reader.join();
+  for (const parsed_lines* part : {&first, &second})
+    if (part->problem)
+      return make_error(part->problem->second.code,
+                        path + ":" + std::to_string(part->problem->first) + ": " + part->problem->second.message);
+
+  if (!second.book.empty()) {
+    first.book.insert(first.book.end(), std::make_move_iterator(second.book.begin()),
+                      std::make_move_iterator(second.book.end()));
+    first.buses.insert(first.buses.end(), std::make_move_iterator(second.buses.begin()),
+                       std::make_move_iterator(second.buses.end()));
+    first.line_of.insert(first.line_of.end(), second.line_of.begin(), second.line_of.end());
+  }
+  order_file out{std::move(first.book), std::move(first.buses)};
+  for (std::size_t k = 0; k < out.book.size(); ++k) out.book[k].seq = k;
   // Ids are checked once the file is read: a hash set of a million strings
   // built line by line took most of the load time.
   if (auto dup = first_duplicate_id(out.book))
-    return make_error(errc::duplicate_id, path + ":" + std::to_string(line_of[dup->second]) + ": order '" +
+    return make_error(errc::duplicate_id, path + ":" + std::to_string(first.line_of[dup->second]) + ": order '" +
                                               out.book[dup->second].id + "': duplicate id (first on line " +
-                                              std::to_string(line_of[dup->first]) + ")");
+                                              std::to_string(first.line_of[dup->first]) + ")");
   return out;
 }
 

@@ -67,7 +67,7 @@ std::string format_double(double value) {
   return std::string(buf, res.ptr);
 }
 
-std::string to_text(const std::vector<order>& book, const cycle_result& cy) {
+std::string text_summary_head(const std::vector<order>& book, const cycle_result& cy) {
   const clearing_result& cl = cy.clearing;
   std::string t;
   t += std::string(to_string(cl.mechanism)) + " (" + to_string(cl.policy) + ") on " +
@@ -86,16 +86,25 @@ std::string to_text(const std::vector<order>& book, const cycle_result& cy) {
   t += "winners: " + std::to_string(cl.sellers.size()) + " sellers, " +
        std::to_string(cl.buyers.size()) + " buyers; " + std::to_string(cy.trades.size()) +
        " trades, " + kwh(total) + " kWh, grid charges " + credits(charges) + ".\n";
-  t.reserve(t.size() + cy.trades.size() * 72);
-  for (const trade& tr : cy.trades) {
-    t += "  ", t += book[tr.seller].id, t += " -> ", t += book[tr.buyer].id, t += ": ";
-    append_scaled(t, tr.energy, mwh_per_kwh);
+  return t;
+}
+
+void append_text_trade_lines(std::string& t, const std::vector<order>& book, const trade* first,
+                             std::size_t count) {
+  t.reserve(t.size() + count * 72);
+  for (const trade* tr = first; tr != first + count; ++tr) {
+    t += "  ", t += book[tr->seller].id, t += " -> ", t += book[tr->buyer].id, t += ": ";
+    append_scaled(t, tr->energy, mwh_per_kwh);
     t += " kWh over ";
-    append_scaled(t, tr.distance, mm_per_m);
+    append_scaled(t, tr->distance, mm_per_m);
     t += " m, charge ";
-    append_scaled(t, tr.charge, uc_per_credit);
+    append_scaled(t, tr->charge, uc_per_credit);
     t += '\n';
   }
+}
+
+std::string text_summary_rejected(const std::vector<order>& book, const cycle_result& cy) {
+  std::string t;
   std::size_t rejected = 0;
   for (const auto& o : cy.outcomes) rejected += o.kind == outcome_kind::rejected;
   if (rejected) t += "rejected (" + std::to_string(rejected) + "):\n";
@@ -106,6 +115,19 @@ std::string to_text(const std::vector<order>& book, const cycle_result& cy) {
       t += ": ", t += to_string(cy.outcomes[k].reason), t += '\n';
     }
   return t;
+}
+
+std::string to_text(const std::vector<order>& book, const cycle_result& cy) {
+  std::string t = text_summary_head(book, cy);
+  append_text_trade_lines(t, book, cy.trades.data(), cy.trades.size());
+  return t + text_summary_rejected(book, cy);
+}
+
+void append_trade_table_rows(std::string& out, const std::vector<order>& book, const trade* first,
+                             std::size_t count) {
+  for (const trade* t = first; t != first + count; ++t)
+    append_row(out, id_field{book[t->buyer].id}, id_field{book[t->seller].id}, kwh_field(t->energy),
+               metres_field(t->distance), t->score, credits_field(t->charge), credits_field(t->payment));
 }
 
 const char* to_csv_table_name(report_table which) {
@@ -162,10 +184,11 @@ void fill_table(table_sink& sink, const std::vector<order>& book, const cycle_re
       return;
     }
     case report_table::trades:
-      text += "buyer,seller,energy_kwh,distance_m,score,charge,payment\n";
-      for (const trade& t : cy.trades)
-        sink_row(sink, id_field{book[t.buyer].id}, id_field{book[t.seller].id}, kwh_field(t.energy),
-                 metres_field(t.distance), t.score, credits_field(t.charge), credits_field(t.payment));
+      text += trade_table_header;
+      for (const trade& t : cy.trades) {
+        append_trade_table_rows(text, book, &t, 1);
+        sink.row_done();
+      }
       return;
     case report_table::outcomes:
       text += "id,side,price,energy_kwh,outcome,reason,traded_kwh\n";

@@ -113,11 +113,12 @@ result<std::int64_t> parse_scaled(std::string_view text, std::int64_t scale) {
 
 void append_scaled(std::string& out, std::int64_t value, std::int64_t scale) {
   // Built in a stack buffer: reports format millions of these.
+  // Every int64 magnitude, INT64_MIN's included, fits 64 unsigned bits: no
+  // 128-bit division, which took a fifth of a million-row table's time.
   const bool negative = value < 0;
-  const uint128 magnitude =
-      negative ? static_cast<uint128>(-static_cast<int128>(value)) : static_cast<uint128>(value);
-  auto whole = static_cast<unsigned long long>(magnitude / static_cast<unsigned>(scale));
-  auto fraction = static_cast<unsigned long long>(magnitude % static_cast<unsigned>(scale));
+  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  auto whole = magnitude / static_cast<std::uint64_t>(scale);
+  auto fraction = magnitude % static_cast<std::uint64_t>(scale);
   char buf[48];
   char* end = buf + sizeof buf;
   char* p = end;

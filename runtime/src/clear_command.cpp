@@ -5,6 +5,7 @@
 
 #include "clear_json.hpp"
 #include "memory_budget.hpp"
+#include "trade_renderer.hpp"
 #include "voltaic/market/feeder.hpp"
 #include "voltaic/market/order_file.hpp"
 #include "voltaic/market/report.hpp"
@@ -79,30 +80,47 @@ int clear_book(const clear_options& o, std::ostream& out, std::ostream& err) {
     distances = std::move(d).value();
   }
 
+  // The trades are rendered on the second core while the walk still runs.
+  trade_renderer renderer(book, {!o.out_dir.empty(), !o.json});
+  opt.matching.on_trades = [&](const market::trade* first, std::size_t count) { renderer.take(first, count); };
   auto cycle = market::run_cycle(book, distances, opt);
+  renderer.finish();
   if (!cycle) return fail(err, o.orders + ": " + cycle.err().message);
 
-  // The tables and the report only read the result: on a large book they
-  // are built on both cores, the trades and quotes tables on one, the other
-  // two tables and the report on the other.
+  // The tables and the report only read the result: the quotes table (with
+  // the trades table already rendered) on one core, the other two tables and
+  // the report on the other.
   using market::report_table;
   const auto& result = cycle.value();
   std::future<market::status> side_tables;
   if (!o.out_dir.empty()) {
     // No table yet: the directory, before two threads write into it.
     if (auto st = write_tables(o.out_dir, book, result, {}); !st) return fail(err, st.err().message, 1);
-    side_tables = std::async(std::launch::async, [&] {
-      return write_tables(o.out_dir, book, result, {report_table::trades, report_table::quotes});
+    side_tables = std::async(std::launch::async, [&]() -> market::status {
+      if (auto st = write_text_file(o.out_dir, market::to_csv_table_name(report_table::trades),
+                                    {market::trade_table_header, renderer.table_rows()});
+          !st)
+        return st;
+      return write_tables(o.out_dir, book, result, {report_table::quotes});
     });
     if (auto st = write_tables(o.out_dir, book, result, {report_table::clearing, report_table::outcomes}); !st) {
       side_tables.wait();
       return fail(err, st.err().message, 1);
     }
   }
-  const std::string report = o.json ? clear_json(book, result) + "\n" : market::to_text(book, result);
+  // The report's parts, printed in turn: joined, the trade lines would be
+  // copied once more.
+  std::vector<std::string> report;
+  if (o.json) {
+    report.push_back(clear_json(book, result) + "\n");
+  } else {
+    report.push_back(market::text_summary_head(book, result));
+    report.push_back(std::move(renderer.text_lines()));
+    report.push_back(market::text_summary_rejected(book, result));
+  }
   if (side_tables.valid())
     if (auto st = side_tables.get(); !st) return fail(err, st.err().message, 1);
-  out << report;
+  for (const std::string& part : report) out << part;
   if (!o.out_dir.empty() && !o.json) out << "results written to " << o.out_dir << "/\n";
   return 0;
 }

@@ -33,6 +33,13 @@ market::status write_tables(const std::string& dir, const std::vector<market::cs
   return {};
 }
 
+market::status write_text_file(const std::string& dir, const std::string& name,
+                               std::initializer_list<std::string_view> parts) {
+  return write_file(dir, name, [&](std::ostream& out) {
+    for (const std::string_view part : parts) out.write(part.data(), static_cast<std::streamsize>(part.size()));
+  });
+}
+
 market::status write_tables(const std::string& dir, const std::vector<market::order>& book,
                             const market::cycle_result& cycle, const std::vector<market::report_table>& which_tables) {
   if (auto st = create_dir(dir); !st) return st;

@@ -86,3 +86,43 @@ TEST_CASE("orders placed on the LV feeder get grid distances, a missing bus is a
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.err().message == "order 'b': bus 'nowhere' is not in the grid");
 }
+
+TEST_CASE("a large orders file, read in two halves, keeps row order and names bad lines in either half") {
+  // About 7 MB with comments and blank lines in both halves, so the halves'
+  // line numbers are not simply row numbers.
+  const std::size_t rows = 300'000;
+  auto book_text = [&](std::size_t bad_row, const std::string& bad_line) {
+    std::string text = "# a large book\nid,side,price,energy_kwh\n";
+    for (std::size_t k = 0; k < rows; ++k) {
+      if (k % 1000 == 0) text += "\n# rows from " + std::to_string(k) + "\n";
+      text += k == bad_row ? bad_line : "o" + std::to_string(k) + (k % 2 ? ",sell,0.18," : ",buy,0.21,") + "12.5";
+      text += '\n';
+    }
+    return text;
+  };
+  // Line of row k: 2 header lines, then 2 more lines before each thousand.
+  auto line_of_row = [](std::size_t k) { return 3 + k + 2 * (k / 1000 + 1); };
+
+  auto r = load_orders_csv(write("loaders_large.csv", book_text(rows, "")));
+  REQUIRE(r.ok());
+  REQUIRE(r.value().book.size() == rows);
+  for (std::size_t k : {std::size_t{0}, rows / 2 - 1, rows / 2, rows / 2 + 1, rows - 1}) {
+    CHECK(r.value().book[k].id == "o" + std::to_string(k));
+    CHECK(r.value().book[k].seq == k);
+  }
+
+  for (std::size_t bad : {std::size_t{1234}, rows - 5}) {
+    CAPTURE(bad);
+    CHECK(load_error(book_text(bad, "x,hold,0.1,1")) == "loaders_test_orders.csv:" +
+                                                           std::to_string(line_of_row(bad)) +
+                                                           ": order 'x': side must be buy or sell, not 'hold'");
+  }
+  // An error in the first half is the one named, even when the second has one too.
+  std::string two_bad = book_text(10, "y,sell,0.1");
+  two_bad += "z,sell,nan,1\n";
+  CHECK(load_error(two_bad) == "loaders_test_orders.csv:" + std::to_string(line_of_row(10)) + ": expected 4 fields, found 3");
+  // A duplicate across the halves names both lines.
+  CHECK(load_error(book_text(rows - 1, "o7,sell,0.18,1")) ==
+        "loaders_test_orders.csv:" + std::to_string(line_of_row(rows - 1)) + ": order 'o7': duplicate id (first on line " +
+            std::to_string(line_of_row(7)) + ")");
+}

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <sstream>
 #include <string>
 
 #include "support/random_books.hpp"
@@ -156,4 +157,50 @@ TEST_CASE("a book whose curves do not cross rejects every order with no_crossing
   REQUIRE(cy.ok());
   CHECK(cy.value().clearing.case_number == 0);
   for (const auto& o : cy.value().outcomes) CHECK(o.reason == market::reason::no_crossing);
+}
+
+TEST_CASE("trades handed over during matching are the trades returned, and render as the report does") {
+  // 40,000 orders make more trades than one batch; the crowded books few.
+  test::random_market big;
+  market::rng r(7);
+  for (std::int64_t k = 0; k < 40'000; ++k) {
+    market::order o;
+    o.side = k % 2 ? market::side::sell : market::side::buy;
+    o.id = (k % 2 ? "s" : "b") + std::to_string(k);
+    o.price = (k % 2 ? 150'000 : 190'000) + r.between(0, 50) * 1'000;
+    o.energy = r.between(1'000, 200'000) * 1'000;
+    o.seq = static_cast<std::uint64_t>(k);
+    big.book.push_back(o);
+  }
+  big.distances = market::distance_table::uniform(10'000);
+  for (const test::random_market* m : {&big, static_cast<test::random_market*>(nullptr)}) {
+    const test::random_market market_under_test = m ? *m : test::make_crowded_market(3);
+    const auto& book = market_under_test.book;
+    market::cycle_options opt;
+    std::vector<market::trade> handed;
+    std::size_t batches = 0;
+    opt.matching.on_trades = [&](const market::trade* first, std::size_t count) {
+      handed.insert(handed.end(), first, first + count);
+      ++batches;
+    };
+    const auto cycle = market::run_cycle(book, market_under_test.distances, opt);
+    REQUIRE(cycle.ok());
+    const auto& trades = cycle.value().trades;
+    REQUIRE(handed.size() == trades.size());
+    if (m) CHECK(batches > 1);
+    for (std::size_t k = 0; k < trades.size(); ++k) {
+      CHECK(handed[k].buyer == trades[k].buyer);
+      CHECK(handed[k].seller == trades[k].seller);
+      CHECK(handed[k].energy == trades[k].energy);
+    }
+    std::string lines, rows = market::trade_table_header;
+    market::append_text_trade_lines(lines, book, handed.data(), handed.size());
+    market::append_trade_table_rows(rows, book, handed.data(), handed.size());
+    CHECK(market::text_summary_head(book, cycle.value()) + lines +
+              market::text_summary_rejected(book, cycle.value()) ==
+          market::to_text(book, cycle.value()));
+    std::ostringstream table;
+    market::write_csv_table(table, book, cycle.value(), market::report_table::trades);
+    CHECK(rows == table.str());
+  }
 }

@@ -14,6 +14,7 @@
 // Thread-safety: pure functions.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "voltaic/market/clearing.hpp"
@@ -21,8 +22,15 @@
 
 namespace voltaic::market {
 
+struct trade;
+
 struct matching_options {
   money_uc charge_per_m = 2'000;  // C_d in micro-credits per metre (0.002 per m)
+  // When set, match() hands over the trades in walk order as it makes them,
+  // in batches, on its own thread; the batch is only valid during the call.
+  // Lets a caller render a million trades on another core while the walk
+  // goes on (`voltaic clear`). The returned trades are the same either way.
+  std::function<void(const trade* first, std::size_t count)> on_trades;
 };
 
 struct trade {

@@ -16,6 +16,14 @@ namespace voltaic::market {
 
 std::string to_text(const std::vector<order>& book, const cycle_result& cycle);
 
+// to_text in its three parts (head, one line per trade, the rejected
+// orders), for a caller that renders trades as matching produces them
+// (matching_options::on_trades).
+std::string text_summary_head(const std::vector<order>& book, const cycle_result& cycle);
+void append_text_trade_lines(std::string& out, const std::vector<order>& book, const trade* first,
+                             std::size_t count);
+std::string text_summary_rejected(const std::vector<order>& book, const cycle_result& cycle);
+
 struct csv_table {
   std::string name;  // file name, e.g. "trades.csv"
   std::string text;  // header and rows
@@ -30,6 +38,11 @@ inline constexpr report_table all_report_tables[] = {report_table::clearing, rep
 void write_csv_table(std::ostream& out, const std::vector<order>& book, const cycle_result& cycle,
                      report_table which);
 const char* to_csv_table_name(report_table which);  // "trades.csv"
+
+// The trades table's header and rows, likewise for trades as they come.
+inline constexpr const char* trade_table_header = "buyer,seller,energy_kwh,distance_m,score,charge,payment\n";
+void append_trade_table_rows(std::string& out, const std::vector<order>& book, const trade* first,
+                             std::size_t count);
 
 // Shortest text that reads back as the same double ("4479.790766003357").
 std::string format_double(double value);

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <iosfwd>
 #include <iterator>
+#include <initializer_list>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -102,6 +104,9 @@ market::status write_tables(const std::string& dir, const std::vector<market::or
                             const market::cycle_result& cycle,
                             const std::vector<market::report_table>& which_tables = {
                                 std::begin(market::all_report_tables), std::end(market::all_report_tables)});
+// Writes `dir`/`name` (the directory must exist) from its parts in order.
+market::status write_text_file(const std::string& dir, const std::string& name,
+                               std::initializer_list<std::string_view> parts);
 
 // Where the feeders live: $VOLTAIC_DATA_DIR, else the source tree or the
 // installed share directory.
