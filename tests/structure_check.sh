@@ -27,6 +27,7 @@ forbid market 'voltaic/(chain|agents|runtime|hardware)/|caf/' "chain, agents, ru
 forbid chain/core 'voltaic/chain/(node|energy|carbon)/|caf/' "chain/node, chain/energy or CAF headers"
 forbid chain/node 'voltaic/chain/(energy|carbon)/|caf/' "chain/energy or CAF headers"
 forbid chain 'voltaic/(agents|runtime)/|caf/' "agents, runtime or CAF headers"
+forbid hardware 'voltaic/(agents|runtime)/|voltaic/chain/(node|energy|carbon)/|caf/' "agents, runtime, chain/node, chain/energy or CAF headers"
 names="$(grep -rnE 'TEST_CASE\("[^"]*;' tests --include='*.cpp' || true)"
 if [ -n "$names" ]; then
   echo "structure: test names must not hold ';':"

@@ -234,6 +234,22 @@ market::status check_keys(const toml::table& t, const std::vector<key_rule>& rul
 
 }  // namespace
 
+const file_schema& meter_file_schema() {
+  static const file_schema s{
+      "meter file",
+      {{"source",
+        false,
+        {text("kind", 1, 16), text("address", 1, 255), integer("unit", 0, 247), text("map", 1), text("device", 1),
+         integer("baud", 300, 4'000'000), text("chip", 1, 255), integer("line", 0, 1'023),
+         integer("pulses_per_kwh", 1, 1'000'000), text("direction", 6, 6), text("file", 1)}},
+       {"publish", false, {text("endpoint", 1, 255)}},
+       {"curve", false, {text("secret_key_file", 1), text("allowed_clients_file", 1)}},
+       {"journal", false, {text("dir", 1)}},
+       // Ten reads a second at most: a meter's registers are not a stream.
+       {"meter", false, {text("key_file", 1), integer("interval_ms", 100, hour_ms)}}}};
+  return s;
+}
+
 const file_schema& run_file_schema() {
   static const file_schema s{"run file", run_sections()};
   return s;

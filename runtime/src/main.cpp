@@ -60,8 +60,40 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
   std::string keygen_out;
+  bool keygen_curve = false;
   auto* keygen_cmd = app.add_subcommand("keygen", "Create an Ed25519 key file and print its public key");
   keygen_cmd->add_option("--out", keygen_out, "key file to create (mode 0600; never overwritten)")->required();
+  keygen_cmd->add_flag("--curve", keygen_curve,
+                       "a ZeroMQ CURVE key pair instead (a meterd client; prints the public key in Z85)");
+
+  std::string meterd_config;
+  auto* meterd_cmd = app.add_subcommand("meterd", "Read a meter, sign, journal and publish its readings (Ctrl-C stops)");
+  meterd_cmd->add_option("--config", meterd_config, "meter file (TOML), as `voltaic meter init` writes")->required();
+  auto* meter_cmd = app.add_subcommand("meter", "Set up a meter for meterd, or watch one");
+  meter_cmd->require_subcommand(1);
+  meter_init_options meter_init;
+  auto* meter_init_cmd = meter_cmd->add_subcommand("init", "Write a meter's configuration and keys into a directory");
+  meter_init_cmd->add_option("--dir", meter_init.dir, "directory to create")->required();
+  meter_init_cmd->add_option("--source", meter_init.source,
+                             "modbus-tcp://HOST:PORT?unit=1&map=sdm630, modbus-rtu:///dev/ttyUSB0?baud=9600&unit=1&"
+                             "map=sdm120, s0://gpiochip0/17?pulses_per_kwh=1000 or trace:///path/file.csv")
+      ->required();
+  meter_init_cmd->add_option("--publish", meter_init.publish, "ZeroMQ endpoint to publish on, e.g. tcp://*:7600")
+      ->required();
+  meter_init_cmd->add_option("--coe-keys", meter_init.coe_keys, "CoE keys to sign with, in turn")
+      ->capture_default_str()->check(whole(1, 4'096));
+  meter_tail_options meter_tail;
+  auto* meter_tail_cmd = meter_cmd->add_subcommand("tail", "Subscribe to a meterd and print its readings, checked");
+  meter_tail_cmd->add_option("--connect", meter_tail.connect, "meterd endpoint, e.g. tcp://pi-house3:7600")->required();
+  meter_tail_cmd->add_option("--server-key", meter_tail.server_key, "meterd's CURVE public key (Z85)")->required();
+  meter_tail_cmd->add_option("--client-key", meter_tail.client_key, "this client's CURVE key-pair file")->required();
+  meter_tail_cmd->add_option("--count", meter_tail.count, "stop after this many readings (0: never)")
+      ->capture_default_str()->check(whole(0, int64_max));
+  meter_tail_cmd->add_option("--from", meter_tail.from, "first sequence number wanted")->capture_default_str()
+      ->check(whole(1, int64_max));
+  meter_tail_cmd->add_option("--wait", meter_tail.wait_s, "give up (exit 1) after this many seconds in all")
+      ->check(CLI::Range(0.0, 86'400.0));
+  meter_tail_cmd->add_flag("--json", meter_tail.json, "one JSON object per reading");
 
   auto* chain_cmd = app.add_subcommand("chain", "Build, verify and inspect a chain store");
   chain_cmd->require_subcommand(1);
@@ -122,7 +154,11 @@ int main(int argc, char** argv) {
   }
   if (*clear_cmd) return run_clear(clear, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
-  if (*keygen_cmd) return run_keygen(keygen_out, std::cout, std::cerr);
+  if (*keygen_cmd)
+    return keygen_curve ? run_keygen_curve(keygen_out, std::cout, std::cerr) : run_keygen(keygen_out, std::cout, std::cerr);
+  if (*meterd_cmd) return run_meterd_command(meterd_config, std::cout, std::cerr);
+  if (*meter_init_cmd) return run_meter_init(meter_init, std::cout, std::cerr);
+  if (*meter_tail_cmd) return run_meter_tail(meter_tail, std::cout, std::cerr);
   if (*run_cmd) return run_node(run, std::cout, std::cerr);
   if (*load_cmd) return run_load(load, std::cout, std::cerr);
   if (*bench_cmd) return run_chain_bench(bench, std::cout, std::cerr);

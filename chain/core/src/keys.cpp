@@ -72,13 +72,12 @@ bool verify(domain d, std::string_view chain_id, const bytes& message, const sig
   return crypto_sign_verify_detached(sig.data(), m.data(), m.size(), key.data()) == 0;
 }
 
-status save_key_file(const std::string& path, const key_pair& key) {
+status write_private_file(const std::string& path, const std::string& text) {
   // O_EXCL: never overwrite a key; 0600 from the start, not after a chmod.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0)
     return market::make_error(market::errc::io_error,
                               path + ": cannot create the key file (" + std::strerror(errno) + ")");
-  const std::string text = "voltaic-ed25519-secret " + to_hex(key.secret) + "\n";
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
@@ -89,7 +88,7 @@ status save_key_file(const std::string& path, const key_pair& key) {
   return {};
 }
 
-result<key_pair> load_key_file(const std::string& path) {
+result<std::string> read_private_file(const std::string& path, std::size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0)
     return market::make_error(market::errc::io_error,
@@ -100,11 +99,19 @@ result<key_pair> load_key_file(const std::string& path) {
     return market::make_error(market::errc::io_error,
                               path + ": the key file is accessible to other users; run chmod 600 " + path);
   }
-  char buf[256];
-  const ssize_t n = ::read(fd, buf, sizeof buf);
+  std::string text(max_bytes, '\0');
+  std::size_t got = 0;
+  for (ssize_t n; got < max_bytes && (n = ::read(fd, text.data() + got, max_bytes - got)) > 0;)
+    got += static_cast<std::size_t>(n);
   ::close(fd);
+  text.resize(got);
+  return text;
+}
+
+std::string key_line(const key_pair& key) { return "voltaic-ed25519-secret " + to_hex(key.secret) + "\n"; }
+
+result<key_pair> parse_key_line(std::string_view text, const std::string& path) {
   const std::string_view prefix = "voltaic-ed25519-secret ";
-  std::string_view text(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
   key_pair k;
   if (text.substr(0, prefix.size()) != prefix || text.size() != prefix.size() + 128 ||
@@ -120,6 +127,14 @@ result<key_pair> load_key_file(const std::string& path) {
   if (rebuilt.secret != k.secret)
     return market::make_error(market::errc::invalid_field, path + ": the key file is inconsistent (damaged?)");
   return rebuilt;
+}
+
+status save_key_file(const std::string& path, const key_pair& key) { return write_private_file(path, key_line(key)); }
+
+result<key_pair> load_key_file(const std::string& path) {
+  auto text = read_private_file(path, 256);
+  if (!text) return text.err();
+  return parse_key_line(text.value(), path);
 }
 
 }  // namespace voltaic::chain

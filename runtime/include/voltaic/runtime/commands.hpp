@@ -41,6 +41,35 @@ int run_demo(const demo_options& options, std::ostream& out, std::ostream& err);
 // Writes a new Ed25519 key file (mode 0600, never overwriting) and prints
 // the public key in hex.
 int run_keygen(const std::string& out_path, std::ostream& out, std::ostream& err);
+// The same for a ZeroMQ CURVE key pair (a meterd client); prints the public key (Z85).
+int run_keygen_curve(const std::string& out_path, std::ostream& out, std::ostream& err);
+
+// `voltaic meterd --config meter.toml` (runtime/meter_config.hpp): runs until
+// SIGINT or SIGTERM; exit 2 for a bad file, 1 for a fault that ends it.
+int run_meterd_command(const std::string& config_path, std::ostream& out, std::ostream& err);
+
+struct meter_init_options {
+  std::string dir;
+  std::string source;   // a source URI (hardware/meter_source_config.hpp)
+  std::string publish;  // e.g. tcp://*:7600
+  std::int64_t coe_keys = 8;
+};
+// Writes DIR/meter.toml, the meter's keys (meter.keys), a CURVE server key
+// pair (server.curve), one client key pair (client.key) and the list that
+// admits it (allowed_clients); prints the server's public key.
+int run_meter_init(const meter_init_options& options, std::ostream& out, std::ostream& err);
+
+struct meter_tail_options {
+  std::string connect;
+  std::string server_key;  // Z85
+  std::string client_key;  // a CURVE key-pair file
+  std::int64_t count = 0;  // 0: until Ctrl-C
+  std::uint64_t from = 1;
+  double wait_s = 0;  // > 0: exit 1 when no reading comes for this long in all
+  bool json = false;
+};
+// Subscribes and prints one line per reading, its signature checked.
+int run_meter_tail(const meter_tail_options& options, std::ostream& out, std::ostream& err);
 
 struct chain_bench_options {
   std::string dir;

@@ -51,4 +51,13 @@ bool verify(domain d, std::string_view chain_id, const bytes& message, const sig
 status save_key_file(const std::string& path, const key_pair& key);
 result<key_pair> load_key_file(const std::string& path);
 
+// The pieces of key files, for files that hold more than one key (a meter's
+// identity and CoE keys): a new file of mode 0600 that is never overwritten;
+// at most `max_bytes` of a file refused when other users may access it; one
+// key as a line of text, and back ("PATH: not a voltaic Ed25519 key file").
+status write_private_file(const std::string& path, const std::string& text);
+result<std::string> read_private_file(const std::string& path, std::size_t max_bytes);
+std::string key_line(const key_pair& key);
+result<key_pair> parse_key_line(std::string_view line, const std::string& path);
+
 }  // namespace voltaic::chain

@@ -1,0 +1,33 @@
+#pragma once
+// `voltaic meterd`: every interval, read the meter source, sign the reading
+// with the next of the meter's CoE keys, journal it, then serve it to the
+// admitted subscribers (reading_link.hpp). A read that fails becomes a gap
+// reading, never a made-up value; the source reconnects on its own. After a
+// crash the journal resumes the sequence where it ended.
+// Thread-safety: runs on the calling thread until `stop` is set.
+
+#include <atomic>
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "voltaic/hardware/meter_source_config.hpp"
+
+namespace voltaic::hardware {
+
+struct meterd_config {
+  meter_source_config source;
+  std::string endpoint;               // e.g. tcp://*:7600
+  std::string curve_secret_key_file;  // the server's CURVE key pair
+  std::string allowed_clients_file;   // client public keys admitted
+  std::string journal_dir;
+  std::string key_file;  // the meter's identity and CoE keys
+  std::int64_t interval_ms = 1'000;
+};
+
+// Returns when `stop` is set (ok) or on a fault that ends it: a key file,
+// map or trace that does not load, an endpoint that cannot be bound, a
+// journal that cannot be written (a full disk).
+status run_meterd(const meterd_config& config, const std::atomic<bool>& stop, std::ostream& log);
+
+}  // namespace voltaic::hardware
