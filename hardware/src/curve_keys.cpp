@@ -51,11 +51,12 @@ result<std::vector<std::string>> load_allowed_clients(const std::string& path) {
   std::vector<std::string> keys;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
-    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos) continue;
     const auto last = line.find_last_not_of(" \t\r");
     const std::string key = line.substr(first, last - first + 1);
+    // '#' is a Z85 digit too: a line is a comment only when it is no key.
+    if (!is_curve_key(key) && key[0] == '#') continue;
     if (!is_curve_key(key))
       return make_error(errc::invalid_field, path + ":" + std::to_string(number) + ": '" + key +
                                                  "' is not a CURVE public key (40 characters of Z85)");

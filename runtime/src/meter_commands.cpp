@@ -32,11 +32,12 @@ int fail(std::ostream& err, const char* command, const std::string& message, int
 int run_meterd_command(const std::string& config_path, std::ostream& out, std::ostream& err) {
   auto config = load_meter_config(config_path);
   if (!config) return fail(err, "meterd", config.err().message, 2);
+  auto daemon = hardware::meter_daemon::open(config.value());
+  if (!daemon) return fail(err, "meterd", daemon.err().message, 2);
   meter_stop = false;
   std::signal(SIGINT, on_meter_signal);
   std::signal(SIGTERM, on_meter_signal);
-  if (auto st = hardware::run_meterd(config.value(), meter_stop, out); !st)
-    return fail(err, "meterd", st.err().message, 1);
+  if (auto st = daemon.value()->run(meter_stop, out); !st) return fail(err, "meterd", st.err().message, 1);
   return 0;
 }
 

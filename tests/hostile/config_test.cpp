@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "voltaic/runtime/meter_config.hpp"
 #include "voltaic/runtime/run_config.hpp"
 #include "voltaic/runtime/scenario_config.hpp"
 
@@ -104,6 +105,10 @@ std::string refusal(const file_schema& schema, const std::string& text) {
     auto r = load_scenario(path);
     return r ? "" : r.err().message;
   }
+  if (schema.what == "meter file") {
+    auto r = load_meter_config(path);
+    return r ? "" : r.err().message;
+  }
   auto r = load_run_config(path);
   return r ? "" : r.err().message;
 }
@@ -150,6 +155,7 @@ TEST_CASE(
   case_count n;
   check_every_key(run_file_schema(), n);
   check_every_key(scenario_file_schema(), n);
+  check_every_key(meter_file_schema(), n);
   MESSAGE(n.keys << " keys, " << n.cases << " refused cases");
   CHECK(n.keys >= 60);  // both file types: the run file's sections again in the scenario's
   std::filesystem::remove("schema_case.toml");

@@ -2,7 +2,8 @@
 // ZeroMQ CURVE keys (Z85 text, 40 characters) for the link between
 // `voltaic meterd` and its subscribers: a key-pair file (mode 0600, never
 // overwritten) and the file of client public keys a meterd admits, one per
-// line ('#' starts a comment).
+// line (a line that starts with '#' and is no key is a comment: '#' is
+// also a Z85 digit).
 // Thread-safety: plain values; files are not locked.
 
 #include <string>

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <ostream>
+#include <memory>
 #include <string>
 
 #include "voltaic/hardware/meter_source_config.hpp"
@@ -25,9 +26,21 @@ struct meterd_config {
   std::int64_t interval_ms = 1'000;
 };
 
-// Returns when `stop` is set (ok) or on a fault that ends it: a key file,
-// map or trace that does not load, an endpoint that cannot be bound, a
-// journal that cannot be written (a full disk).
-status run_meterd(const meterd_config& config, const std::atomic<bool>& stop, std::ostream& log);
+class meter_daemon {
+ public:
+  // Everything that must be right before the first read: the keys, the
+  // source (a register map or trace that does not load), the journal, the
+  // endpoint. An unreachable meter is not an error here.
+  static result<std::unique_ptr<meter_daemon>> open(const meterd_config& config);
+  ~meter_daemon();
+  // Returns when `stop` is set (ok) or on a fault that ends it: a journal
+  // that cannot be written (a full disk).
+  status run(const std::atomic<bool>& stop, std::ostream& log);
+
+ private:
+  struct parts;
+  explicit meter_daemon(std::unique_ptr<parts> p);
+  std::unique_ptr<parts> parts_;
+};
 
 }  // namespace voltaic::hardware
