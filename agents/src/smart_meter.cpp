@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "tx_signer.hpp"
+#include "voltaic/market/units.hpp"
 #include "voltaic/agents/messages.hpp"
 
 namespace voltaic::agents {
@@ -33,22 +35,46 @@ chain::signed_transaction sign_reading(const smart_meter_config& c, std::size_t 
   return chain::sign_transaction(t, c.chain_id, key);
 }
 
-// A buyer's meter confirms each hold with what the house took of it; a
+// What the house took (a buyer) or delivered (a seller) in the window being
+// settled, in mWh: from the real meter when the meter has one, else the
+// model's share of `agreed_mwh`. Nothing when the real meter has not been
+// read yet.
+std::optional<std::int64_t> metered_mwh(const smart_meter_config& c, bool buyer, std::int64_t agreed_mwh) {
+  if (!c.feed) return agreed_mwh * c.delivery_permille / 1'000;
+  const auto window = c.feed->take_window();
+  if (!window) {
+    std::cerr << c.name << ": no reading from meterd at " << c.feed->endpoint() << " yet; nothing to settle with\n";
+    return std::nullopt;
+  }
+  return (buyer ? window->import_wh : window->export_wh) * 1'000;
+}
+
+// A buyer's meter confirms each hold with what the house took of it (the
+// metered energy shared over the holds pro rata, never more than a hold); a
 // seller's reads what it delivered.
 std::vector<chain::signed_transaction> readings(const smart_meter_config& c, const meter_read& r) {
   std::vector<chain::signed_transaction> txs;
   const std::size_t k = static_cast<std::size_t>(r.key_index);
   std::uint64_t counter = r.height * readings_per_height;
   if (r.role == static_cast<std::uint8_t>(chain::party_role::buyer)) {
+    std::int64_t committed = 0;
+    for (std::size_t i = 0; i < r.ctp_ids.size() && i < r.ctp_energy_mwh.size(); ++i) committed += r.ctp_energy_mwh[i];
+    const auto took = c.feed ? metered_mwh(c, true, committed) : std::optional<std::int64_t>(committed);
+    if (!took || committed <= 0) return txs;
+    const std::int64_t covered = std::min(*took, committed);
     for (std::size_t i = 0; i < r.ctp_ids.size() && i < r.ctp_energy_mwh.size(); ++i) {
-      const std::int64_t received = r.ctp_energy_mwh[i] * c.delivery_permille / 1'000;
+      // The model's share per hold as before: rounding per hold, not over the sum.
+      const std::int64_t received =
+          c.feed ? static_cast<std::int64_t>(static_cast<market::int128>(r.ctp_energy_mwh[i]) * covered / committed)
+                 : r.ctp_energy_mwh[i] * c.delivery_permille / 1'000;
       if (received <= 0) continue;  // nothing received: the hold expires
       txs.push_back(sign_reading(c, k, chain::make_erc_body(c.coe, k, r.ctp_ids[i], received), ++counter, r.height));
     }
   } else {
-    const std::int64_t delivered = r.agreed_mwh * c.delivery_permille / 1'000;
-    txs.push_back(
-        sign_reading(c, k, chain::make_reading_body(c.coe, k, r.market, r.cycle, c.party, delivered), ++counter, r.height));
+    const auto delivered = metered_mwh(c, false, r.agreed_mwh);
+    if (!delivered) return txs;
+    txs.push_back(sign_reading(c, k, chain::make_reading_body(c.coe, k, r.market, r.cycle, c.party, *delivered),
+                               ++counter, r.height));
   }
   return txs;
 }

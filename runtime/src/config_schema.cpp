@@ -78,6 +78,10 @@ file_schema make_scenario_schema() {
                          of_kind("short_delivery", value_kind::decimal_text)}});
   s.sections.push_back({"clock", false, {text("host", 1, 255), integer("port", 0, 65'535)}});
   s.sections.push_back({"meter", true, {text("party", 1, 64), text("host", 1, 255), integer("port", 1, 65'535)}});
+  s.sections.push_back({"meterd",
+                        true,
+                        {text("party", 1, 64), text("endpoint", 1, 255), text("server_key", 40, 40),
+                         text("client_key_file", 1)}});
   s.sections.push_back({"grid_change", true, {integer("before_cycle", 1, most), text("change", 1)}});
   return s;
 }

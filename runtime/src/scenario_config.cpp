@@ -1,5 +1,7 @@
 #include "voltaic/runtime/scenario_config.hpp"
 
+#include <filesystem>
+
 #include <limits>
 
 #include "config_check.hpp"
@@ -134,6 +136,24 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
       m.port = static_cast<std::uint16_t>(port);
       s.meters.push_back(std::move(m));
     }
+  if (const auto* bindings = doc["meterd"].as_array()) {
+    const std::filesystem::path base = std::filesystem::path(origin).parent_path();
+    for (const auto& item : *bindings) {
+      const auto* t = item.as_table();
+      if (!t) return bad(origin, "[[meterd]] must be a table");
+      meterd_binding m;
+      m.party = (*t)["party"].value_or(std::string{});
+      if (m.party.empty()) return bad(origin, "[[meterd]] names no party");
+      if (s.meterd_of(m.party)) return bad(origin, "[[meterd]] binds the meter of " + m.party + " twice");
+      m.endpoint = (*t)["endpoint"].value_or(std::string{});
+      m.server_key = (*t)["server_key"].value_or(std::string{});
+      m.client_key_file = (*t)["client_key_file"].value_or(std::string{});
+      if (m.endpoint.empty() || m.server_key.empty() || m.client_key_file.empty())
+        return bad(origin, "[[meterd]] of " + m.party + " needs endpoint, server_key and client_key_file");
+      if (std::filesystem::path(m.client_key_file).is_relative()) m.client_key_file = (base / m.client_key_file).string();
+      s.meterds.push_back(std::move(m));
+    }
+  }
   if (const auto* changes = doc["grid_change"].as_array())
     for (const auto& item : *changes) {
       const auto* t = item.as_table();

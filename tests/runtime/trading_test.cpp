@@ -14,6 +14,7 @@
 
 #include <unistd.h>
 
+#include "support/csv_rows.hpp"
 #include "support/json.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -36,32 +37,9 @@ namespace {
 
 const std::string bin = VOLTAIC_BIN;
 
-using row = std::map<std::string, std::string>;
+using row = voltaic::test::csv_row;
 
-std::vector<row> read_csv(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::vector<std::string> header;
-  std::vector<row> rows;
-  auto split = [](const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) out.push_back(cell);
-    if (!s.empty() && s.back() == ',') out.emplace_back();
-    return out;
-  };
-  if (!std::getline(in, line)) return rows;
-  header = split(line);
-  while (std::getline(in, line)) {
-    const auto cells = split(line);
-    REQUIRE(cells.size() == header.size());
-    row r;
-    for (std::size_t i = 0; i < header.size(); ++i) r[header[i]] = cells[i];
-    rows.push_back(std::move(r));
-  }
-  return rows;
-}
+std::vector<row> read_csv(const std::string& path) { return voltaic::test::read_csv_rows(path); }
 
 std::int64_t uc(const std::string& text) { return market::parse_scaled(text, market::uc_per_credit).value(); }
 std::int64_t mwh(const std::string& text) { return market::parse_scaled(text, market::mwh_per_kwh).value(); }

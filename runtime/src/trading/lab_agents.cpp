@@ -20,8 +20,9 @@ namespace {
 
 caf::actor spawn_meter(caf::actor_system& system, const chain::genesis_config& genesis, const party& p,
                        chain::meter_keys coe, const lab_place& place, const caf::actor& miner,
-                       std::vector<caf::actor> fallbacks) {
+                       std::vector<caf::actor> fallbacks, std::shared_ptr<agents::meterd_feed> feed) {
   agents::smart_meter_config mc;
+  mc.feed = std::move(feed);
   mc.name = p.name + ".meter";
   mc.key = p.meter_key;
   mc.coe = std::move(coe);
@@ -103,7 +104,17 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     for (const auto& key : meters[k].keys) meter_keys.push_back(key.pub);
     const meter_place* placed = sc.meter_of(p.name);
     if (part.meter_here(sc, parties, i)) {
-      p.meter = spawn_meter(system, genesis, p, std::move(meters[k]), place, miner_for(i), fallbacks_for(i));
+      std::shared_ptr<agents::meterd_feed> feed;
+      if (const meterd_binding* hw = sc.meterd_of(p.name)) {
+        auto connected = agents::meterd_feed::connect(hw->endpoint, hw->server_key, hw->client_key_file);
+        if (!connected) {
+          out.problem = p.name + "'s meter cannot follow meterd at " + hw->endpoint + ": " + connected.err().message;
+          return out;
+        }
+        feed = std::move(connected).value();
+      }
+      p.meter =
+          spawn_meter(system, genesis, p, std::move(meters[k]), place, miner_for(i), fallbacks_for(i), std::move(feed));
       out.local_meters.emplace_back(i, p.meter);
       // A meter apart from its house listens where the file places it.
       if (placed && !part.houses[i]) {

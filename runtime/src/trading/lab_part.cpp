@@ -33,6 +33,8 @@ market::result<lab_part> resolve_part(const std::vector<std::string>& names, con
   };
   for (const auto& m : sc.meters)
     if (party_named(m.party) == parties.size()) return refuse("[[meter]]: '" + m.party + "' is no party of the scenario");
+  for (const auto& m : sc.meterds)
+    if (party_named(m.party) == parties.size()) return refuse("[[meterd]]: '" + m.party + "' is no party of the scenario");
   const std::string meter_suffix = ".meter";
   for (const auto& name : names) {
     if (name.size() > meter_suffix.size() && name.compare(name.size() - meter_suffix.size(), meter_suffix.size(), meter_suffix) == 0) {

@@ -1,8 +1,8 @@
 #pragma once
 // A smart meter agent: one per prosumer. It reads the energy its prosumer
 // actually delivered or took in a cycle from a meter source — for now a
-// simple model (a fixed share of the agreed energy; real hardware and trace
-// replay come with the hardware adapters) — and signs with one of its CoE
+// simple model (a fixed share of the agreed energy) or, bound to a
+// `voltaic meterd`, the real meter's readings — and signs with one of its CoE
 // keys (spec/protocols.md section 3), never with a key that names it: for a
 // buyer an ERC per hold (which pays the producer), for a seller a reading of
 // its delivery (which decides its penalty). Its house (the prosumer) says
@@ -15,10 +15,12 @@
 #include <caf/all.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/agents/meterd_feed.hpp"
 #include "voltaic/chain/energy/coe.hpp"
 
 namespace voltaic::agents {
@@ -31,6 +33,10 @@ struct smart_meter_config {
   std::string chain_id;
   std::int64_t delivery_permille = 1'000;  // metered = agreed (or committed) * permille / 1000
   bool reports = true;
+  // When set, the meter settles from a real meter's readings instead of
+  // delivery_permille: a seller's delivery is the export, a buyer's receipt
+  // the import, metered since the previous settlement (meterd_feed.hpp).
+  std::shared_ptr<meterd_feed> feed;
   caf::actor miner;
   // Other validators to turn to, in order, when `miner` goes away.
   std::vector<caf::actor> fallback_miners;

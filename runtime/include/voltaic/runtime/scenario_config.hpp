@@ -61,6 +61,15 @@ struct meter_place {
   std::uint16_t port = 0;
 };
 
+// A house's smart meter that settles from a real meter, read by a
+// `voltaic meterd` (docs/HARDWARE.md), instead of the meter model.
+struct meterd_binding {
+  std::string party;
+  std::string endpoint;         // e.g. tcp://pi-house3:7600
+  std::string server_key;       // meterd's CURVE public key (Z85)
+  std::string client_key_file;  // this lab's client key pair, admitted by meterd
+};
+
 struct grid_change_step {
   std::uint64_t before_cycle = 0;
   std::string change;
@@ -93,6 +102,13 @@ struct scenario_config {
   std::string clock_host = "127.0.0.1";
   std::uint16_t clock_port = 0;  // 0: the clock is reached in its own process only
   std::vector<meter_place> meters;  // meters placed apart from their houses
+  std::vector<meterd_binding> meterds;  // meters read from real hardware
+
+  const meterd_binding* meterd_of(const std::string& name) const {
+    for (const auto& m : meterds)
+      if (m.party == name) return &m;
+    return nullptr;
+  }
 
   // Where party `name`'s meter is placed, or nullptr: with its house.
   const meter_place* meter_of(const std::string& name) const {
