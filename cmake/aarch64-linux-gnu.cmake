@@ -8,4 +8,6 @@ set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 # Libraries from /usr/lib/aarch64-linux-gnu, headers from /usr/include.
 set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig")
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu)
+# The multiarch arm64 C library, not the cross toolchain's (-L): mixing the
+# two hangs a program at its first thread.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64)

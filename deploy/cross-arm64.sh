@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Builds `voltaic` (meterd, the agents, every command) for arm64 with
 # Debian's cross toolchain, into build-arm64/, then runs the hardware test
-# of the cross-built binary under qemu-user (tests/hardware/arm64_test.cpp:
-# a meter it sets up is read from a real Modbus TCP server; meterd itself
-# runs under qemu with VOLTAIC_ARM64_METERD=1 where qemu-user runs threads). Installs what it needs with apt-get (the arm64 architecture,
+# that runs the cross-built `meter init` and `meterd` under qemu-user against
+# a real Modbus TCP server (tests/hardware/arm64_test.cpp). Installs what it needs with apt-get (the arm64 architecture,
 # crossbuild-essential-arm64, qemu-user and the arm64 libraries).
 #   deploy/cross-arm64.sh            build and test
 #   deploy/cross-arm64.sh --no-test  build only

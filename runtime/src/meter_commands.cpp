@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "voltaic/chain/core/hash.hpp"
+#include "voltaic/chain/core/keys.hpp"
 #include "voltaic/hardware/curve_keys.hpp"
 #include "voltaic/hardware/meter_keys_file.hpp"
 #include "voltaic/hardware/reading_subscriber.hpp"
@@ -58,11 +59,13 @@ int run_meter_init(const meter_init_options& o, std::ostream& out, std::ostream&
                          hardware::save_curve_keys(o.dir + "/server.curve", server),
                          hardware::save_curve_keys(o.dir + "/client.key", client)})
     if (!st) return fail(err, "meter init", st.err().message, 1);
-  std::ofstream(o.dir + "/allowed_clients") << "# CURVE public keys of the clients meterd admits, one per line\n"
-                                            << client.public_z85 << "\n";
-  std::ofstream config(config_path);
-  config << meter_config_text(source.value(), o.publish);
-  if (!config.flush()) return fail(err, "meter init", "cannot write " + config_path, 1);
+  // The files without secrets are 0600 too: what a meter admits and where
+  // its keys are is for its owner alone.
+  for (const auto& [path, text] :
+       {std::pair{o.dir + "/allowed_clients",
+                  "# CURVE public keys of the clients meterd admits, one per line\n" + client.public_z85 + "\n"},
+        std::pair{config_path, meter_config_text(source.value(), o.publish)}})
+    if (auto st = chain::write_private_file(path, text); !st) return fail(err, "meter init", st.err().message, 1);
   out << server.public_z85 << "\n";
   err << "meter " << chain::to_hex(keys.identity.pub) << " with " << keys.coe.size() << " CoE keys (root "
       << chain::to_hex(hardware::coe_root(keys)) << "); start it with: voltaic meterd --config " << config_path

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -30,6 +31,11 @@ const std::string bin = VOLTAIC_BIN;
 std::string init_meter(const std::string& dir, const std::string& source, const std::string& publish) {
   auto r = test::run_command(bin + " meter init --dir " + dir + " --source '" + source + "' --publish " + publish);
   REQUIRE_MESSAGE(r.status == 0, r.err);
+  for (const char* file : {"meter.toml", "meter.keys", "server.curve", "client.key", "allowed_clients"}) {
+    CAPTURE(file);
+    CHECK((std::filesystem::status(dir + "/" + file).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  }
   std::string text = test::read_text(dir + "/meter.toml");
   text = std::regex_replace(text, std::regex("interval_ms = 1000"), "interval_ms = 200");
   std::ofstream(dir + "/meter.toml") << text;
