@@ -40,25 +40,20 @@ void meterd_feed::follow(std::string server_key, hardware::curve_key_pair client
     if (!next.value()) continue;
     const hardware::verified_reading& v = *next.value();
     std::lock_guard<std::mutex> lock(mutex_);
-    if (v.value.gap || !v.signature_ok) {
-      ++gaps_;
-      continue;
-    }
+    if (v.value.gap || !v.signature_ok) continue;
     if (!any_) mark_import_wh_ = v.value.import_wh, mark_export_wh_ = v.value.export_wh;
     any_ = true;
     import_wh_ = v.value.import_wh;
     export_wh_ = v.value.export_wh;
-    ++readings_;
   }
 }
 
 std::optional<metered_window> meterd_feed::take_window() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!any_) return std::nullopt;
-  metered_window w{import_wh_ - mark_import_wh_, export_wh_ - mark_export_wh_, readings_, gaps_};
+  metered_window w{import_wh_ - mark_import_wh_, export_wh_ - mark_export_wh_};
   mark_import_wh_ = import_wh_;
   mark_export_wh_ = export_wh_;
-  readings_ = gaps_ = 0;
   return w;
 }
 

@@ -13,6 +13,7 @@
 #include <regex>
 #include <sstream>
 
+#include "meterd_process.hpp"
 #include "modbus_test_server.hpp"
 #include "support/background.hpp"
 #include "support/paths.hpp"
@@ -33,25 +34,20 @@ TEST_CASE("the arm64 build under qemu: meterd reads an SDM630 over Modbus TCP an
   const auto map = hardware::builtin_register_map("sdm630").value();
   sdm.set(map.import_energy, 321.5);
   sdm.set(map.export_energy, 12.25);
-  auto init = test::run_command(qemu + " " + arm64 + " meter init --dir " + d +
-                                "/m --source 'modbus-tcp://127.0.0.1:32401?map=sdm630' --publish tcp://127.0.0.1:32402");
-  REQUIRE_MESSAGE(init.status == 0, init.err);
-  const std::string key = init.out.substr(0, 40);
-  const pid_t meterd = test::start_process({qemu, arm64, "meterd", "--config", d + "/m/meter.toml"}, d + "/meterd.log");
-  REQUIRE(meterd > 0);
-  REQUIRE(meterd > 0);
+  const std::string key = test::init_meter(d + "/m", "modbus-tcp://127.0.0.1:32401?map=sdm630",
+                                           "tcp://127.0.0.1:32402", qemu + " " + arm64);
+  test::running_meterd meterd(d + "/m/meter.toml", d + "/meterd.log", {qemu, arm64});
   auto tail = test::run_command(std::string(VOLTAIC_BIN) + " meter tail --connect tcp://127.0.0.1:32402 --server-key '" +
                                 key + "' --client-key " + d + "/m/client.key --json --count 2 --wait 60");
-  test::stop_process(meterd, SIGTERM, 10);
+  meterd.stop();
   INFO(test::read_text(d + "/meterd.log"));
   REQUIRE_MESSAGE(tail.status == 0, tail.err);
-  const std::regex good(R"re(\{"export_wh":12250,"gap":false,"import_wh":321500,"meter":"[0-9a-f]{64}","seq":\d+,"signature_ok":true,"time_ms":\d+\})re");
-  std::istringstream lines(tail.out);
-  std::string line;
-  int n = 0;
-  while (std::getline(lines, line)) {
-    CHECK_MESSAGE(std::regex_match(line, good), line);
-    ++n;
+  const auto readings = test::parse_tail(tail.out);
+  CHECK(readings.size() == 2);
+  for (const auto& r : readings) {
+    CHECK(r.import_wh == 321'500);
+    CHECK(r.export_wh == 12'250);
+    CHECK_FALSE(r.gap);
+    CHECK(r.signature_ok);
   }
-  CHECK(n == 2);
 }

@@ -8,11 +8,10 @@
 #include <signal.h>
 
 #include <fstream>
-#include <regex>
 #include <thread>
 
+#include "meterd_process.hpp"
 #include "modbus_test_server.hpp"
-#include "support/background.hpp"
 #include "support/csv_rows.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -54,21 +53,6 @@ const test::csv_row& settlement_of(const lab_run& run, const std::string& party)
   return run.settlements.front();
 }
 
-struct running {
-  pid_t pid;
-  ~running() { test::stop_process(pid, SIGTERM, 10); }
-};
-
-// `voltaic meter init` into `dir` with readings every 200 ms; the server key.
-std::string init_meter(const std::string& dir, const std::string& source, const std::string& publish) {
-  auto r = test::run_command(bin + " meter init --dir " + dir + " --source '" + source + "' --publish " + publish);
-  REQUIRE_MESSAGE(r.status == 0, r.err);
-  std::ofstream(dir + "/meter.toml.new")
-      << std::regex_replace(test::read_text(dir + "/meter.toml"), std::regex("interval_ms = 1000"), "interval_ms = 200");
-  std::filesystem::rename(dir + "/meter.toml.new", dir + "/meter.toml");
-  return r.out.substr(0, 40);
-}
-
 }  // namespace
 
 TEST_CASE("two houses settle from meterd readings, Modbus and trace: a seller that meters 80 % pays the penalty") {
@@ -91,13 +75,13 @@ TEST_CASE("two houses settle from meterd readings, Modbus and trace: a seller th
   const auto map = hardware::builtin_register_map("sdm630").value();
   sdm.set(map.import_energy, 4.0);
   sdm.set(map.export_energy, 100.0);
-  const std::string seller_key = init_meter(d + "/seller", "modbus-tcp://127.0.0.1:32301?map=sdm630", "tcp://127.0.0.1:32302");
+  const std::string seller_key = test::init_meter(d + "/seller", "modbus-tcp://127.0.0.1:32301?map=sdm630", "tcp://127.0.0.1:32302");
   // The buyer's: a trace that imports the whole agreed energy (to the Wh above).
   std::ofstream(d + "/buyer.csv") << "time_ms,import_wh,export_wh\n0,1000,0\n100," << 1'000 + (agreed + 999) / 1'000
                                   << ",0\n";
-  const std::string buyer_key = init_meter(d + "/buyer", "trace://" + d + "/buyer.csv", "tcp://127.0.0.1:32303");
-  running seller_meterd{test::start_process({bin, "meterd", "--config", d + "/seller/meter.toml"}, d + "/seller.log")};
-  running buyer_meterd{test::start_process({bin, "meterd", "--config", d + "/buyer/meter.toml"}, d + "/buyer.log")};
+  const std::string buyer_key = test::init_meter(d + "/buyer", "trace://" + d + "/buyer.csv", "tcp://127.0.0.1:32303");
+  test::running_meterd seller_meterd(d + "/seller/meter.toml", d + "/seller.log");
+  test::running_meterd buyer_meterd(d + "/buyer/meter.toml", d + "/buyer.log");
   std::this_thread::sleep_for(1500ms);  // a few readings at the old counters
   sdm.set(map.export_energy, 100.0 + static_cast<double>(exported_wh) / 1'000.0);
   std::this_thread::sleep_for(1000ms);

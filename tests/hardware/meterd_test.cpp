@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "meterd_process.hpp"
 #include "modbus_test_server.hpp"
 #include "support/background.hpp"
 #include "support/paths.hpp"
@@ -22,65 +23,14 @@
 
 using namespace voltaic;
 using namespace std::chrono_literals;
+using test::init_meter;
+using test::parse_tail;
+using test::running_meterd;
+using test::tail_line;
 
 namespace {
 
 const std::string bin = VOLTAIC_BIN;
-
-// `voltaic meter init` into `dir`, readings every 200 ms; returns the server key.
-std::string init_meter(const std::string& dir, const std::string& source, const std::string& publish) {
-  auto r = test::run_command(bin + " meter init --dir " + dir + " --source '" + source + "' --publish " + publish);
-  REQUIRE_MESSAGE(r.status == 0, r.err);
-  for (const char* file : {"meter.toml", "meter.keys", "server.curve", "client.key", "allowed_clients"}) {
-    CAPTURE(file);
-    CHECK((std::filesystem::status(dir + "/" + file).permissions() & std::filesystem::perms::all) ==
-          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
-  }
-  std::string text = test::read_text(dir + "/meter.toml");
-  text = std::regex_replace(text, std::regex("interval_ms = 1000"), "interval_ms = 200");
-  std::ofstream(dir + "/meter.toml") << text;
-  return r.out.substr(0, 40);
-}
-
-// A meterd process, stopped when the test case ends however it ends (a
-// failed REQUIRE must not leave it holding the port).
-struct running_meterd {
-  pid_t pid;
-  running_meterd(const std::string& config, const std::string& log)
-      : pid(test::start_process({bin, "meterd", "--config", config}, log)) {
-    REQUIRE(pid > 0);
-  }
-  ~running_meterd() { stop(); }
-  void stop() {
-    if (pid > 0) test::stop_process(pid, SIGTERM, 10);
-    pid = -1;
-  }
-  void kill() {
-    ::kill(pid, SIGKILL);
-    test::stop_process(pid, 0, 5);
-    pid = -1;
-  }
-};
-
-struct tail_line {
-  std::uint64_t seq = 0;
-  std::int64_t import_wh = -1, export_wh = -1;
-  bool gap = false, signature_ok = false;
-};
-
-std::vector<tail_line> parse_tail(const std::string& out) {
-  std::vector<tail_line> lines;
-  std::istringstream in(out);
-  std::string line;
-  std::smatch m;
-  const std::regex shape(
-      R"re(\{"export_wh":(-?\d+),"gap":(true|false),"import_wh":(-?\d+),"meter":"[0-9a-f]{64}","seq":(\d+),"signature_ok":(true|false),"time_ms":\d+\})re");
-  while (std::getline(in, line)) {
-    REQUIRE_MESSAGE(std::regex_match(line, m, shape), line);
-    lines.push_back({std::stoull(m[4]), std::stoll(m[3]), std::stoll(m[1]), m[2] == "true", m[5] == "true"});
-  }
-  return lines;
-}
 
 hardware::register_field sdm630_import() { return hardware::builtin_register_map("sdm630").value().import_energy; }
 hardware::register_field sdm630_export() { return hardware::builtin_register_map("sdm630").value().export_energy; }
@@ -203,12 +153,11 @@ TEST_CASE("meterd killed with SIGKILL and restarted loses no journaled reading a
                                         "' --client-key " + d + "/m/client.key --json --count 20 --wait 20");
   replay.stop();
   REQUIRE_MESSAGE(from_journal.status == 0, from_journal.err);
-  std::istringstream lines(from_journal.out);
-  std::string line;
-  for (std::size_t k = 0; std::getline(lines, line) && k < seen.size(); ++k) {
-    const bool same = line.find("\"seq\":" + std::to_string(seen[k].first) + ",") != std::string::npos &&
-                      line.find("\"time_ms\":" + std::to_string(seen[k].second) + "}") != std::string::npos;
-    CHECK_MESSAGE(same, line);
+  const auto replayed = parse_tail(from_journal.out);
+  for (std::size_t k = 0; k < replayed.size() && k < seen.size(); ++k) {
+    CAPTURE(k);
+    CHECK(replayed[k].seq == seen[k].first);
+    CHECK(replayed[k].time_ms == seen[k].second);
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include <modbus/modbus.h>
 
+#include "meterd_process.hpp"
 #include "support/background.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
@@ -85,13 +86,12 @@ TEST_CASE("meterd reads an SDM120 over Modbus RTU (a pty pair for the RS-485 lin
 
   test::temp_dir dir("hw-rtu");
   const std::string d = dir.path().string(), bin = VOLTAIC_BIN;
-  auto init = test::run_command(bin + " meter init --dir " + d + "/m --source 'modbus-rtu://" + line.end(1) +
-                                "?baud=9600&unit=2&map=sdm120' --publish tcp://127.0.0.1:32501");
-  REQUIRE_MESSAGE(init.status == 0, init.err);
-  const pid_t meterd = test::start_process({bin, "meterd", "--config", d + "/m/meter.toml"}, d + "/meterd.log");
-  auto tail = test::run_command(bin + " meter tail --connect tcp://127.0.0.1:32501 --server-key '" +
-                                init.out.substr(0, 40) + "' --client-key " + d + "/m/client.key --json --count 2 --wait 30");
-  test::stop_process(meterd, SIGTERM, 10);
+  const std::string key = test::init_meter(d + "/m", "modbus-rtu://" + line.end(1) + "?baud=9600&unit=2&map=sdm120",
+                                           "tcp://127.0.0.1:32501");
+  test::running_meterd meterd(d + "/m/meter.toml", d + "/meterd.log");
+  auto tail = test::run_command(bin + " meter tail --connect tcp://127.0.0.1:32501 --server-key '" + key +
+                                "' --client-key " + d + "/m/client.key --json --count 2 --wait 30");
+  meterd.stop();
   stop = true;
   serving.join();
   modbus_close(server);
@@ -99,14 +99,12 @@ TEST_CASE("meterd reads an SDM120 over Modbus RTU (a pty pair for the RS-485 lin
   modbus_mapping_free(registers);
   INFO(test::read_text(d + "/meterd.log"));
   REQUIRE_MESSAGE(tail.status == 0, tail.err);
-  const std::regex good(
-      R"re(\{"export_wh":500,"gap":false,"import_wh":7750,"meter":"[0-9a-f]{64}","seq":\d+,"signature_ok":true,"time_ms":\d+\})re");
-  std::istringstream lines(tail.out);
-  std::string l;
-  int n = 0;
-  while (std::getline(lines, l)) {
-    CHECK_MESSAGE(std::regex_match(l, good), l);
-    ++n;
+  const auto readings = test::parse_tail(tail.out);
+  CHECK(readings.size() == 2);
+  for (const auto& r : readings) {
+    CHECK(r.import_wh == 7'750);
+    CHECK(r.export_wh == 500);
+    CHECK_FALSE(r.gap);
+    CHECK(r.signature_ok);
   }
-  CHECK(n == 2);
 }

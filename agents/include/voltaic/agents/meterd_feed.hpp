@@ -23,8 +23,6 @@ namespace voltaic::agents {
 struct metered_window {
   std::int64_t import_wh = 0;
   std::int64_t export_wh = 0;
-  std::uint64_t readings = 0;  // good readings since the previous window
-  std::uint64_t gaps = 0;
 };
 
 class meterd_feed {
@@ -50,8 +48,6 @@ class meterd_feed {
   bool any_ = false;
   std::int64_t import_wh_ = 0, export_wh_ = 0;              // latest good reading
   std::int64_t mark_import_wh_ = 0, mark_export_wh_ = 0;    // where the window starts
-  std::uint64_t readings_ = 0, gaps_ = 0;
-  std::string problem_;
   std::atomic<bool> stop_{false};
   std::thread following_;
 };
