@@ -155,7 +155,12 @@ void learn_outcome(prosumer_actor* self, const phase_start& p, done_promise prom
         }
         const bool rejected = a.kind == static_cast<std::uint8_t>(market::outcome_kind::rejected);
         st.history.push_back(outcome_record{p.cycle, a.kind, a.reason, a.traded_mwh, a.price_ucpkwh, st.last_bid});
-        market::remember(st.memory, st.last_bid, rejected, a.price_ucpkwh);
+        // An unknown reason from the validator counts as "invalid": the bid stays.
+        const auto why = !rejected ? market::reason::none
+                         : a.reason <= static_cast<std::uint8_t>(market::reason::invalid)
+                             ? static_cast<market::reason>(a.reason)
+                             : market::reason::invalid;
+        market::remember(st.memory, st.last_bid, why, a.price_ucpkwh);
         st.outcome_cycle = p.cycle;
         if (a.agreed_mwh > 0) {
           st.dues[p.cycle] = std::move(a);

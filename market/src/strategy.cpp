@@ -26,12 +26,34 @@ result<strategy_kind> parse_strategy(std::string_view text) {
                         "' (use truthful, cooperative, non_cooperative, adaptive or scripted)");
 }
 
+price_draw price_draw_of(strategy_kind behaviour, side s) {
+  const bool seller = s == side::sell;
+  if (behaviour == strategy_kind::non_cooperative)
+    return seller ? price_draw{1.03, 0.045, 0.50, 1.50} : price_draw{0.99, 0.02, 0.50, 1.50};
+  return seller ? price_draw{0.95, 0.025, 0.50, 1.15} : price_draw{1.00, 0.01, 0.85, 1.50};
+}
+
+price_ucpkwh draw_price(const price_draw& draw, price_ucpkwh reference, rng& random) {
+  // sigma is in credits per kWh at the thesis's reference 0.2023, so it
+  // scales with the reference.
+  const double scale = draw.sigma / 0.2023;
+  for (;;) {
+    double z = 0;
+    for (int k = 0; k < 12; ++k) z += random.uniform();
+    const double m = draw.mu + scale * (z - 6);
+    if (m < draw.lo || m > draw.hi) continue;
+    auto price = round_half_even(static_cast<double>(reference) * m);
+    return price ? std::clamp<price_ucpkwh>(price.value(), 0, max_price) : 0;
+  }
+}
+
 namespace {
 
-// reference * factor, rounded half to even; factor drawn by the caller.
-price_ucpkwh scaled(price_ucpkwh reference, double factor) {
-  auto v = round_half_even(static_cast<double>(reference) * factor);
-  return v ? std::clamp<price_ucpkwh>(v.value(), 0, max_price) : 0;
+// The rejections that say "your price": the others (a guard, no crossing)
+// are not the agent's price's fault, so it keeps its bid.
+bool rejected_for_price(reason why) {
+  return why == reason::price_above_clearing || why == reason::price_below_clearing ||
+         why == reason::trade_reduction;
 }
 
 }  // namespace
@@ -42,16 +64,11 @@ result<price_ucpkwh> choose_price(strategy_kind kind, const bid_context& ctx, co
     case strategy_kind::truthful:
       return ctx.valuation;
     case strategy_kind::cooperative:
-      return scaled(ctx.reference, random.uniform(0.85, 1.15));
     case strategy_kind::non_cooperative:
-      // Open intervals at 115 % / 85 %: the draw is nudged off the boundary.
-      return ctx.side == side::sell ? std::max(scaled(ctx.reference, random.uniform(1.15, 1.5)),
-                                               scaled(ctx.reference, 1.15) + 1)
-                                    : std::min(scaled(ctx.reference, random.uniform(0.5, 0.85)),
-                                               std::max<price_ucpkwh>(scaled(ctx.reference, 0.85) - 1, 0));
+      return draw_price(price_draw_of(kind, ctx.side), ctx.reference, random);
     case strategy_kind::adaptive: {
       if (!memory.has_bid) return ctx.valuation;
-      if (!memory.last_rejected) return memory.last_bid;
+      if (!rejected_for_price(memory.last_reason)) return memory.last_bid;
       const price_ucpkwh moved =
           memory.last_bid + div_round_half_even(memory.last_clearing_price - memory.last_bid, 2);
       // Never past the valuation: a seller does not sell below cost, a buyer
@@ -66,10 +83,10 @@ result<price_ucpkwh> choose_price(strategy_kind kind, const bid_context& ctx, co
   return make_error(errc::invalid_argument, "unknown strategy");
 }
 
-void remember(bid_memory& memory, price_ucpkwh bid, bool rejected, price_ucpkwh clearing_price) {
+void remember(bid_memory& memory, price_ucpkwh bid, reason why, price_ucpkwh clearing_price) {
   memory.has_bid = true;
   memory.last_bid = bid;
-  memory.last_rejected = rejected;
+  memory.last_reason = why;
   memory.last_clearing_price = clearing_price;
 }
 

@@ -254,6 +254,17 @@ const file_schema& meter_file_schema() {
   return s;
 }
 
+const file_schema& experiment_file_schema() {
+  static const file_schema s{"experiment file",
+                             {{"experiment",
+                               false,
+                               {of_kind("series", value_kind::text_list), of_kind("behaviours", value_kind::text_list),
+                                of_kind("mechanisms", value_kind::text_list),
+                                of_kind("policies", value_kind::text_list), text("seeds", 1, 64),
+                                text("feeder", 1), text("engine", 3, 6), integer("cycles", 1, 10'000)}}}};
+  return s;
+}
+
 const file_schema& run_file_schema() {
   static const file_schema s{"run file", run_sections()};
   return s;

@@ -59,6 +59,18 @@ int main(int argc, char** argv) {
   demo_cmd->add_flag("--print-scenario", demo.print_scenario, "print the embedded scenario file and stop");
   demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
+  experiment_options experiment;
+  auto* experiment_cmd = app.add_subcommand(
+      "experiment", "Run a grid of P-series books, behaviours and mechanisms; write runs, summary, claims and figures");
+  experiment_cmd->add_option("file", experiment.config, "experiment file with an [experiment] section");
+  experiment_cmd->add_flag("--thesis", experiment.thesis,
+                           "the built-in grid of the thesis (X1, X2, both printed P-50 books; seeds 1-100)");
+  experiment_cmd->add_option("--out", experiment.out_dir, "directory for runs.csv, summary.csv, claims.md, figures/")
+      ->required();
+  experiment_cmd->add_option("--jobs", experiment.jobs, "runs at once (default: every core)")
+      ->check(CLI::Range(1u, 1024u));
+  experiment_cmd->add_flag("--resume", experiment.resume, "finish the experiment in --out, skipping finished runs");
+
   std::string keygen_out;
   bool keygen_curve = false;
   auto* keygen_cmd = app.add_subcommand("keygen", "Create an Ed25519 key file and print its public key");
@@ -154,6 +166,7 @@ int main(int argc, char** argv) {
   }
   if (*clear_cmd) return run_clear(clear, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
+  if (*experiment_cmd) return run_experiment(experiment, std::cout, std::cerr);
   if (*keygen_cmd)
     return keygen_curve ? run_keygen_curve(keygen_out, std::cout, std::cerr) : run_keygen(keygen_out, std::cout, std::cerr);
   if (*meterd_cmd) return run_meterd_command(meterd_config, std::cout, std::cerr);

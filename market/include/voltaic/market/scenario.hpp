@@ -1,12 +1,8 @@
 #pragma once
-// Scenario generator in the shape of the thesis's P-series (P-10 ... P-55):
-// n participants placed on the feeder's prosumer buses, reference price
-// 0.2023 per kWh, energies uniform in 30-200 kWh, every bid from one
-// strategy. Seeded and reproducible.
-//
-// The thesis's Table 3.2 (exact buyer/seller split and total energy per
-// P-scenario) was not available to us; the split is a parameter (default:
-// half buyers, rounded up) and totals follow from the draws.
+// A random book of any size: n participants placed on the feeder's prosumer
+// buses, reference price 0.2023 per kWh, energies uniform in a range, every
+// bid from one strategy. Seeded and reproducible. Benchmarks and large labs
+// use it; the thesis's own P-series books (Table 3.2) are p_series.hpp's.
 // Thread-safety: pure function.
 
 #include <cstdint>

@@ -3,12 +3,15 @@
 // same seed and feedback give the same bids on every machine).
 //
 //   truthful         bid the private valuation
-//   cooperative      uniform within +-15 % of the reference price
-//   non_cooperative  sellers above 115 %, buyers below 85 % of the reference
-//                    (the thesis's definition; drawn up to 150 % / down to 50 %)
-//   adaptive         start truthful; after a rejection move half-way toward
-//                    the clearing price of the feedback, never past the
-//                    agent's own valuation (it does not bid at a loss)
+//   cooperative      the thesis's cooperative draw around the reference
+//   non_cooperative  the thesis's non-cooperative draw: wider, sellers
+//                    higher and buyers lower (spec/experiments.md 2.1); about
+//                    a third of the bids fall outside the 15 % band, yet the
+//                    books cross as the thesis's do
+//   adaptive         start truthful; after a rejection for its price or for
+//                    trade reduction, move half-way toward the clearing
+//                    price of the feedback, never past the agent's own
+//                    valuation (experiments.md 2.4)
 //   scripted         prices from a CSV `cycle,agent,price`
 // Thread-safety: pure functions; scripted_prices is immutable after loading.
 
@@ -18,6 +21,7 @@
 #include <string_view>
 #include <utility>
 
+#include "voltaic/market/clearing.hpp"
 #include "voltaic/market/order.hpp"
 #include "voltaic/market/rng.hpp"
 
@@ -40,9 +44,23 @@ struct bid_context {
 struct bid_memory {
   bool has_bid = false;
   price_ucpkwh last_bid = 0;
-  bool last_rejected = false;
+  market::reason last_reason = reason::none;  // none: it traded
   price_ucpkwh last_clearing_price = 0;
 };
+
+// The price draw of a behaviour (spec/experiments.md 2.1): m = mu + s z with
+// s = sigma / 0.2023 and z the sum of twelve uniforms minus 6, redrawn until
+// m lies in [lo, hi]; the price is reference * m rounded half to even.
+struct price_draw {
+  double mu = 1;
+  double sigma = 0;
+  double lo = 0;
+  double hi = 0;
+};
+
+// For cooperative and non_cooperative only.
+price_draw price_draw_of(strategy_kind behaviour, side s);
+price_ucpkwh draw_price(const price_draw& draw, price_ucpkwh reference, rng& random);
 
 // Bids of scripted agents, keyed by (cycle, agent name).
 class scripted_prices {
@@ -60,7 +78,8 @@ result<price_ucpkwh> choose_price(strategy_kind kind, const bid_context& ctx, co
                                   rng& random, const std::string& agent = {},
                                   const scripted_prices* script = nullptr);
 
-// Records the outcome of a bid for the next cycle.
-void remember(bid_memory& memory, price_ucpkwh bid, bool rejected, price_ucpkwh clearing_price);
+// Records the outcome of a bid for the next cycle; `why` is the rejection's
+// reason, none when the bid traded.
+void remember(bid_memory& memory, price_ucpkwh bid, reason why, price_ucpkwh clearing_price);
 
 }  // namespace voltaic::market

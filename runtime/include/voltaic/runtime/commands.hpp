@@ -30,6 +30,19 @@ struct clear_options {
 
 int run_clear(const clear_options& options, std::ostream& out, std::ostream& err);
 
+struct experiment_options {
+  std::string config;  // an [experiment] file, or empty with `thesis`
+  bool thesis = false;  // the built-in grid of spec/experiments.md section 4
+  std::string out_dir;
+  unsigned jobs = 0;  // 0: every core
+  bool resume = false;
+};
+
+// Runs an experiment grid and writes runs.csv, summary.csv, claims.md and
+// figures/ into out_dir (docs/EXPERIMENTS.md). Exit 2 for a bad file or
+// options, 1 when a run or an output fails (finished runs are kept).
+int run_experiment(const experiment_options& options, std::ostream& out, std::ostream& err);
+
 struct demo_options {
   std::uint64_t seed = 1;
   std::string out_dir = "voltaic-demo";

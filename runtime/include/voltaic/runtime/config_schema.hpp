@@ -48,6 +48,8 @@ struct file_schema {
 const file_schema& run_file_schema();
 // Scenario files: those sections plus [scenario], [clock], [[meter]], [[grid_change]].
 const file_schema& scenario_file_schema();
+// `voltaic experiment` files: [experiment].
+const file_schema& experiment_file_schema();
 // `voltaic meterd` files: [source], [publish], [curve], [journal], [meter].
 const file_schema& meter_file_schema();
 
