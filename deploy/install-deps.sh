@@ -18,6 +18,7 @@ packages=(
   libfmt-dev libspdlog-dev
   nlohmann-json3-dev               # JSON text (voltaic clear --json, chain inspect)
   python3                          # test helpers (JSON comparison)
+  gnuplot-nox                      # voltaic experiment figures (PNG, SVG)
 )
 # clang and its sanitizer runtime build the libFuzzer targets when present.
 optional=(clang libclang-rt-14-dev)
