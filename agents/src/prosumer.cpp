@@ -181,6 +181,7 @@ void hold_payments(prosumer_actor* self, const phase_start& p, done_promise prom
   std::vector<chain::trade_leg> legs;
   std::vector<bool> covered(open.size(), false);
   for (const auto& t : due.trades) {
+    if (t.amount_uc + t.charge_uc < 1) continue;  // worth nothing: no hold to place (a trade of a few mWh at 0 m)
     bool held = false;
     for (std::size_t k = 0; k < open.size() && !held; ++k)
       if (!covered[k] && open[k].cycle == p.cycle && open[k].market == s.cfg.market &&

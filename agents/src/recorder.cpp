@@ -17,6 +17,8 @@
 #include "voltaic/market/clearing.hpp"
 #include "voltaic/market/order.hpp"
 #include "voltaic/market/outcome.hpp"
+#include "voltaic/market/report.hpp"
+#include "voltaic/market/run_metrics.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::agents {
@@ -51,7 +53,7 @@ class csv_file {
 struct recorder_state {
   recorder_config cfg;
   std::unordered_map<chain::public_key, std::string, chain::key_hasher> names;
-  std::unique_ptr<csv_file> orders, outcomes, clearing, trades, settlements, balances;
+  std::unique_ptr<csv_file> orders, outcomes, clearing, trades, settlements, balances, welfare;
   std::uint64_t last_recorded = 0;  // the last cycle whose rows are in the files
   static inline const char* name = "voltaic.recorder";
 };
@@ -95,7 +97,7 @@ void ask(recorder_actor* self, job_ptr job, const std::string& path, const chain
 void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::account_answer>& balances) {
   auto& s = self->state;
   cycle_summary sum;
-  std::string orders, outcomes, clearing, trades, settlements, balance_rows;
+  std::string orders, outcomes, clearing, trades, settlements, balance_rows, welfare;
   const std::string cycle = std::to_string(job->cycle);
   for (const auto& m : job->books) {
     const std::string prefix = cycle + "," + std::to_string(m.market) + ",";
@@ -118,6 +120,17 @@ void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::acc
           prefix + o.id + "," + (o.kind == chain::late_kind ? "late" : market::to_string(kind)) + "," +
           (kind == market::outcome_kind::rejected ? market::to_string(static_cast<market::reason>(o.reason)) : "") +
           "," + kwh(o.traded_mwh) + "\n";
+    }
+    // Welfare and reserve surplus at p0 of every party that traded (market.md
+    // 5.1 with the default parameters: orders on chain carry no others).
+    for (const auto& o : m.orders) {
+      if (o.traded_mwh <= 0) continue;
+      market::order as_order;
+      as_order.side = static_cast<market::side>(o.side);
+      as_order.price = o.price_ucpkwh;
+      const auto w = market::party_result_of(as_order, 0, o.traded_mwh, m.price_ucpkwh);
+      welfare += prefix + name_of(s, o.owner) + "," + market::to_string(as_order.side) + "," + kwh(o.traded_mwh) +
+                 "," + market::format_double(w.welfare) + "," + market::format_double(w.surplus) + "\n";
     }
     clearing += prefix + market::to_string(static_cast<market::mechanism>(m.mechanism)) + "," +
                 market::to_string(static_cast<market::surplus_policy>(m.policy)) + "," + std::to_string(m.case_number) +
@@ -148,7 +161,8 @@ void write_cycle(recorder_actor* self, job_ptr job, const std::vector<chain::acc
   }
   const std::pair<csv_file*, const std::string*> files[] = {
       {s.orders.get(), &orders}, {s.outcomes.get(), &outcomes},       {s.clearing.get(), &clearing},
-      {s.trades.get(), &trades}, {s.settlements.get(), &settlements}, {s.balances.get(), &balance_rows}};
+      {s.trades.get(), &trades}, {s.settlements.get(), &settlements}, {s.balances.get(), &balance_rows},
+      {s.welfare.get(), &welfare}};
   for (const auto& [file, rows] : files)
     if (!file->write(*rows)) sum.problem = "cannot write " + file->path();
   if (sum.problem.empty()) s.last_recorded = std::max(s.last_recorded, job->cycle);
@@ -269,6 +283,7 @@ caf::behavior recorder(recorder_actor* self, recorder_config cfg) {
       dir, "settlements.csv", "cycle,market,party,role,agreed_kwh,metered_kwh,amount,tariff,penalty", resume);
   if (resume) s.last_recorded = last_cycle_in(dir + "/balances.csv");
   s.balances = std::make_unique<csv_file>(dir, "balances.csv", "cycle,account,balance", resume);
+  s.welfare = std::make_unique<csv_file>(dir, "welfare.csv", "cycle,market,party,side,traded_kwh,welfare,surplus", resume);
   self->set_exit_handler([self](caf::exit_msg& m) {
     self->state.cfg.miner = caf::actor{};
     self->state.cfg.validators.clear();

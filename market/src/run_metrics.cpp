@@ -14,28 +14,29 @@ double kwh(energy_mwh e) { return static_cast<double>(e) / mwh_per_kwh; }
 
 }  // namespace
 
+party_result party_result_of(const order& o, std::uint32_t index, energy_mwh traded, price_ucpkwh p0) {
+  const double price = credits(p0);
+  const double q = kwh(traded);
+  party_result r{index, o.side, traded, 0, 0};
+  if (o.side == side::sell) {
+    r.welfare = seller_welfare(o.welfare, price, q);
+    r.surplus = (price - credits(o.price)) * q;
+  } else {
+    r.welfare = buyer_welfare(o.welfare, price, q);
+    r.surplus = (credits(o.price) - price) * q;
+  }
+  return r;
+}
+
 std::vector<party_result> party_results(const std::vector<order>& book, const cycle_result& cycle) {
   std::vector<energy_mwh> traded(book.size(), 0);
   for (const auto& t : cycle.trades) {
     traded[t.buyer] += t.energy;
     traded[t.seller] += t.energy;
   }
-  const double p0 = credits(cycle.clearing.price);
   std::vector<party_result> parties;
-  for (std::uint32_t i = 0; i < book.size(); ++i) {
-    if (traded[i] <= 0) continue;
-    const auto& o = book[i];
-    const double q = kwh(traded[i]);
-    party_result r{i, o.side, traded[i], 0, 0};
-    if (o.side == side::sell) {
-      r.welfare = seller_welfare(o.welfare, p0, q);
-      r.surplus = (p0 - credits(o.price)) * q;
-    } else {
-      r.welfare = buyer_welfare(o.welfare, p0, q);
-      r.surplus = (credits(o.price) - p0) * q;
-    }
-    parties.push_back(r);
-  }
+  for (std::uint32_t i = 0; i < book.size(); ++i)
+    if (traded[i] > 0) parties.push_back(party_result_of(book[i], i, traded[i], cycle.clearing.price));
   return parties;
 }
 

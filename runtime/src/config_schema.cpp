@@ -59,6 +59,7 @@ file_schema make_scenario_schema() {
                          integer("markets", 1, 100'000),
                          integer("prosumers", 2, 100'000),
                          integer("buyers", 0, 99'999),
+                         text("series", 4, 5),
                          integer("cycles", 1, 1'000'000),
                          integer("cycle_seconds", 1, 86'400),
                          integer("short_sellers", 0, 100'000),

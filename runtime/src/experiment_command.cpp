@@ -17,6 +17,7 @@
 #include "experiment_claims.hpp"
 #include "experiment_figures.hpp"
 #include "experiment_grid.hpp"
+#include "experiment_lab.hpp"
 #include "experiment_rows.hpp"
 #include "experiment_summary.hpp"
 #include "voltaic/runtime/commands.hpp"
@@ -132,14 +133,17 @@ int run_experiment(const experiment_options& o, std::ostream& out, std::ostream&
     if (!g) return fail(err, g.err().message);
     grid = std::move(g).value();
   }
-  if (grid.engine == experiment_engine::lab)
-    return fail(err, "engine = \"lab\" is not built yet; use engine = \"market\"");
   const auto runs = runs_of(grid);
   const unsigned jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
 
   auto world = make_world(grid, feeder_data_root());
   if (!world) return fail(err, "feeder " + grid.feeder + ": " + world.err().message);
 
+  // Lab runs are processes of this very program.
+  std::error_code self_ec;
+  const std::string program = fs::read_symlink("/proc/self/exe", self_ec).string();
+  if (grid.engine == experiment_engine::lab && self_ec)
+    return fail(err, "cannot find this program's path for the lab runs: " + self_ec.message(), 1);
   const fs::path dir(o.out_dir);
   const fs::path journal = dir / journal_name;
   std::error_code ec;
@@ -176,7 +180,10 @@ int run_experiment(const experiment_options& o, std::ostream& out, std::ostream&
         if (!first_error.empty()) return;
       }
       const auto index = pending[k];
-      auto rows = market_engine_row(runs[index], world.value());
+      auto rows = grid.engine == experiment_engine::market
+                      ? market_engine_row(runs[index], world.value())
+                      : lab_engine_rows(runs[index], grid, world.value(), program,
+                                        (dir / "lab" / ("run-" + std::to_string(index))).string());
       std::lock_guard<std::mutex> g(lock);
       if (!rows) {
         if (first_error.empty()) first_error = runs[index].series + " seed " + std::to_string(runs[index].seed) + ": " +

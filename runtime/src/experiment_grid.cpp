@@ -44,6 +44,13 @@ market::result<market::strategy_kind> parse_behaviour(const std::string& name) {
                             "'" + name + "' is not a P-series behaviour (use cooperative or non_cooperative)");
 }
 
+market::result<market::strategy_kind> parse_lab_behaviour(const std::string& name) {
+  auto k = market::parse_strategy(name);
+  if (k && k.value() != market::strategy_kind::scripted) return k.value();
+  return market::make_error(market::errc::invalid_argument,
+                            "'" + name + "' is not a lab behaviour (use cooperative, non_cooperative, adaptive or truthful)");
+}
+
 // "7" or "1..100".
 bool parse_seeds(const std::string& text, std::uint64_t& first, std::uint64_t& last) {
   auto number = [](const std::string& s, std::uint64_t& v) {
@@ -69,8 +76,20 @@ market::result<experiment_grid> load_experiment_grid(const std::string& path) {
   g.behaviours = {market::strategy_kind::cooperative, market::strategy_kind::non_cooperative};
   g.mechanisms = {market::mechanism::dpda};
   g.policies = {market::surplus_policy::equal_share};
+  const auto engine = (*section)["engine"].value_or(std::string{"market"});
+  if (engine == "lab") {
+    g.engine = experiment_engine::lab;
+  } else if (engine != "market") {
+    return config_fault(path, (*section)["engine"].node(),
+                        "[experiment] engine: '" + engine + "' is not market or lab");
+  }
+  const bool lab = g.engine == experiment_engine::lab;
   if (auto s = read_list<std::string>(*section, "series", path, parse_series, g.series); !s) return s.err();
-  if (auto s = read_list<market::strategy_kind>(*section, "behaviours", path, parse_behaviour, g.behaviours); !s)
+  // A lab's prosumers bid each cycle: any strategy but a script; the market
+  // engine's books are drawn by the thesis's two behaviours.
+  if (auto s = read_list<market::strategy_kind>(*section, "behaviours", path,
+                                                lab ? parse_lab_behaviour : parse_behaviour, g.behaviours);
+      !s)
     return s.err();
   if (auto s = read_list<market::mechanism>(
           *section, "mechanisms", path, [](const std::string& t) { return market::parse_mechanism(t); }, g.mechanisms);
@@ -87,12 +106,14 @@ market::result<experiment_grid> load_experiment_grid(const std::string& path) {
                                            "' is not a seed or a range such as \"1..100\"");
   }
   g.feeder = (*section)["feeder"].value_or(g.feeder);
-  const auto engine = (*section)["engine"].value_or(std::string{"market"});
-  if (engine == "lab") {
-    g.engine = experiment_engine::lab;
-  } else if (engine != "market") {
-    return config_fault(path, (*section)["engine"].node(),
-                        "[experiment] engine: '" + engine + "' is not market or lab");
+  if (lab) {
+    for (const auto& series : g.series)
+      if (market::is_p_fixture(series))
+        return config_fault(path, (*section)["series"].node(),
+                            "[experiment] series: the lab engine draws its books each cycle; the printed book " +
+                                series + " is for the market engine");
+    if (g.feeder == "none")
+      return config_fault(path, (*section)["feeder"].node(), "[experiment] feeder: a lab needs a feeder");
   }
   g.cycles = static_cast<std::uint32_t>((*section)["cycles"].value_or(g.engine == experiment_engine::lab ? 10 : 1));
   if (g.engine == experiment_engine::market && g.cycles != 1)

@@ -47,6 +47,7 @@ market::result<experiment_world> make_world(const experiment_grid& grid, const s
   auto table = f.value().grid.distance_matrix(at);
   if (!table) return table.err();
   w.distances = std::move(table).value();
+  w.grid = std::make_shared<const market::grid>(std::move(f.value().grid));
   return w;
 }
 

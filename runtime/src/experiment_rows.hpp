@@ -4,12 +4,14 @@
 // engine produces one, and how summary, figures and claims read them back.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "experiment_grid.hpp"
 #include "voltaic/market/cycle.hpp"
+#include "voltaic/market/grid.hpp"
 #include "voltaic/market/run_metrics.hpp"
 
 namespace voltaic::runtime {
@@ -35,6 +37,7 @@ std::string runs_header();
 struct experiment_world {
   market::distance_table distances = market::distance_table::uniform(0);
   market::cycle_options options;
+  std::shared_ptr<const market::grid> grid;  // the feeder's; null for feeder = "none"
 };
 
 market::result<experiment_world> make_world(const experiment_grid& grid, const std::string& data_root);

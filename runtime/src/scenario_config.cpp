@@ -6,6 +6,7 @@
 
 #include "config_check.hpp"
 #include "run_config_toml.hpp"
+#include "voltaic/market/p_series.hpp"
 #include "voltaic/market/units.hpp"
 
 namespace voltaic::runtime {
@@ -55,6 +56,15 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
   s.prosumers = static_cast<std::size_t>(v);
   if (auto st = count("buyers", 0, 0, static_cast<std::int64_t>(s.prosumers) - 1, v); !st) return st.err();
   s.buyers = static_cast<std::size_t>(v);
+  if (const auto* series = sc["series"].node()) {
+    s.series = series->value_or(std::string{});
+    auto p = market::find_p_scenario(s.series);
+    if (!p) return config_fault(origin, series, "[scenario] series: " + p.err().message);
+    if (sc["prosumers"] || sc["buyers"])
+      return config_fault(origin, series, "[scenario] series sets the prosumers and buyers: leave those out");
+    s.prosumers = p.value().sellers + p.value().buyers;
+    s.buyers = p.value().buyers;
+  }
   if (auto st = count("cycles", 3, 1, 1'000'000, v); !st) return st.err();
   s.cycles = static_cast<std::uint64_t>(v);
   if (auto st = count("cycle_seconds", 900, 1, 86'400, v); !st) return st.err();

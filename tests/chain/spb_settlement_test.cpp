@@ -202,3 +202,16 @@ TEST_CASE("a meter's CoE is checked with its signature, off the ledger's thread,
   bad.coe.signer_sig[5] ^= 1;
   CHECK_FALSE(check_transaction(l.erc(l.buyer_meter, 1, bad).envelope, l.chain_id).coe_holds);
 }
+
+TEST_CASE("a CTP for a trade worth less than a micro-credit holds only its grid charge, and one that holds nothing is refused") {
+  ledger_lab l;
+  // 2 mWh at 0.2 credits/kWh pays 0.4 uc, rounded to 0; the grid charge still counts.
+  const std::int64_t before = l.acct(l.buyer).available();
+  CHECK(l.propose({l.tx(l.buyer, l.ctp_body(0, 2, 20, 4'000))}).empty());
+  CHECK(l.acct(l.buyer).available() == before - 4'000);
+  CHECK(l.state().ctps.items().size() == 1);
+  CHECK(l.propose({l.tx(l.buyer, l.ctp_body(0, 2, 20, 0))}) == std::vector<std::string>{"amount-out-of-range"});
+  CHECK(l.propose({l.tx(l.buyer, l.ctp_body(-1, 2, 20, 4'000))}) == std::vector<std::string>{"amount-out-of-range"});
+  CHECK(l.acct(l.buyer).available() == before - 4'000);
+  CHECK(l.state().ctps.items().size() == 1);
+}

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "support/background.hpp"
+#include "support/csv_rows.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -173,6 +174,54 @@ TEST_CASE("voltaic experiment --resume after SIGKILL finishes with the same file
   CHECK(refused.err.find("runs.journal:1: this journal was written for another grid") != std::string::npos);
 }
 
+TEST_CASE("a lab-engine grid (P-55, 10 cycles, 2 behaviours, 3 seeds) runs whole labs and its welfare rows sum to each cycle's social welfare") {
+  voltaic::test::temp_dir dir("experiment-lab");
+  const auto grid = write(dir.path() / "lab.toml",
+                          "[experiment]\nengine = \"lab\"\nseries = [\"P-55\"]\n"
+                          "behaviours = [\"cooperative\", \"non_cooperative\"]\nseeds = \"1..3\"\ncycles = 10\n");
+  const auto out = dir.path() / "out";
+  const auto r = run_command(bin + " experiment " + grid + " --out " + out.string());
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("experiment: 6 runs (0 resumed)") != std::string::npos);
+  const auto rows = voltaic::test::read_csv_rows((out / "runs.csv").string());
+  REQUIRE(rows.size() == 60);  // a row per run and cycle, runs in grid order
+  for (std::size_t run = 0; run < 6; ++run) {
+    const auto lab = out / "lab" / ("run-" + std::to_string(run));
+    CHECK_FALSE(fs::exists(lab / "chain"));  // the chain goes, the lab's tables stay
+    const auto welfare = voltaic::test::read_csv_rows((lab / "welfare.csv").string());
+    const auto orders = voltaic::test::read_csv_rows((lab / "orders.csv").string());
+    for (std::size_t cycle = 1; cycle <= 10; ++cycle) {
+      const auto& row = rows[run * 10 + cycle - 1];
+      INFO("run " << run << " cycle " << cycle);
+      CHECK(row.at("cycle") == std::to_string(cycle));
+      CHECK(row.at("behaviour") == (run < 3 ? "cooperative" : "non_cooperative"));
+      CHECK(row.at("seed") == std::to_string(run % 3 + 1));
+      CHECK(row.at("n_sellers") == "28");
+      CHECK(row.at("n_buyers") == "27");
+      // The P-series book: Table 3.2's P-55 totals in every cycle.
+      double sold = 0, bought = 0;
+      for (const auto& o : orders)
+        if (o.at("cycle") == std::to_string(cycle)) (o.at("side") == "sell" ? sold : bought) += std::stod(o.at("energy_kwh"));
+      CHECK(sold == 1108);
+      CHECK(bought == 1103);
+      double sellers = 0, buyers = 0;
+      std::size_t trading_sellers = 0, trading_buyers = 0;
+      for (const auto& w : welfare) {
+        if (w.at("cycle") != std::to_string(cycle)) continue;
+        (w.at("side") == "sell" ? sellers : buyers) += std::stod(w.at("welfare"));
+        ++(w.at("side") == "sell" ? trading_sellers : trading_buyers);
+      }
+      CHECK(trading_sellers > 0);
+      CHECK(std::to_string(trading_sellers) == row.at("trading_sellers"));
+      CHECK(std::to_string(trading_buyers) == row.at("trading_buyers"));
+      CHECK(sellers + buyers == doctest::Approx(std::stod(row.at("social_welfare"))).epsilon(1e-9));
+      CHECK(sellers == doctest::Approx(std::stod(row.at("welfare_sellers"))).epsilon(1e-9));
+      CHECK(buyers == doctest::Approx(std::stod(row.at("welfare_buyers"))).epsilon(1e-9));
+    }
+  }
+}
+
 TEST_CASE("a bad experiment file is refused with file, line and key, and nothing is written") {
   voltaic::test::temp_dir dir("experiment-bad");
   struct bad_case {
@@ -188,6 +237,11 @@ TEST_CASE("a bad experiment file is refused with file, line and key, and nothing
       {"[experiment]\nmechanism = [\"dpda\"]\n", ":2:1: [experiment]: unknown key 'mechanism' (did you mean 'mechanisms'?)"},
       {"[experiment]\nengine = \"labs\"\n", ":2:10: [experiment] engine: 'labs' is not market or lab"},
       {"[experiment]\ncycles = 5\n", "the market engine runs one cycle per run"},
+      {"[experiment]\nengine = \"lab\"\nseries = [\"P-50-coop-thesis\"]\n",
+       "[experiment] series: the lab engine draws its books each cycle; the printed book P-50-coop-thesis is for the "
+       "market engine"},
+      {"[experiment]\nengine = \"lab\"\nbehaviours = [\"scripted\"]\n",
+       "'scripted' is not a lab behaviour (use cooperative, non_cooperative, adaptive or truthful)"},
   };
   int k = 0;
   for (const auto& c : cases) {

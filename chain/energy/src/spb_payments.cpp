@@ -48,8 +48,11 @@ status admit_ctp(ledger_state& st, const signed_transaction& stx, std::uint64_t 
   if (tx.kind() != tx_kind::ctp_commit) return refuse("bad-side-record", "a block's side records are CTPs only");
   if (auto s = check_expiry_and_nonce(st, tx, height); !s) return s;
   const auto& b = std::get<ctp_commit_body>(tx.body);
-  if (!money_in_range(b.amount_uc)) return refuse("amount-out-of-range", "CTP amount outside 1..1e18 uc");
+  // A trade of a few mWh is worth less than a micro-credit: its CTP holds
+  // only the grid charge. A CTP that holds nothing at all has no purpose.
+  if (b.amount_uc < 0 || b.amount_uc > max_money_uc) return refuse("amount-out-of-range", "CTP amount outside 0..1e18 uc");
   if (b.charge_uc < 0 || b.charge_uc > max_money_uc) return refuse("amount-out-of-range", "CTP grid charge");
+  if (b.amount_uc + b.charge_uc < 1) return refuse("amount-out-of-range", "the CTP holds nothing");
   if (!market::energy_in_range(b.energy_mwh)) return refuse("energy-out-of-range", "CTP energy outside 1 mWh..1 GWh");
   if (b.expiry_height <= height) return refuse("ctp-expiry-past", "the CTP expires before it could be confirmed");
   account buyer = account_of(st, tx.signer);

@@ -148,8 +148,8 @@ lab_agents spawn_lab_agents(caf::actor_system& system, const scenario_config& sc
     pc.valuation = p.valuation;
     pc.strategy =
         p.faulty() ? market::strategy_kind::truthful : sc.strategies[(i % sc.prosumers) % sc.strategies.size()];
-    pc.min_energy = sc.min_energy;
-    pc.max_energy = sc.max_energy;
+    pc.min_energy = p.energy ? p.energy : sc.min_energy;
+    pc.max_energy = p.energy ? p.energy : sc.max_energy;
     pc.seed = sc.seed;
     pc.ctp_lifetime_blocks = sc.ctp_lifetime_blocks;
     pc.miner = miner_for(i);

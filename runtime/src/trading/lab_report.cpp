@@ -44,7 +44,7 @@ void report_end(std::ostream& out, caf::scoped_actor& self, const std::vector<ca
     out << std::endl;
   }
   out << "results in " << out_dir
-      << "/ (orders, outcomes, clearing, trades, settlements, balances, dso_channel .csv) after "
+      << "/ (orders, outcomes, clearing, trades, settlements, balances, welfare, dso_channel .csv) after "
       << static_cast<int>(seconds * 10) / 10.0 << " s; check a replica with: voltaic chain verify " << chain_dir << "/"
       << rc.validators[0].name << std::endl;
 }

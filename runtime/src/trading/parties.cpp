@@ -4,6 +4,7 @@
 
 #include "voltaic/chain/energy/testing/workload.hpp"
 #include "voltaic/chain/node/parallel.hpp"
+#include "voltaic/market/p_series.hpp"
 #include "voltaic/market/rng.hpp"
 #include "../run_config_toml.hpp"
 
@@ -17,6 +18,8 @@ std::vector<party> make_parties(const scenario_config& sc, std::size_t load_bus_
   // truthfully at the edge of the range, so they win and the faults show.
   std::vector<party> parties;
   const std::size_t buyers = sc.buyers_per_market();
+  market::p_energies series_energies;
+  if (!sc.series.empty()) series_energies = market::generate_p_energies(market::find_p_scenario(sc.series).value(), sc.seed);
   for (std::uint64_t m = 0; m < sc.markets; ++m) {
     const std::size_t first = parties.size();
     for (std::size_t i = 0; i < sc.prosumers; ++i) {
@@ -26,6 +29,13 @@ std::vector<party> make_parties(const scenario_config& sc, std::size_t load_bus_
       p.market = m;
       p.bus = static_cast<std::uint32_t>(i % load_bus_count);
       p.side = i < buyers ? market::side::buy : market::side::sell;
+      if (!sc.series.empty()) {
+        // Buyer k stands on P-series position 28 + k, seller k on position k.
+        const std::size_t k = i < buyers ? i : i - buyers;
+        const std::size_t position = i < buyers ? market::p_seller_ids().size() + k : k;
+        p.bus = static_cast<std::uint32_t>(position % load_bus_count);
+        p.energy = (i < buyers ? series_energies.buyers[k] : series_energies.sellers[k]) * market::mwh_per_kwh;
+      }
       market::rng r(sc.seed * 1'000'003 + g);
       p.valuation = static_cast<market::price_ucpkwh>(static_cast<double>(sc.reference_price) * r.uniform(0.85, 1.15));
       parties.push_back(std::move(p));

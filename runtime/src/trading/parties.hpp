@@ -25,13 +25,16 @@ struct party {
   std::uint32_t bus = 0;  // load-bus index
   market::side side = market::side::buy;
   market::price_ucpkwh valuation = 0;
+  market::energy_mwh energy = 0;  // a P-series party's fixed position; 0: drawn per cycle
   std::int64_t delivery_permille = 1'000;
   bool silent = false;
   bool faulty() const { return silent || delivery_permille != 1'000; }
   caf::actor prosumer, meter;
 };
 
-// Per market, `prosumers` on the load buses in order (of `load_bus_count`).
+// Per market, `prosumers` on the load buses in order (of `load_bus_count`);
+// with a P-series, its buyers then its sellers on their positions' buses
+// (market/p_series.hpp), each with its generated energy.
 std::vector<party> make_parties(const scenario_config& sc, std::size_t load_bus_count);
 
 // The lab's genesis balances and manufacturer: every prosumer starts with

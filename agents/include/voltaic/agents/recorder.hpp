@@ -4,7 +4,9 @@
 // validators list), for the cycle's order sets with every outcome, the
 // clearings and trades, the settlements the chain applied and every named
 // account's balance, and appends them to orders.csv, outcomes.csv,
-// clearing.csv, trades.csv, settlements.csv and balances.csv in `out_dir`.
+// clearing.csv, trades.csv, settlements.csv and balances.csv in `out_dir`;
+// welfare.csv holds each trading party's welfare and surplus at p0
+// (spec/experiments.md M10, M11), derived from those answers alone.
 // Nothing in them is computed again: every row is an answer of the chain's,
 // but for orders that came too late for their cycle's set, which validators
 // report (outcome `late`).

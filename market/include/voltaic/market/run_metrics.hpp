@@ -23,6 +23,9 @@ struct party_result {
   double surplus = 0;       // (p0 - P(S)) q or (P(B) - p0) q, credits
 };
 
+// One party's welfare and surplus at p0 for the energy q it traded.
+party_result party_result_of(const order& o, std::uint32_t index, energy_mwh traded, price_ucpkwh p0);
+
 // Every trading party, in book order.
 std::vector<party_result> party_results(const std::vector<order>& book, const cycle_result& cycle);
 

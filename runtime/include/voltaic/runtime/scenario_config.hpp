@@ -9,6 +9,10 @@
 //   markets = 1                  # feeder instances, each clearing separately
 //   prosumers = 55               # per market, placed on the load buses in order
 //   buyers = 0                   # per market; 0: half, rounded up
+//   series = "P-30"              # instead of prosumers and buyers: the thesis's
+//                                #   P-series book (market/p_series.hpp): its
+//                                #   buyers p0.. then sellers, on their
+//                                #   positions' buses, energies fixed by seed
 //   strategies = ["cooperative"] # cycled over the prosumers of a market
 //   mechanism = "dpda"           # or "mcafee"
 //   policy = "equal_share"       # or "water_fill"
@@ -81,6 +85,7 @@ struct scenario_config {
   std::uint64_t markets = 1;
   std::size_t prosumers = 55;
   std::size_t buyers = 0;
+  std::string series;  // empty, or P-10 ... P-55
   std::vector<market::strategy_kind> strategies{market::strategy_kind::cooperative};
   market::clearing_options rules;
   std::uint64_t cycles = 3;
