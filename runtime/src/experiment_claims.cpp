@@ -356,7 +356,7 @@ class judge {
       values += (values.empty() ? "" : ", ") + s + " " + fixed(a, 0) + " vs " + fixed(b, 0) + " m";
     }
     out_.push_back({"C11", c11, "independent of behaviour and trade count",
-                    "coop vs non-coop mean distance (DPDA): " + values + " (holds: within 10 % everywhere)",
+                    "coop vs non-coop mean distance (DPDA): " + values + " (independent: within 10 % in every scenario)",
                     yes_no(holds), "-"});
   }
 
@@ -381,7 +381,7 @@ class judge {
     const std::set<std::string> two = {"P-30", "P-50"}, one = {"P-30"};
     const bool holds = (differs[coop] == two && differs[noncoop] == one) || (differs[coop] == one && differs[noncoop] == two);
     out_.push_back({"C12", c12, "{P-30, P-50} and {P-30}",
-                    "mean DPDA - DAM trading prosumers (differ: |d| >= 0.5): " + values, yes_no(holds), "-"});
+                    "mean DPDA - DAM trading prosumers (they differ when 0.5 or more apart): " + values, yes_no(holds), "-"});
 
     values.clear();
     bool b_holds = true;
@@ -504,7 +504,14 @@ std::string claims_markdown(const std::vector<run_row>& rows, const std::vector<
       "Why a claim fails is discussed in docs/EXPERIMENTS.md.\n\n"
       "| claim | what the thesis says | thesis | voltaic | holds | share |\n|---|---|---|---|---|---|\n";
   std::size_t holding = 0, judged = 0;
-  for (const auto& v : verdicts) {
+  // A '|' inside a cell would end it.
+  auto cell = [](std::string text) {
+    for (std::size_t at = text.find('|'); at != std::string::npos; at = text.find('|', at + 2)) text.insert(at, "\\");
+    return text;
+  };
+  for (auto v : verdicts) {
+    v.claim = cell(v.claim);
+    v.voltaic = cell(v.voltaic);
     t += "| " + v.id + " | " + v.claim + " | " + v.thesis + " | " + v.voltaic + " | " + v.holds + " | " + v.share +
          " |\n";
     if (v.holds != "not in this grid") ++judged;
