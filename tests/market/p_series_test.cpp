@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 
+#include "support/books.hpp"
 #include "support/json.hpp"
 #include "support/paths.hpp"
 #include "voltaic/market/p_series.hpp"
@@ -14,6 +15,8 @@
 
 using namespace voltaic;
 using namespace voltaic::market;
+using voltaic::test::ids_of;
+using voltaic::test::strings_of;
 
 namespace {
 
@@ -21,18 +24,6 @@ const test::json& vectors() {
   static const test::json v =
       test::json::parse(test::read_text(test::source_dir() + "/tests/data/testvectors/experiments.json"));
   return v;
-}
-
-std::vector<std::string> ids_of(const std::vector<order>& book, const std::vector<std::uint32_t>& idx) {
-  std::vector<std::string> out;
-  for (auto i : idx) out.push_back(book[i].id);
-  return out;
-}
-
-std::vector<std::string> strings_of(const test::json& arr) {
-  std::vector<std::string> out;
-  for (const auto& v : arr.arr) out.push_back(v.str);
-  return out;
 }
 
 cycle_result run(const std::vector<order>& book, mechanism m) {

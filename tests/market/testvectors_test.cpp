@@ -13,6 +13,8 @@
 
 using namespace voltaic;
 using market::side;
+using test::ids_of;
+using test::strings_of;
 
 namespace {
 
@@ -25,19 +27,6 @@ const test::json& find_case(const std::string& name) {
   for (const auto& c : vectors()["cases"].arr)
     if (c["name"].str == name) return c;
   throw std::runtime_error("no case " + name);
-}
-
-std::vector<std::string> ids_of(const std::vector<market::order>& book,
-                                const std::vector<std::uint32_t>& idx) {
-  std::vector<std::string> out;
-  for (auto i : idx) out.push_back(book[i].id);
-  return out;
-}
-
-std::vector<std::string> strings_of(const test::json& arr) {
-  std::vector<std::string> out;
-  for (const auto& v : arr.arr) out.push_back(v.str);
-  return out;
 }
 
 // Energy within 1 mWh (spec section 8 rounding), as the README allows.

@@ -1,5 +1,5 @@
 #pragma once
-// Builds order books from test-vector JSON.
+// Builds order books from test-vector JSON, and reads their results back.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -23,6 +23,20 @@ inline std::vector<market::order> book_from_json(const json& orders) {
   for (const auto& s : orders["sellers"].arr) book.push_back(order_from_json(s, market::side::sell));
   for (const auto& b : orders["buyers"].arr) book.push_back(order_from_json(b, market::side::buy));
   return book;
+}
+
+// The ids of the orders at the given book indices, in that order.
+inline std::vector<std::string> ids_of(const std::vector<market::order>& book, const std::vector<std::uint32_t>& idx) {
+  std::vector<std::string> out;
+  for (auto i : idx) out.push_back(book[i].id);
+  return out;
+}
+
+// A JSON array of strings.
+inline std::vector<std::string> strings_of(const json& arr) {
+  std::vector<std::string> out;
+  for (const auto& v : arr.arr) out.push_back(v.str);
+  return out;
 }
 
 }  // namespace voltaic::test
