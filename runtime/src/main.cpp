@@ -59,6 +59,14 @@ int main(int argc, char** argv) {
   demo_cmd->add_flag("--print-scenario", demo.print_scenario, "print the embedded scenario file and stop");
   demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
+  carbon_clear_options carbon_clear;
+  auto* carbon_cmd = app.add_subcommand("carbon", "The carbon market: clear a carbon auction");
+  carbon_cmd->require_subcommand(1);
+  auto* carbon_clear_cmd =
+      carbon_cmd->add_subcommand("clear", "Clear a carbon auction: CECs first among themselves, then against PV quota");
+  carbon_clear_cmd->add_option("--participants", carbon_clear.participants, "CSV: id,role,quota_kg,price")->required();
+  carbon_clear_cmd->add_flag("--json", carbon_clear.json, "print one JSON object");
+
   experiment_options experiment;
   auto* experiment_cmd = app.add_subcommand(
       "experiment", "Run a grid of P-series books, behaviours and mechanisms; write runs, summary, claims and figures");
@@ -167,6 +175,7 @@ int main(int argc, char** argv) {
   if (*clear_cmd) return run_clear(clear, std::cout, std::cerr);
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
   if (*experiment_cmd) return run_experiment(experiment, std::cout, std::cerr);
+  if (*carbon_clear_cmd) return run_carbon_clear(carbon_clear, std::cout, std::cerr);
   if (*keygen_cmd)
     return keygen_curve ? run_keygen_curve(keygen_out, std::cout, std::cerr) : run_keygen(keygen_out, std::cout, std::cerr);
   if (*meterd_cmd) return run_meterd_command(meterd_config, std::cout, std::cerr);

@@ -43,6 +43,15 @@ struct experiment_options {
 // options, 1 when a run or an output fails (finished runs are kept).
 int run_experiment(const experiment_options& options, std::ostream& out, std::ostream& err);
 
+struct carbon_clear_options {
+  std::string participants;  // id,role,quota_kg,price (spec/carbon.md section 4)
+  bool json = false;
+};
+
+// Clears the carbon auction of a participants file; exit 2 with
+// "FILE:LINE: what" on malformed input, nothing on stdout.
+int run_carbon_clear(const carbon_clear_options& options, std::ostream& out, std::ostream& err);
+
 struct demo_options {
   std::uint64_t seed = 1;
   std::string out_dir = "voltaic-demo";
