@@ -17,6 +17,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev # configuration and command line
   libfmt-dev libspdlog-dev
   nlohmann-json3-dev               # JSON text (voltaic clear --json, chain inspect)
+  libgsl-dev                       # carbon price analysis (copulas, kernel densities)
   python3                          # test helpers (JSON comparison)
   gnuplot-nox                      # voltaic experiment figures (PNG, SVG)
 )

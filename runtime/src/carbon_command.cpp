@@ -1,11 +1,15 @@
 // `voltaic carbon clear`: the carbon auction of a participants file
-// (spec/carbon.md section 4), as JSON or a table.
+// (spec/carbon.md section 4), and `voltaic carbon analyze`: the copula
+// analysis of electricity and carbon prices (section 5), as JSON or text.
 #include <iomanip>
 #include <ostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "json_text.hpp"
 #include "voltaic/market/carbon_file.hpp"
+#include "voltaic/market/carbon_price_analysis.hpp"
 #include "voltaic/runtime/commands.hpp"
 
 namespace voltaic::runtime {
@@ -44,7 +48,60 @@ std::string carbon_table(const market::carbon_result& r) {
   return t.str();
 }
 
+std::vector<double> params_of(const market::copula& c) {
+  if (c.family == market::copula_family::student_t) return {c.param, c.nu};
+  return {c.param};
+}
+
+std::string analysis_json(const market::price_analysis& a) {
+  nlohmann::json fits = nlohmann::json::array();
+  for (const auto& f : a.fits)
+    fits.push_back({{"family", market::to_string(f.fitted.family)},
+                    {"params", params_of(f.fitted)},
+                    {"loglik", f.loglik},
+                    {"aic", f.aic}});
+  const nlohmann::json j = {{"n", a.n},
+                            {"spearman", a.spearman},
+                            {"fits", fits},
+                            {"chosen", market::to_string(a.chosen)},
+                            {"bid_range", {a.bid_low, a.bid_high}}};
+  return j.dump() + "\n";
+}
+
+std::string analysis_text(const market::price_analysis& a) {
+  std::ostringstream t;
+  t << std::setprecision(6) << a.n << " price pairs, Spearman's rho " << a.spearman << "\n";
+  for (const auto& f : a.fits) {
+    t << "  " << market::to_string(f.fitted.family) << ": ";
+    const auto params = params_of(f.fitted);
+    for (std::size_t k = 0; k < params.size(); ++k) t << (k ? ", " : "") << params[k];
+    t << "  log-likelihood " << f.loglik << "  AIC " << f.aic << "\n";
+  }
+  t << "chosen: " << market::to_string(a.chosen) << "\nrecommended carbon bid: " << a.bid_low << " to " << a.bid_high
+    << " per tonne\n";
+  return t.str();
+}
+
 }  // namespace
+
+int run_carbon_analyze(const carbon_analyze_options& o, std::ostream& out, std::ostream& err) {
+  auto prices = market::load_price_pairs(o.prices);
+  if (!prices) {
+    err << prices.err().message << "\n";
+    return 2;
+  }
+  market::price_analysis_options options;
+  if (o.given_electricity) options.given_electricity = *o.given_electricity;
+  options.samples = o.samples;
+  options.seed = o.seed;
+  auto a = market::analyze_carbon_prices(prices.value(), options);
+  if (!a) {
+    err << o.prices << ":0: " << a.err().message << "\n";
+    return 2;
+  }
+  out << (o.json ? analysis_json(a.value()) : analysis_text(a.value()));
+  return 0;
+}
 
 int run_carbon_clear(const carbon_clear_options& o, std::ostream& out, std::ostream& err) {
   auto book = market::load_carbon_participants(o.participants);

@@ -60,12 +60,24 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
   carbon_clear_options carbon_clear;
-  auto* carbon_cmd = app.add_subcommand("carbon", "The carbon market: clear a carbon auction");
+  auto* carbon_cmd = app.add_subcommand("carbon", "The carbon market: clear a carbon auction, analyse prices");
   carbon_cmd->require_subcommand(1);
   auto* carbon_clear_cmd =
       carbon_cmd->add_subcommand("clear", "Clear a carbon auction: CECs first among themselves, then against PV quota");
   carbon_clear_cmd->add_option("--participants", carbon_clear.participants, "CSV: id,role,quota_kg,price")->required();
   carbon_clear_cmd->add_flag("--json", carbon_clear.json, "print one JSON object");
+  carbon_analyze_options carbon_analyze;
+  double given_electricity = 0;
+  auto* carbon_analyze_cmd = carbon_cmd->add_subcommand(
+      "analyze", "Fit copulas to electricity and carbon prices and advise a carbon bid range");
+  carbon_analyze_cmd->add_option("--prices", carbon_analyze.prices, "CSV: electricity,carbon")->required();
+  auto* given_option = carbon_analyze_cmd->add_option("--given-electricity", given_electricity,
+                                                      "electricity price to condition on (default: the median)");
+  carbon_analyze_cmd->add_option("--samples", carbon_analyze.samples, "Monte Carlo samples")
+      ->capture_default_str()->check(CLI::Range(std::size_t{2}, std::size_t{100'000'000}));
+  carbon_analyze_cmd->add_option("--seed", carbon_analyze.seed, "seed of the sampler (GSL mt19937)")
+      ->capture_default_str();
+  carbon_analyze_cmd->add_flag("--json", carbon_analyze.json, "print one JSON object");
 
   experiment_options experiment;
   auto* experiment_cmd = app.add_subcommand(
@@ -176,6 +188,10 @@ int main(int argc, char** argv) {
   if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
   if (*experiment_cmd) return run_experiment(experiment, std::cout, std::cerr);
   if (*carbon_clear_cmd) return run_carbon_clear(carbon_clear, std::cout, std::cerr);
+  if (*carbon_analyze_cmd) {
+    if (*given_option) carbon_analyze.given_electricity = given_electricity;
+    return run_carbon_analyze(carbon_analyze, std::cout, std::cerr);
+  }
   if (*keygen_cmd)
     return keygen_curve ? run_keygen_curve(keygen_out, std::cout, std::cerr) : run_keygen(keygen_out, std::cout, std::cerr);
   if (*meterd_cmd) return run_meterd_command(meterd_config, std::cout, std::cerr);

@@ -3,6 +3,8 @@
 // refused with exit 2, nothing on stdout and one line FILE:LINE: what.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -55,4 +57,50 @@ TEST_CASE("voltaic carbon clear refuses malformed participants with exit 2, noth
   CHECK(missing.status == 2);
   CHECK(missing.out.empty());
   CHECK(missing.err == (dir.path() / "none.csv").string() + ":0: cannot read the file\n");
+}
+
+TEST_CASE("voltaic carbon analyze --json prints n, Spearman's rho, every fit, the chosen family and a bid range") {
+  voltaic::test::temp_dir dir("carbon-analyze");
+  const auto vectors = nlohmann::json::parse(
+      voltaic::test::read_text(voltaic::test::source_dir() + "/tests/data/testvectors/carbon.json"));
+  const auto& check = vectors["analyze_checks"][0];
+  const auto file = write(dir.path() / "prices.csv", check["csv"].get<std::string>());
+  const auto r = voltaic::test::run_command(bin + " carbon analyze --prices " + file + " --samples 5000 --seed 3 --json");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  const auto got = nlohmann::json::parse(r.out);
+  CHECK(got.size() == 5);
+  CHECK(got["n"] == 12);
+  CHECK(std::fabs(got["spearman"].get<double>() - check["expected"]["spearman"].get<double>()) < 1e-12);
+  const std::vector<std::string> families = {"gaussian", "student_t", "clayton", "gumbel", "frank"};
+  REQUIRE(got["fits"].size() == 5);  // rho_s > 0: all five
+  for (std::size_t k = 0; k < 5; ++k) {
+    const auto& f = got["fits"][k];
+    CHECK(f["family"] == families[k]);
+    CHECK(f["params"].size() == (families[k] == "student_t" ? 2u : 1u));
+    CHECK(f["aic"].get<double>() ==
+          doctest::Approx(2.0 * static_cast<double>(f["params"].size()) - 2 * f["loglik"].get<double>()));
+  }
+  CHECK(std::find(families.begin(), families.end(), got["chosen"].get<std::string>()) != families.end());
+  const auto range = got["bid_range"];
+  REQUIRE(range.size() == 2);
+  CHECK(range[0].get<double>() < range[1].get<double>());
+  CHECK(range[0].get<double>() > 28);  // within the carbon prices of the file
+  CHECK(range[1].get<double>() < 36);
+  // The same seed, the same range; a higher electricity price, a higher range.
+  const auto again = voltaic::test::run_command(bin + " carbon analyze --prices " + file + " --samples 5000 --seed 3 --json");
+  CHECK(nlohmann::json::parse(again.out)["bid_range"] == range);
+  const auto high = voltaic::test::run_command(bin + " carbon analyze --prices " + file +
+                                               " --given-electricity 0.49 --samples 5000 --seed 3 --json");
+  CHECK(nlohmann::json::parse(high.out)["bid_range"][0].get<double>() > range[0].get<double>());
+
+  const auto few = write(dir.path() / "few.csv", "electricity,carbon\n0.4,30\n0.5,31\n");
+  const auto refused = voltaic::test::run_command(bin + " carbon analyze --prices " + few + " --json");
+  CHECK(refused.status == 2);
+  CHECK(refused.out.empty());
+  CHECK(refused.err == few + ":0: the analysis needs at least 10 price pairs, not 2\n");
+  const auto bad = write(dir.path() / "bad.csv", "electricity,carbon\n0.4,thirty\n");
+  const auto malformed = voltaic::test::run_command(bin + " carbon analyze --prices " + bad + " --json");
+  CHECK(malformed.status == 2);
+  CHECK(malformed.err == bad + ":2: prices must be plain decimals such as 0.42 or 31.5\n");
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <iterator>
+#include <optional>
 #include <initializer_list>
 #include <string_view>
 #include <string>
@@ -51,6 +52,17 @@ struct carbon_clear_options {
 // Clears the carbon auction of a participants file; exit 2 with
 // "FILE:LINE: what" on malformed input, nothing on stdout.
 int run_carbon_clear(const carbon_clear_options& options, std::ostream& out, std::ostream& err);
+
+struct carbon_analyze_options {
+  std::string prices;  // electricity,carbon (spec/carbon.md 5.7)
+  std::optional<double> given_electricity;
+  std::size_t samples = 10'000;
+  std::uint64_t seed = 1;
+  bool json = false;
+};
+
+// Fits the copulas, chooses one and prints the recommended carbon bid range.
+int run_carbon_analyze(const carbon_analyze_options& options, std::ostream& out, std::ostream& err);
 
 struct demo_options {
   std::uint64_t seed = 1;
