@@ -11,7 +11,8 @@ if ! command -v clang++ >/dev/null; then
   echo "fuzz: clang++ not installed; fuzz targets not built"
   exit 0
 fi
-targets=(fuzz_transaction fuzz_block fuzz_receipt fuzz_genesis fuzz_state_record fuzz_consensus fuzz_order)
+targets=(fuzz_transaction fuzz_block fuzz_receipt fuzz_genesis fuzz_state_record fuzz_consensus fuzz_order
+  fuzz_carbon_transaction)
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DVOLTAIC_FUZZ=ON -DVOLTAIC_BUILD_TESTS=OFF \
   -DVOLTAIC_BUILD_BENCHMARKS=OFF -DVOLTAIC_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "${VOLTAIC_JOBS:-$(nproc)}" --target "${targets[@]}" fuzz_seeds

@@ -4,6 +4,7 @@
 #   market      includes no chain, agents, runtime or CAF header
 #   chain/core  includes nothing of chain/node or chain/energy, and no CAF
 #   chain/node  includes nothing of chain/energy, and no CAF
+#   chain/carbon and chain/energy include nothing of each other
 #   chain/      includes no agents, runtime or CAF header
 # And a test name holds no ';': CMake splits the name there, and CTest would
 # run a filter that matches no test.
@@ -26,6 +27,8 @@ forbid() {  # folder, extended regex of forbidden includes, what the rule says
 forbid market 'voltaic/(chain|agents|runtime|hardware)/|caf/' "chain, agents, runtime, hardware or CAF headers"
 forbid chain/core 'voltaic/chain/(node|energy|carbon)/|caf/' "chain/node, chain/energy or CAF headers"
 forbid chain/node 'voltaic/chain/(energy|carbon)/|caf/' "chain/energy or CAF headers"
+forbid chain/carbon 'voltaic/chain/energy/' "chain/energy headers"
+forbid chain/energy 'voltaic/chain/carbon/' "chain/carbon headers"
 forbid chain 'voltaic/(agents|runtime)/|caf/' "agents, runtime or CAF headers"
 forbid hardware 'voltaic/(agents|runtime)/|voltaic/chain/(node|energy|carbon)/|caf/' "agents, runtime, chain/node, chain/energy or CAF headers"
 names="$(grep -rnE 'TEST_CASE\("[^"]*;' tests --include='*.cpp' || true)"

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "voltaic/chain/carbon/carbon_transaction.hpp"
 #include "voltaic/chain/energy/ledger.hpp"
 #include "voltaic/chain/energy/signed_order.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
@@ -20,9 +21,33 @@ void put(const std::string& dir, const bytes& b) {
 }
 }  // namespace
 
+// One carbon transaction of every kind.
+void put_carbon(const std::string& dir) {
+  namespace carbon = voltaic::chain::carbon;
+  std::array<std::uint8_t, 32> seed{};
+  seed[0] = 7;
+  const key_pair k = key_pair_from_seed(seed);
+  carbon::quota_claim_body claim{2020, 0, {}, 1'000};
+  for (std::uint8_t m = 1; m <= 12; ++m)
+    claim.readings.push_back(carbon::sign_monthly_reading(k.pub, 2020, m, 1'000'000, m, "fuzz", k));
+  const carbon::carbon_body bodies[] = {
+      claim,
+      carbon::emissions_report_body{k.pub, 2020, 5, k.pub, {}},
+      carbon::carbon_order_body{2020, 7'060'000},
+      carbon::auction_result_body{2020, {}, {{k.pub, k.pub, 2, 3, 4, 5}}, {{k.pub, 1}}, {{k.pub, 2}}},
+      carbon::transfer_body{k.pub, 2020, 9},
+  };
+  std::uint64_t nonce = 0;
+  for (const auto& b : bodies) {
+    carbon::carbon_transaction tx{k.pub, ++nonce, 100, b};
+    put(dir, carbon::sign_carbon_transaction(tx, "fuzz", k).envelope);
+  }
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
   const std::string dir = argv[1];
+  put_carbon(dir);
   workload_options wo;
   wo.txs_per_block = 12;
   wo.accounts = 8;
