@@ -11,13 +11,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
-# CAF is not among them: Debian's libcaf-dev cannot be installed for two
-# architectures at once, and installing the arm64 one removes the native
-# one. Its arm64 packages are unpacked into build-arm64/sysroot instead.
+# CAF and GSL's headers are not among them: Debian's libcaf-dev and
+# libgsl-dev cannot be installed for two architectures at once, and
+# installing the arm64 one removes the native one. Their arm64 packages are
+# unpacked into build-arm64/sysroot instead (GSL's run-time libraries do
+# install beside the native ones).
 packages=(crossbuild-essential-arm64 qemu-user
   libzmq3-dev:arm64 cppzmq-dev:arm64 libsodium-dev:arm64 liblmdb-dev:arm64
   libmodbus-dev:arm64 libgpiod-dev:arm64 libtomlplusplus-dev:arm64 libfmt-dev:arm64 libspdlog-dev:arm64
-  libssl-dev:arm64)
+  libssl-dev:arm64 libgsl27:arm64 libgslcblas0:arm64)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -41,6 +43,19 @@ if [ ! -f "$sysroot/usr/include/caf/config.hpp" ]; then
   rm -rf "$debs"
 fi
 
+gsl_pc="$sysroot/usr/lib/aarch64-linux-gnu/pkgconfig/gsl.pc"
+if [ ! -f "$gsl_pc" ]; then
+  debs="$(mktemp -d)"
+  chmod 755 "$debs"
+  (cd "$debs" && apt-get download -qq libgsl-dev:arm64)
+  mkdir -p "$sysroot"
+  for deb in "$debs"/*.deb; do dpkg -x "$deb" "$sysroot"; done
+  rm -rf "$debs"
+  # The unpacked .pc names /usr; its headers and libraries are in the sysroot.
+  sed -i "s#=/usr#=$sysroot/usr#" "$gsl_pc"
+fi
+
+PKG_CONFIG_PATH="$sysroot/usr/lib/aarch64-linux-gnu/pkgconfig" \
 cmake -S "$root" -B "$root/build-arm64" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/aarch64-linux-gnu.cmake" \
   -DCMAKE_PREFIX_PATH="$sysroot/usr" \
   -DCMAKE_BUILD_TYPE=Release -DVOLTAIC_BUILD_TESTS=OFF -DVOLTAIC_BUILD_BENCHMARKS=OFF -DVOLTAIC_BUILD_EXAMPLES=OFF

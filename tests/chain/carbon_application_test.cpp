@@ -8,6 +8,7 @@
 
 #include "support/temp_dir.hpp"
 #include "validator_net.hpp"
+#include "carbon_keys.hpp"
 #include "voltaic/chain/carbon/carbon_application.hpp"
 #include "voltaic/chain/core/codec.hpp"
 #include "voltaic/chain/node/lmdb_store.hpp"
@@ -20,17 +21,10 @@ namespace {
 
 const std::string chain_id = "voltaic-carbon";
 
-key_pair key_of(std::uint8_t n, std::uint8_t role) {
-  std::array<std::uint8_t, 32> s{};
-  s[0] = n;
-  s[1] = role;
-  s[2] = 77;
-  return key_pair_from_seed(s);
-}
 
 struct carbon_parties {
   std::map<std::string, key_pair> party, meter;
-  key_pair verifier = key_of(1, 8);
+  key_pair verifier = test::carbon_key(1, 8);
   std::vector<key_pair> validator_keys;
   carbon_genesis genesis;
   std::map<std::string, std::uint64_t> nonces;
@@ -41,16 +35,16 @@ struct carbon_parties {
     genesis.deltas = {800};
     genesis.verifiers = {verifier.pub};
     for (std::uint8_t i = 0; i < 4; ++i) {
-      validator_keys.push_back(key_of(i, 9));
+      validator_keys.push_back(test::carbon_key(i, 9));
       genesis.validators.push_back(validator_keys.back().pub);
     }
     for (const char* n : {"14", "32"}) {
-      party[n] = key_of(static_cast<std::uint8_t>(std::stoi(n)), 1);
-      meter[n] = key_of(static_cast<std::uint8_t>(std::stoi(n)), 2);
+      party[n] = test::carbon_key(static_cast<std::uint8_t>(std::stoi(n)), 1);
+      meter[n] = test::carbon_key(static_cast<std::uint8_t>(std::stoi(n)), 2);
       genesis.pvps.push_back({party[n].pub, meter[n].pub});
     }
     for (const char* n : {"5", "11"}) {
-      party[n] = key_of(static_cast<std::uint8_t>(std::stoi(n)), 3);
+      party[n] = test::carbon_key(static_cast<std::uint8_t>(std::stoi(n)), 3);
       genesis.cecs.push_back({party[n].pub, 1'000'000});
     }
   }
