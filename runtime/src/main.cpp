@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
       "demo", "Trade the embedded default: 55 prosumers on the IEEE European LV feeder, 4 validators, 3 cycles");
   demo_cmd->add_option("--seed", demo.seed, "random seed")->capture_default_str()->check(whole(0, int64_max));
   demo_cmd->add_flag("--print-scenario", demo.print_scenario, "print the embedded scenario file and stop");
+  demo_cmd->add_flag("--carbon", demo.carbon,
+                     "the carbon paper's case study instead: carbon validators, PV prosumers and CECs, one period");
   demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
   carbon_clear_options carbon_clear;
@@ -185,7 +187,7 @@ int main(int argc, char** argv) {
     return status == 0 ? 0 : 2;
   }
   if (*clear_cmd) return run_clear(clear, std::cout, std::cerr);
-  if (*demo_cmd) return run_demo(demo, std::cout, std::cerr);
+  if (*demo_cmd) return demo.carbon ? run_carbon_demo(demo, std::cout, std::cerr) : run_demo(demo, std::cout, std::cerr);
   if (*experiment_cmd) return run_experiment(experiment, std::cout, std::cerr);
   if (*carbon_clear_cmd) return run_carbon_clear(carbon_clear, std::cout, std::cerr);
   if (*carbon_analyze_cmd) {

@@ -202,7 +202,8 @@ result<node::committed_block> carbon_application::apply(const block& b) {
 }
 
 result<bytes> carbon_application::query(std::string_view path, const bytes& request) {
-  if (path != "balance" && path != "quota" && path != "auction") return chain_error("unknown-query", std::string(path));
+  if (path != "balance" && path != "quota" && path != "auction" && path != "recorded")
+    return chain_error("unknown-query", std::string(path));
   auto d = decoder::open(request);
   if (!d) return d.err();
   detail::field_reader r(d.value());
@@ -221,10 +222,13 @@ result<bytes> carbon_application::query(std::string_view path, const bytes& requ
     }
     return e.take();
   }
-  r.array(1);  // "auction"
+  r.array(1);  // "auction", "recorded"
   const std::uint64_t period = r.u64();
   if (auto s = r.finish(); !s) return s.err();
-  return encode_fields(ledger_.run_auction(period));
+  if (path == "auction") return encode_fields(ledger_.run_auction(period));
+  const auto recorded = ledger_.recorded_auction(period);
+  if (!recorded) return chain_error("not-recorded", "no auction recorded for period " + std::to_string(period));
+  return encode_auction_result(*recorded);
 }
 
 std::optional<bytes> carbon_application::report_equivocation(const equivocation& e) {

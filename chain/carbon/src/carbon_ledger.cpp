@@ -126,7 +126,7 @@ status carbon_ledger::apply_report(const public_key& signer, const emissions_rep
   if (!contains(genesis_.verifiers, b.verifier)) return refuse("unknown-verifier", "the verifier is not listed");
   if (signer != b.cec && signer != b.verifier) return refuse("not-your-report", "only the CEC or its verifier files it");
   if (b.kg < 0 || b.kg > market::max_carbon_kg) return refuse("emissions-out-of-range", "emissions outside 0..10^10 kg");
-  if (auctioned_.count(b.period)) return refuse("period-closed", "the period's auction is recorded");
+  if (results_.count(b.period)) return refuse("period-closed", "the period's auction is recorded");
   if (!verify(domain::transaction, genesis_.chain_id, emissions_message(b.cec, b.period, b.kg), b.verifier_sig,
               b.verifier))
     return refuse("bad-verifier-signature", "the verifier's signature does not verify");
@@ -140,7 +140,7 @@ status carbon_ledger::apply_order(const public_key& signer, const carbon_order_b
   if (!is_participant(signer)) return refuse("unknown-participant", "the signer takes no part in this chain");
   if (b.price_ucpt < 0 || b.price_ucpt > market::max_carbon_price)
     return refuse("price-out-of-range", "price outside 0..100000 credits per tonne");
-  if (auctioned_.count(b.period)) return refuse("period-closed", "the period's auction is recorded");
+  if (results_.count(b.period)) return refuse("period-closed", "the period's auction is recorded");
   if (auto o = orders_.find(b.period); o != orders_.end() && o->second.count(signer))
     return refuse("order-exists", "one order per participant and period");
   if (balance_kg(signer, b.period) == 0) return refuse("no-balance", "nothing to buy or sell in this period");
@@ -173,7 +173,7 @@ auction_result_body carbon_ledger::run_auction(std::uint64_t period) const {
 
 status carbon_ledger::apply_result(const public_key& signer, const auction_result_body& b) {
   if (!contains(genesis_.validators, signer)) return refuse("not-a-validator", "only validators record auctions");
-  if (auctioned_.count(b.period)) return refuse("period-closed", "the period's auction is recorded");
+  if (results_.count(b.period)) return refuse("period-closed", "the period's auction is recorded");
   if (!orders_.count(b.period)) return refuse("no-orders", "no orders in period " + std::to_string(b.period));
   const auto expected = run_auction(b.period);
   if (b.order_root != expected.order_root || b.trades != expected.trades || b.short_of != expected.short_of ||
@@ -183,7 +183,7 @@ status carbon_ledger::apply_result(const public_key& signer, const auction_resul
     moved_[{t.buyer, b.period}] += t.quantity_kg;
     moved_[{t.seller, b.period}] -= t.quantity_kg;
   }
-  auctioned_.insert(b.period);
+  results_[b.period] = b;
   return status{};
 }
 
@@ -218,8 +218,8 @@ hash256 carbon_ledger::state_hash() const {
     e.array(2).uint(period).array(static_cast<std::uint32_t>(orders.size()));
     for (const auto& [k, price] : orders) e.array(2).bin(k).sint(price);
   }
-  e.array(static_cast<std::uint32_t>(auctioned_.size()));
-  for (auto p : auctioned_) e.uint(p);
+  e.array(static_cast<std::uint32_t>(results_.size()));
+  for (const auto& [period, result] : results_) write_fields(e, result);
   return blake2b_256(e.take());
 }
 

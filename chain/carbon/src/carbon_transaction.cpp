@@ -59,6 +59,18 @@ bytes emissions_message(const public_key& cec, std::uint64_t period, std::int64_
   return e.take();
 }
 
+bytes encode_auction_result(const auction_result_body& b) { return encode_fields(b); }
+
+result<auction_result_body> decode_auction_result(const bytes& raw) {
+  auto d = decoder::open(raw);
+  if (!d) return d.err();
+  field_reader r(d.value());
+  auto b = read_fields<auction_result_body>(r);
+  auto s = r.finish();
+  if (!s) return s.err();
+  return b;
+}
+
 bytes encode_payload(const carbon_transaction& tx) {
   encoder e;
   e.array(6).uint(carbon_format_version).uint(static_cast<std::uint8_t>(tx.kind())).bin(tx.signer).uint(tx.nonce).uint(

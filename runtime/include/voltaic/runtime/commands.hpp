@@ -68,9 +68,11 @@ struct demo_options {
   std::uint64_t seed = 1;
   std::string out_dir = "voltaic-demo";
   bool print_scenario = false;  // print the embedded scenario file and stop
+  bool carbon = false;          // the carbon paper's case study instead (agents, carbon chain)
 };
 
 int run_demo(const demo_options& options, std::ostream& out, std::ostream& err);
+int run_carbon_demo(const demo_options& options, std::ostream& out, std::ostream& err);
 
 // Writes a new Ed25519 key file (mode 0600, never overwriting) and prints
 // the public key in hex.

@@ -10,7 +10,8 @@
 // the chain is slow, a period's blocks are few.
 // Queries: "balance" [participant, period] -> [kg]; "quota" [pvp, year] ->
 // [found, estimate_kg, check_kg, corrected]; "auction" [period] -> the
-// result body the state gives now.
+// result body the state gives now; "recorded" [period] -> the result body
+// the chain recorded (decode_auction_result), "not-recorded" without one.
 // Thread-safety: as node::application (one owner).
 
 #include <memory>

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -57,10 +56,22 @@ class carbon_ledger {
   // balances of the state.
   auction_result_body run_auction(std::uint64_t period) const;
 
+  // The auction recorded for `period`, if any.
+  std::optional<auction_result_body> recorded_auction(std::uint64_t period) const {
+    auto it = results_.find(period);
+    if (it == results_.end()) return std::nullopt;
+    return it->second;
+  }
+
   // A participant's signed balance for a period (negative: it must buy).
   std::int64_t balance_kg(const public_key& who, std::uint64_t period) const;
   std::optional<quota_record> quota(const public_key& pvp, std::uint64_t year) const;
-  bool auctioned(std::uint64_t period) const { return auctioned_.count(period) > 0; }
+  bool auctioned(std::uint64_t period) const { return results_.count(period) > 0; }
+  // The last nonce the signer used; 0 before its first transaction.
+  std::uint64_t nonce_of(const public_key& signer) const {
+    auto it = nonces_.find(signer);
+    return it == nonces_.end() ? 0 : it->second;
+  }
   // BLAKE2b-256 of the whole state in a canonical order: replicas agree on it.
   hash256 state_hash() const;
   const carbon_genesis& genesis() const { return genesis_; }
@@ -81,7 +92,7 @@ class carbon_ledger {
   std::map<std::pair<public_key, std::uint64_t>, std::int64_t> emissions_;  // (cec, period)
   std::map<std::pair<public_key, std::uint64_t>, std::int64_t> moved_;      // (participant, period): traded, transferred
   std::map<std::uint64_t, std::map<public_key, std::int64_t>> orders_;      // period -> participant -> limit price
-  std::set<std::uint64_t> auctioned_;
+  std::map<std::uint64_t, auction_result_body> results_;  // recorded, by period
 };
 
 // The transaction root of a carbon block's entries (see above).

@@ -116,6 +116,10 @@ struct transfer_body {
   std::int64_t kg = 0;
 };
 
+// An auction result alone, as the "recorded" query answers it.
+bytes encode_auction_result(const auction_result_body& b);
+result<auction_result_body> decode_auction_result(const bytes& raw);
+
 using carbon_body =
     std::variant<quota_claim_body, emissions_report_body, carbon_order_body, auction_result_body, transfer_body>;
 

@@ -1,0 +1,28 @@
+#pragma once
+// The carbon market's clock: it runs a clearing period by telling the
+// participants when to act, and waits for the carbon chain to commit each
+// step before the next. Claims and emissions reports first, then orders
+// (each participant reads its own balance from its validator), then the
+// first carbon validator records the auction, which every validator re-runs.
+// Nothing is decided here: every verdict is a validator's.
+//   (cperiod, period) -> (claims admitted, orders admitted, problem or "")
+// Thread-safety: an actor; all state is its own.
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <vector>
+
+namespace voltaic::agents {
+
+using cperiod_atom = caf::atom_constant<caf::atom("cperiod")>;
+
+struct carbon_clock_config {
+  std::vector<caf::actor> participants;
+  std::vector<caf::actor> validators;  // the first records auctions
+  caf::duration patience{std::chrono::seconds(60)};  // for each step to commit
+};
+
+caf::actor spawn_carbon_clock(caf::actor_system& system, const carbon_clock_config& config);
+
+}  // namespace voltaic::agents

@@ -1,0 +1,142 @@
+#include "voltaic/agents/carbon_clock.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "voltaic/agents/carbon_participant.hpp"
+#include "voltaic/agents/carbon_validator.hpp"
+#include "voltaic/agents/messages.hpp"
+
+namespace voltaic::agents {
+
+namespace {
+
+using poll_atom = caf::atom_constant<caf::atom("cpoll")>;
+
+struct carbon_clock_state {
+  carbon_clock_config cfg;
+  std::map<std::uint64_t, std::function<void()>> polls;  // looks again later, by number
+  std::uint64_t next_poll = 0;
+  static inline const char* name = "voltaic.carbon_clock";
+};
+
+using clock_actor = caf::stateful_actor<carbon_clock_state>;
+
+// One period on its way.
+struct period_job {
+  std::uint64_t period = 0;
+  std::uint64_t claims = 0, orders = 0;
+  std::string problem;
+  caf::response_promise promise;
+};
+using job_ptr = std::shared_ptr<period_job>;
+
+void finish(job_ptr job) { job->promise.deliver(job->claims, job->orders, job->problem); }
+
+// Waits until every validator has committed `ids`, then calls `then`.
+void when_committed(clock_actor* self, job_ptr job, std::vector<chain::hash256> ids,
+                    std::chrono::steady_clock::time_point deadline, std::function<void()> then) {
+  auto missing = std::make_shared<std::size_t>(0);
+  auto left = std::make_shared<std::size_t>(self->state.cfg.validators.size());
+  for (const auto& v : self->state.cfg.validators)
+    self->request(v, std::chrono::seconds(10), committed_atom::value, ids)
+        .then(
+            [=](const std::vector<chain::hash256>& not_yet) {
+              *missing += not_yet.size();
+              if (--*left > 0) return;
+              if (*missing == 0) return then();
+              if (std::chrono::steady_clock::now() > deadline) {
+                job->problem = "the carbon chain did not commit period " + std::to_string(job->period) + "'s step in time";
+                return finish(job);
+              }
+              // Look again shortly: carbon blocks are few and far between.
+              const auto n = self->state.next_poll++;
+              self->state.polls.emplace(n, [=] { when_committed(self, job, ids, deadline, then); });
+              self->delayed_send(self, std::chrono::milliseconds(50), poll_atom::value, n);
+            },
+            [=](caf::error& e) {
+              job->problem = "a carbon validator did not answer: " + to_string(e);
+              if (--*left == 0) finish(job);
+            });
+}
+
+// Asks every participant the same question; admitted transactions' ids go to `then`.
+template <class Atom>
+void ask_all(clock_actor* self, job_ptr job, Atom what, const char* step,
+             std::function<void(std::vector<chain::hash256>)> then) {
+  auto ids = std::make_shared<std::vector<chain::hash256>>();
+  auto left = std::make_shared<std::size_t>(self->state.cfg.participants.size());
+  if (*left == 0) return then({});
+  for (const auto& p : self->state.cfg.participants)
+    self->request(p, self->state.cfg.patience, what, job->period)
+        .then(
+            [=](const std::string& verdict, const chain::hash256& id) {
+              if (verdict == "ok") ids->push_back(id);
+              else if (verdict != "no-balance" && job->problem.empty())
+                job->problem = std::string(step) + " refused: " + verdict;
+              if (--*left == 0) then(*ids);
+            },
+            [=](caf::error& e) {
+              if (job->problem.empty()) job->problem = std::string(step) + ": no answer: " + to_string(e);
+              if (--*left == 0) then(*ids);
+            });
+}
+
+caf::behavior carbon_clock(clock_actor* self, carbon_clock_config cfg) {
+  self->state.cfg = std::move(cfg);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    self->state.polls.clear();
+    self->state.cfg.participants.clear();
+    self->state.cfg.validators.clear();
+    self->quit(msg.reason);
+  });
+  return {
+      [self](poll_atom, std::uint64_t n) {
+        auto it = self->state.polls.find(n);
+        if (it == self->state.polls.end()) return;
+        auto again = std::move(it->second);
+        self->state.polls.erase(it);
+        again();
+      },
+      [self](cperiod_atom, std::uint64_t period) {
+        auto job = std::make_shared<period_job>();
+        job->period = period;
+        job->promise = self->make_response_promise();
+        const auto deadline = [self] { return std::chrono::steady_clock::now() + std::chrono::seconds(60); };
+        ask_all(self, job, claim_atom::value, "a claim or report", [=](std::vector<chain::hash256> claims) {
+          job->claims = claims.size();
+          when_committed(self, job, claims, deadline(), [=] {
+            ask_all(self, job, corder_atom::value, "an order", [=](std::vector<chain::hash256> orders) {
+              job->orders = orders.size();
+              when_committed(self, job, orders, deadline(), [=] {
+                self->request(self->state.cfg.validators.front(), self->state.cfg.patience, auction_atom::value, period)
+                    .then(
+                        [=](const std::string& verdict, const chain::hash256& id) {
+                          if (verdict != "ok") {
+                            job->problem = "the auction record was refused: " + verdict;
+                            return finish(job);
+                          }
+                          when_committed(self, job, {id}, deadline(), [=] { finish(job); });
+                        },
+                        [=](caf::error& e) {
+                          job->problem = "the auction record: no answer: " + to_string(e);
+                          finish(job);
+                        });
+              });
+            });
+          });
+        });
+        return job->promise;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_carbon_clock(caf::actor_system& system, const carbon_clock_config& config) {
+  return system.spawn(carbon_clock, config);
+}
+
+}  // namespace voltaic::agents
