@@ -128,14 +128,20 @@ int run_carbon_demo(const demo_options& o, std::ostream& out, std::ostream& err)
     vc.sign_guard_path = vc.store_dir + ".signed";
     vc.timing.timeout_propose_ms = 300;
     vc.timing.gossip_ms = 200;
-    // Empty heights every 100 ms while idle. Slower carbon blocks wait for
-    // the node's wake-on-work: transactions that arrive while a validator
-    // idles after an empty block waited the whole interval here (5 s:
-    // 5.4 s for the demo instead of 0.5 s), to be looked into first.
-    vc.empty_block_interval_ms = 100;
+    // Slow blocks: after an empty block the next height waits ten minutes,
+    // or until work arrives (a transaction wakes every validator).
+    vc.empty_block_interval_ms = 600'000;
     validators.push_back(agents::spawn_carbon_validator(system, vc));
   }
   for (const auto& v : validators) self->send(v, agents::peers_atom::value, validators);
+  // Each knows its peers before any transaction comes: one admitted before
+  // would reach no peer, and they would idle on.
+  for (const auto& v : validators)
+    for (std::uint64_t peers = 0; peers < validators.size() - 1;) {
+      self->request(v, std::chrono::seconds(5), agents::peercount_atom::value)
+          .receive([&](std::uint64_t n) { peers = n; }, [&](caf::error&) {});
+      if (peers < validators.size() - 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 
   std::vector<caf::actor> participants;
   std::size_t v = 0;

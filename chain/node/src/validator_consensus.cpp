@@ -130,7 +130,9 @@ void validator::after_commit(committed_block& b) {
 // advance() and would recurse without end. Not ahead of other traffic: what
 // already waits for admission goes into the next block.
 void validator::pace_next_height(std::uint64_t decided, bool was_empty) {
-  if (was_empty) {
+  // Transactions that came while the empty block was being decided are work
+  // already: they do not wait out the interval (nothing would wake it).
+  if (was_empty && app_->pool_size() == 0) {
     idle_at_ = decided;
     out_.advance = validator_output::advance_request{decided, cfg_.empty_block_interval_ms};
   } else {
