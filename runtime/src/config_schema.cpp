@@ -84,6 +84,16 @@ file_schema make_scenario_schema() {
                         {text("party", 1, 64), text("endpoint", 1, 255), text("server_key", 40, 40),
                          text("client_key_file", 1)}});
   s.sections.push_back({"grid_change", true, {integer("before_cycle", 1, most), text("change", 1)}});
+  s.sections.push_back({"carbon",
+                        false,
+                        {integer("validators", 1, 100), integer("delta_g_per_kwh", 0, 10'000),
+                         integer("period", 0, 1'000'000), integer("allowance_kg", 0, 10'000'000'000),
+                         integer("block_interval_s", 1, 31'536'000), text("prices_file", 1)}});
+  s.sections.push_back({"carbon_participant",
+                        true,
+                        {integer("bus", 1, 33), text("role", 3, 3), integer("generation_kwh", 0, 1'000'000'000'000),
+                         integer("estimate_kg", 0, 10'000'000'000), integer("emissions_kg", 0, 10'000'000'000),
+                         text("price", 1, 32)}});
   return s;
 }
 

@@ -16,6 +16,7 @@
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/agents/protocol.hpp"
 #include "voltaic/chain/core/keys.hpp"
+#include "carbon_lab.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/run_config.hpp"
 #include "voltaic/runtime/scenario_config.hpp"
@@ -45,7 +46,10 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
     part.names = o.only;
     part.all = o.only.empty();
     part.crash_after = o.crash_after;
-    return run_trading(scenario.value(), part, o.out_dir, out, err);
+    const int traded = run_trading(scenario.value(), part, o.out_dir, out, err);
+    // The carbon market runs beside the electricity lab, in the process that runs it all.
+    if (traded != 0 || !scenario.value().carbon.enabled || !part.all) return traded;
+    return run_carbon_lab(scenario.value().carbon, scenario.value().seed, o.out_dir, out, err);
   }
   auto config = load_run_config(o.config);
   if (!config) {

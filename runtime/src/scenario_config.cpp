@@ -17,6 +17,60 @@ market::error bad(const std::string& origin, const std::string& what) {
   return market::make_error(market::errc::malformed_file, origin + ": " + what);
 }
 
+// [carbon] and its [[carbon_participant]] tables (the schema checked types and ranges).
+market::status read_carbon(const toml::table& doc, const std::string& origin, carbon_scenario& c) {
+  const auto* section = doc["carbon"].as_table();
+  const auto* list = doc["carbon_participant"].as_array();
+  if (!section) {
+    if (list) return config_fault(origin, list, "[[carbon_participant]] needs a [carbon] section");
+    return {};
+  }
+  c.enabled = true;
+  c.validators = static_cast<std::uint32_t>((*section)["validators"].value_or(std::int64_t{4}));
+  c.delta_g_per_kwh = (*section)["delta_g_per_kwh"].value_or(c.delta_g_per_kwh);
+  c.period = static_cast<std::uint64_t>((*section)["period"].value_or(std::int64_t{2020}));
+  c.allowance_kg = (*section)["allowance_kg"].value_or(c.allowance_kg);
+  c.block_interval_ms = static_cast<std::uint64_t>((*section)["block_interval_s"].value_or(std::int64_t{600})) * 1000;
+  if (auto file = (*section)["prices_file"].value<std::string>()) {
+    const std::filesystem::path p(*file);
+    c.prices_file = p.is_absolute() ? p.string() : (std::filesystem::path(origin).parent_path() / p).string();
+  }
+  if (!list || list->empty()) return config_fault(origin, section, "[carbon] has no [[carbon_participant]]");
+  bool copula = false;
+  for (const auto& item : *list) {
+    const auto& t = *item.as_table();
+    carbon_participant_spec p;
+    p.id = std::to_string(t["bus"].value_or(std::int64_t{0}));
+    if (!t["bus"]) return config_fault(origin, &item, "[[carbon_participant]] needs its bus");
+    for (const auto& other : c.participants)
+      if (other.id == p.id) return config_fault(origin, t["bus"].node(), "[[carbon_participant]] bus " + p.id + " appears twice");
+    const std::string role = t["role"].value_or(std::string{});
+    if (role == "pvp") p.role = market::carbon_role::pvp;
+    else if (role != "cec") return config_fault(origin, &item, "[[carbon_participant]] role must be \"pvp\" or \"cec\"");
+    p.generation_kwh = t["generation_kwh"].value_or(std::int64_t{0});
+    p.estimate_kg = t["estimate_kg"].value_or(std::int64_t{-1});
+    p.emissions_kg = t["emissions_kg"].value_or(std::int64_t{0});
+    if (p.role == market::carbon_role::pvp && t["emissions_kg"])
+      return config_fault(origin, t["emissions_kg"].node(), "a PV prosumer reports no emissions (use generation_kwh)");
+    if (p.role == market::carbon_role::cec && (t["generation_kwh"] || t["estimate_kg"]))
+      return config_fault(origin, &item, "a CEC has emissions_kg, not generation_kwh or estimate_kg");
+    const std::string price = t["price"].value_or(std::string{"copula"});
+    if (price == "copula") {
+      copula = true;
+    } else {
+      auto v = market::parse_scaled(price, 1'000'000);
+      if (!v || v.value() < 0 || v.value() > market::max_carbon_price)
+        return config_fault(origin, t["price"].node(),
+                            "[[carbon_participant]] price must be \"copula\" or 0 to 100000 credits per tonne");
+      p.price = v.value();
+    }
+    c.participants.push_back(std::move(p));
+  }
+  if (copula && c.prices_file.empty())
+    return config_fault(origin, section, "[carbon] prices_file is needed for participants priced \"copula\"");
+  return {};
+}
+
 market::result<scenario_config> read_scenario(const toml::table& doc, const std::string& origin) {
   scenario_config s;
   if (auto st = check_config(doc, scenario_file_schema(), origin); !st) return st.err();
@@ -176,6 +230,7 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
       if (step.change.empty()) return bad(origin, "[[grid_change]] has no change");
       s.grid_changes.push_back(std::move(step));
     }
+  if (auto c = read_carbon(doc, origin, s.carbon); !c) return c.err();
   return s;
 }
 

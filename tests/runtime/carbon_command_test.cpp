@@ -116,6 +116,7 @@ TEST_CASE("voltaic demo --carbon: the case study by agents on four carbon valida
   CHECK(r.out.find("claims and reports admitted: 10, orders: 10") != std::string::npos);
   CHECK(r.out.find("quota of PVP 18: published 99 t, check value 94 t (the check value counts)") != std::string::npos);
   CHECK(r.out.find("every carbon replica at height") != std::string::npos);
+  CHECK(r.out.find("every carbon replica re-executed from its store to the same head") != std::string::npos);
   for (const char* v : {"c0", "c1", "c2", "c3"}) CHECK(std::filesystem::exists(out / "carbon_chain" / v / "data.mdb"));
 
   const std::string quotas = voltaic::test::read_text((out / "carbon_quotas.csv").string());
@@ -145,4 +146,72 @@ TEST_CASE("voltaic demo --carbon: the case study by agents on four carbon valida
   // The same directory again is refused: nothing is overwritten.
   const auto again = voltaic::test::run_command(bin + " demo --carbon --out " + out.string());
   CHECK(again.status == 2);
+}
+
+TEST_CASE("a scenario's carbon section runs a carbon market beside the lab, copula-advised prices included") {
+  voltaic::test::temp_dir dir("carbon-scenario");
+  // Twenty years of price pairs, carbon rising with electricity.
+  std::string prices = "electricity,carbon\n";
+  for (int k = 0; k < 40; ++k)
+    prices += std::to_string(0.15 + 0.002 * k) + "," + std::to_string(4.0 + 0.05 * k + (k % 3) * 0.1) + "\n";
+  write(dir.path() / "prices.csv", prices);
+  const std::string head = "[chain]\nid = \"carbon-lab\"\n[scenario]\nprosumers = 6\ncycles = 1\n";
+  const auto file = write(dir.path() / "lab.toml",
+                          head +
+                              "[carbon]\nvalidators = 4\nperiod = 2021\nprices_file = \"prices.csv\"\n"
+                              "[[carbon_participant]]\nbus = 5\nrole = \"cec\"\nemissions_kg = 1500000\n"
+                              "[[carbon_participant]]\nbus = 11\nrole = \"cec\"\nemissions_kg = 800000\nprice = \"4.0\"\n"
+                              "[[carbon_participant]]\nbus = 18\nrole = \"pvp\"\ngeneration_kwh = 117500\nestimate_kg = 99000\n"
+                              "[[carbon_participant]]\nbus = 14\nrole = \"pvp\"\ngeneration_kwh = 570000\n");
+  const auto out = dir.path() / "out";
+  const auto r = voltaic::test::run_command(bin + " run " + file + " --out " + out.string());
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("copula advice: buyers bid ") != std::string::npos);
+  CHECK(r.out.find("claims and reports admitted: 4, orders: 4") != std::string::npos);
+  CHECK(std::filesystem::exists(out / "trades.csv"));  // the electricity lab ran too
+  const std::string quotas = voltaic::test::read_text((out / "carbon_quotas.csv").string());
+  CHECK(quotas == "id,role,estimate_kg,check_kg\n18,pvp,99000,94000\n14,pvp,456000,456000\n");
+  // CEC 5 needs 500 t: 200 t from CEC 11 first, then PV quota.
+  const std::string trades = voltaic::test::read_text((out / "carbon_trades.csv").string());
+  CHECK(trades.rfind("round,buyer,seller,phase,quantity_kg,price,turnover\n2021,5,11,1,200000,", 0) == 0);
+  std::int64_t bought = 0;
+  std::istringstream lines(trades);
+  std::string line;
+  std::getline(lines, line);
+  while (std::getline(lines, line)) {
+    std::vector<std::string> f;
+    std::istringstream cells(line);
+    for (std::string c; std::getline(cells, c, ',');) f.push_back(c);
+    REQUIRE(f.size() == 7);
+    CHECK(f[1] == "5");
+    bought += std::stoll(f[4]);
+  }
+  CHECK(bought == 500'000);
+
+  // Mistakes in the section: one line with file, line and what.
+  struct bad_case {
+    std::string section;
+    const char* says;
+  };
+  const bad_case cases[] = {
+      {"[carbon]\n[[carbon_participant]]\nbus = 6\nrole = \"pvp\"\nemissions_kg = 5\nprice = \"1\"\n",
+       "a PV prosumer reports no emissions"},
+      {"[carbon]\n[[carbon_participant]]\nbus = 6\nrole = \"cec\"\nemissions_kg = 5\n",
+       "[carbon] prices_file is needed for participants priced \"copula\""},
+      {"[carbon]\n[[carbon_participant]]\nbus = 6\nrole = \"cec\"\nprice = \"1\"\n[[carbon_participant]]\nbus = 6\nrole = "
+       "\"pvp\"\nprice = \"1\"\n",
+       "bus 6 appears twice"},
+      {"[carbon]\n[[carbon_participant]]\nbus = 40\nrole = \"cec\"\nprice = \"1\"\n", "bus"},
+      {"[[carbon_participant]]\nbus = 6\nrole = \"cec\"\nprice = \"1\"\n", "[[carbon_participant]] needs a [carbon] section"},
+  };
+  int k = 0;
+  for (const auto& c : cases) {
+    const auto bad = write(dir.path() / ("bad" + std::to_string(k++) + ".toml"), head + c.section);
+    const auto refused = voltaic::test::run_command(bin + " run " + bad + " --out " + (dir.path() / "x").string());
+    INFO(c.section << "\n" << refused.err);
+    CHECK(refused.status == 2);
+    CHECK(refused.err.find(bad + ":") != std::string::npos);
+    CHECK(refused.err.find(c.says) != std::string::npos);
+  }
 }

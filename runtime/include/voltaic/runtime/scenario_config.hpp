@@ -46,12 +46,32 @@
 //   [[grid_change]]              # the DSO reconfigures before a cycle
 //   before_cycle = 2
 //   change = "close 12 22"
+//
+//   [carbon]                     # a carbon market beside it (spec/carbon.md):
+//   validators = 4               #   its own validators on LMDB,
+//   delta_g_per_kwh = 800        #   the regulator's delta,
+//   period = 2020                #   the year its one period clears,
+//   allowance_kg = 1000000       #   every CEC's allowance,
+//   block_interval_s = 600       #   empty carbon blocks this far apart,
+//   prices_file = "prices.csv"   #   electricity,carbon history for "copula" prices
+//
+//   [[carbon_participant]]       # one per IEEE 33 bus taking part
+//   bus = 18
+//   role = "pvp"                 # or "cec"
+//   generation_kwh = 117500      # PVP: the year's metered generation
+//   estimate_kg = 99000          # PVP: what it publishes (default: its check value)
+//   emissions_kg = 2455000       # CEC: its verified emissions
+//   price = "3.62"               # limit per tonne, or "copula": the analysis's
+//                                #   bid range (buyers its top, sellers its bottom)
 // Thread-safety: plain values.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "voltaic/market/carbon_auction.hpp"
 #include "voltaic/market/clearing.hpp"
 #include "voltaic/market/strategy.hpp"
 #include "voltaic/runtime/run_config.hpp"
@@ -77,6 +97,27 @@ struct meterd_binding {
 struct grid_change_step {
   std::uint64_t before_cycle = 0;
   std::string change;
+};
+
+// A participant of the carbon market, by its IEEE 33 bus.
+struct carbon_participant_spec {
+  std::string id;  // the bus number
+  market::carbon_role role = market::carbon_role::cec;
+  std::int64_t generation_kwh = 0;  // PVP
+  std::int64_t estimate_kg = -1;    // PVP: -1 publishes the check value
+  std::int64_t emissions_kg = 0;    // CEC
+  std::optional<market::price_ucpt> price;  // none: copula-advised
+};
+
+struct carbon_scenario {
+  bool enabled = false;
+  std::uint32_t validators = 4;
+  std::int64_t delta_g_per_kwh = 800;
+  std::uint64_t period = 2020;
+  std::int64_t allowance_kg = 1'000'000;
+  std::uint64_t block_interval_ms = 600'000;
+  std::string prices_file;  // resolved against the scenario file's directory
+  std::vector<carbon_participant_spec> participants;
 };
 
 struct scenario_config {
@@ -108,6 +149,7 @@ struct scenario_config {
   std::uint16_t clock_port = 0;  // 0: the clock is reached in its own process only
   std::vector<meter_place> meters;  // meters placed apart from their houses
   std::vector<meterd_binding> meterds;  // meters read from real hardware
+  carbon_scenario carbon;
 
   const meterd_binding* meterd_of(const std::string& name) const {
     for (const auto& m : meterds)
