@@ -8,6 +8,7 @@
 #include "voltaic/agents/carbon_participant.hpp"
 #include "voltaic/agents/carbon_validator.hpp"
 #include "voltaic/agents/messages.hpp"
+#include "voltaic/agents/miner.hpp"
 
 namespace voltaic::agents {
 
@@ -27,6 +28,7 @@ using clock_actor = caf::stateful_actor<carbon_clock_state>;
 // One period on its way.
 struct period_job {
   std::uint64_t period = 0;
+  std::uint64_t steps = 0;  // blocks stepped (simulated clock)
   std::uint64_t claims = 0, orders = 0;
   std::string problem;
   caf::response_promise promise;
@@ -60,6 +62,55 @@ void when_committed(clock_actor* self, job_ptr job, std::vector<chain::hash256> 
               job->problem = "a carbon validator did not answer: " + to_string(e);
               if (--*left == 0) finish(job);
             });
+}
+
+// Simulated clock: once every validator holds `ids`, steps them all one
+// block holding exactly those, then waits for it everywhere.
+void step_with(clock_actor* self, job_ptr job, std::vector<chain::hash256> ids,
+               std::chrono::steady_clock::time_point deadline, std::function<void()> then) {
+  auto have = std::make_shared<std::size_t>(0);
+  auto left = std::make_shared<std::size_t>(self->state.cfg.validators.size());
+  for (const auto& v : self->state.cfg.validators)
+    self->request(v, std::chrono::seconds(10), pooled_atom::value, ids)
+        .then(
+            [=](std::uint64_t pooled) {
+              *have += pooled == ids.size() ? 1 : 0;
+              if (--*left > 0) return;
+              if (*have < self->state.cfg.validators.size()) {
+                if (std::chrono::steady_clock::now() > deadline) {
+                  job->problem = "period " + std::to_string(job->period) + "'s transactions never reached every validator";
+                  return finish(job);
+                }
+                const auto n = self->state.next_poll++;
+                self->state.polls.emplace(n, [=] { step_with(self, job, ids, deadline, then); });
+                self->delayed_send(self, std::chrono::milliseconds(10), poll_atom::value, n);
+                return;
+              }
+              self->request(self->state.cfg.validators.front(), std::chrono::seconds(10), head_atom::value)
+                  .then(
+                      [=](std::uint64_t height, const std::string&) {
+                        // A day per block from the start of the period's year.
+                        const std::uint64_t time_ms = job->period * 31'536'000'000ULL + ++job->steps * 86'400'000ULL;
+                        for (const auto& val : self->state.cfg.validators)
+                          self->send(val, step_atom::value, height + 1, time_ms, ids);
+                        when_committed(self, job, ids, deadline, then);
+                      },
+                      [=](caf::error& e) {
+                        job->problem = "the first carbon validator did not answer: " + to_string(e);
+                        finish(job);
+                      });
+            },
+            [=](caf::error& e) {
+              job->problem = "a carbon validator did not answer: " + to_string(e);
+              if (--*left == 0) finish(job);
+            });
+}
+
+// The step's transactions on chain, by the validators' own blocks or by a step.
+void settle(clock_actor* self, job_ptr job, std::vector<chain::hash256> ids,
+            std::chrono::steady_clock::time_point deadline, std::function<void()> then) {
+  if (self->state.cfg.simulated) return step_with(self, job, std::move(ids), deadline, std::move(then));
+  when_committed(self, job, std::move(ids), deadline, std::move(then));
 }
 
 // Asks every participant the same question; admitted transactions' ids go to `then`.
@@ -107,10 +158,10 @@ caf::behavior carbon_clock(clock_actor* self, carbon_clock_config cfg) {
         const auto deadline = [self] { return std::chrono::steady_clock::now() + std::chrono::seconds(60); };
         ask_all(self, job, claim_atom::value, "a claim or report", [=](std::vector<chain::hash256> claims) {
           job->claims = claims.size();
-          when_committed(self, job, claims, deadline(), [=] {
+          settle(self, job, claims, deadline(), [=] {
             ask_all(self, job, corder_atom::value, "an order", [=](std::vector<chain::hash256> orders) {
               job->orders = orders.size();
-              when_committed(self, job, orders, deadline(), [=] {
+              settle(self, job, orders, deadline(), [=] {
                 self->request(self->state.cfg.validators.front(), self->state.cfg.patience, auction_atom::value, period)
                     .then(
                         [=](const std::string& verdict, const chain::hash256& id) {
@@ -118,7 +169,7 @@ caf::behavior carbon_clock(clock_actor* self, carbon_clock_config cfg) {
                             job->problem = "the auction record was refused: " + verdict;
                             return finish(job);
                           }
-                          when_committed(self, job, {id}, deadline(), [=] { finish(job); });
+                          settle(self, job, {id}, deadline(), [=] { finish(job); });
                         },
                         [=](caf::error& e) {
                           job->problem = "the auction record: no answer: " + to_string(e);

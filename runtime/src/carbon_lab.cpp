@@ -173,6 +173,7 @@ int run_carbon_lab(const carbon_scenario& c, std::uint64_t seed, const std::stri
     // Slow blocks: after an empty block the next height waits this long, or
     // until work arrives (a transaction wakes every validator).
     vc.empty_block_interval_ms = c.block_interval_ms;
+    vc.on_demand = c.simulated;  // blocks only when the carbon clock steps them
     validators.push_back(agents::spawn_carbon_validator(system, vc));
   }
   for (const auto& v : validators) self->send(v, agents::peers_atom::value, validators);
@@ -212,6 +213,7 @@ int run_carbon_lab(const carbon_scenario& c, std::uint64_t seed, const std::stri
   agents::carbon_clock_config cc;
   cc.participants = participants;
   cc.validators = validators;
+  cc.simulated = c.simulated;
   auto clock = agents::spawn_carbon_clock(system, cc);
 
   int status = 0;

@@ -231,6 +231,7 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
       s.grid_changes.push_back(std::move(step));
     }
   if (auto c = read_carbon(doc, origin, s.carbon); !c) return c.err();
+  s.carbon.simulated = !s.wall_clock;
   return s;
 }
 

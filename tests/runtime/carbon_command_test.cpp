@@ -146,6 +146,16 @@ TEST_CASE("voltaic demo --carbon: the case study by agents on four carbon valida
   // The same directory again is refused: nothing is overwritten.
   const auto again = voltaic::test::run_command(bin + " demo --carbon --out " + out.string());
   CHECK(again.status == 2);
+  // On the simulated clock the same inputs give the same chain: one block per
+  // step (claims, orders, the auction), the same head in another run.
+  const auto head_line = [](const std::string& text) {
+    const auto at = text.find("every carbon replica at height");
+    return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
+  };
+  CHECK(head_line(r.out).rfind("every carbon replica at height 3, head ", 0) == 0);
+  const auto second = voltaic::test::run_command(bin + " demo --carbon --out " + (dir.path() / "second").string());
+  REQUIRE(second.status == 0);
+  CHECK(head_line(second.out) == head_line(r.out));
 }
 
 TEST_CASE("a scenario's carbon section runs a carbon market beside the lab, copula-advised prices included") {
@@ -188,6 +198,17 @@ TEST_CASE("a scenario's carbon section runs a carbon market beside the lab, copu
     bought += std::stoll(f[4]);
   }
   CHECK(bought == 500'000);
+
+  // On the wall clock (slow empty blocks: each waits for work) the market ends the same.
+  std::string wall = voltaic::test::read_text(file);
+  wall.replace(wall.find("cycles = 1\n"), 11, "cycles = 1\nclock = \"wall\"\ncycle_seconds = 2\n");
+  const auto wall_file = write(dir.path() / "wall.toml", wall);
+  const auto wall_out = dir.path() / "wall";
+  const auto w = voltaic::test::run_command(bin + " run " + wall_file + " --out " + wall_out.string());
+  INFO(w.out << w.err);
+  REQUIRE(w.status == 0);
+  CHECK(voltaic::test::read_text((wall_out / "carbon_trades.csv").string()) == trades);
+  CHECK(w.out.find("every carbon replica re-executed from its store to the same head") != std::string::npos);
 
   // Mistakes in the section: one line with file, line and what.
   struct bad_case {

@@ -4,6 +4,7 @@
 // step before the next. Claims and emissions reports first, then orders
 // (each participant reads its own balance from its validator), then the
 // first carbon validator records the auction, which every validator re-runs.
+// On the simulated clock it also makes the blocks (carbon_clock_config).
 // Nothing is decided here: every verdict is a validator's.
 //   (cperiod, period) -> (claims admitted, orders admitted, problem or "")
 // Thread-safety: an actor; all state is its own.
@@ -21,6 +22,11 @@ struct carbon_clock_config {
   std::vector<caf::actor> participants;
   std::vector<caf::actor> validators;  // the first records auctions
   caf::duration patience{std::chrono::seconds(60)};  // for each step to commit
+  // Simulated clock: the validators make a block only when this clock steps
+  // them, holding exactly the step's transactions once every validator has
+  // them, stamped a day apart from the period's start; the same inputs give
+  // the same chain. Otherwise (wall clock) it waits for their own blocks.
+  bool simulated = false;
 };
 
 caf::actor spawn_carbon_clock(caf::actor_system& system, const carbon_clock_config& config);

@@ -52,7 +52,9 @@
 //   delta_g_per_kwh = 800        #   the regulator's delta,
 //   period = 2020                #   the year its one period clears,
 //   allowance_kg = 1000000       #   every CEC's allowance,
-//   block_interval_s = 600       #   empty carbon blocks this far apart,
+//   block_interval_s = 600       #   empty carbon blocks this far apart (wall
+//                                #   clock; the simulated one steps a block
+//                                #   per step of the period, a day apart),
 //   prices_file = "prices.csv"   #   electricity,carbon history for "copula" prices
 //
 //   [[carbon_participant]]       # one per IEEE 33 bus taking part
@@ -116,6 +118,7 @@ struct carbon_scenario {
   std::uint64_t period = 2020;
   std::int64_t allowance_kg = 1'000'000;
   std::uint64_t block_interval_ms = 600'000;
+  bool simulated = true;  // [scenario] clock: the carbon clock steps the blocks
   std::string prices_file;  // resolved against the scenario file's directory
   std::vector<carbon_participant_spec> participants;
 };
