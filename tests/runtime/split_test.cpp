@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "support/background.hpp"
 #include "support/paths.hpp"
@@ -330,11 +331,16 @@ TEST_CASE("a validator killed and restarted mid-run: its agents turn to another,
   CHECK(told.find("p7: its validator is back; it turns to it again") != std::string::npos);
   // Every cycle after the return trades every house, p3 and p7 through v3's
   // new handle (a handle that did not work would leave their orders out).
+  // The cycle under way when v3 came back (the first one reported after it)
+  // is left out: it may have lost the orders v3 held as it died, as in the
+  // test above, and its houses may have asked v3 while it caught up.
   const std::string after = told.substr(told.find("validator v3 answers again"));
   int cycles_after = 0;
+  bool under_way = true;
   for (std::size_t at = after.find("\ncycle "); at != std::string::npos; at = after.find("\ncycle ", at + 1)) {
     const std::string line = after.substr(at + 1, after.find('\n', at + 1) - at - 1);
     CAPTURE(line);
+    if (std::exchange(under_way, false)) continue;
     CHECK(line.find("its validator does not know") == std::string::npos);
     if (line.find(" orders fixed on chain") == std::string::npos) continue;
     CHECK(line.find(": 20 of 20 orders fixed on chain") != std::string::npos);
