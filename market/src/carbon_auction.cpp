@@ -67,17 +67,21 @@ std::vector<carbon_left_over> left_by_id(const std::vector<bidder>& side) {
 
 const char* to_string(carbon_role r) { return r == carbon_role::pvp ? "pvp" : "cec"; }
 
+status validate_carbon_participant(const carbon_participant& p) {
+  const auto bad = [&](const std::string& what) {
+    return make_error(errc::invalid_field, "participant '" + p.id + "': " + what);
+  };
+  if (p.id.empty() || p.id.size() > 64 || !std::all_of(p.id.begin(), p.id.end(), id_char))
+    return bad("an id is 1-64 of A-Z a-z 0-9 _ . : -");
+  if (p.quota_kg < -max_carbon_kg || p.quota_kg > max_carbon_kg) return bad("|quota_kg| must be at most 10^10");
+  if (p.price < 0 || p.price > max_carbon_price) return bad("price must be 0 to 100000 credits per tonne");
+  if (p.role == carbon_role::pvp && p.quota_kg < 0) return bad("a PV prosumer's quota cannot be negative");
+  return {};
+}
+
 status validate_carbon_book(const std::vector<carbon_participant>& book) {
-  for (const auto& p : book) {
-    const auto bad = [&](const std::string& what) {
-      return make_error(errc::invalid_field, "participant '" + p.id + "': " + what);
-    };
-    if (p.id.empty() || p.id.size() > 64 || !std::all_of(p.id.begin(), p.id.end(), id_char))
-      return bad("an id is 1-64 of A-Z a-z 0-9 _ . : -");
-    if (p.quota_kg < -max_carbon_kg || p.quota_kg > max_carbon_kg) return bad("|quota_kg| must be at most 10^10");
-    if (p.price < 0 || p.price > max_carbon_price) return bad("price must be 0 to 100000 credits per tonne");
-    if (p.role == carbon_role::pvp && p.quota_kg < 0) return bad("a PV prosumer's quota cannot be negative");
-  }
+  for (const auto& p : book)
+    if (auto s = validate_carbon_participant(p); !s) return s;
   std::unordered_set<std::string_view> seen;
   seen.reserve(book.size());
   for (const auto& p : book)

@@ -5,12 +5,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "voltaic/market/kernel_marginal.hpp"
+#include "voltaic/market/strict_table.hpp"
 
 namespace voltaic::market {
 
@@ -34,39 +32,19 @@ bool parse_decimal(std::string_view s, double& out) {
 }  // namespace
 
 result<price_pairs> load_price_pairs(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return make_error(errc::io_error, path + ":0: is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(errc::io_error, path + ":0: cannot read the file");
-  std::ostringstream all;
-  all << in.rdbuf();
-  const std::string text = all.str();
+  auto text = read_whole_file(path);
+  if (!text) return text.err();
   price_pairs p;
-  std::size_t at = 0, line_no = 0;
-  while (at < text.size()) {
-    ++line_no;
-    const auto end = text.find('\n', at);
-    std::string_view line(text.data() + at, (end == std::string::npos ? text.size() : end) - at);
-    at = end == std::string::npos ? text.size() : end + 1;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const auto bad = [&](const std::string& what) {
-      return make_error(errc::malformed_file, path + ":" + std::to_string(line_no) + ": " + what);
-    };
-    if (line_no == 1) {
-      if (line != "electricity,carbon") return bad("the header must be exactly electricity,carbon");
-      continue;
-    }
-    if (line.empty()) return bad("an empty line");
-    const auto comma = line.find(',');
-    double x = 0, y = 0;
-    if (comma == std::string_view::npos || line.find(',', comma + 1) != std::string_view::npos)
-      return bad("expected 2 fields");
-    if (!parse_decimal(line.substr(0, comma), x) || !parse_decimal(line.substr(comma + 1), y))
-      return bad("prices must be plain decimals such as 0.42 or 31.5");
-    p.electricity.push_back(x);
-    p.carbon.push_back(y);
-  }
-  if (line_no == 0) return make_error(errc::malformed_file, path + ":1: the header must be exactly electricity,carbon");
+  const auto read = read_strict_table(text.value(), path, "electricity,carbon", 2,
+                                      [&p](const std::vector<std::string_view>& f) -> std::string {
+                                        double x = 0, y = 0;
+                                        if (!parse_decimal(f[0], x) || !parse_decimal(f[1], y))
+                                          return "prices must be plain decimals such as 0.42 or 31.5";
+                                        p.electricity.push_back(x);
+                                        p.carbon.push_back(y);
+                                        return {};
+                                      });
+  if (!read) return read.err();
   return p;
 }
 

@@ -89,18 +89,17 @@ std::vector<std::string> carbon_application::admit(node::admission_batch& b) {
       verdicts.push_back("duplicate: already waiting");
       continue;
     }
-    // It must apply after everything waiting before it: the pool stays a
-    // sequence that a proposal can take whole.
-    auto trial = pending_;
-    if (auto s = trial.apply(stx, height_ + 1); !s) {
-      verdicts.push_back(s.err().message);
-      continue;
-    }
     if (auto s = pool_.add(pooled_tx{stx.id, stx.envelope}, stx.tx.signer, stx.tx.nonce); !s) {
       verdicts.push_back(s.err().message);
       continue;
     }
-    pending_ = std::move(trial);
+    // It must apply after everything waiting before it: the pool stays a
+    // sequence that a proposal can take whole. A refusal changes no state.
+    if (auto s = pending_.apply(stx, height_ + 1); !s) {
+      pool_.drop({stx.id});
+      verdicts.push_back(s.err().message);
+      continue;
+    }
     verdicts.push_back("ok");
   }
   return verdicts;

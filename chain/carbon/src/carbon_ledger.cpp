@@ -40,25 +40,29 @@ public_key key_of_hex(const std::string& hex) {
 
 }  // namespace
 
-carbon_ledger::carbon_ledger(carbon_genesis genesis) : genesis_(std::move(genesis)) {}
-
-bool carbon_ledger::is_pvp(const public_key& k) const {
-  return std::any_of(genesis_.pvps.begin(), genesis_.pvps.end(), [&](const auto& p) { return p.key == k; });
+carbon_ledger::carbon_ledger(carbon_genesis genesis) : genesis_(std::move(genesis)) {
+  for (const auto& p : genesis_.pvps) participants_[p.key] = {true, p.meter, 0};
+  for (const auto& c : genesis_.cecs) participants_[c.key] = {false, {}, c.allowance_kg};
 }
 
-bool carbon_ledger::is_participant(const public_key& k) const {
-  return is_pvp(k) ||
-         std::any_of(genesis_.cecs.begin(), genesis_.cecs.end(), [&](const auto& c) { return c.key == k; });
+const carbon_ledger::participant_entry* carbon_ledger::participant(const public_key& k) const {
+  auto it = participants_.find(k);
+  return it == participants_.end() ? nullptr : &it->second;
+}
+
+bool carbon_ledger::is_pvp(const public_key& k) const {
+  const auto* p = participant(k);
+  return p != nullptr && p->pvp;
 }
 
 std::int64_t carbon_ledger::balance_kg(const public_key& who, std::uint64_t period) const {
   std::int64_t base = 0;
-  if (auto q = quotas_.find({who, period}); q != quotas_.end()) base = q->second.check_kg;
-  for (const auto& c : genesis_.cecs)
-    if (c.key == who) {
-      base = c.allowance_kg;
-      if (auto e = emissions_.find({who, period}); e != emissions_.end()) base -= e->second;
-    }
+  if (const auto* p = participant(who); p != nullptr && !p->pvp) {
+    base = p->allowance_kg;
+    if (auto e = emissions_.find({who, period}); e != emissions_.end()) base -= e->second;
+  } else if (auto q = quotas_.find({who, period}); q != quotas_.end()) {
+    base = q->second.check_kg;
+  }
   if (auto m = moved_.find({who, period}); m != moved_.end()) base += m->second;
   return base;
 }
@@ -90,8 +94,8 @@ status carbon_ledger::apply(const signed_carbon_transaction& stx, std::uint64_t 
 }
 
 status carbon_ledger::apply_claim(const public_key& pvp, const quota_claim_body& b) {
-  const auto entry = std::find_if(genesis_.pvps.begin(), genesis_.pvps.end(), [&](const auto& p) { return p.key == pvp; });
-  if (entry == genesis_.pvps.end()) return refuse("unknown-participant", "the signer is no PV prosumer of this chain");
+  const auto* entry = participant(pvp);
+  if (entry == nullptr || !entry->pvp) return refuse("unknown-participant", "the signer is no PV prosumer of this chain");
   if (quotas_.count({pvp, b.year})) return refuse("quota-claimed", "year " + std::to_string(b.year) + " is claimed");
   if (b.delta_version >= genesis_.deltas.size())
     return refuse("unknown-delta", "delta version " + std::to_string(b.delta_version));
@@ -121,7 +125,7 @@ status carbon_ledger::apply_claim(const public_key& pvp, const quota_claim_body&
 }
 
 status carbon_ledger::apply_report(const public_key& signer, const emissions_report_body& b) {
-  if (!std::any_of(genesis_.cecs.begin(), genesis_.cecs.end(), [&](const auto& c) { return c.key == b.cec; }))
+  if (const auto* cec = participant(b.cec); cec == nullptr || cec->pvp)
     return refuse("unknown-participant", "the report is about no CEC of this chain");
   if (!contains(genesis_.verifiers, b.verifier)) return refuse("unknown-verifier", "the verifier is not listed");
   if (signer != b.cec && signer != b.verifier) return refuse("not-your-report", "only the CEC or its verifier files it");
@@ -137,7 +141,7 @@ status carbon_ledger::apply_report(const public_key& signer, const emissions_rep
 }
 
 status carbon_ledger::apply_order(const public_key& signer, const carbon_order_body& b) {
-  if (!is_participant(signer)) return refuse("unknown-participant", "the signer takes no part in this chain");
+  if (participant(signer) == nullptr) return refuse("unknown-participant", "the signer takes no part in this chain");
   if (b.price_ucpt < 0 || b.price_ucpt > market::max_carbon_price)
     return refuse("price-out-of-range", "price outside 0..100000 credits per tonne");
   if (results_.count(b.period)) return refuse("period-closed", "the period's auction is recorded");
@@ -189,7 +193,7 @@ status carbon_ledger::apply_result(const public_key& signer, const auction_resul
 
 status carbon_ledger::apply_transfer(const public_key& signer, const transfer_body& b) {
   if (b.kg <= 0 || b.kg > market::max_carbon_kg) return refuse("amount-out-of-range", "a transfer moves 1..10^10 kg");
-  if (!is_participant(b.to) || b.to == signer) return refuse("unknown-participant", "no such recipient");
+  if (participant(b.to) == nullptr || b.to == signer) return refuse("unknown-participant", "no such recipient");
   if (balance_kg(signer, b.period) < b.kg)
     return refuse("insufficient-quota", std::to_string(balance_kg(signer, b.period)) + " kg held");
   if (balance_kg(b.to, b.period) + b.kg > market::max_carbon_kg)

@@ -2,6 +2,7 @@
 
 #include "carbon_fields.hpp"
 #include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/envelope.hpp"
 
 namespace voltaic::chain::carbon {
 
@@ -19,12 +20,6 @@ carbon_body read_body(carbon_kind kind, field_reader& r) {
   }
   r.fail("unknown carbon transaction kind");
   return carbon_order_body{};
-}
-
-bytes envelope_of(const bytes& payload, const signature& sig) {
-  encoder e;
-  e.array(2).bin(payload).bin(sig);
-  return e.take();
 }
 
 }  // namespace
@@ -106,21 +101,17 @@ signed_carbon_transaction sign_carbon_transaction(const carbon_transaction& tx, 
   stx.tx = tx;
   stx.payload = encode_payload(tx);
   stx.sig = sign(domain::transaction, chain_id, stx.payload, key);
-  stx.envelope = envelope_of(stx.payload, stx.sig);
+  stx.envelope = make_envelope(stx.payload, stx.sig);
   stx.id = blake2b_256(stx.envelope);
   return stx;
 }
 
 result<signed_carbon_transaction> decode_carbon_envelope(const std::uint8_t* data, std::size_t size) {
-  auto d = decoder::open(data, size);
-  if (!d) return d.err();
-  field_reader r(d.value());
+  auto parts = open_envelope(data, size);
+  if (!parts) return parts.err();
   signed_carbon_transaction stx;
-  r.array(2);
-  stx.payload = r.bin();
-  stx.sig = r.fixed<64>();
-  auto s = r.finish();
-  if (!s) return s.err();
+  stx.payload = std::move(parts.value().payload);
+  stx.sig = parts.value().sig;
   auto tx = decode_carbon_payload(stx.payload.data(), stx.payload.size());
   if (!tx) return tx.err();
   stx.tx = std::move(tx).value();

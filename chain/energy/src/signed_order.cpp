@@ -1,6 +1,7 @@
 #include "voltaic/chain/energy/signed_order.hpp"
 
 #include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/envelope.hpp"
 #include "voltaic/chain/core/fields.hpp"
 
 namespace voltaic::chain {
@@ -38,12 +39,6 @@ bytes encode_terms(const order_terms& t) {
   return encode_fields(order_wire{t, t.distance_pref_mm == market::distance_anywhere ? -1 : t.distance_pref_mm});
 }
 
-bytes envelope_of(const bytes& payload, const signature& sig) {
-  encoder e;
-  e.array(2).bin(payload).bin(sig);
-  return e.take();
-}
-
 market::error bad_order(const std::string& what) { return chain_error("bad-order", what); }
 
 }  // namespace
@@ -54,7 +49,7 @@ signed_order sign_order(const order_terms& terms, std::string_view chain_id, con
   o.terms.owner = owner.pub;
   o.payload = encode_terms(o.terms);
   o.sig = sign(domain::order, chain_id, o.payload, owner);
-  o.envelope = envelope_of(o.payload, o.sig);
+  o.envelope = make_envelope(o.payload, o.sig);
   o.id = blake2b_256(o.envelope);
   return o;
 }
@@ -62,15 +57,10 @@ signed_order sign_order(const order_terms& terms, std::string_view chain_id, con
 result<signed_order> decode_order(const std::uint8_t* data, std::size_t size) {
   if (size > max_order_envelope) return bad_order("order envelope larger than 512 bytes");
   signed_order o;
-  {
-    auto d = decoder::open(data, size);
-    if (!d) return d.err();
-    detail::field_reader r(d.value());
-    r.array(2);
-    o.payload = r.bin();
-    o.sig = r.fixed<64>();
-    if (auto s = r.finish(); !s) return s.err();
-  }
+  auto parts = open_envelope(data, size);
+  if (!parts) return parts.err();
+  o.payload = std::move(parts.value().payload);
+  o.sig = parts.value().sig;
   auto d = decoder::open(o.payload);
   if (!d) return d.err();
   detail::field_reader r(d.value());

@@ -3,6 +3,7 @@
 #include "clearing_codec.hpp"
 #include "transaction_fields.hpp"
 #include "voltaic/chain/core/codec.hpp"
+#include "voltaic/chain/core/envelope.hpp"
 #include "voltaic/chain/core/fields.hpp"
 
 namespace voltaic::chain {
@@ -87,36 +88,22 @@ result<transaction> decode_payload(const std::uint8_t* data, std::size_t size) {
   return tx;
 }
 
-namespace {
-
-bytes envelope_of(const bytes& payload, const signature& sig) {
-  encoder e;
-  e.array(2).bin(payload).bin(sig);
-  return e.take();
-}
-
-}  // namespace
-
 signed_transaction sign_transaction(const transaction& tx, std::string_view chain_id, const key_pair& key) {
   signed_transaction stx;
   stx.tx = tx;
   stx.payload = encode_payload(tx);
   stx.sig = sign(signing_domain(tx.kind()), chain_id, stx.payload, key);
-  stx.envelope = envelope_of(stx.payload, stx.sig);
+  stx.envelope = make_envelope(stx.payload, stx.sig);
   stx.id = blake2b_256(stx.envelope);
   return stx;
 }
 
 result<signed_transaction> decode_envelope(const std::uint8_t* data, std::size_t size) {
-  auto d = decoder::open(data, size);
-  if (!d) return d.err();
-  field_reader r(d.value());
+  auto parts = open_envelope(data, size);
+  if (!parts) return parts.err();
   signed_transaction stx;
-  r.array(2);
-  stx.payload = r.bin();
-  stx.sig = r.fixed<64>();
-  auto s = r.finish();
-  if (!s) return s.err();
+  stx.payload = std::move(parts.value().payload);
+  stx.sig = parts.value().sig;
   auto tx = decode_payload(stx.payload.data(), stx.payload.size());
   if (!tx) return tx.err();
   stx.tx = std::move(tx).value();

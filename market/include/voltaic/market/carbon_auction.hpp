@@ -61,6 +61,8 @@ struct carbon_result {
 // section 1, and that no PVP needs to buy. The first problem names the
 // participant.
 status validate_carbon_book(const std::vector<carbon_participant>& book);
+// validate_carbon_book's checks of one participant (all but unique ids).
+status validate_carbon_participant(const carbon_participant& p);
 
 // Clears a valid book (validate_carbon_book first; an invalid one is refused).
 result<carbon_result> clear_carbon(const std::vector<carbon_participant>& book);

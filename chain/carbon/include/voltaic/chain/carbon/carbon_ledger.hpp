@@ -82,10 +82,18 @@ class carbon_ledger {
   status apply_order(const public_key& signer, const carbon_order_body& b);
   status apply_result(const public_key& signer, const auction_result_body& b);
   status apply_transfer(const public_key& signer, const transfer_body& b);
-  bool is_participant(const public_key& k) const;
+  // What the genesis says of a participant, found by key (the genesis lists
+  // are read once: an auction asks this for every order).
+  struct participant_entry {
+    bool pvp = false;
+    public_key meter{};         // a PVP's
+    std::int64_t allowance_kg = 0;  // a CEC's
+  };
+  const participant_entry* participant(const public_key& k) const;
   bool is_pvp(const public_key& k) const;
 
   carbon_genesis genesis_;
+  std::map<public_key, participant_entry> participants_;
   std::map<public_key, std::uint64_t> nonces_;
   std::map<public_key, std::uint64_t> meter_counters_;
   std::map<std::pair<public_key, std::uint64_t>, quota_record> quotas_;     // (pvp, year)
