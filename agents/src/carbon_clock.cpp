@@ -31,11 +31,34 @@ struct period_job {
   std::uint64_t steps = 0;  // blocks stepped (simulated clock)
   std::uint64_t claims = 0, orders = 0;
   std::string problem;
+  std::vector<carbon_outcome> outcomes;  // what each participant learnt, in their order
   caf::response_promise promise;
 };
 using job_ptr = std::shared_ptr<period_job>;
 
-void finish(job_ptr job) { job->promise.deliver(job->claims, job->orders, job->problem); }
+void finish(job_ptr job) { job->promise.deliver(job->claims, job->orders, job->problem, job->outcomes); }
+
+// Tells every participant that the period's auction is on chain; each reads
+// its own share from its validator and answers with it.
+void tell_results(clock_actor* self, job_ptr job) {
+  const auto& participants = self->state.cfg.participants;
+  job->outcomes.assign(participants.size(), carbon_outcome{});
+  auto left = std::make_shared<std::size_t>(participants.size());
+  if (*left == 0) return finish(job);
+  for (std::size_t i = 0; i < participants.size(); ++i)
+    self->request(participants[i], self->state.cfg.patience, cresult_atom::value, job->period)
+        .then(
+            [=](const carbon_outcome& o) {
+              job->outcomes[i] = o;
+              if (!o.problem.empty() && job->problem.empty()) job->problem = o.name + "'s results: " + o.problem;
+              if (--*left == 0) finish(job);
+            },
+            [=](caf::error& e) {
+              job->outcomes[i].problem = "no answer: " + to_string(e);
+              if (job->problem.empty()) job->problem = "a participant's results: no answer: " + to_string(e);
+              if (--*left == 0) finish(job);
+            });
+}
 
 // Waits until every validator has committed `ids`, then calls `then`.
 void when_committed(clock_actor* self, job_ptr job, std::vector<chain::hash256> ids,
@@ -169,7 +192,7 @@ caf::behavior carbon_clock(clock_actor* self, carbon_clock_config cfg) {
                             job->problem = "the auction record was refused: " + verdict;
                             return finish(job);
                           }
-                          settle(self, job, {id}, deadline(), [=] { finish(job); });
+                          settle(self, job, {id}, deadline(), [=] { tell_results(self, job); });
                         },
                         [=](caf::error& e) {
                           job->problem = "the auction record: no answer: " + to_string(e);

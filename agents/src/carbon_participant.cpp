@@ -1,6 +1,9 @@
 #include "voltaic/agents/carbon_participant.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/miner.hpp"
@@ -14,6 +17,7 @@ namespace {
 struct carbon_participant_state {
   carbon_participant_config cfg;
   std::uint64_t nonce = 0;
+  std::map<std::uint64_t, carbon_outcome> results;  // by period, once learnt
   static inline const char* name = "voltaic.carbon_participant";
 };
 
@@ -42,6 +46,81 @@ chain::carbon::quota_claim_body quota_claim(const carbon_participant_config& c, 
   return b;
 }
 
+// Asks its validator the query `path`; the answer's bytes go to `then`, a
+// refusal's or failure's reason to `fail`.
+template <class Then, class Fail>
+void ask_validator(participant_actor* self, const std::string& path, const chain::bytes& request, Then then,
+                   Fail fail) {
+  self->request(self->state.cfg.validator, patience, query_atom::value, path,
+                std::string(request.begin(), request.end()))
+      .then(
+          [then, fail](bool ok, const std::string& answer) mutable {
+            if (!ok) return fail(answer);
+            then(chain::bytes(answer.begin(), answer.end()));
+          },
+          [fail](caf::error& e) mutable { fail("no answer: " + to_string(e)); });
+}
+
+chain::bytes balance_request(const chain::public_key& who, std::uint64_t period) {
+  chain::encoder ask;
+  ask.array(2).bin(who).uint(period);
+  return ask.take();
+}
+
+// The balance in a "balance" answer, or nothing if it is damaged.
+std::optional<std::int64_t> read_balance(const chain::bytes& raw) {
+  auto d = chain::decoder::open(raw);
+  if (!d) return std::nullopt;
+  chain::detail::field_reader r(d.value());
+  r.array(1);
+  const std::int64_t balance = r.i64();
+  if (!r.finish()) return std::nullopt;
+  return balance;
+}
+
+// This participant's share of a recorded auction.
+carbon_outcome outcome_of(const carbon_participant_config& c, const chain::carbon::auction_result_body& result) {
+  carbon_outcome o;
+  o.name = c.name;
+  o.period = result.period;
+  for (const auto& t : result.trades) {
+    if (t.buyer == c.key.pub) o.bought_kg += t.quantity_kg, o.pays_uc += t.turnover_uc, ++o.trades;
+    if (t.seller == c.key.pub) o.sold_kg += t.quantity_kg, o.receives_uc += t.turnover_uc, ++o.trades;
+  }
+  return o;
+}
+
+// The period's recorded auction and the balance after it, from the validator.
+void learn_results(participant_actor* self, std::uint64_t period, caf::response_promise promise) {
+  auto failed = [self, promise, period](const std::string& why) mutable {
+    carbon_outcome o;
+    o.name = self->state.cfg.name;
+    o.period = period;
+    o.problem = why;
+    promise.deliver(o);
+  };
+  chain::encoder rq;
+  rq.array(1).uint(period);
+  ask_validator(
+      self, "recorded", rq.take(),
+      [self, promise, period, failed](const chain::bytes& raw) mutable {
+        auto result = chain::carbon::decode_auction_result(raw);
+        if (!result) return failed("a damaged auction record: " + result.err().message);
+        auto outcome = outcome_of(self->state.cfg, result.value());
+        ask_validator(
+            self, "balance", balance_request(self->state.cfg.key.pub, period),
+            [self, promise, period, outcome, failed](const chain::bytes& answer) mutable {
+              const auto balance = read_balance(answer);
+              if (!balance) return failed("a damaged balance answer");
+              outcome.balance_kg = *balance;
+              self->state.results[period] = outcome;
+              promise.deliver(outcome);
+            },
+            failed);
+      },
+      failed);
+}
+
 caf::behavior carbon_participant(participant_actor* self, carbon_participant_config cfg) {
   self->state.cfg = std::move(cfg);
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -55,35 +134,34 @@ caf::behavior carbon_participant(participant_actor* self, carbon_participant_con
         if (c.role == market::carbon_role::pvp) {
           submit(self, quota_claim(c, period), promise);
         } else {
-          auto report = c.report;
-          report.period = period;
-          submit(self, report, promise);
+          auto report = std::find_if(c.reports.begin(), c.reports.end(),
+                                     [period](const auto& r) { return r.period == period; });
+          if (report == c.reports.end())
+            promise.deliver("no verified emissions for period " + std::to_string(period), chain::hash256{});
+          else
+            submit(self, *report, promise);
         }
         return promise;
       },
       [self](corder_atom, std::uint64_t period) {
         auto promise = self->make_response_promise();
-        auto& c = self->state.cfg;
-        chain::encoder ask;
-        ask.array(2).bin(c.key.pub).uint(period);
-        const auto request = ask.take();
-        self->request(c.validator, patience, query_atom::value, std::string("balance"),
-                      std::string(request.begin(), request.end()))
-            .then(
-                [self, promise, period](bool ok, const std::string& answer) mutable {
-                  const auto refuse = [&promise](const std::string& why) { promise.deliver(why, chain::hash256{}); };
-                  if (!ok) return refuse("no balance: " + answer);
-                  chain::bytes raw(answer.begin(), answer.end());
-                  auto d = chain::decoder::open(raw);
-                  if (!d) return refuse("no balance: a damaged answer");
-                  chain::detail::field_reader r(d.value());
-                  r.array(1);
-                  const std::int64_t balance = r.i64();
-                  if (!r.finish()) return refuse("no balance: a damaged answer");
-                  if (balance == 0) return refuse("no-balance");
-                  submit(self, chain::carbon::carbon_order_body{period, self->state.cfg.price}, promise);
-                },
-                [promise](caf::error& e) mutable { promise.deliver("no answer: " + to_string(e), chain::hash256{}); });
+        ask_validator(
+            self, "balance", balance_request(self->state.cfg.key.pub, period),
+            [self, promise, period](const chain::bytes& answer) mutable {
+              const auto balance = read_balance(answer);
+              if (!balance) return promise.deliver(std::string("no balance: a damaged answer"), chain::hash256{});
+              if (*balance == 0) return promise.deliver(std::string("no-balance"), chain::hash256{});
+              submit(self, chain::carbon::carbon_order_body{period, self->state.cfg.price}, promise);
+            },
+            [promise](const std::string& why) mutable { promise.deliver("no balance: " + why, chain::hash256{}); });
+        return promise;
+      },
+      [self](cresult_atom, std::uint64_t period) {
+        auto promise = self->make_response_promise();
+        if (auto known = self->state.results.find(period); known != self->state.results.end())
+          promise.deliver(known->second);
+        else
+          learn_results(self, period, promise);
         return promise;
       },
   };

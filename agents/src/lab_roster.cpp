@@ -9,14 +9,16 @@ struct roster_state {
   static inline const char* name = "voltaic.lab_roster";
 };
 
-caf::behavior roster(caf::stateful_actor<roster_state>* self, std::size_t houses) {
+caf::behavior roster(caf::stateful_actor<roster_state>* self, std::size_t houses, std::size_t carbon) {
   self->state.places.houses.resize(houses);
+  self->state.places.carbon.resize(carbon);
   self->set_down_handler([self](caf::down_msg& m) {
     auto& p = self->state.places;
     auto gone = [&m](caf::actor& a) {
       if (a && a.address() == m.source) a = caf::actor{};
     };
     for (auto& h : p.houses) gone(h);
+    for (auto& c : p.carbon) gone(c);
     gone(p.dso);
     gone(p.recorder);
   });
@@ -32,6 +34,7 @@ caf::behavior roster(caf::stateful_actor<roster_state>* self, std::size_t houses
         if (role == "house" && index < p.houses.size()) place = &p.houses[index];
         if (role == "dso" && index == 0) place = &p.dso;
         if (role == "recorder" && index == 0) place = &p.recorder;
+        if (role == "carbon" && index < p.carbon.size()) place = &p.carbon[index];
         if (!place || !who) return false;
         self->monitor(who);
         *place = std::move(who);
@@ -43,6 +46,8 @@ caf::behavior roster(caf::stateful_actor<roster_state>* self, std::size_t houses
 
 }  // namespace
 
-caf::actor spawn_lab_roster(caf::actor_system& system, std::size_t houses) { return system.spawn(roster, houses); }
+caf::actor spawn_lab_roster(caf::actor_system& system, std::size_t houses, std::size_t carbon_participants) {
+  return system.spawn(roster, houses, carbon_participants);
+}
 
 }  // namespace voltaic::agents

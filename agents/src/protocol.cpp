@@ -1,5 +1,6 @@
 #include "voltaic/agents/protocol.hpp"
 
+#include "voltaic/agents/carbon_participant.hpp"
 #include "voltaic/agents/lab_roster.hpp"
 
 namespace voltaic::agents {
@@ -13,6 +14,8 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<phase_done>("voltaic.phase_done");
   cfg.add_message_type<cycle_summary>("voltaic.cycle_summary");
   cfg.add_message_type<lab_roster>("voltaic.lab_roster");
+  cfg.add_message_type<carbon_outcome>("voltaic.carbon_outcome");
+  cfg.add_message_type<std::vector<carbon_outcome>>("voltaic.carbon_outcomes");
 }
 
 const char* to_string(phase p) {

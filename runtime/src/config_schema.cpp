@@ -88,12 +88,16 @@ file_schema make_scenario_schema() {
                         false,
                         {integer("validators", 1, 100), integer("delta_g_per_kwh", 0, 10'000),
                          integer("period", 0, 1'000'000), integer("allowance_kg", 0, 10'000'000'000),
-                         integer("block_interval_s", 1, 31'536'000), text("prices_file", 1)}});
+                         integer("block_interval_s", 1, 31'536'000), text("prices_file", 1),
+                         integer("periods", 1, 1'000), text("host", 1, 255), integer("port", 0, 65'535)}});
+  s.sections.push_back({"carbon_validator", true, {text("host", 1, 255), integer("port", 1, 65'535)}});
   s.sections.push_back({"carbon_participant",
                         true,
                         {integer("bus", 1, 33), text("role", 3, 3), integer("generation_kwh", 0, 1'000'000'000'000),
                          integer("estimate_kg", 0, 10'000'000'000), integer("emissions_kg", 0, 10'000'000'000),
-                         text("price", 1, 32)}});
+                         text("price", 1, 32),
+                         {"monthly_kwh", value_kind::integer_list, 0, 100'000'000'000, {}},
+                         text("house", 1, 64)}});
   return s;
 }
 
@@ -168,6 +172,8 @@ const char* kind_name(value_kind k) {
       return "an array of strings";
     case value_kind::key_list:
       return "an array of public keys (64 hex digits each)";
+    case value_kind::integer_list:
+      return "an array of integers";
     case value_kind::tables:
       return "an array of tables";
   }
@@ -217,6 +223,19 @@ market::status check_value(const toml::node& v, const key_rule& rule, const std:
       for (const auto& item : *a) {
         const auto* s = item.as_string();
         if (!s || (rule.kind == value_kind::key_list && !is_key_hex(s->get()))) return wrong();
+      }
+      return {};
+    }
+    case value_kind::integer_list: {
+      const auto* a = v.as_array();
+      if (!a) return wrong();
+      for (const auto& item : *a) {
+        const auto* i = item.as_integer();
+        if (!i) return wrong();
+        if (i->get() < rule.min || i->get() > rule.max)
+          return fault(path, item.source(),
+                       label + " values must be in " + std::to_string(rule.min) + ".." + std::to_string(rule.max) +
+                           ", not " + std::to_string(i->get()));
       }
       return {};
     }

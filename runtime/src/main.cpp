@@ -162,7 +162,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--only", run.only,
                       "what runs here (default: all): validators (v0,v1); in a scenario also houses by name or "
                       "range (p3, p0..p27), a meter the file places apart (p3.meter), dso, clock, recorder, or "
-                      "agents (all but the validators and placed meters)")
+                      "agents (all but the validators and placed meters); or the carbon market's carbon "
+                      "validators (carbon.c0), participants by bus (carbon.18), carbon.clock, or carbon (the clock "
+                      "and every participant)")
       ->delimiter(',');
   run_cmd->add_option("--out", run.out_dir, "directory for a scenario's results and chains")->capture_default_str();
   run_cmd->add_option("--crash-after", run.crash_after,

@@ -42,14 +42,32 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
       err << "voltaic run: " << scenario.err().message << "\n";
       return 2;
     }
+    const auto& sc = scenario.value();
+    // Carbon parts (carbon, carbon.c0, carbon.18, ...) run in processes of their own.
+    std::vector<std::string> electricity;
+    for (const auto& name : o.only)
+      if (!names_carbon(name)) electricity.push_back(name);
+    if (electricity.size() < o.only.size()) {
+      if (!electricity.empty()) {
+        err << "voltaic run: --only: run the carbon market's parts apart from the electricity lab's\n";
+        return 2;
+      }
+      auto carbon = resolve_carbon_part(sc.carbon, o.only);
+      if (!carbon) {
+        err << "voltaic run: " << carbon.err().message << "\n";
+        return 2;
+      }
+      return run_carbon_lab(sc.carbon, sc.seed, o.out_dir, carbon.value(), out, err);
+    }
     trading_part part;
     part.names = o.only;
     part.all = o.only.empty();
     part.crash_after = o.crash_after;
-    const int traded = run_trading(scenario.value(), part, o.out_dir, out, err);
-    // The carbon market runs beside the electricity lab, in the process that runs it all.
-    if (traded != 0 || !scenario.value().carbon.enabled || !part.all) return traded;
-    return run_carbon_lab(scenario.value().carbon, scenario.value().seed, o.out_dir, out, err);
+    const int traded = run_trading(sc, part, o.out_dir, out, err);
+    // The carbon market runs after the electricity lab, in the process that
+    // runs the lab whole.
+    if (traded != 0 || !sc.carbon.enabled || !part.all) return traded;
+    return run_carbon_lab(sc.carbon, sc.seed, o.out_dir, whole_carbon_market(sc.carbon), out, err);
   }
   auto config = load_run_config(o.config);
   if (!config) {
@@ -75,6 +93,19 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
   return serve_validators(c, local, c.chain_dir, customize, out, err);
 }
 
+void configure_validator_system(caf::actor_system_config& cfg) {
+  agents::register_protocol(cfg);
+  cfg.load<caf::io::middleman>();
+  // Never wait forever on a peer: heartbeats find dead connections.
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+  // A validator process runs few scheduled actors (the miners are detached):
+  // work sharing sleeps on a condition variable where work stealing polls.
+  // Measured with 4 validator processes at 3,000 tx/s offered: 2,958 tx/s
+  // committed, p50 161 ms, against 2,515 tx/s, p50 1.9 s (PERFORMANCE.md).
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+}
+
 int serve_validators(const run_config& c, const std::vector<bool>& local, const std::string& chain_dir,
                      const std::function<void(agents::miner_config&)>& customize, std::ostream& out,
                      std::ostream& err) {
@@ -88,23 +119,15 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
       }
 
   caf::actor_system_config cfg;
-  agents::register_protocol(cfg);
-  cfg.load<caf::io::middleman>();
-  // Never wait forever on a peer: heartbeats find dead connections.
-  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
-  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
-  // A validator process runs few scheduled actors (the miners are detached):
-  // work sharing sleeps on a condition variable where work stealing polls.
-  // Measured with 4 validator processes at 3,000 tx/s offered: 2,958 tx/s
-  // committed, p50 161 ms, against 2,515 tx/s, p50 1.9 s (PERFORMANCE.md).
-  cfg.set("scheduler.policy", caf::atom("sharing"));
+  configure_validator_system(cfg);
   caf::actor_system system{cfg};
 
+  std::vector<peer_endpoint> at;
   std::vector<caf::actor> peers(c.validators.size());
-  std::vector<caf::actor> mine;
   for (std::size_t i = 0; i < c.validators.size(); ++i) {
-    if (!local[i]) continue;
     const auto& v = c.validators[i];
+    at.push_back({v.name, v.host, v.port, chain_dir + "/" + v.name});
+    if (!local[i]) continue;
     auto key = v.key_file.empty() && c.lab_seed ? market::result<chain::key_pair>(chain::derived_key(*c.lab_seed, lab_role_validator, i))
                                                  : chain::load_key_file(v.key_file);
     if (!key) {
@@ -127,16 +150,27 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
     mc.empty_block_interval_ms = c.empty_block_interval_ms;
     if (customize) customize(mc);
     peers[i] = agents::spawn_miner(system, mc);
-    mine.push_back(peers[i]);
-    auto port = system.middleman().publish(peers[i], v.port, v.host.c_str(), true);
+  }
+  return serve_peers(system, at, std::move(peers), out, err);
+}
+
+int serve_peers(caf::actor_system& system, const std::vector<peer_endpoint>& at, std::vector<caf::actor> peers,
+                std::ostream& out, std::ostream& err) {
+  std::vector<bool> local(peers.size());
+  std::vector<caf::actor> mine;
+  for (std::size_t i = 0; i < peers.size(); ++i)
+    if ((local[i] = static_cast<bool>(peers[i]))) mine.push_back(peers[i]);
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    if (!local[i]) continue;
+    auto port = system.middleman().publish(peers[i], at[i].port, at[i].host.c_str(), true);
     if (!port) {
-      err << "voltaic run: validator " << v.name << " cannot listen on " << v.host << ":" << v.port << ": "
-          << system.render(port.error()) << "\n";
+      err << "voltaic run: validator " << at[i].name << " cannot listen on " << at[i].host << ":" << at[i].port
+          << ": " << system.render(port.error()) << "\n";
       for (auto& m : mine) caf::anon_send_exit(m, caf::exit_reason::user_shutdown);
       return 1;
     }
-    out << "validator " << v.name << " listening on " << v.host << ":" << *port << ", chain in " << mc.store_dir
-        << std::endl;
+    out << "validator " << at[i].name << " listening on " << at[i].host << ":" << *port << ", chain in "
+        << at[i].store_dir << std::endl;
   }
 
   std::signal(SIGINT, on_stop_signal);
@@ -151,13 +185,13 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
   int status = 0;
   while (!stop_requested) {
     bool changed = false;
-    for (std::size_t i = 0; i < c.validators.size(); ++i) {
+    for (std::size_t i = 0; i < peers.size(); ++i) {
       if (local[i] || peers[i]) continue;
       // Connect with a deadline: a peer that accepts but never answers must
       // not stall this loop (remote_actor() would wait for it).
       caf::actor found;
       self->request(system.middleman().actor_handle(), std::chrono::seconds(2), caf::connect_atom::value,
-                    c.validators[i].host, c.validators[i].port)
+                    at[i].host, at[i].port)
           .receive([&](const caf::node_id&, caf::strong_actor_ptr& ptr,
                        const std::set<std::string>&) { found = caf::actor_cast<caf::actor>(ptr); },
                    [&](caf::error&) {});
@@ -167,14 +201,13 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
       changed = true;
     }
     if (changed) tell_peers();
-    // A peer that went away is retried; a local miner that stopped ends the run.
+    // A peer that went away is retried; a local validator that stopped ends the run.
     self->receive(
         [&](caf::down_msg& d) {
           for (std::size_t i = 0; i < peers.size(); ++i)
             if (peers[i] && peers[i].address() == d.source) {
               if (local[i]) {
-                err << "voltaic run: validator " << c.validators[i].name << " stopped: " << system.render(d.reason)
-                    << "\n";
+                err << "voltaic run: validator " << at[i].name << " stopped: " << system.render(d.reason) << "\n";
                 status = 1;
                 stop_requested = true;
               }
@@ -189,24 +222,24 @@ int serve_validators(const run_config& c, const std::vector<bool>& local, const 
         if (!local[i] || !peers[i]) continue;
         self->request(peers[i], std::chrono::seconds(5), agents::head_atom::value)
             .receive([&](std::uint64_t h, const std::string& hash) {
-              out << c.validators[i].name << " height " << h << " head " << hash.substr(0, 16) << std::endl;
+              out << at[i].name << " height " << h << " head " << hash.substr(0, 16) << std::endl;
             },
                      [&](caf::error&) {});
       }
     }
   }
   // Let go of every reference into the network before the system stops:
-  // the miners forget their peers, the listening ports close, and only then
-  // do the miners exit (a leftover reference keeps the system waiting).
+  // the validators forget their peers, the listening ports close, and only
+  // then do they exit (a leftover reference keeps the system waiting).
   for (auto& m : mine) self->send(m, agents::peers_atom::value, std::vector<caf::actor>{});
   for (std::size_t i = 0; i < peers.size(); ++i)
-    if (local[i] && peers[i]) system.middleman().unpublish(peers[i], c.validators[i].port);
+    if (local[i] && peers[i]) system.middleman().unpublish(peers[i], at[i].port);
   std::fill(peers.begin(), peers.end(), caf::actor{});
   for (auto& m : mine) self->send_exit(m, caf::exit_reason::user_shutdown);
   self->wait_for(mine);
   mine.clear();
   out << "stopped" << std::endl;
-  // Every miner has terminated, so every block is durably committed. CAF
+  // Every validator has terminated, so every block is durably committed. CAF
   // 0.17's system destructor can wait forever for a detached thread whose
   // actor is still referenced from a dead BASP connection; nothing is left to
   // save, so end the process here.

@@ -17,16 +17,36 @@ market::error bad(const std::string& origin, const std::string& what) {
   return market::make_error(market::errc::malformed_file, origin + ": " + what);
 }
 
-// [carbon] and its [[carbon_participant]] tables (the schema checked types and ranges).
-market::status read_carbon(const toml::table& doc, const std::string& origin, carbon_scenario& c) {
+// [carbon], [[carbon_validator]] and [[carbon_participant]] (the schema
+// checked types and ranges); `s` gives the houses a PVP may be the carbon side of.
+market::status read_carbon(const toml::table& doc, const std::string& origin, const scenario_config& s,
+                           carbon_scenario& c) {
   const auto* section = doc["carbon"].as_table();
   const auto* list = doc["carbon_participant"].as_array();
+  const auto* places = doc["carbon_validator"].as_array();
   if (!section) {
     if (list) return config_fault(origin, list, "[[carbon_participant]] needs a [carbon] section");
+    if (places) return config_fault(origin, places, "[[carbon_validator]] needs a [carbon] section");
     return {};
   }
   c.enabled = true;
   c.validators = static_cast<std::uint32_t>((*section)["validators"].value_or(std::int64_t{4}));
+  if (places) {
+    if ((*section)["validators"] && c.validators != places->size())
+      return config_fault(origin, places,
+                          "[carbon] validators = " + std::to_string(c.validators) + " but " +
+                              std::to_string(places->size()) + " [[carbon_validator]] entries place them");
+    c.validators = static_cast<std::uint32_t>(places->size());
+    for (const auto& item : *places) {
+      const auto& t = *item.as_table();
+      if (!t["port"]) return config_fault(origin, &item, "[[carbon_validator]] needs its port");
+      c.places.push_back({t["host"].value_or(std::string{"127.0.0.1"}),
+                          static_cast<std::uint16_t>(t["port"].value_or(std::int64_t{0}))});
+    }
+  }
+  c.periods = static_cast<std::uint64_t>((*section)["periods"].value_or(std::int64_t{1}));
+  c.host = (*section)["host"].value_or(c.host);
+  c.port = static_cast<std::uint16_t>((*section)["port"].value_or(std::int64_t{0}));
   c.delta_g_per_kwh = (*section)["delta_g_per_kwh"].value_or(c.delta_g_per_kwh);
   c.period = static_cast<std::uint64_t>((*section)["period"].value_or(std::int64_t{2020}));
   c.allowance_kg = (*section)["allowance_kg"].value_or(c.allowance_kg);
@@ -48,12 +68,34 @@ market::status read_carbon(const toml::table& doc, const std::string& origin, ca
     if (role == "pvp") p.role = market::carbon_role::pvp;
     else if (role != "cec") return config_fault(origin, &item, "[[carbon_participant]] role must be \"pvp\" or \"cec\"");
     p.generation_kwh = t["generation_kwh"].value_or(std::int64_t{0});
+    if (const auto* months = t["monthly_kwh"].as_array()) {
+      if (months->size() != 12)
+        return config_fault(origin, months,
+                            "[[carbon_participant]] monthly_kwh must hold twelve monthly totals, not " +
+                                std::to_string(months->size()));
+      if (t["generation_kwh"])
+        return config_fault(origin, months, "[[carbon_participant]] gives generation_kwh or monthly_kwh, not both");
+      for (const auto& m : *months) p.monthly_kwh.push_back(m.value_or(std::int64_t{0}));
+    }
+    if (const auto* house = t["house"].node()) {
+      p.house = house->value_or(std::string{});
+      const auto index = s.party_index(p.house);
+      if (!index)
+        return config_fault(origin, house, "[[carbon_participant]] house '" + p.house + "' is no party of the scenario");
+      p.house_index = *index;
+      for (const auto& other : c.participants)
+        if (other.house == p.house)
+          return config_fault(origin, house, "[[carbon_participant]] house " + p.house + " is the carbon side of bus " +
+                                                 other.id + " already");
+    }
     p.estimate_kg = t["estimate_kg"].value_or(std::int64_t{-1});
     p.emissions_kg = t["emissions_kg"].value_or(std::int64_t{0});
     if (p.role == market::carbon_role::pvp && t["emissions_kg"])
       return config_fault(origin, t["emissions_kg"].node(), "a PV prosumer reports no emissions (use generation_kwh)");
-    if (p.role == market::carbon_role::cec && (t["generation_kwh"] || t["estimate_kg"]))
-      return config_fault(origin, &item, "a CEC has emissions_kg, not generation_kwh or estimate_kg");
+    if (p.role == market::carbon_role::cec && (t["generation_kwh"] || t["estimate_kg"] || t["monthly_kwh"]))
+      return config_fault(origin, &item, "a CEC has emissions_kg, not generation_kwh, monthly_kwh or estimate_kg");
+    if (p.role == market::carbon_role::cec && t["house"])
+      return config_fault(origin, t["house"].node(), "only a PV prosumer is the carbon side of a house");
     const std::string price = t["price"].value_or(std::string{"copula"});
     if (price == "copula") {
       copula = true;
@@ -230,12 +272,44 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
       if (step.change.empty()) return bad(origin, "[[grid_change]] has no change");
       s.grid_changes.push_back(std::move(step));
     }
-  if (auto c = read_carbon(doc, origin, s.carbon); !c) return c.err();
+  if (auto c = read_carbon(doc, origin, s, s.carbon); !c) return c.err();
   s.carbon.simulated = !s.wall_clock;
   return s;
 }
 
 }  // namespace
+
+std::string scenario_config::party_name(std::uint64_t market, std::size_t i) const {
+  return markets == 1 ? "p" + std::to_string(i) : "m" + std::to_string(market) + "-p" + std::to_string(i);
+}
+
+std::optional<std::size_t> scenario_config::party_index(const std::string& name) const {
+  // Digits only, no leading zero: the names party_name gives.
+  auto number = [](const std::string& text, std::uint64_t bound) -> std::optional<std::uint64_t> {
+    if (text.empty() || text.size() > 12 || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char ch : text) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+      v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+    }
+    if (v >= bound) return std::nullopt;
+    return v;
+  };
+  std::uint64_t market = 0;
+  std::string rest = name;
+  if (markets > 1) {
+    const auto dash = name.find("-p");
+    if (name.empty() || name[0] != 'm' || dash == std::string::npos) return std::nullopt;
+    auto m = number(name.substr(1, dash - 1), markets);
+    if (!m) return std::nullopt;
+    market = *m;
+    rest = name.substr(dash + 1);
+  }
+  if (rest.empty() || rest[0] != 'p') return std::nullopt;
+  auto i = number(rest.substr(1), prosumers);
+  if (!i) return std::nullopt;
+  return market * prosumers + *i;
+}
 
 bool is_scenario_file(const std::string& path) {
   auto doc = parse_toml_file(path);

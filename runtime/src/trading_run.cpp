@@ -98,15 +98,7 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
   cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
-  // With handles to remote validators CAF 0.17 may wait forever at exit:
-  // such a process ends without unwinding (nothing of its own is on disk
-  // but the CSVs, each flushed as written).
-  auto end_process = [&](int status) {
-    out.flush();
-    err.flush();
-    std::cout.flush();
-    std::_Exit(status);
-  };
+  auto end_process = [&](int status) { trading::end_process(out, err, status); };
   std::vector<caf::actor> miners;
   if (apart) {
     miners = trading::connect_validators(system, self, rc, err);

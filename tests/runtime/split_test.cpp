@@ -8,15 +8,13 @@
 // turn back to it under its new handle, hostile test F13).
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "support/background.hpp"
+#include "support/ports.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
 #include "support/replica.hpp"
@@ -33,30 +31,6 @@ namespace {
 
 const std::string bin = VOLTAIC_BIN;
 
-// Whether loopback ports [first, first + n) can be listened on now.
-bool ports_free(int first, int n) {
-  for (int port = first; port < first + n; ++port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Whether `text` shows up in the file `log` within a minute (a loaded machine starts slowly).
-bool shows_up(const std::string& log, const std::string& text) {
-  for (int i = 0; i < 3000; ++i) {
-    if (voltaic::test::read_text(log).find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
-
 struct split_lab {
   fs::path dir;
   pid_t a = -1, b = -1;
@@ -70,7 +44,7 @@ struct split_lab {
     // and the package check, 28000-29999; below the ephemeral range), none
     // of them taken by a lab of a test running beside this one.
     int base = 25000 + static_cast<int>((::getpid() * 4 + std::hash<std::string>{}(tag) % 4) % 500) * 6;
-    for (int tries = 0; tries < 500 && !ports_free(base, 6); ++tries) base = 25000 + (base - 25000 + 6) % 3000;
+    for (int tries = 0; tries < 500 && !voltaic::test::ports_free(base, 6); ++tries) base = 25000 + (base - 25000 + 6) % 3000;
     std::ofstream toml(dir / "scenario.toml");
     toml << "[chain]\nid = \"split\"\n\n[scenario]\nfeeder = \"ieee-eu-lv\"\nprosumers = 20\ncycles = " << cycles
          << "\nseed = 3\nshort_sellers = 1\nsilent_buyers = 1\nctp_lifetime_blocks = 12\n"
@@ -114,7 +88,7 @@ struct split_lab {
   pid_t agents_until_v3_killed(const std::string& log) {
     const pid_t agents = voltaic::test::start_process({bin, "run", file(), "--only", "agents", "--out", path("c")}, log);
     REQUIRE(agents > 0);
-    REQUIRE(shows_up(log, "cycle 1:"));
+    REQUIRE(voltaic::test::shows_up(log, "cycle 1:"));
     voltaic::test::stop_process(b, SIGKILL, 5);
     b = -1;
     return agents;
@@ -313,11 +287,11 @@ TEST_CASE("a validator killed and restarted mid-run: its agents turn to another,
   lab.start_validators_v3_apart();
   const std::string log = lab.path("c.log");
   const pid_t agents = lab.agents_until_v3_killed(log);
-  REQUIRE(shows_up(log, "p3: its validator went away; it turns to another"));
+  REQUIRE(voltaic::test::shows_up(log, "p3: its validator went away; it turns to another"));
   // The same validator, from its store, under a new process and handle.
   lab.b = voltaic::test::start_process({bin, "run", lab.file(), "--out", lab.path("b"), "--only", "v3"}, lab.path("b2.log"));
   {
-    const bool back = shows_up(log, "validator v3 answers again");
+    const bool back = voltaic::test::shows_up(log, "validator v3 answers again");
     INFO("agents: " << voltaic::test::read_text(log) << "\nv3 again: " << voltaic::test::read_text(lab.path("b2.log")));
     REQUIRE(back);
   }

@@ -25,7 +25,7 @@ std::vector<party> make_parties(const scenario_config& sc, std::size_t load_bus_
     for (std::size_t i = 0; i < sc.prosumers; ++i) {
       party p;
       const std::uint64_t g = m * sc.prosumers + i;
-      p.name = sc.markets == 1 ? "p" + std::to_string(i) : "m" + std::to_string(m) + "-p" + std::to_string(i);
+      p.name = sc.party_name(m, i);
       p.market = m;
       p.bus = static_cast<std::uint32_t>(i % load_bus_count);
       p.side = i < buyers ? market::side::buy : market::side::sell;

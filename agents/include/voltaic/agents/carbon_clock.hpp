@@ -3,10 +3,12 @@
 // participants when to act, and waits for the carbon chain to commit each
 // step before the next. Claims and emissions reports first, then orders
 // (each participant reads its own balance from its validator), then the
-// first carbon validator records the auction, which every validator re-runs.
+// first carbon validator records the auction, which every validator re-runs;
+// once it is committed, each participant is told to read its results.
 // On the simulated clock it also makes the blocks (carbon_clock_config).
 // Nothing is decided here: every verdict is a validator's.
-//   (cperiod, period) -> (claims admitted, orders admitted, problem or "")
+//   (cperiod, period) -> (claims admitted, orders admitted, problem or "",
+//                         std::vector<carbon_outcome> by participant)
 // Thread-safety: an actor; all state is its own.
 
 #include <caf/all.hpp>

@@ -22,6 +22,7 @@ enum class value_kind : std::uint8_t {
   key_hex,       // a public key: 64 hex digits
   text_list,     // an array of strings
   key_list,      // an array of public keys
+  integer_list,  // an array of integers, each within min/max
   tables,        // an array of tables whose keys are `fields`
 };
 

@@ -50,17 +50,30 @@
 //   [carbon]                     # a carbon market beside it (spec/carbon.md):
 //   validators = 4               #   its own validators on LMDB,
 //   delta_g_per_kwh = 800        #   the regulator's delta,
-//   period = 2020                #   the year its one period clears,
+//   period = 2020                #   the year its first period clears,
+//   periods = 1                  #   how many periods (years) clear in turn,
 //   allowance_kg = 1000000       #   every CEC's allowance,
 //   block_interval_s = 600       #   empty carbon blocks this far apart (wall
 //                                #   clock; the simulated one steps a block
 //                                #   per step of the period, a day apart),
 //   prices_file = "prices.csv"   #   electricity,carbon history for "copula" prices
+//   host = "127.0.0.1"           #   where the carbon clock takes participants
+//   port = 0                     #   of other processes (voltaic run --only
+//                                #   carbon.18); 0: the clock's process only
+//
+//   [[carbon_validator]]         # carbon validators c0, c1, ... in this order,
+//   host = "127.0.0.1"           #   at these addresses: needed to run them
+//   port = 27400                 #   apart (voltaic run --only c0,c1)
 //
 //   [[carbon_participant]]       # one per IEEE 33 bus taking part
 //   bus = 18
 //   role = "pvp"                 # or "cec"
-//   generation_kwh = 117500      # PVP: the year's metered generation
+//   generation_kwh = 117500      # PVP: the year's metered generation, split
+//                                #   into months by the paper's seasonal shape,
+//   monthly_kwh = [7000, ...]    #   or its twelve monthly totals (the same
+//                                #   each period)
+//   house = "p3"                 # PVP: the carbon side of this house: its key
+//                                #   and its smart meter's on both chains
 //   estimate_kg = 99000          # PVP: what it publishes (default: its check value)
 //   emissions_kg = 2455000       # CEC: its verified emissions
 //   price = "3.62"               # limit per tonne, or "copula": the analysis's
@@ -106,21 +119,34 @@ struct carbon_participant_spec {
   std::string id;  // the bus number
   market::carbon_role role = market::carbon_role::cec;
   std::int64_t generation_kwh = 0;  // PVP
+  std::vector<std::int64_t> monthly_kwh;  // PVP: twelve, or empty (from generation_kwh)
+  std::string house;                // PVP: the lab house it is the carbon side of, or ""
+  std::size_t house_index = 0;      // that house's party index
   std::int64_t estimate_kg = -1;    // PVP: -1 publishes the check value
   std::int64_t emissions_kg = 0;    // CEC
   std::optional<market::price_ucpt> price;  // none: copula-advised
+};
+
+// Where a carbon validator listens when its process runs apart.
+struct carbon_validator_place {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
 };
 
 struct carbon_scenario {
   bool enabled = false;
   std::uint32_t validators = 4;
   std::int64_t delta_g_per_kwh = 800;
-  std::uint64_t period = 2020;
+  std::uint64_t period = 2020;  // the first
+  std::uint64_t periods = 1;
   std::int64_t allowance_kg = 1'000'000;
   std::uint64_t block_interval_ms = 600'000;
   bool simulated = true;  // [scenario] clock: the carbon clock steps the blocks
   std::string prices_file;  // resolved against the scenario file's directory
   std::vector<carbon_participant_spec> participants;
+  std::string host = "127.0.0.1";  // the carbon clock, for participants of other processes
+  std::uint16_t port = 0;          // 0: reached in its own process only
+  std::vector<carbon_validator_place> places;  // by validator; empty: all in one process
 };
 
 struct scenario_config {
@@ -168,6 +194,11 @@ struct scenario_config {
   }
 
   std::size_t buyers_per_market() const { return buyers ? buyers : (prosumers + 1) / 2; }
+
+  // Party i of market m is called p<i>, or m<m>-p<i> with several markets.
+  std::string party_name(std::uint64_t market, std::size_t i) const;
+  // The index (market * prosumers + i) of the party called `name`, or nothing.
+  std::optional<std::size_t> party_index(const std::string& name) const;
 };
 
 // True when the file has a [scenario] section (a trading run rather than validators only).
