@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "voltaic/chain/core/keys.hpp"
+#include "voltaic/chain/core/sealed_box.hpp"
 #include "voltaic/chain/core/merkle.hpp"
 
 using namespace voltaic::chain;
@@ -122,4 +123,37 @@ TEST_CASE("leaf and node hashing are separated, and an odd leaf is not duplicate
   // [a, b, c] and [a, b, c, c] differ (the Bitcoin duplication weakness).
   CHECK(merkle_root({a, b, c}) != merkle_root({a, b, c, c}));
   CHECK(merkle_root({}) != merkle_root({a}));
+}
+
+TEST_CASE("a sealed box opens only with its destination's key, and says nothing of its contents or its sender") {
+  const auto alice = key_pair_from_seed({1});
+  const auto bob = key_pair_from_seed({2});
+  const std::string text = "offer 0.2100 per kWh for 12.5 kWh";
+  const bytes plain(text.begin(), text.end());
+  auto sealed = seal_to(bob.pub, plain);
+  REQUIRE(sealed);
+  CHECK(sealed.value().size() == plain.size() + sealed_box_overhead());
+  // Nothing of the plaintext shows in the box.
+  const std::string box(sealed.value().begin(), sealed.value().end());
+  CHECK(box.find("0.2100") == std::string::npos);
+  CHECK(box.find("offer") == std::string::npos);
+  auto opened = open_sealed(bob, sealed.value());
+  REQUIRE(opened);
+  CHECK(opened.value() == plain);
+  // Two seals of the same text differ (an ephemeral key each): nothing links them.
+  CHECK(seal_to(bob.pub, plain).value() != sealed.value());
+  // Another key, a flipped byte, a truncated box: refused alike.
+  auto other = open_sealed(alice, sealed.value());
+  REQUIRE(!other);
+  CHECK(other.err().message.rfind("not-for-this-key", 0) == 0);
+  auto damaged = sealed.value();
+  damaged[damaged.size() / 2] ^= 1;
+  CHECK(!open_sealed(bob, damaged));
+  CHECK(!open_sealed(bob, bytes(sealed.value().begin(), sealed.value().begin() + 10)));
+  // A destination that is no point of the curve cannot be sealed to.
+  public_key bogus{};
+  bogus.fill(0xff);
+  auto refused = seal_to(bogus, plain);
+  REQUIRE(!refused);
+  CHECK(refused.err().message.rfind("bad-key", 0) == 0);
 }
