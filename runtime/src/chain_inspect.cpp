@@ -64,6 +64,13 @@ fields describe_body(const chain::transaction& tx) {
           for (const auto& d : b.dues) agreed += d.role == party_role::buyer ? d.agreed_mwh : 0;
           f = {{"market", std::to_string(b.market)}, {"cycle", std::to_string(b.cycle)},
                {"parties", std::to_string(b.dues.size())}, {"bought_mwh", std::to_string(agreed)}};
+        } else if constexpr (std::is_same_v<B, escrow_deploy_body>) {
+          f = {{"producer", hex(b.producer)}, {"amount_uc", std::to_string(b.amount_uc)},
+               {"energy_mwh", std::to_string(b.energy_mwh)}, {"expiry_height", std::to_string(b.expiry_height)}};
+        } else if constexpr (std::is_same_v<B, escrow_pay_body> || std::is_same_v<B, escrow_refund_body>) {
+          f = {{"escrow", hex(b.escrow)}};
+        } else if constexpr (std::is_same_v<B, escrow_payout_body>) {
+          f = {{"escrow", hex(b.escrow)}, {"received_mwh", std::to_string(b.received_mwh)}};
         } else {
           f = {{"voter", std::to_string(b.voter)}, {"height", std::to_string(b.height)},
                {"round", std::to_string(b.round)}, {"vote_kind", std::to_string(b.vote_kind)}};

@@ -71,6 +71,16 @@ void fields(Io& io, due_record& d) {
   io(d.meter);
 }
 template <class Io>
+void fields(Io& io, escrow_record& x) {
+  io.array(6);
+  io(x.buyer);
+  io(x.producer);
+  io(x.amount_uc);
+  io(x.energy_mwh);
+  io(x.expiry_height);
+  io(x.paid);
+}
+template <class Io>
 void fields(Io& io, dso_record& d) {
   io.array(2);
   io(d.charge_uc_per_m);
@@ -183,7 +193,7 @@ state_changes ledger_state::changes() const {
   // Each map's changes are collected and sorted on their own, on all cores:
   // every key starts with its map's prefix, so the groups joined in prefix
   // order are the whole set sorted by key.
-  constexpr std::size_t maps = 12;
+  constexpr std::size_t maps = 13;
   std::array<state_changes, maps> groups;
   parallel_for(maps, [&](std::size_t i) {
     auto& g = groups[i];
@@ -199,7 +209,8 @@ state_changes ledger_state::changes() const {
       case 8: collect_changes(clearings, 'r', state_table::state, g); break;
       case 9: collect_changes(settlements, 's', state_table::state, g); break;
       case 10: collect_changes(dues_recorded, 't', state_table::state, g); break;
-      default: collect_changes(evidence, 'v', state_table::state, g); break;
+      case 11: collect_changes(evidence, 'v', state_table::state, g); break;
+      default: collect_changes(escrows, 'x', state_table::state, g); break;
     }
     sort_by_key(g);
   });
@@ -225,6 +236,7 @@ state_changes ledger_state::all_records() const {
   collect_all(dso_params, 'p', state_table::state, out);
   collect_all(next_ctp_id, 'n', state_table::state, out);
   collect_all(evidence, 'v', state_table::state, out);
+  collect_all(escrows, 'x', state_table::state, out);
   sort_by_key(out);
   return out;
 }
@@ -262,6 +274,7 @@ void for_each_table(ledger_state& st, F f) {
   f(st.dso_params);
   f(st.next_ctp_id);
   f(st.evidence);
+  f(st.escrows);
 }
 }  // namespace
 
@@ -378,6 +391,13 @@ status ledger_state::load_record(state_table table, const bytes& key, const byte
                static_cast<std::uint32_t>(p[2]) << 8 | p[3];
       };
       evidence.load({u32(k), get_u64(k + 4), u32(k + 12), k[16]}, at);
+      return {};
+    }
+    case 'x': {
+      if (!need(32)) return bad_record("escrow key length");
+      const auto x = read_fields<escrow_record>(r);
+      if (auto s = r.finish(); !s) return s;
+      escrows.load(get_fixed<32>(k), x);
       return {};
     }
     default:

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "ledger_rules.hpp"
+#include "escrow_rules.hpp"
 #include "spb_payments.hpp"
 #include "voltaic/chain/core/merkle.hpp"
 #include "voltaic/chain/energy/coe.hpp"
@@ -167,6 +168,10 @@ status dispatch(ledger_state& st, const transaction& tx, std::uint64_t height) {
         else if constexpr (std::is_same_v<B, grid_update_body>) return apply_grid_update(st, tx, b, height);
         else if constexpr (std::is_same_v<B, dso_params_body>) return apply_dso_params(st, tx, b);
         else if constexpr (std::is_same_v<B, cycle_dues_body>) return apply_cycle_dues(st, tx, b);
+        else if constexpr (std::is_same_v<B, escrow_deploy_body>) return apply_escrow_deploy(st, tx, b, height);
+        else if constexpr (std::is_same_v<B, escrow_pay_body>) return apply_escrow_pay(st, tx, b, height);
+        else if constexpr (std::is_same_v<B, escrow_payout_body>) return apply_escrow_payout(st, tx, b, height);
+        else if constexpr (std::is_same_v<B, escrow_refund_body>) return apply_escrow_refund(st, tx, b, height);
         else return apply_evidence(st, tx, b, height);
       },
       tx.body);

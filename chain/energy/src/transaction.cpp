@@ -26,6 +26,10 @@ tx_body read_body(tx_kind kind, field_reader& r) {
     case tx_kind::evidence: return read_fields<evidence_body>(r);
     case tx_kind::cycle_dues: return read_fields<cycle_dues_body>(r);
     case tx_kind::dso_params: return read_fields<dso_params_body>(r);
+    case tx_kind::escrow_deploy: return read_fields<escrow_deploy_body>(r);
+    case tx_kind::escrow_pay: return read_fields<escrow_pay_body>(r);
+    case tx_kind::escrow_payout: return read_fields<escrow_payout_body>(r);
+    case tx_kind::escrow_refund: return read_fields<escrow_refund_body>(r);
   }
   r.fail("unknown transaction kind");
   return fund_body{};
@@ -47,6 +51,10 @@ const char* to_string(tx_kind kind) {
     case tx_kind::dso_params: return "dso_params";
     case tx_kind::evidence: return "evidence";
     case tx_kind::cycle_dues: return "cycle_dues";
+    case tx_kind::escrow_deploy: return "escrow_deploy";
+    case tx_kind::escrow_pay: return "escrow_pay";
+    case tx_kind::escrow_payout: return "escrow_payout";
+    case tx_kind::escrow_refund: return "escrow_refund";
   }
   return "unknown";
 }

@@ -74,6 +74,30 @@ void fields(Io& io, ctp_timeout_body& b) {
   io(b.ctp_id);
 }
 template <class Io>
+void fields(Io& io, escrow_deploy_body& b) {
+  io.array(4);
+  io(b.producer);
+  io(b.amount_uc);
+  io(b.energy_mwh);
+  io(b.expiry_height);
+}
+template <class Io>
+void fields(Io& io, escrow_pay_body& b) {
+  io.array(1);
+  io(b.escrow);
+}
+template <class Io>
+void fields(Io& io, escrow_refund_body& b) {
+  io.array(1);
+  io(b.escrow);
+}
+template <class Io>
+void fields(Io& io, escrow_payout_body& b) {
+  io.array(2);
+  io(b.escrow);
+  io(b.received_mwh);
+}
+template <class Io>
 void fields(Io& io, meter_settlement_body& b) {
   io.array(6);
   io(b.market);

@@ -22,6 +22,7 @@
 //   'p'               DSO params    [charge_uc_per_m, penalty_ucpkwh]
 //   'n'               next CTP id   [id]
 //   'v' voter height round kind  evidence  [height recorded]
+//   'x' deploy tx id  escrow        [buyer, producer, amount_uc, energy_mwh, expiry_height, paid]
 // CTPs ('c') live in their own table; everything else in the state table.
 // Thread-safety: none; one owner (the chain's writer) at a time.
 
@@ -78,6 +79,17 @@ struct ctp_record {
   // database, which then costs 32 bytes per open record, not its envelope.
   hash256 digest{};
   std::int64_t held_uc() const { return amount_uc + charge_uc; }
+};
+
+// An escrow of the baseline (transaction.hpp, escrow_*): set up, then paid
+// into (the amount leaves the buyer's balance), then paid out or refunded.
+struct escrow_record {
+  public_key buyer{};
+  public_key producer{};
+  std::int64_t amount_uc = 0;
+  std::int64_t energy_mwh = 0;
+  std::uint64_t expiry_height = 0;
+  bool paid = false;
 };
 
 struct energy_account {
@@ -208,6 +220,7 @@ struct ledger_state {
   journaled_map<std::uint8_t, dso_record> dso_params;  // key 0
   journaled_map<std::uint8_t, std::uint64_t> next_ctp_id;  // key 0
   journaled_map<evidence_key, std::uint64_t> evidence;    // -> height recorded
+  journaled_map<hash256, escrow_record, hashed_items> escrows;  // by deploy transaction id
 
   // Not state: signatures already checked — hashes of (payload, signature)
   // of transactions, and CoE ids. A check gives the same answer

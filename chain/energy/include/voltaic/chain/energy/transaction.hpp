@@ -44,8 +44,14 @@ enum class tx_kind : std::uint8_t {
   dso_params = 10,         // DSO sets the grid charge and the penalty
   evidence = 11,           // a validator signed two different votes for one step
   cycle_dues = 12,         // validator records what each party of a cleared cycle agreed
+  // The escrow baseline SPB is measured against (protocols.md 3, item 5):
+  // three block entries per trade where SPB needs one.
+  escrow_deploy = 13,  // buyer sets up an escrow for a deal: nothing moves yet
+  escrow_pay = 14,     // buyer pays the deal's amount into it
+  escrow_payout = 15,  // buyer releases it on what its meter read: producer paid pro rata, the rest back
+  escrow_refund = 16,  // buyer takes a paid escrow back after its expiry (the producer never delivered)
 };
-inline constexpr std::uint8_t tx_kind_max = 12;
+inline constexpr std::uint8_t tx_kind_max = 16;
 const char* to_string(tx_kind kind);
 
 // [to, amount_uc]
@@ -184,9 +190,34 @@ struct cycle_dues_body {
   std::vector<party_due> dues;
 };
 
+// [producer, amount_uc, energy_mwh, expiry_height]. The escrow is named by
+// this transaction's id, so the buyer can sign its payment at once.
+struct escrow_deploy_body {
+  public_key producer{};
+  std::int64_t amount_uc = 0;
+  std::int64_t energy_mwh = 0;
+  std::uint64_t expiry_height = 0;  // last height at which it may be paid out
+};
+// The id of the escrow a deploy transaction sets up: BLAKE2b-256 of its
+// payload, known to the buyer before it is submitted.
+struct transaction;
+hash256 escrow_id_of(const transaction& deploy);
+// [escrow]: escrow_pay, escrow_refund.
+struct escrow_ref_body {
+  hash256 escrow{};
+};
+struct escrow_pay_body : escrow_ref_body {};
+struct escrow_refund_body : escrow_ref_body {};
+// [escrow, received_mwh]: the producer gets amount * received / energy.
+struct escrow_payout_body {
+  hash256 escrow{};
+  std::int64_t received_mwh = 0;
+};
+
 using tx_body = std::variant<fund_body, energy_account_body, order_root_body, clearing_result_body, ctp_commit_body,
                              erc_body, ctp_timeout_body, meter_settlement_body, grid_update_body, dso_params_body,
-                             evidence_body, cycle_dues_body>;
+                             evidence_body, cycle_dues_body, escrow_deploy_body, escrow_pay_body,
+                             escrow_payout_body, escrow_refund_body>;
 
 struct transaction {
   public_key signer{};
