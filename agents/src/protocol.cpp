@@ -1,5 +1,6 @@
 #include "voltaic/agents/protocol.hpp"
 
+#include "voltaic/agents/bilateral_trader.hpp"
 #include "voltaic/agents/carbon_participant.hpp"
 #include "voltaic/agents/lab_roster.hpp"
 
@@ -15,6 +16,7 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<cycle_summary>("voltaic.cycle_summary");
   cfg.add_message_type<lab_roster>("voltaic.lab_roster");
   cfg.add_message_type<carbon_outcome>("voltaic.carbon_outcome");
+  cfg.add_message_type<deal_report>("voltaic.deal_report");
   cfg.add_message_type<std::vector<carbon_outcome>>("voltaic.carbon_outcomes");
 }
 

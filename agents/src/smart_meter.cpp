@@ -15,6 +15,7 @@ namespace {
 struct meter_state {
   smart_meter_config cfg;
   detail::tx_signer signer;
+  std::uint64_t last_counter = 0;  // of its last reading: two reads at one height never share one
   static inline const char* name = "voltaic.smart_meter";
 };
 
@@ -52,10 +53,11 @@ std::optional<std::int64_t> metered_mwh(const smart_meter_config& c, bool buyer,
 // A buyer's meter confirms each hold with what the house took of it (the
 // metered energy shared over the holds pro rata, never more than a hold); a
 // seller's reads what it delivered.
-std::vector<chain::signed_transaction> readings(const smart_meter_config& c, const meter_read& r) {
+std::vector<chain::signed_transaction> readings(const smart_meter_config& c, const meter_read& r,
+                                                std::uint64_t& counter) {
   std::vector<chain::signed_transaction> txs;
   const std::size_t k = static_cast<std::size_t>(r.key_index);
-  std::uint64_t counter = r.height * readings_per_height;
+  counter = std::max(counter, r.height * readings_per_height);
   if (r.role == static_cast<std::uint8_t>(chain::party_role::buyer)) {
     std::int64_t committed = 0;
     for (std::size_t i = 0; i < r.ctp_ids.size() && i < r.ctp_energy_mwh.size(); ++i) committed += r.ctp_energy_mwh[i];
@@ -94,7 +96,7 @@ caf::behavior smart_meter(meter_actor* self, smart_meter_config cfg) {
           return std::vector<chain::hash256>{};
         }
         auto promise = self->make_response_promise<std::vector<chain::hash256>>();
-        detail::submit_all(self, s.cfg.miner, readings(s.cfg, r), s.cfg.name,
+        detail::submit_all(self, s.cfg.miner, readings(s.cfg, r, s.last_counter), s.cfg.name,
                            [promise](std::vector<chain::hash256> ids) mutable { promise.deliver(std::move(ids)); });
         return promise;
       },

@@ -61,6 +61,30 @@ int main(int argc, char** argv) {
                      "the carbon paper's case study instead: carbon validators, PV prosumers and CECs, one period");
   demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
+  spb_compare_options spb_compare;
+  auto* spb_cmd = app.add_subcommand("spb", "SPB's bilateral market: trades negotiated over backbone routers");
+  spb_cmd->require_subcommand(1);
+  auto* spb_compare_cmd = spb_cmd->add_subcommand(
+      "compare", "The same trades settled by SPB (CTP and ERC) and by the escrow baseline, side by side");
+  spb_compare_cmd->add_option("--trades", spb_compare.trades, "buyer-producer pairs, one deal each")
+      ->capture_default_str()
+      ->check(whole(1, 100'000));
+  spb_compare_cmd->add_option("--seed", spb_compare.seed, "seed of keys and strategies")->capture_default_str()
+      ->check(whole(0, int64_max));
+  spb_compare_cmd->add_option("--routers", spb_compare.routers, "backbone routers")->capture_default_str()
+      ->check(whole(1, 1'000));
+  spb_compare_cmd->add_option("--validators", spb_compare.validators, "validators (in this process)")
+      ->capture_default_str()
+      ->check(whole(1, 100));
+  spb_compare_cmd->add_option("--unreliable", spb_compare.unreliable, "producers that never deliver")
+      ->capture_default_str()
+      ->check(whole(0, 100'000));
+  spb_compare_cmd->add_option("--lifetime-blocks", spb_compare.lifetime_blocks,
+                              "blocks a hold or escrow lives before its buyer may take it back")
+      ->capture_default_str()
+      ->check(whole(2, 1'000'000));
+  spb_compare_cmd->add_option("--out", spb_compare.out_dir, "keep both chains here (spb/, escrow/)");
+  spb_compare_cmd->add_flag("--json", spb_compare.json, "print {\"spb\": {...}, \"escrow\": {...}}");
   carbon_clear_options carbon_clear;
   auto* carbon_cmd = app.add_subcommand("carbon", "The carbon market: clear a carbon auction, analyse prices");
   carbon_cmd->require_subcommand(1);
@@ -192,6 +216,7 @@ int main(int argc, char** argv) {
   if (*demo_cmd) return demo.carbon ? run_carbon_demo(demo, std::cout, std::cerr) : run_demo(demo, std::cout, std::cerr);
   if (*experiment_cmd) return run_experiment(experiment, std::cout, std::cerr);
   if (*carbon_clear_cmd) return run_carbon_clear(carbon_clear, std::cout, std::cerr);
+  if (*spb_compare_cmd) return run_spb_compare(spb_compare, std::cout, std::cerr);
   if (*carbon_analyze_cmd) {
     if (*given_option) carbon_analyze.given_electricity = given_electricity;
     return run_carbon_analyze(carbon_analyze, std::cout, std::cerr);

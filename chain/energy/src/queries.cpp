@@ -205,6 +205,16 @@ result<bytes> energy_application::query(std::string_view path, const bytes& requ
     w(last);
     return e.take();
   }
+  if (path == "energy_accounts") {
+    if (auto n = read_numbers(request, 0); !n) return n.err();
+    answer_list<energy_offer_row> rows;
+    for (const auto& [key, a] : ledger_->state().energy_accounts.items())
+      if (a.energy_mwh > 0) rows.items.push_back({key, a.energy_mwh, a.price_ucpkwh});
+    std::sort(rows.items.begin(), rows.items.end(), [](const energy_offer_row& a, const energy_offer_row& b) {
+      return std::tie(a.price_ucpkwh, a.producer) < std::tie(b.price_ucpkwh, b.producer);
+    });
+    return encode_fields(rows);
+  }
   if (path == "progress" || path == "open_orders") {
     auto n = read_numbers(request, path == "progress" ? 1 : 2);
     if (!n) return n.err();

@@ -44,6 +44,23 @@ struct experiment_options {
 // options, 1 when a run or an output fails (finished runs are kept).
 int run_experiment(const experiment_options& options, std::ostream& out, std::ostream& err);
 
+struct spb_compare_options {
+  std::uint64_t trades = 20;   // buyer-producer pairs, one deal each
+  std::uint64_t seed = 1;
+  std::uint64_t routers = 4;
+  std::uint64_t validators = 4;
+  std::uint64_t unreliable = 0;  // producers that never deliver (their buyers' holds expire)
+  std::uint64_t lifetime_blocks = 300;  // of a hold or escrow, from the height it is committed at
+  bool json = false;
+  std::string out_dir;  // where the two chains go; empty: a temporary directory, removed after
+};
+
+// The same trades (agents, routers, validators, wall clock) once settled by
+// SPB and once by the escrow baseline, side by side: per mode tx_per_trade,
+// chain_bytes_per_100_trades, mean_delay_ms, trades_per_s. Exit 1 when a
+// mode fails (a deal unsettled, money not conserved).
+int run_spb_compare(const spb_compare_options& options, std::ostream& out, std::ostream& err);
+
 struct carbon_clear_options {
   std::string participants;  // id,role,quota_kg,price (spec/carbon.md section 4)
   bool json = false;

@@ -3,6 +3,8 @@
 // (energy_application::query), as field lists (core/fields.hpp) shared by
 // the validator that writes them and the agents that read them.
 //
+// Anyone may ask: "open_ctps", "progress", "open_orders", "energy_accounts"
+// (what producers advertise, which SPB publishes on chain).
 // Who may ask what (the question signed, core/signed_query.hpp):
 //   the key itself   its account, its holds, its outcome in a cycle
 //   the DSO          the cycle's per-bus channel (no order, no reserve price)
@@ -235,6 +237,21 @@ struct number_list {
 template <class Io>
 void fields(Io& io, number_list& x) {
   io.list(x.values, 16, [&io](std::uint64_t& v) { io(v); });
+}
+
+// A producer's advertised energy (its SPB energy account), as anyone may
+// read it: "energy_accounts" lists them by price, then key.
+struct energy_offer_row {
+  public_key producer{};
+  std::int64_t energy_mwh = 0;
+  std::int64_t price_ucpkwh = 0;
+};
+template <class Io>
+void fields(Io& io, energy_offer_row& x) {
+  io.array(3);
+  io(x.producer);
+  io(x.energy_mwh);
+  io(x.price_ucpkwh);
 }
 
 // The keys of a "balances" question.
