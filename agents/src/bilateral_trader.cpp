@@ -25,6 +25,7 @@ std::int64_t now_ms() {
 
 struct buyer_deal {
   market::negotiator neg{true, {}};
+  std::uint32_t heard_round = 0;  // the producer's last round: a word again is dropped
   caf::response_promise promise;
   deal_report report;
   chain::hash256 escrow{};
@@ -34,6 +35,7 @@ struct buyer_deal {
 
 struct producer_deal {
   market::negotiator neg{false, {}};
+  std::uint32_t heard_round = 0;  // the buyer's last round
   chain::public_key buyer{};
   std::int64_t energy_mwh = 0;
   bool agreed = false;
@@ -62,7 +64,26 @@ void later(trader_actor* self, std::chrono::milliseconds after, std::function<vo
 }
 
 void refuse(trader_actor* self, const deal_message& m, const std::string& why) {
-  std::cerr << (self->state.cfg.name + ": refused a " + to_string(m.word) + ": " + why + "\n");
+  std::cerr << (self->state.cfg.name + ": refused a '" + to_string(m.word) + "' word: " + why + "\n");
+}
+
+// Sends the sealed words to `to`, again (up to `tries` times, 100 ms apart)
+// while the backbone cannot deliver them: a router that died leaves its
+// participants a moment to re-associate with the standby. A word that
+// arrives twice is dropped by its listener (rounds only rise).
+void send_wire(trader_actor* self, const chain::public_key& to, std::string wire, int tries,
+               std::function<void(std::string)> failed) {
+  self->request(self->state.endpoint, std::chrono::seconds(30), send_atom::value, to, wire)
+      .then(
+          [=](const std::string& verdict) {
+            if (verdict == "ok") return;
+            if (tries > 1)
+              return later(self, std::chrono::milliseconds(100), [=] { send_wire(self, to, wire, tries - 1, failed); });
+            if (failed) failed(verdict);
+          },
+          [=](caf::error& e) {
+            if (failed) failed("no answer from its endpoint: " + to_string(e));
+          });
 }
 
 // Says `m` to `to` through the backbone; `failed` hears why it did not arrive.
@@ -71,14 +92,7 @@ void say(trader_actor* self, const chain::public_key& to, deal_message m, std::f
   m.from = s.cfg.key.pub;
   m.to = to;
   const auto wire = encode_deal_message(m, s.cfg.chain_id, s.cfg.key);
-  self->request(s.endpoint, std::chrono::seconds(30), send_atom::value, to, std::string(wire.begin(), wire.end()))
-      .then(
-          [failed](const std::string& verdict) {
-            if (verdict != "ok" && failed) failed(verdict);
-          },
-          [failed](caf::error& e) {
-            if (failed) failed("no answer from its endpoint: " + to_string(e));
-          });
+  send_wire(self, to, std::string(wire.begin(), wire.end()), 30, std::move(failed));
 }
 
 // ---- buyer ----
@@ -293,6 +307,10 @@ void buyer_hears(trader_actor* self, const deal_message& m) {
   auto* d = deal_of(self, m.deal);
   if (!d) return refuse(self, m, "no deal of this buyer has that id");
   if (m.from != d->report.producer) return refuse(self, m, "not from the deal's producer");
+  if (m.word == deal_word::counter) {
+    if (m.round <= d->heard_round) return;  // sent again after a router failed: heard already
+    d->heard_round = m.round;
+  }
   ++d->report.words;
   const chain::hash256 id = m.deal;
   auto lost = [self, id](std::string why) { finish(self, id, why); };
@@ -361,18 +379,21 @@ void producer_hears(trader_actor* self, const deal_message& m) {
   };
   switch (m.word) {
     case deal_word::offer: {
+      if (it != s.selling.end() && it->second.buyer == m.from && m.round <= it->second.heard_round) return;  // again
       if (it != s.selling.end()) return refuse(self, m, "a deal with that id is under way");
       if (m.energy_mwh <= 0 || m.energy_mwh > s.unsold_mwh) {
         reply(deal_word::reject, m.price_ucpkwh, 1);
         return;
       }
-      producer_deal d{market::negotiator(false, s.cfg.strategy), m.from, m.energy_mwh, false};
+      producer_deal d{market::negotiator(false, s.cfg.strategy), m.round, m.from, m.energy_mwh, false};
       auto& placed = s.selling.emplace(id, std::move(d)).first->second;
       return answer(placed);
     }
     case deal_word::counter:
+      if (it != s.selling.end() && it->second.buyer == m.from && m.round <= it->second.heard_round) return;  // again
       if (it == s.selling.end() || it->second.buyer != m.from || it->second.agreed)
         return refuse(self, m, "no open negotiation with that buyer");
+      it->second.heard_round = m.round;
       return answer(it->second);
     case deal_word::accept:
       if (it == s.selling.end() || it->second.buyer != m.from || it->second.agreed ||

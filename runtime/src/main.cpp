@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
                               "blocks a hold or escrow lives before its buyer may take it back")
       ->capture_default_str()
       ->check(whole(2, 1'000'000));
+  spb_compare_cmd->add_option("--kill-router-after", spb_compare.kill_router_after,
+                              "fault injection: router 0 dies after carrying this many envelopes")
+      ->check(whole(1, int64_max));
   spb_compare_cmd->add_option("--out", spb_compare.out_dir, "keep both chains here (spb/, escrow/)");
   spb_compare_cmd->add_flag("--json", spb_compare.json, "print {\"spb\": {...}, \"escrow\": {...}}");
   carbon_clear_options carbon_clear;

@@ -11,6 +11,8 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
@@ -51,6 +53,7 @@ constexpr std::int64_t deal_energy_mwh = 10'000'000;  // 10 kWh a deal
 struct mode_result {
   std::string name;
   std::uint64_t paid = 0, refunded = 0, failed = 0;
+  std::uint64_t router_killed_after = 0;  // envelopes router 0 carried before it was killed
   std::uint64_t trade_entries = 0;  // block entries of the deals' kinds
   std::uint64_t trade_bytes = 0;    // their bytes, and the CTPs' side records
   double mean_delay_ms = 0;
@@ -174,11 +177,13 @@ mode_result run_mode(const spb_compare_options& o, agents::settlement_mode mode,
 
   const auto table = agents::routing_table::even(o.routers);
   std::vector<caf::actor> routers;
+  auto carried = std::make_shared<std::atomic<std::uint64_t>>(0);  // by router 0, for --kill-router-after
   for (std::uint64_t i = 0; i < o.routers; ++i) {
     agents::backbone_router_config bc;
     bc.index = i;
     bc.table = table;
     bc.chain_id = rc.genesis.chain_id;
+    if (i == 0) bc.tap = [carried](const chain::public_key&, const std::string&) { ++*carried; };
     routers.push_back(agents::spawn_backbone_router(system, bc));
   }
   for (const auto& r : routers) self->send(r, agents::routers_atom::value, routers);
@@ -263,13 +268,23 @@ mode_result run_mode(const spb_compare_options& o, agents::settlement_mode mode,
   const auto started = clock_type::now();
   const std::int64_t started_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(started.time_since_epoch()).count();
-  // Every buyer starts at once; the answers are taken in turn.
+  // Every buyer starts at once.
   std::vector<agents::deal_report> reports(n);
   std::vector<decltype(self->request(buyers[0], std::chrono::minutes(10), agents::trade_atom::value,
                                      parties[0].key.pub))>
       pending;
   for (std::uint64_t i = 0; i < n; ++i)
     pending.push_back(self->request(buyers[i], std::chrono::minutes(10), agents::trade_atom::value, parties[i].key.pub));
+  // Fault injection: router 0 dies once it has carried this many envelopes,
+  // in the middle of negotiations; its participants turn to its standby.
+  if (o.kill_router_after > 0) {
+    const auto until = clock_type::now() + std::chrono::seconds(30);
+    while (*carried < o.kill_router_after && clock_type::now() < until)
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    self->send_exit(routers.front(), caf::exit_reason::kill);
+    m.router_killed_after = *carried;
+  }
+  // Every buyer started at once; the answers are taken in turn.
   for (std::uint64_t i = 0; i < n; ++i)
     pending[i].receive([&](const agents::deal_report& r) { reports[i] = r; },
                        [&](caf::error& e) { reports[i].outcome = "no answer: " + to_string(e); });
@@ -352,7 +367,9 @@ int run_spb_compare(const spb_compare_options& o, std::ostream& out, std::ostrea
         << "  chain_bytes_per_100_trades " << fixed(m.bytes_per_100(), 0) << "  mean_delay_ms "
         << fixed(m.mean_delay_ms, 1) << "  trades_per_s " << fixed(m.trades_per_s(), 2) << "  (" << m.paid
         << " paid, " << m.refunded << " refunded, " << m.failed << " failed; money "
-        << (m.money_conserved ? "conserved" : "NOT conserved") << ")\n";
+        << (m.money_conserved ? "conserved" : "NOT conserved")
+        << (o.kill_router_after ? "; router 0 killed after " + std::to_string(m.router_killed_after) + " envelopes" : "")
+        << ")\n";
   if (results[0].tx_per_trade() > 0 && results[0].bytes_per_100() > 0 && results[0].mean_delay_ms > 0 &&
       results[0].trades_per_s() > 0)
     out << "escrow / spb: transactions " << fixed(results[1].tx_per_trade() / results[0].tx_per_trade(), 2)

@@ -52,3 +52,19 @@ TEST_CASE("voltaic spb compare: producers that never deliver are never paid, the
   CHECK(bad.status == 2);
   CHECK(bad.err.find("--unreliable 3 is more than --trades 2") != std::string::npos);
 }
+
+TEST_CASE("voltaic spb compare: a router killed in the middle of the negotiations, every deal still completes") {
+  const auto r = voltaic::test::run_command(bin + " spb compare --trades 12 --routers 3 --kill-router-after 6");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  // Both modes: the router died with negotiations under way (about ten words a deal, 120 in all).
+  const std::string said = "(12 paid, 0 refunded, 0 failed; money conserved; router 0 killed after ";
+  std::size_t lines = 0;
+  for (std::size_t at = r.out.find(said); at != std::string::npos; at = r.out.find(said, at + 1)) {
+    ++lines;
+    const auto n = std::stoul(r.out.substr(at + said.size()));
+    CHECK(n >= 6);
+    CHECK(n < 100);
+  }
+  CHECK(lines == 2);
+}

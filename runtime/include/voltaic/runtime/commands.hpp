@@ -51,6 +51,7 @@ struct spb_compare_options {
   std::uint64_t validators = 4;
   std::uint64_t unreliable = 0;  // producers that never deliver (their buyers' holds expire)
   std::uint64_t lifetime_blocks = 300;  // of a hold or escrow, from the height it is committed at
+  std::uint64_t kill_router_after = 0;  // fault injection: router 0 dies after carrying this many envelopes
   bool json = false;
   std::string out_dir;  // where the two chains go; empty: a temporary directory, removed after
 };
