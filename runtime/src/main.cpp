@@ -83,6 +83,10 @@ int main(int argc, char** argv) {
                               "blocks a hold or escrow lives before its buyer may take it back")
       ->capture_default_str()
       ->check(whole(2, 1'000'000));
+  spb_compare_cmd->add_option("--concurrent", spb_compare.concurrent,
+                              "deals under way at once (1: one after another, as the paper timed them); 0: all")
+      ->capture_default_str()
+      ->check(whole(0, 100'000));
   spb_compare_cmd->add_option("--kill-router-after", spb_compare.kill_router_after,
                               "fault injection: router 0 dies after carrying this many envelopes")
       ->check(whole(1, int64_max));

@@ -56,6 +56,7 @@ struct mode_result {
   std::uint64_t router_killed_after = 0;  // envelopes router 0 carried before it was killed
   std::uint64_t trade_entries = 0;  // block entries of the deals' kinds
   std::uint64_t trade_bytes = 0;    // their bytes, and the CTPs' side records
+  std::uint64_t side_bytes = 0;     // the CTPs' side records alone
   double mean_delay_ms = 0;
   double seconds = 0;
   bool money_conserved = false;
@@ -120,7 +121,7 @@ void read_back(const std::string& dir, std::int64_t money, mode_result& m) {
       ++m.trade_entries;
       m.trade_bytes += e.size();
     }
-    for (const auto& side : b.value().side) m.trade_bytes += side.size();  // the CTPs
+    for (const auto& side : b.value().side) m.trade_bytes += side.size(), m.side_bytes += side.size();  // the CTPs
   }
   auto opened = chain::ledger::open(std::move(store).value(), nullptr);
   if (!opened) {
@@ -268,26 +269,32 @@ mode_result run_mode(const spb_compare_options& o, agents::settlement_mode mode,
   const auto started = clock_type::now();
   const std::int64_t started_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(started.time_since_epoch()).count();
-  // Every buyer starts at once.
+  // The buyers start in waves of --concurrent (all at once by default); a
+  // wave's answers are taken in turn before the next starts.
   std::vector<agents::deal_report> reports(n);
-  std::vector<decltype(self->request(buyers[0], std::chrono::minutes(10), agents::trade_atom::value,
-                                     parties[0].key.pub))>
-      pending;
-  for (std::uint64_t i = 0; i < n; ++i)
-    pending.push_back(self->request(buyers[i], std::chrono::minutes(10), agents::trade_atom::value, parties[i].key.pub));
-  // Fault injection: router 0 dies once it has carried this many envelopes,
-  // in the middle of negotiations; its participants turn to its standby.
-  if (o.kill_router_after > 0) {
-    const auto until = clock_type::now() + std::chrono::seconds(30);
-    while (*carried < o.kill_router_after && clock_type::now() < until)
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    self->send_exit(routers.front(), caf::exit_reason::kill);
-    m.router_killed_after = *carried;
+  using handle = decltype(self->request(buyers[0], std::chrono::minutes(10), agents::trade_atom::value,
+                                        parties[0].key.pub));
+  const std::uint64_t wave = o.concurrent ? o.concurrent : n;
+  bool killed = o.kill_router_after == 0;
+  for (std::uint64_t first = 0; first < n; first += wave) {
+    std::vector<handle> pending;
+    const std::uint64_t end = std::min(n, first + wave);
+    for (std::uint64_t i = first; i < end; ++i)
+      pending.push_back(self->request(buyers[i], std::chrono::minutes(10), agents::trade_atom::value, parties[i].key.pub));
+    // Fault injection: router 0 dies once it has carried this many envelopes,
+    // in the middle of negotiations; its participants turn to its standby.
+    if (!killed) {
+      const auto until = clock_type::now() + std::chrono::seconds(30);
+      while (*carried < o.kill_router_after && clock_type::now() < until)
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      self->send_exit(routers.front(), caf::exit_reason::kill);
+      m.router_killed_after = *carried;
+      killed = true;
+    }
+    for (std::uint64_t i = first; i < end; ++i)
+      pending[i - first].receive([&](const agents::deal_report& r) { reports[i] = r; },
+                                 [&](caf::error& e) { reports[i].outcome = "no answer: " + to_string(e); });
   }
-  // Every buyer started at once; the answers are taken in turn.
-  for (std::uint64_t i = 0; i < n; ++i)
-    pending[i].receive([&](const agents::deal_report& r) { reports[i] = r; },
-                       [&](caf::error& e) { reports[i].outcome = "no answer: " + to_string(e); });
   // Throughput runs to the last payment: refunds wait out their holds' lives, which says nothing of it.
   std::int64_t last_paid_ms = started_ms;
   double delay_sum = 0;
@@ -370,6 +377,10 @@ int run_spb_compare(const spb_compare_options& o, std::ostream& out, std::ostrea
         << (m.money_conserved ? "conserved" : "NOT conserved")
         << (o.kill_router_after ? "; router 0 killed after " + std::to_string(m.router_killed_after) + " envelopes" : "")
         << ")\n";
+  for (const auto& m : results)
+    if (m.side_bytes > 0 && m.settled() > 0)
+      out << m.name << ": of its chain bytes per 100 trades, " << m.side_bytes * 100 / m.settled()
+          << " are the CTPs as side records (each CTP also enters the chain inside its ERC's receipt)\n";
   if (results[0].tx_per_trade() > 0 && results[0].bytes_per_100() > 0 && results[0].mean_delay_ms > 0 &&
       results[0].trades_per_s() > 0)
     out << "escrow / spb: transactions " << fixed(results[1].tx_per_trade() / results[0].tx_per_trade(), 2)

@@ -52,6 +52,7 @@ struct spb_compare_options {
   std::uint64_t unreliable = 0;  // producers that never deliver (their buyers' holds expire)
   std::uint64_t lifetime_blocks = 300;  // of a hold or escrow, from the height it is committed at
   std::uint64_t kill_router_after = 0;  // fault injection: router 0 dies after carrying this many envelopes
+  std::uint64_t concurrent = 0;         // deals under way at once; 0: all
   bool json = false;
   std::string out_dir;  // where the two chains go; empty: a temporary directory, removed after
 };
