@@ -312,6 +312,8 @@ void buyer_hears(trader_actor* self, const deal_message& m) {
     d->heard_round = m.round;
   }
   ++d->report.words;
+  if (m.word <= deal_word::reject)
+    d->report.steps.push_back({now_ms(), static_cast<std::uint8_t>(m.word), m.price_ucpkwh, false});
   const chain::hash256 id = m.deal;
   auto lost = [self, id](std::string why) { finish(self, id, why); };
   switch (m.word) {
@@ -325,6 +327,7 @@ void buyer_hears(trader_actor* self, const deal_message& m) {
       out.price_ucpkwh = r.price;
       out.word = static_cast<deal_word>(r.step);
       ++d->report.words;
+      d->report.steps.push_back({now_ms(), static_cast<std::uint8_t>(out.word), out.price_ucpkwh, true});
       say(self, d->report.producer, out, lost);
       if (r.step == market::negotiation_step::accept) return agree(self, id, m.price_ucpkwh);
       if (r.step == market::negotiation_step::reject) return finish(self, id, "rejected");
@@ -502,6 +505,7 @@ caf::behavior bilateral_trader(trader_actor* self, bilateral_trader_config cfg) 
         m.price_ucpkwh = placed.neg.open();
         m.energy_mwh = st.cfg.energy_mwh;
         ++placed.report.words;
+        placed.report.steps.push_back({now_ms(), static_cast<std::uint8_t>(m.word), m.price_ucpkwh, true});
         say(self, producer, m, [self, id](std::string why) { finish(self, id, why); });
         return promise;
       },

@@ -76,7 +76,12 @@ file_schema make_scenario_schema() {
                          of_kind("charge_per_m", value_kind::decimal_text),
                          of_kind("penalty", value_kind::decimal_text),
                          of_kind("initial_credits", value_kind::decimal_text),
-                         of_kind("short_delivery", value_kind::decimal_text)}});
+                         of_kind("short_delivery", value_kind::decimal_text),
+                         text("market", 1, 16),
+                         text("settlement", 1, 16),
+                         integer("routers", 1, 1'000),
+                         of_kind("negotiators", value_kind::text_list),
+                         integer("unreliable_producers", 0, 100'000)}});
   s.sections.push_back({"clock", false, {text("host", 1, 255), integer("port", 0, 65'535)}});
   s.sections.push_back({"meter", true, {text("party", 1, 64), text("host", 1, 255), integer("port", 1, 65'535)}});
   s.sections.push_back({"meterd",

@@ -16,6 +16,7 @@
 #include "voltaic/agents/miner.hpp"
 #include "voltaic/agents/protocol.hpp"
 #include "voltaic/chain/core/keys.hpp"
+#include "bilateral/bilateral_run.hpp"
 #include "carbon_lab.hpp"
 #include "voltaic/runtime/commands.hpp"
 #include "voltaic/runtime/run_config.hpp"
@@ -58,6 +59,13 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
         return 2;
       }
       return run_carbon_lab(sc.carbon, sc.seed, o.out_dir, carbon.value(), out, err);
+    }
+    if (sc.bilateral.enabled) {
+      if (!o.only.empty()) {
+        err << "voltaic run: --only: a bilateral market runs in one process for now\n";
+        return 2;
+      }
+      return bilateral::run_scenario(sc, o.out_dir, out, err);
     }
     trading_part part;
     part.names = o.only;

@@ -113,6 +113,43 @@ market::status read_carbon(const toml::table& doc, const std::string& origin, co
   return {};
 }
 
+// market = "bilateral" and its keys (the schema checked types and ranges).
+market::status read_bilateral(toml::node_view<const toml::node> sc, const std::string& origin, scenario_config& s) {
+  const std::string market = sc["market"].value_or(std::string{"auction"});
+  auto& b = s.bilateral;
+  const bool keys = sc["settlement"] || sc["routers"] || sc["negotiators"] || sc["unreliable_producers"];
+  if (market != "bilateral") {
+    if (market != "auction") return config_fault(origin, sc["market"].node(), "[scenario] market must be \"auction\" or \"bilateral\"");
+    if (keys) return bad(origin, "[scenario] settlement, routers, negotiators and unreliable_producers need market = \"bilateral\"");
+    return {};
+  }
+  b.enabled = true;
+  const std::string settlement = sc["settlement"].value_or(std::string{"spb"});
+  if (settlement != "spb" && settlement != "escrow")
+    return config_fault(origin, sc["settlement"].node(), "[scenario] settlement must be \"spb\" or \"escrow\"");
+  b.escrow = settlement == "escrow";
+  b.routers = static_cast<std::uint64_t>(sc["routers"].value_or(std::int64_t{4}));
+  if (const auto* list = sc["negotiators"].as_array()) {
+    b.negotiators.clear();
+    for (const auto& item : *list) {
+      const std::string n = item.value_or(std::string{});
+      if (n != "eager" && n != "patient" && n != "firm")
+        return config_fault(origin, &item, "[scenario] negotiators: '" + n + "' is not eager, patient or firm");
+      b.negotiators.push_back(n);
+    }
+    if (b.negotiators.empty()) return config_fault(origin, list, "[scenario] negotiators is empty");
+  }
+  b.unreliable = static_cast<std::size_t>(sc["unreliable_producers"].value_or(std::int64_t{0}));
+  const std::size_t producers = s.prosumers - s.buyers_per_market();
+  if (b.unreliable > producers)
+    return bad(origin, "[scenario] unreliable_producers (" + std::to_string(b.unreliable) + ") are more than the " +
+                           std::to_string(producers) + " producers");
+  if (s.markets != 1) return bad(origin, "[scenario] a bilateral market is one market (markets = 1)");
+  // Deals run on the validators' own blocks: there are no phases to step.
+  s.wall_clock = true;
+  return {};
+}
+
 market::result<scenario_config> read_scenario(const toml::table& doc, const std::string& origin) {
   scenario_config s;
   if (auto st = check_config(doc, scenario_file_schema(), origin); !st) return st.err();
@@ -273,6 +310,7 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
       s.grid_changes.push_back(std::move(step));
     }
   if (auto c = read_carbon(doc, origin, s, s.carbon); !c) return c.err();
+  if (auto b = read_bilateral(sc, origin, s); !b) return b.err();
   s.carbon.simulated = !s.wall_clock;
   return s;
 }

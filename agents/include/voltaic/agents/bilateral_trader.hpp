@@ -58,6 +58,19 @@ struct bilateral_trader_config {
   std::vector<caf::actor> routers;
 };
 
+// One word of a negotiation as the buyer said or heard it.
+struct deal_step {
+  std::int64_t time_ms = 0;  // steady clock
+  std::uint8_t word = 0;     // deal_word
+  std::int64_t price_ucpkwh = 0;
+  bool by_buyer = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deal_step& x) {
+  return f(caf::meta::type_name("deal_step"), x.time_ms, x.word, x.price_ucpkwh, x.by_buyer);
+}
+
 // How a buyer's deal ended. Times are steady-clock milliseconds.
 struct deal_report {
   std::string buyer;
@@ -71,12 +84,13 @@ struct deal_report {
   std::int64_t accepted_ms = 0;     // agreement
   std::int64_t paid_ms = 0;         // the paying transaction committed
   std::vector<chain::hash256> txs;  // the deal's transactions, in order
+  std::vector<deal_step> steps;     // the negotiation, word by word
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, deal_report& x) {
   return f(caf::meta::type_name("deal_report"), x.buyer, x.producer, x.outcome, x.price_ucpkwh, x.energy_mwh,
-           x.delivered_mwh, x.words, x.ctp_id, x.accepted_ms, x.paid_ms, x.txs);
+           x.delivered_mwh, x.words, x.ctp_id, x.accepted_ms, x.paid_ms, x.txs, x.steps);
 }
 
 caf::actor spawn_bilateral_trader(caf::actor_system& system, const bilateral_trader_config& config);

@@ -34,6 +34,15 @@
 //                                #   commit in chunks of this many answers
 //                                #   (at most four) while later ones arrive
 //
+//   market = "auction"           # or "bilateral": SPB's market (no clock
+//                                #   phases: each cycle every buyer strikes
+//                                #   one deal with a producer over the backbone)
+//   settlement = "spb"           # bilateral: or "escrow", the baseline
+//   routers = 4                  # bilateral: backbone routers
+//   negotiators = ["patient"]    # bilateral: "eager", "patient" or "firm",
+//                                #   cycled over the parties
+//   unreliable_producers = 0     # bilateral: producers that never deliver
+//
 //   [clock]                      # where agent processes find the market clock
 //   host = "127.0.0.1"           #   (voltaic run --only: needed when houses,
 //   port = 0                     #   the DSO or the recorder run elsewhere)
@@ -149,6 +158,15 @@ struct carbon_scenario {
   std::vector<carbon_validator_place> places;  // by validator; empty: all in one process
 };
 
+// SPB's bilateral market (market = "bilateral").
+struct bilateral_scenario {
+  bool enabled = false;
+  bool escrow = false;  // settlement = "escrow"
+  std::uint64_t routers = 4;
+  std::vector<std::string> negotiators{"patient"};
+  std::size_t unreliable = 0;
+};
+
 struct scenario_config {
   run_config run;
   std::string feeder = "ieee-eu-lv";
@@ -179,6 +197,7 @@ struct scenario_config {
   std::vector<meter_place> meters;  // meters placed apart from their houses
   std::vector<meterd_binding> meterds;  // meters read from real hardware
   carbon_scenario carbon;
+  bilateral_scenario bilateral;
 
   const meterd_binding* meterd_of(const std::string& name) const {
     for (const auto& m : meterds)

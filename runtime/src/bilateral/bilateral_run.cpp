@@ -1,0 +1,61 @@
+// A scenario with market = "bilateral" (voltaic run): SPB's market as a lab
+// in this process, its outputs written from what each buyer's deal said:
+//   negotiations.csv  time_ms,buyer,seller,step,price,energy_kwh   (every word)
+//   deals.csv         buyer,seller,energy_kwh,price,ctp,delivered_kwh,paid
+// and the chain in chain/<validator>/.
+#include "bilateral_run.hpp"
+
+#include <fstream>
+#include <ostream>
+
+#include "bilateral_lab.hpp"
+#include "voltaic/agents/deal_message.hpp"
+#include "voltaic/market/units.hpp"
+
+namespace voltaic::runtime::bilateral {
+
+int run_scenario(const scenario_config& sc, const std::string& out_dir, std::ostream& out, std::ostream& err) {
+  const auto lab = run_lab(sc, {}, out_dir + "/chain");
+  if (!lab.problem.empty()) {
+    err << "voltaic run: " << lab.problem << "\n";
+    return 1;
+  }
+  std::ofstream words(out_dir + "/negotiations.csv"), deals(out_dir + "/deals.csv");
+  if (!words || !deals) {
+    err << "voltaic run: cannot write the bilateral tables in " << out_dir << "\n";
+    return 1;
+  }
+  words << "time_ms,buyer,seller,step,price,energy_kwh\n";
+  deals << "buyer,seller,energy_kwh,price,ctp,delivered_kwh,paid\n";
+  const auto price = [](std::int64_t p) { return market::format_scaled(p, market::uc_per_credit); };
+  const auto kwh = [](std::int64_t e) { return market::format_scaled(e, market::mwh_per_kwh); };
+  std::size_t paid = 0, refunded = 0, rejected = 0, failed = 0;
+  for (const auto& d : lab.deals) {
+    const auto& r = d.report;
+    for (const auto& s : r.steps)
+      words << s.time_ms - lab.started_ms << "," << (s.by_buyer ? d.buyer : d.seller) << ","
+            << (s.by_buyer ? d.seller : d.buyer) << "," << agents::to_string(static_cast<agents::deal_word>(s.word))
+            << "," << price(s.price_ucpkwh) << "," << kwh(r.energy_mwh) << "\n";
+    const bool agreed = r.accepted_ms > 0;
+    if (agreed)
+      deals << d.buyer << "," << d.seller << "," << kwh(r.energy_mwh) << "," << price(r.price_ucpkwh) << ","
+            << (sc.bilateral.escrow ? std::string() : std::to_string(r.ctp_id)) << "," << kwh(r.delivered_mwh) << ","
+            << (r.outcome == "paid" ? price(market::money_for(r.price_ucpkwh, r.delivered_mwh)) : "0") << "\n";
+    if (r.outcome == "paid") ++paid;
+    else if (r.outcome == "refunded") ++refunded;
+    else if (r.outcome == "rejected") ++rejected;
+    else {
+      ++failed;
+      err << "voltaic run: cycle " << d.cycle << ": " << d.buyer << "'s deal with " << d.seller << ": " << r.outcome
+          << "\n";
+    }
+  }
+  out << "bilateral market (" << (sc.bilateral.escrow ? "escrow" : "SPB") << " settlement, " << sc.bilateral.routers
+      << " routers, " << sc.run.validators.size() << " validator(s)): " << lab.deals.size() << " deals over "
+      << sc.cycles << " cycle(s): " << paid << " paid, " << refunded << " refunded (never delivered), " << rejected
+      << " rejected (no price agreed), " << failed << " failed\n"
+      << "results in " << out_dir << "/ (negotiations.csv, deals.csv), chains in " << out_dir << "/chain/\n";
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace voltaic::runtime::bilateral
