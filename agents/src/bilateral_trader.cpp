@@ -113,14 +113,18 @@ buyer_deal* deal_of(trader_actor* self, const chain::hash256& id) {
 // Calls `then` once the chain committed every one of `ids` (polling its
 // validator), or finishes the deal when it does not within a few minutes.
 void when_committed(trader_actor* self, const chain::hash256& id, std::vector<chain::hash256> ids,
-                    std::function<void()> then, clock_type::time_point deadline = clock_type::now() +
-                                                                              std::chrono::minutes(3)) {
+                    std::function<void()> then,
+                    clock_type::time_point deadline = clock_type::now() + std::chrono::minutes(3),
+                    std::chrono::milliseconds pause = std::chrono::milliseconds(10)) {
   self->request(self->state.cfg.miner, self->state.cfg.miner_timeout, committed_atom::value, ids)
       .then(
           [=](const std::vector<chain::hash256>& missing) {
             if (missing.empty()) return then();
             if (clock_type::now() > deadline) return finish(self, id, "its transactions were not committed in time");
-            later(self, std::chrono::milliseconds(20), [=] { when_committed(self, id, ids, then, deadline); });
+            // Asked again sooner at first, then less often: thousands of
+            // buyers waiting at once must not keep the validators busy answering.
+            const auto next = std::min(pause * 2, std::chrono::milliseconds(250));
+            later(self, pause, [=] { when_committed(self, id, ids, then, deadline, next); });
           },
           [=](caf::error& e) { finish(self, id, "its validator did not answer: " + to_string(e)); });
 }
@@ -238,7 +242,7 @@ void watch_expiry(trader_actor* self, const chain::hash256& id) {
           [=](std::uint64_t height, std::uint64_t) {
             auto* d = deal_of(self, id);
             if (!d || d->delivered || d->closing) return;
-            if (height <= d->expiry) return later(self, std::chrono::milliseconds(100), [=] { watch_expiry(self, id); });
+            if (height <= d->expiry) return later(self, std::chrono::milliseconds(250), [=] { watch_expiry(self, id); });
             d->closing = true;
             chain::tx_body back = self->state.cfg.settlement == settlement_mode::spb
                                       ? chain::tx_body{chain::ctp_timeout_body{d->report.ctp_id}}
