@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "voltaic/agents/miner.hpp"
 #include "voltaic/chain/core/codec.hpp"
 #include "voltaic/chain/core/keys.hpp"
 
@@ -76,16 +77,20 @@ caf::behavior backbone_router(router_actor* self, backbone_router_config cfg) {
     self->state.associated.clear();
     self->quit(m.reason);
   });
+  // The routers by index, from its process (`peers` is what a process
+  // serving validators and routers alike tells them: runtime/validator_node.hpp).
+  auto take_routers = [self](std::vector<caf::actor> routers) {
+    auto& s = self->state;
+    s.routers = std::move(routers);
+    s.routers.resize(s.cfg.table.routers());
+    for (std::size_t i = 0; i < s.routers.size(); ++i) {
+      s.gone[i] = !s.routers[i];
+      if (s.routers[i] && i != s.cfg.index) self->monitor(s.routers[i]);
+    }
+  };
   return {
-      [self](routers_atom, std::vector<caf::actor> routers) {
-        auto& s = self->state;
-        s.routers = std::move(routers);
-        s.routers.resize(s.cfg.table.routers());
-        for (std::size_t i = 0; i < s.routers.size(); ++i) {
-          s.gone[i] = !s.routers[i];
-          if (s.routers[i] && i != s.cfg.index) self->monitor(s.routers[i]);
-        }
-      },
+      [take_routers](routers_atom, std::vector<caf::actor> routers) { take_routers(std::move(routers)); },
+      [take_routers](peers_atom, std::vector<caf::actor> routers) { take_routers(std::move(routers)); },
       [self](associate_atom, const chain::public_key& key, std::uint64_t counter, const std::string& sig,
              caf::actor who) -> std::string {
         auto& s = self->state;

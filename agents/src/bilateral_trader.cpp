@@ -241,8 +241,13 @@ void watch_expiry(trader_actor* self, const chain::hash256& id) {
       .then(
           [=](std::uint64_t height, std::uint64_t) {
             auto* d = deal_of(self, id);
-            if (!d || d->delivered || d->closing) return;
-            if (height <= d->expiry) return later(self, std::chrono::milliseconds(250), [=] { watch_expiry(self, id); });
+            if (!d || d->closing) return;
+            // Delivered but not paid by the hold's expiry: its ERC (or payout)
+            // came too late and never will pay. A few blocks' grace lets one
+            // included at the expiry be seen committed first.
+            const std::uint64_t grace = d->delivered ? 5 : 0;
+            if (height <= d->expiry + grace)
+              return later(self, std::chrono::milliseconds(250), [=] { watch_expiry(self, id); });
             d->closing = true;
             chain::tx_body back = self->state.cfg.settlement == settlement_mode::spb
                                       ? chain::tx_body{chain::ctp_timeout_body{d->report.ctp_id}}

@@ -223,10 +223,7 @@ int run_carbon_agents(const carbon_scenario& c, const carbon_keys& keys, const c
   std::pair<market::price_ucpt, market::price_ucpt> advised{0, 0};
   if (!advise(c, part, advised, out, err)) return 2;
   caf::actor_system_config cfg;
-  agents::register_protocol(cfg);
-  cfg.load<caf::io::middleman>();
-  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
-  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+  trading::configure_networked_system(cfg);
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
   std::vector<caf::actor> validators;

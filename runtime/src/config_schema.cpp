@@ -88,6 +88,7 @@ file_schema make_scenario_schema() {
                         true,
                         {text("party", 1, 64), text("endpoint", 1, 255), text("server_key", 40, 40),
                          text("client_key_file", 1)}});
+  s.sections.push_back({"router", true, {text("host", 1, 255), integer("port", 1, 65'535)}});
   s.sections.push_back({"grid_change", true, {integer("before_cycle", 1, most), text("change", 1)}});
   s.sections.push_back({"carbon",
                         false,

@@ -22,6 +22,7 @@
 #include "voltaic/runtime/run_config.hpp"
 #include "voltaic/runtime/scenario_config.hpp"
 #include "voltaic/runtime/trading_run.hpp"
+#include "trading/lab_setup.hpp"
 #include "validator_node.hpp"
 #include "run_config_toml.hpp"
 #include "store_check.hpp"
@@ -60,13 +61,7 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
       }
       return run_carbon_lab(sc.carbon, sc.seed, o.out_dir, carbon.value(), out, err);
     }
-    if (sc.bilateral.enabled) {
-      if (!o.only.empty()) {
-        err << "voltaic run: --only: a bilateral market runs in one process for now\n";
-        return 2;
-      }
-      return bilateral::run_scenario(sc, o.out_dir, out, err);
-    }
+    if (sc.bilateral.enabled) return bilateral::run_scenario(sc, o.only, o.out_dir, out, err);
     trading_part part;
     part.names = o.only;
     part.all = o.only.empty();
@@ -102,11 +97,7 @@ int run_node(const run_options& o, std::ostream& out, std::ostream& err) {
 }
 
 void configure_validator_system(caf::actor_system_config& cfg) {
-  agents::register_protocol(cfg);
-  cfg.load<caf::io::middleman>();
-  // Never wait forever on a peer: heartbeats find dead connections.
-  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
-  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
+  trading::configure_networked_system(cfg);
   // A validator process runs few scheduled actors (the miners are detached):
   // work sharing sleeps on a condition variable where work stealing polls.
   // Measured with 4 validator processes at 3,000 tx/s offered: 2,958 tx/s
@@ -172,13 +163,13 @@ int serve_peers(caf::actor_system& system, const std::vector<peer_endpoint>& at,
     if (!local[i]) continue;
     auto port = system.middleman().publish(peers[i], at[i].port, at[i].host.c_str(), true);
     if (!port) {
-      err << "voltaic run: validator " << at[i].name << " cannot listen on " << at[i].host << ":" << at[i].port
-          << ": " << system.render(port.error()) << "\n";
+      err << "voltaic run: " << at[i].kind << " " << at[i].name << " cannot listen on " << at[i].host << ":"
+          << at[i].port << ": " << system.render(port.error()) << "\n";
       for (auto& m : mine) caf::anon_send_exit(m, caf::exit_reason::user_shutdown);
       return 1;
     }
-    out << "validator " << at[i].name << " listening on " << at[i].host << ":" << *port << ", chain in "
-        << at[i].store_dir << std::endl;
+    out << at[i].kind << " " << at[i].name << " listening on " << at[i].host << ":" << *port
+        << (at[i].store_dir.empty() ? "" : ", chain in " + at[i].store_dir) << std::endl;
   }
 
   std::signal(SIGINT, on_stop_signal);
@@ -215,7 +206,8 @@ int serve_peers(caf::actor_system& system, const std::vector<peer_endpoint>& at,
           for (std::size_t i = 0; i < peers.size(); ++i)
             if (peers[i] && peers[i].address() == d.source) {
               if (local[i]) {
-                err << "voltaic run: validator " << at[i].name << " stopped: " << system.render(d.reason) << "\n";
+                err << "voltaic run: " << at[i].kind << " " << at[i].name << " stopped: " << system.render(d.reason)
+                    << "\n";
                 status = 1;
                 stop_requested = true;
               }

@@ -114,13 +114,18 @@ market::status read_carbon(const toml::table& doc, const std::string& origin, co
 }
 
 // market = "bilateral" and its keys (the schema checked types and ranges).
-market::status read_bilateral(toml::node_view<const toml::node> sc, const std::string& origin, scenario_config& s) {
+market::status read_bilateral(const toml::table& doc, const std::string& origin, scenario_config& s) {
+  const auto sc = doc["scenario"];
   const std::string market = sc["market"].value_or(std::string{"auction"});
   auto& b = s.bilateral;
-  const bool keys = sc["settlement"] || sc["routers"] || sc["negotiators"] || sc["unreliable_producers"];
+  const bool keys =
+      sc["settlement"] || sc["routers"] || sc["negotiators"] || sc["unreliable_producers"] || doc["router"];
   if (market != "bilateral") {
     if (market != "auction") return config_fault(origin, sc["market"].node(), "[scenario] market must be \"auction\" or \"bilateral\"");
-    if (keys) return bad(origin, "[scenario] settlement, routers, negotiators and unreliable_producers need market = \"bilateral\"");
+    if (keys)
+      return bad(origin,
+                 "[scenario] settlement, routers, negotiators, unreliable_producers and [[router]] need market = "
+                 "\"bilateral\"");
     return {};
   }
   b.enabled = true;
@@ -129,6 +134,18 @@ market::status read_bilateral(toml::node_view<const toml::node> sc, const std::s
     return config_fault(origin, sc["settlement"].node(), "[scenario] settlement must be \"spb\" or \"escrow\"");
   b.escrow = settlement == "escrow";
   b.routers = static_cast<std::uint64_t>(sc["routers"].value_or(std::int64_t{4}));
+  if (const auto* places = doc["router"].as_array()) {
+    if (sc["routers"] && b.routers != places->size())
+      return config_fault(origin, places, "[scenario] routers = " + std::to_string(b.routers) + " but " +
+                                              std::to_string(places->size()) + " [[router]] entries place them");
+    b.routers = places->size();
+    for (const auto& item : *places) {
+      const auto& t = *item.as_table();
+      if (!t["port"]) return config_fault(origin, &item, "[[router]] needs its port");
+      b.places.push_back({t["host"].value_or(std::string{"127.0.0.1"}),
+                          static_cast<std::uint16_t>(t["port"].value_or(std::int64_t{0}))});
+    }
+  }
   if (const auto* list = sc["negotiators"].as_array()) {
     b.negotiators.clear();
     for (const auto& item : *list) {
@@ -310,7 +327,7 @@ market::result<scenario_config> read_scenario(const toml::table& doc, const std:
       s.grid_changes.push_back(std::move(step));
     }
   if (auto c = read_carbon(doc, origin, s, s.carbon); !c) return c.err();
-  if (auto b = read_bilateral(sc, origin, s); !b) return b.err();
+  if (auto b = read_bilateral(doc, origin, s); !b) return b.err();
   s.carbon.simulated = !s.wall_clock;
   return s;
 }

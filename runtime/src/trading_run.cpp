@@ -84,12 +84,8 @@ int run_trading(const scenario_config& sc, const trading_part& part, const std::
     return fail("the genesis DSO key is not the lab DSO key of this seed", 1);
 
   caf::actor_system_config cfg;
-  agents::register_protocol(cfg);
-  if (apart) {
-    cfg.load<caf::io::middleman>();
-    cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
-    cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
-  }
+  if (apart) trading::configure_networked_system(cfg);
+  else agents::register_protocol(cfg);
   // One scheduler thread per core (CAF 0.17 starts at least four): the
   // validators' own threads and the signature helpers share the cores too.
   // Work sharing: idle workers sleep on a condition variable, where work

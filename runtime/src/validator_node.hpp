@@ -21,7 +21,8 @@ struct peer_endpoint {
   std::string name;
   std::string host;
   std::uint16_t port = 0;
-  std::string store_dir;
+  std::string store_dir;  // empty: it keeps no chain (a backbone router)
+  std::string kind = "validator";
 };
 
 // What a validator process's actor system needs: the protocol, the

@@ -5,13 +5,17 @@
 // never delivers — and the chain verifies. Mistakes in the keys are refused.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <vector>
 
+#include "support/background.hpp"
 #include "support/paths.hpp"
+#include "support/ports.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -111,9 +115,65 @@ TEST_CASE("mistakes in a bilateral scenario are refused with what was wrong") {
     CHECK(r.status == 2);
     CHECK(r.err.find(says) != std::string::npos);
   }
+  // --only: parts a file cannot place, or that must run apart.
   const auto file = dir.path() / "split.toml";
-  std::ofstream(file) << head << "market = \"bilateral\"\n";
-  const auto r = voltaic::test::run_command(bin + " run " + file.string() + " --only p0 --out " + (dir.path() / "y").string());
-  CHECK(r.status == 2);
-  CHECK(r.err.find("a bilateral market runs in one process for now") != std::string::npos);
+  std::ofstream(file) << head << "market = \"bilateral\"\n[[validator]]\nname = \"v0\"\nport = 19999\n";
+  const std::pair<std::string, const char*> only_cases[] = {
+      {"v0,r0", "run validators, routers and houses (with the clock) in separate processes"},
+      {"r0", "routers run apart only at the addresses of [[router]] entries"},
+      {"p9", "'p9' names no validator, router (r0), party, range of parties (p0..p99) or clock"},
+  };
+  for (const auto& [names, says] : only_cases) {
+    const auto r =
+        voltaic::test::run_command(bin + " run " + file.string() + " --only " + names + " --out " + (dir.path() / "y").string());
+    INFO(names << r.err);
+    CHECK(r.status == 2);
+    CHECK(r.err.find(says) != std::string::npos);
+  }
+}
+
+TEST_CASE("1,000 houses and 8 routers over four processes complete 1,000 deals and every chain verifies") {
+  voltaic::test::temp_dir dir("bilateral-apart");
+  // Fourteen loopback ports in 19000-19999 (below the carbon split test's 20000-20999).
+  int base = 19000 + static_cast<int>(::getpid() % 70) * 14;
+  for (int tries = 0; tries < 70 && !voltaic::test::ports_free(base, 14); ++tries) base = 19000 + (base - 19000 + 14) % 980;
+  std::ostringstream toml;
+  toml << "[chain]\nid = \"bilateral-apart\"\n[scenario]\nprosumers = 1000\nbuyers = 500\ncycles = 2\nseed = 4\n"
+       << "market = \"bilateral\"\nunreliable_producers = 3\nctp_lifetime_blocks = 150\n[clock]\nport = " << base + 12
+       << "\n";
+  for (int i = 0; i < 4; ++i) toml << "[[validator]]\nname = \"v" << i << "\"\nport = " << base + i << "\n";
+  for (int i = 0; i < 8; ++i) toml << "[[router]]\nport = " << base + 4 + i << "\n";
+  const auto file = dir.path() / "apart.toml";
+  std::ofstream(file) << toml.str();
+  const auto log = [&](const char* name) { return (dir.path() / (std::string(name) + ".log")).string(); };
+  const auto out = [&](const char* name) { return (dir.path() / name).string(); };
+  const pid_t validators = voltaic::test::start_process(
+      {bin, "run", file.string(), "--only", "v0,v1,v2,v3", "--out", out("v")}, log("validators"));
+  const pid_t routers = voltaic::test::start_process(
+      {bin, "run", file.string(), "--only", "r0,r1,r2,r3,r4,r5,r6,r7", "--out", out("r")}, log("routers"));
+  const pid_t houses = voltaic::test::start_process(
+      {bin, "run", file.string(), "--only", "p0..p399,p500..p799", "--out", out("h")}, log("houses"));
+  const pid_t clock = voltaic::test::start_process(
+      {bin, "run", file.string(), "--only", "p400..p499,p800..p999,clock", "--out", out("c")}, log("clock"));
+  const auto ended = voltaic::test::stop_process(clock, 0, 600);
+  const std::string clock_log = voltaic::test::read_text(log("clock"));
+  INFO(clock_log.substr(clock_log.size() > 3000 ? clock_log.size() - 3000 : 0));
+  CHECK(ended.ended);
+  CHECK(WIFEXITED(ended.status));
+  CHECK(WEXITSTATUS(ended.status) == 0);
+  CHECK(voltaic::test::stop_process(houses, 0, 30).ended);  // it ends with the clock
+  voltaic::test::stop_process(routers, SIGTERM, 30);
+  voltaic::test::stop_process(validators, SIGTERM, 30);
+  // 1,000 deals: those of the three unreliable producers refunded, every other paid.
+  CHECK(clock_log.find("1000 deals over 2 cycle(s): 994 paid, 6 refunded (never delivered), 0 rejected") !=
+        std::string::npos);
+  CHECK(voltaic::test::read_text(log("houses")).find("700 house(s) joined the clock") != std::string::npos);
+  std::string header;
+  CHECK(rows_of(fs::path(out("c")) / "deals.csv", header).size() == 1000);
+  // Every validator's chain verifies.
+  for (const char* v : {"v0", "v1", "v2", "v3"}) {
+    const auto verify = voltaic::test::run_command(bin + " chain verify " + out("v") + "/chain/" + v);
+    INFO(v << verify.out << verify.err);
+    CHECK(verify.status == 0);
+  }
 }

@@ -9,6 +9,8 @@
 // "bilateral") and `voltaic spb compare`.
 
 #include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,15 @@ struct lab_result {
 
 // Runs `sc` (market = "bilateral") with its chain in chain_dir (made afresh).
 lab_result run_lab(const scenario_config& sc, const lab_options& options, const std::string& chain_dir);
+
+// voltaic run --only NAMES of a bilateral scenario: validators (by name),
+// routers (r0, r1, ... at their [[router]] addresses), or houses (party
+// names and ranges) and/or the clock, which waits for every house to join
+// it at [clock] host:port, runs the deals (a thousand at a time) and hands
+// what happened to `report` for the tables. Validators and routers serve
+// until stopped; a houses' process ends with the clock's. Ends the process.
+int run_apart(const scenario_config& sc, const std::vector<std::string>& names, const std::string& out_dir,
+              const std::function<int(const lab_result&)>& report, std::ostream& out, std::ostream& err);
 
 // What a negotiator kind ("eager", "patient", "firm") asks of a party,
 // around the scenario's reference price; the same for a party every run.

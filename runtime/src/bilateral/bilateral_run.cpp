@@ -14,16 +14,10 @@
 
 namespace voltaic::runtime::bilateral {
 
-int run_scenario(const scenario_config& sc, const std::string& out_dir, std::ostream& out, std::ostream& err) {
-  // At most a thousand deals under way at once: at 5,000 the validators fell
-  // behind the meters' ERCs until they expired (docs/PERFORMANCE.md).
-  lab_options lo;
-  lo.concurrent = 1'000;
-  const auto lab = run_lab(sc, lo, out_dir + "/chain");
-  if (!lab.problem.empty()) {
-    err << "voltaic run: " << lab.problem << "\n";
-    return 1;
-  }
+namespace {
+
+int write_tables(const scenario_config& sc, const lab_result& lab, const std::string& out_dir, std::ostream& out,
+                 std::ostream& err) {
   std::ofstream words(out_dir + "/negotiations.csv"), deals(out_dir + "/deals.csv");
   if (!words || !deals) {
     err << "voltaic run: cannot write the bilateral tables in " << out_dir << "\n";
@@ -58,8 +52,26 @@ int run_scenario(const scenario_config& sc, const std::string& out_dir, std::ost
       << " routers, " << sc.run.validators.size() << " validator(s)): " << lab.deals.size() << " deals over "
       << sc.cycles << " cycle(s): " << paid << " paid, " << refunded << " refunded (never delivered), " << rejected
       << " rejected (no price agreed), " << failed << " failed\n"
-      << "results in " << out_dir << "/ (negotiations.csv, deals.csv), chains in " << out_dir << "/chain/\n";
+      << "results in " << out_dir << "/ (negotiations.csv, deals.csv), chains in the validators' chain/ directories\n";
   return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int run_scenario(const scenario_config& sc, const std::vector<std::string>& only, const std::string& out_dir,
+                 std::ostream& out, std::ostream& err) {
+  auto tables = [&](const lab_result& lab) { return write_tables(sc, lab, out_dir, out, err); };
+  if (!only.empty()) return run_apart(sc, only, out_dir, tables, out, err);
+  // At most a thousand deals under way at once: at 5,000 the validators fell
+  // behind the meters' ERCs until they expired (docs/PERFORMANCE.md).
+  lab_options lo;
+  lo.concurrent = 1'000;
+  const auto lab = run_lab(sc, lo, out_dir + "/chain");
+  if (!lab.problem.empty()) {
+    err << "voltaic run: " << lab.problem << "\n";
+    return 1;
+  }
+  return tables(lab);
 }
 
 }  // namespace voltaic::runtime::bilateral

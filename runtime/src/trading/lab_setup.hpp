@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "voltaic/agents/miner.hpp"
+#include "voltaic/agents/protocol.hpp"
 #include "voltaic/chain/core/keys.hpp"
 #include "voltaic/chain/energy/market_grid.hpp"
 #include "voltaic/chain/energy/testing/workload.hpp"
@@ -50,6 +51,16 @@ inline void configure_miner(agents::miner_config& mc, const scenario_config& sc,
     // at 10,010 prosumers and 4 validators).
     mc.checks_on_own_thread = sc.run.validators.size() == 1;
   }
+}
+
+// What an actor system talking to other processes needs: the protocol, the
+// middleman, and heartbeats that find dead connections (never wait forever
+// on a peer).
+inline void configure_networked_system(caf::actor_system_config& cfg) {
+  agents::register_protocol(cfg);
+  cfg.load<caf::io::middleman>();
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds(3)});
 }
 
 // Ends a process that holds handles to actors of other processes: CAF 0.17

@@ -9,7 +9,8 @@
 // down) the others send its range to its standby, where the participants
 // re-associate (routed_endpoint.hpp).
 // Messages:
-//   (routers, [actor...])                 the routers by table index
+//   (routers, [actor...])                 the routers by table index (or
+//                                          (peers, [actor...]), as validators hear it)
 //   (associate, key, counter, sig, who) -> "ok" or why not: envelopes for
 //                                          `key` go to `who` from now on. sig:
 //                                          the key's signature (routing

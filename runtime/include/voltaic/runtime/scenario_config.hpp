@@ -43,6 +43,11 @@
 //                                #   cycled over the parties
 //   unreliable_producers = 0     # bilateral: producers that never deliver
 //
+//   [[router]]                   # bilateral: backbone routers r0, r1, ... at
+//   host = "127.0.0.1"           #   these addresses, to run them apart
+//   port = 27500                 #   (voltaic run --only r0,r1); their count
+//                                #   is `routers`
+//
 //   [clock]                      # where agent processes find the market clock
 //   host = "127.0.0.1"           #   (voltaic run --only: needed when houses,
 //   port = 0                     #   the DSO or the recorder run elsewhere)
@@ -159,10 +164,16 @@ struct carbon_scenario {
 };
 
 // SPB's bilateral market (market = "bilateral").
+struct router_place {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+};
+
 struct bilateral_scenario {
   bool enabled = false;
   bool escrow = false;  // settlement = "escrow"
   std::uint64_t routers = 4;
+  std::vector<router_place> places;  // [[router]]: r0, r1, ... in order; empty: all in one process
   std::vector<std::string> negotiators{"patient"};
   std::size_t unreliable = 0;
 };
