@@ -1,5 +1,6 @@
 #include "voltaic/agents/bilateral_trader.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -7,6 +8,8 @@
 #include <set>
 
 #include "signed_ask.hpp"
+#include "voltaic/chain/core/fields.hpp"
+#include "voltaic/chain/energy/answers.hpp"
 #include "tx_signer.hpp"
 #include "voltaic/agents/backbone_router.hpp"
 #include "voltaic/agents/deal_message.hpp"
@@ -158,8 +161,8 @@ void submit_and_commit(trader_actor* self, const chain::hash256& id, std::vector
 chain::tx_body hold_of(const bilateral_trader_config& c, const buyer_deal& d, std::uint64_t expiry) {
   const std::int64_t amount = market::money_for(d.report.price_ucpkwh, d.report.energy_mwh);
   if (c.settlement == settlement_mode::spb)
-    return chain::ctp_commit_body{d.report.producer, amount, 0, d.report.energy_mwh, expiry, c.meter_key, 0, 0};
-  return chain::escrow_deploy_body{d.report.producer, amount, d.report.energy_mwh, expiry};
+    return chain::ctp_commit_body{d.report.payee, amount, 0, d.report.energy_mwh, expiry, c.meter_key, 0, 0};
+  return chain::escrow_deploy_body{d.report.payee, amount, d.report.energy_mwh, expiry};
 }
 
 void watch_expiry(trader_actor* self, const chain::hash256& id);
@@ -192,7 +195,7 @@ void learn_ctp_id(trader_actor* self, const chain::hash256& id) {
         auto* d = deal_of(self, id);
         if (!d) return;
         for (const auto& r : rows.items)
-          if (r.producer == d->report.producer && r.energy_mwh == d->report.energy_mwh && r.expiry_height == d->expiry &&
+          if (r.producer == d->report.payee && r.energy_mwh == d->report.energy_mwh && r.expiry_height == d->expiry &&
               !self->state.ctps_taken.count(r.id)) {
             self->state.ctps_taken.insert(r.id);
             return tell_committed(self, id, r.id);
@@ -316,6 +319,9 @@ void buyer_hears(trader_actor* self, const deal_message& m) {
   auto* d = deal_of(self, m.deal);
   if (!d) return refuse(self, m, "no deal of this buyer has that id");
   if (m.from != d->report.producer) return refuse(self, m, "not from the deal's producer");
+  // The producer's payee: its own key unless it names another; once agreed it stays.
+  if (!d->agreed && (m.word == deal_word::counter || m.word == deal_word::accept))
+    d->report.payee = m.payee == chain::public_key{} ? m.from : m.payee;
   if (m.word == deal_word::counter) {
     if (m.round <= d->heard_round) return;  // sent again after a router failed: heard already
     d->heard_round = m.round;
@@ -360,6 +366,17 @@ void buyer_hears(trader_actor* self, const deal_message& m) {
 
 // ---- producer ----
 
+// Where a producer is paid for deal `id`: its own key, or a fresh one.
+chain::public_key payee_for(const bilateral_trader_config& c, const chain::hash256& id) {
+  if (!c.fresh_keys) return c.key.pub;
+  chain::encoder e;
+  e.array(2).bin(c.key.secret).bin(id);
+  chain::bytes seed_bytes = e.take();
+  const auto seed = chain::blake2b_256(seed_bytes);
+  std::fill(seed_bytes.begin(), seed_bytes.end(), 0);  // it held the secret
+  return chain::key_pair_from_seed(seed).pub;
+}
+
 void producer_hears(trader_actor* self, const deal_message& m) {
   auto& s = self->state;
   const chain::hash256 id = m.deal;
@@ -367,6 +384,7 @@ void producer_hears(trader_actor* self, const deal_message& m) {
   auto reply = [self, &m](deal_word w, std::int64_t price, std::uint32_t round) {
     deal_message out;
     out.deal = m.deal;
+    out.payee = payee_for(self->state.cfg, m.deal);
     out.word = w;
     out.price_ucpkwh = price;
     out.energy_mwh = m.energy_mwh;
@@ -435,6 +453,31 @@ void producer_hears(trader_actor* self, const deal_message& m) {
   }
 }
 
+// Opens a deal with `producer`: the buyer's first offer.
+void open_deal(trader_actor* self, const chain::public_key& producer, caf::response_promise promise) {
+  auto& st = self->state;
+  chain::encoder e;
+  e.array(3).bin(st.cfg.key.pub).bin(producer).uint(++st.opened);
+  const chain::hash256 id = chain::blake2b_256(e.take());
+  buyer_deal d;
+  d.neg = market::negotiator(true, st.cfg.strategy);
+  d.promise = promise;
+  d.report.buyer = st.cfg.name;
+  d.report.producer = producer;
+  d.report.payee = producer;
+  d.report.energy_mwh = st.cfg.energy_mwh;
+  auto& placed = st.buying.emplace(id, std::move(d)).first->second;
+  deal_message m;
+  m.deal = id;
+  m.word = deal_word::offer;
+  m.round = 1;
+  m.price_ucpkwh = placed.neg.open();
+  m.energy_mwh = st.cfg.energy_mwh;
+  ++placed.report.words;
+  placed.report.steps.push_back({now_ms(), static_cast<std::uint8_t>(m.word), m.price_ucpkwh, true});
+  say(self, producer, m, [self, id](std::string why) { finish(self, id, why); });
+}
+
 caf::behavior bilateral_trader(trader_actor* self, bilateral_trader_config cfg) {
   detail::start_agent(self, std::move(cfg));
   auto& s = self->state;
@@ -490,32 +533,35 @@ caf::behavior bilateral_trader(trader_actor* self, bilateral_trader_config cfg) 
       [self](trade_atom, const chain::public_key& producer) {
         auto& st = self->state;
         auto promise = self->make_response_promise();
+        deal_report r;
+        r.buyer = st.cfg.name;
+        r.producer = producer;
         if (st.cfg.producer) {
-          deal_report r;
-          r.buyer = st.cfg.name;
           r.outcome = "a producer does not buy";
           promise.deliver(r);
           return promise;
         }
-        chain::encoder e;
-        e.array(3).bin(st.cfg.key.pub).bin(producer).uint(++st.opened);
-        const chain::hash256 id = chain::blake2b_256(e.take());
-        buyer_deal d;
-        d.neg = market::negotiator(true, st.cfg.strategy);
-        d.promise = promise;
-        d.report.buyer = st.cfg.name;
-        d.report.producer = producer;
-        d.report.energy_mwh = st.cfg.energy_mwh;
-        auto& placed = st.buying.emplace(id, std::move(d)).first->second;
-        deal_message m;
-        m.deal = id;
-        m.word = deal_word::offer;
-        m.round = 1;
-        m.price_ucpkwh = placed.neg.open();
-        m.energy_mwh = st.cfg.energy_mwh;
-        ++placed.report.words;
-        placed.report.steps.push_back({now_ms(), static_cast<std::uint8_t>(m.word), m.price_ucpkwh, true});
-        say(self, producer, m, [self, id](std::string why) { finish(self, id, why); });
+        // The buyer's search: the producer's energy account on chain must
+        // hold what it wants to buy.
+        chain::key_list ask{{producer}};
+        const auto request = chain::encode_fields(ask);
+        self->request(st.cfg.miner, st.cfg.miner_timeout, query_atom::value, std::string("energy_account"),
+                      std::string(request.begin(), request.end()))
+            .then(
+                [self, promise, producer, r](bool ok, const std::string& answer) mutable {
+                  auto rows = chain::decode_fields<chain::answer_list<chain::energy_offer_row>>(
+                      reinterpret_cast<const std::uint8_t*>(answer.data()), answer.size());
+                  if (!ok || !rows || rows.value().items.empty() || rows.value().items.front().producer != producer ||
+                      rows.value().items.front().energy_mwh < self->state.cfg.energy_mwh) {
+                    r.outcome = "the producer advertises no such energy";
+                    return promise.deliver(r);
+                  }
+                  open_deal(self, producer, promise);
+                },
+                [promise, r](caf::error& e) mutable {
+                  r.outcome = "its validator did not answer: " + to_string(e);
+                  promise.deliver(r);
+                });
         return promise;
       },
       [self](routed_atom, const std::string& plaintext) {

@@ -11,7 +11,7 @@ constexpr std::uint64_t format = 1;
 
 chain::bytes payload_of(const deal_message& m) {
   chain::encoder e;
-  e.array(10)
+  e.array(11)
       .uint(format)
       .bin(m.deal)
       .uint(static_cast<std::uint8_t>(m.word))
@@ -21,7 +21,8 @@ chain::bytes payload_of(const deal_message& m) {
       .sint(m.price_ucpkwh)
       .sint(m.energy_mwh)
       .uint(m.ctp_id)
-      .bin(m.escrow);
+      .bin(m.escrow)
+      .bin(m.payee);
   return e.take();
 }
 
@@ -61,7 +62,7 @@ chain::result<deal_message> decode_deal_message(const chain::bytes& wire, const 
   if (!inner) return inner.err();
   chain::detail::field_reader r(inner.value());
   deal_message m;
-  r.array(10);
+  r.array(11);
   r.constant(format, "bad-format-version", "deal message format is not 1");
   m.deal = r.fixed<32>();
   const std::uint8_t word = r.u8();
@@ -72,6 +73,7 @@ chain::result<deal_message> decode_deal_message(const chain::bytes& wire, const 
   m.energy_mwh = r.i64();
   m.ctp_id = r.u64();
   m.escrow = r.fixed<32>();
+  m.payee = r.fixed<32>();
   if (auto s = r.finish(); !s) return s.err();
   if (word < 1 || word > 6) return chain::chain_error("unknown-word", "deal word " + std::to_string(word));
   m.word = static_cast<deal_word>(word);

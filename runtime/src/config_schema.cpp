@@ -81,7 +81,8 @@ file_schema make_scenario_schema() {
                          text("settlement", 1, 16),
                          integer("routers", 1, 1'000),
                          of_kind("negotiators", value_kind::text_list),
-                         integer("unreliable_producers", 0, 100'000)}});
+                         integer("unreliable_producers", 0, 100'000),
+                         of_kind("fresh_keys", value_kind::boolean)}});
   s.sections.push_back({"clock", false, {text("host", 1, 255), integer("port", 0, 65'535)}});
   s.sections.push_back({"meter", true, {text("party", 1, 64), text("host", 1, 255), integer("port", 1, 65'535)}});
   s.sections.push_back({"meterd",
@@ -180,6 +181,8 @@ const char* kind_name(value_kind k) {
       return "an array of public keys (64 hex digits each)";
     case value_kind::integer_list:
       return "an array of integers";
+    case value_kind::boolean:
+      return "true or false";
     case value_kind::tables:
       return "an array of tables";
   }
@@ -232,6 +235,9 @@ market::status check_value(const toml::node& v, const key_rule& rule, const std:
       }
       return {};
     }
+    case value_kind::boolean:
+      if (!v.as_boolean()) return wrong();
+      return {};
     case value_kind::integer_list: {
       const auto* a = v.as_array();
       if (!a) return wrong();

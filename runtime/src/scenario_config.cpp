@@ -118,13 +118,13 @@ market::status read_bilateral(const toml::table& doc, const std::string& origin,
   const auto sc = doc["scenario"];
   const std::string market = sc["market"].value_or(std::string{"auction"});
   auto& b = s.bilateral;
-  const bool keys =
-      sc["settlement"] || sc["routers"] || sc["negotiators"] || sc["unreliable_producers"] || doc["router"];
+  const bool keys = sc["settlement"] || sc["routers"] || sc["negotiators"] || sc["unreliable_producers"] ||
+                    sc["fresh_keys"] || doc["router"];
   if (market != "bilateral") {
     if (market != "auction") return config_fault(origin, sc["market"].node(), "[scenario] market must be \"auction\" or \"bilateral\"");
     if (keys)
       return bad(origin,
-                 "[scenario] settlement, routers, negotiators, unreliable_producers and [[router]] need market = "
+                 "[scenario] settlement, routers, negotiators, unreliable_producers, fresh_keys and [[router]] need market = "
                  "\"bilateral\"");
     return {};
   }
@@ -157,6 +157,7 @@ market::status read_bilateral(const toml::table& doc, const std::string& origin,
     if (b.negotiators.empty()) return config_fault(origin, list, "[scenario] negotiators is empty");
   }
   b.unreliable = static_cast<std::size_t>(sc["unreliable_producers"].value_or(std::int64_t{0}));
+  b.fresh_keys = sc["fresh_keys"].value_or(false);
   const std::size_t producers = s.prosumers - s.buyers_per_market();
   if (b.unreliable > producers)
     return bad(origin, "[scenario] unreliable_producers (" + std::to_string(b.unreliable) + ") are more than the " +

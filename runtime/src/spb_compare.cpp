@@ -4,9 +4,8 @@
 // wall clock, run the same deals twice: once settled by SPB (a CTP in the
 // CTP database, released by the buyer meter's ERC: one block entry per
 // trade) and once by the escrow baseline (deploy, pay in, pay out: three).
-// Buyer i negotiates with producer i over the backbone; the producers'
-// energy accounts are read from the chain first, as a buyer searching them
-// would. Each mode runs on a chain of its own; what it reports is read back
+// Buyer i finds producer i's energy account on chain, then negotiates with
+// it over the backbone. Each mode runs on a chain of its own; what it reports is read back
 // from that chain's store once its validators stopped.
 #include <algorithm>
 #include <chrono>

@@ -1,5 +1,5 @@
-// A buyer's side of a bilateral deal, without a chain: it opens with an
-// offer sealed to the producer and acts only on an accept of that very
+// A buyer's side of a bilateral deal, without a chain: once its search finds
+// the producer's energy account it opens with an offer sealed to the producer and acts only on an accept of that very
 // offer, signed by that producer — a forged accept, an accept of a price it
 // never offered and one from a third party are refused and change nothing.
 #include <doctest/doctest.h>
@@ -10,6 +10,8 @@
 #include "voltaic/agents/messages.hpp"
 #include "voltaic/agents/protocol.hpp"
 #include "voltaic/agents/routed_endpoint.hpp"
+#include "voltaic/chain/core/fields.hpp"
+#include "voltaic/chain/energy/answers.hpp"
 
 using namespace voltaic;
 
@@ -23,11 +25,20 @@ chain::key_pair seeded(std::uint8_t n) {
   return chain::key_pair_from_seed(s);
 }
 
-// A validator that has no chain: every question about one fails.
-caf::behavior no_chain() {
-  return {[](agents::headnonce_atom, const chain::public_key&) -> caf::result<std::uint64_t, std::uint64_t> {
-    return caf::make_error(caf::sec::runtime_error, "no chain here");
-  }};
+// A validator without a chain: it shows `producer`'s energy account (the
+// buyer's search) and fails every other question.
+caf::behavior no_chain(caf::event_based_actor*, chain::public_key producer) {
+  return {
+      [](agents::headnonce_atom, const chain::public_key&) -> caf::result<std::uint64_t, std::uint64_t> {
+        return caf::make_error(caf::sec::runtime_error, "no chain here");
+      },
+      [producer](agents::query_atom, const std::string& path, const std::string&) {
+        chain::answer_list<chain::energy_offer_row> rows;
+        if (path == "energy_account") rows.items.push_back({producer, 1'000'000'000, 200'000});
+        const auto b = chain::encode_fields(rows);
+        return std::make_tuple(path == "energy_account", std::string(b.begin(), b.end()));
+      },
+  };
 }
 
 }  // namespace
@@ -60,7 +71,7 @@ TEST_CASE("a buyer acts only on its producer's signed accept of the price it off
   bc.chain_id = chain_id;
   bc.strategy = {150'000, 220'000, 10'000, 10};
   bc.energy_mwh = 10'000'000;
-  bc.miner = system.spawn(no_chain);
+  bc.miner = system.spawn(no_chain, producer_key.pub);
   bc.table = table;
   bc.routers = routers;
   auto buyer = agents::spawn_bilateral_trader(system, bc);
@@ -113,6 +124,12 @@ TEST_CASE("a buyer acts only on its producer's signed accept of the price it off
   CHECK(report.price_ucpkwh == offer.price_ucpkwh);
   CHECK(report.accepted_ms > 0);
   CHECK(report.outcome.rfind("its validator did not answer", 0) == 0);
+
+  // A producer the search does not find gets no offer at all.
+  self->request(buyer, std::chrono::seconds(30), agents::trade_atom::value, mallory_key.pub)
+      .receive([&](const agents::deal_report& r) { report = r; }, [&](caf::error& e) { FAIL(to_string(e)); });
+  CHECK(report.outcome == "the producer advertises no such energy");
+  CHECK(report.words == 0);
 
   for (const auto& a : {buyer, producer, mallory, bc.miner}) self->send_exit(a, caf::exit_reason::user_shutdown);
   for (const auto& r : routers) self->send_exit(r, caf::exit_reason::user_shutdown);

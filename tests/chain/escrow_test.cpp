@@ -30,7 +30,7 @@ struct escrow_lab : ledger_lab {
 
 }  // namespace
 
-TEST_CASE("an escrow trade is three block entries: deploy, pay in, pay out; the producer is paid pro rata") {
+TEST_CASE("an escrow trade is three block entries: deploy, pay in, pay out, and the producer is paid pro rata") {
   escrow_lab l;
   auto [d, id] = l.deploy();
   // Deploy and payment in one block (the buyer knows the escrow's id before it is on chain).

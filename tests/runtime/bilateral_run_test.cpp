@@ -45,17 +45,22 @@ const std::string lab =
 
 }  // namespace
 
-TEST_CASE("a bilateral scenario: every word and every deal on file, the unreliable producer never paid, both settlements") {
+TEST_CASE("a bilateral scenario: every word and every deal on file, the unreliable producer never paid, both settlements, fresh payee keys") {
   voltaic::test::temp_dir dir("bilateral-run");
-  for (const std::string settlement : {"spb", "escrow"}) {
+  for (const std::string settlement : {"spb", "escrow", "spb-fresh"}) {
     INFO(settlement);
+    const bool fresh = settlement == "spb-fresh";
     const auto file = dir.path() / (settlement + ".toml");
-    std::ofstream(file) << lab << "settlement = \"" << settlement << "\"\n";
+    std::ofstream(file) << lab << "settlement = \"" << (fresh ? "spb" : settlement) << "\"\n"
+                        << (fresh ? "fresh_keys = true\n" : "");
     const auto out = dir.path() / settlement;
     const auto r = voltaic::test::run_command(bin + " run " + file.string() + " --out " + out.string());
     INFO(r.out << r.err);
     REQUIRE(r.status == 0);
     CHECK(r.out.find("12 deals over 2 cycle(s): 10 paid, 2 refunded (never delivered)") != std::string::npos);
+    // With fresh keys no producer is paid at its own key, and no payee serves two deals.
+    CHECK(r.out.find(fresh ? "producers were paid at 12 key(s), 0 deal(s) at the producer's own"
+                           : "producers were paid at 6 key(s), 12 deal(s) at the producer's own") != std::string::npos);
     std::string header;
     const auto deals = rows_of(out / "deals.csv", header);
     CHECK(header == "buyer,seller,energy_kwh,price,ctp,delivered_kwh,paid");

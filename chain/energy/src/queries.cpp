@@ -215,6 +215,17 @@ result<bytes> energy_application::query(std::string_view path, const bytes& requ
     });
     return encode_fields(rows);
   }
+  if (path == "energy_account") {
+    // One producer's advertised energy: [producer] -> [[producer, energy, price]] or [].
+    auto keys = decode_fields<key_list>(request);
+    if (!keys) return keys.err();
+    if (keys.value().keys.size() != 1) return chain_error("decode", "expected one key");
+    answer_list<energy_offer_row> rows;
+    const auto& key = keys.value().keys.front();
+    if (const auto* a = ledger_->state().energy_accounts.find(key); a && a->energy_mwh > 0)
+      rows.items.push_back({key, a->energy_mwh, a->price_ucpkwh});
+    return encode_fields(rows);
+  }
   if (path == "progress" || path == "open_orders") {
     auto n = read_numbers(request, path == "progress" ? 1 : 2);
     if (!n) return n.err();

@@ -118,6 +118,7 @@ caf::actor spawn_house(caf::actor_system& system, const scenario_config& sc, con
   tc.strategy = strategy_of(sc, i, buyer, kinds[i % kinds.size()]);
   tc.energy_mwh = buyer ? l.deal_mwh : l.deal_mwh * deals_each * static_cast<std::int64_t>(sc.cycles);
   tc.delivers = buyer || i - l.buyers >= sc.bilateral.unreliable;
+  tc.fresh_keys = sc.bilateral.fresh_keys;
   tc.settlement = sc.bilateral.escrow ? agents::settlement_mode::escrow : agents::settlement_mode::spb;
   tc.lifetime_blocks = sc.ctp_lifetime_blocks;
   tc.miner = miner;

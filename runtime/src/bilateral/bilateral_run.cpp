@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <ostream>
+#include <set>
 
 #include "bilateral_lab.hpp"
 #include "voltaic/agents/deal_message.hpp"
@@ -27,7 +28,8 @@ int write_tables(const scenario_config& sc, const lab_result& lab, const std::st
   deals << "buyer,seller,energy_kwh,price,ctp,delivered_kwh,paid\n";
   const auto price = [](std::int64_t p) { return market::format_scaled(p, market::uc_per_credit); };
   const auto kwh = [](std::int64_t e) { return market::format_scaled(e, market::mwh_per_kwh); };
-  std::size_t paid = 0, refunded = 0, rejected = 0, failed = 0;
+  std::size_t paid = 0, refunded = 0, rejected = 0, failed = 0, own_key = 0;
+  std::set<chain::public_key> payees;
   for (const auto& d : lab.deals) {
     const auto& r = d.report;
     for (const auto& s : r.steps)
@@ -35,6 +37,7 @@ int write_tables(const scenario_config& sc, const lab_result& lab, const std::st
             << (s.by_buyer ? d.seller : d.buyer) << "," << agents::to_string(static_cast<agents::deal_word>(s.word))
             << "," << price(s.price_ucpkwh) << "," << kwh(r.energy_mwh) << "\n";
     const bool agreed = r.accepted_ms > 0;
+    if (agreed) payees.insert(r.payee), own_key += r.payee == r.producer;
     if (agreed)
       deals << d.buyer << "," << d.seller << "," << kwh(r.energy_mwh) << "," << price(r.price_ucpkwh) << ","
             << (sc.bilateral.escrow ? std::string() : std::to_string(r.ctp_id)) << "," << kwh(r.delivered_mwh) << ","
@@ -52,6 +55,7 @@ int write_tables(const scenario_config& sc, const lab_result& lab, const std::st
       << " routers, " << sc.run.validators.size() << " validator(s)): " << lab.deals.size() << " deals over "
       << sc.cycles << " cycle(s): " << paid << " paid, " << refunded << " refunded (never delivered), " << rejected
       << " rejected (no price agreed), " << failed << " failed\n"
+      << "producers were paid at " << payees.size() << " key(s), " << own_key << " deal(s) at the producer's own\n"
       << "results in " << out_dir << "/ (negotiations.csv, deals.csv), chains in the validators' chain/ directories\n";
   return failed == 0 ? 0 : 1;
 }

@@ -16,7 +16,9 @@
 // never acted on.
 // Messages:
 //   (advertise)           -> "ok" or why not: a producer's energy account
-//   (trade, producer key) -> deal_report: a buyer's whole deal with that producer
+//   (trade, producer key) -> deal_report: a buyer's whole deal with that
+//                            producer, once its search found the producer's
+//                            energy account holding what it wants
 //   (routed, plaintext)      from its endpoint
 // Thread-safety: an actor; all state is its own.
 
@@ -46,6 +48,7 @@ struct bilateral_trader_config {
   market::negotiation_strategy strategy;
   std::int64_t energy_mwh = 0;  // a producer's to sell; a buyer's per deal
   bool delivers = true;         // a producer that never delivers: false
+  bool fresh_keys = false;      // a producer is paid at a fresh key per deal (SPB's unlinkability)
   settlement_mode settlement = settlement_mode::spb;
   std::uint64_t lifetime_blocks = 30;  // a hold's (or escrow's) life past the height it is committed at
   caf::actor miner;
@@ -75,6 +78,7 @@ typename Inspector::result_type inspect(Inspector& f, deal_step& x) {
 struct deal_report {
   std::string buyer;
   chain::public_key producer{};
+  chain::public_key payee{};  // where the producer asked to be paid
   std::string outcome;  // "paid", "rejected", "refunded" (never delivered), or what went wrong
   std::int64_t price_ucpkwh = 0;
   std::int64_t energy_mwh = 0;      // agreed
@@ -89,7 +93,7 @@ struct deal_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, deal_report& x) {
-  return f(caf::meta::type_name("deal_report"), x.buyer, x.producer, x.outcome, x.price_ucpkwh, x.energy_mwh,
+  return f(caf::meta::type_name("deal_report"), x.buyer, x.producer, x.payee, x.outcome, x.price_ucpkwh, x.energy_mwh,
            x.delivered_mwh, x.words, x.ctp_id, x.accepted_ms, x.paid_ms, x.txs, x.steps);
 }
 

@@ -5,7 +5,7 @@
 // deal's settlement notices (the buyer's payment commitment is on chain;
 // the producer delivered). The routers carry only the sealed bytes.
 // Wire form, format 1: [payload, signature] where payload =
-//   [1, deal, word, from, to, round, price_ucpkwh, energy_mwh, ctp_id, escrow]
+//   [1, deal, word, from, to, round, price_ucpkwh, energy_mwh, ctp_id, escrow, payee]
 // signed under the routing-envelope domain on the chain's id. Plain logic,
 // no actors.
 // Thread-safety: pure functions.
@@ -39,6 +39,9 @@ struct deal_message {
   std::int64_t energy_mwh = 0;
   std::uint64_t ctp_id = 0;  // committed, SPB
   chain::hash256 escrow{};   // committed, escrow baseline
+  // A producer's words: the key it is to be paid at (its own, or a fresh key
+  // for this deal, so that payments on chain do not link its deals).
+  chain::public_key payee{};
 };
 
 // Signed by `speaker` (whose key must be `m.from`).

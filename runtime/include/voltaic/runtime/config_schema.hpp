@@ -23,6 +23,7 @@ enum class value_kind : std::uint8_t {
   text_list,     // an array of strings
   key_list,      // an array of public keys
   integer_list,  // an array of integers, each within min/max
+  boolean,       // true or false
   tables,        // an array of tables whose keys are `fields`
 };
 

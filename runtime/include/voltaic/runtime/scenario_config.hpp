@@ -42,6 +42,7 @@
 //   negotiators = ["patient"]    # bilateral: "eager", "patient" or "firm",
 //                                #   cycled over the parties
 //   unreliable_producers = 0     # bilateral: producers that never deliver
+//   fresh_keys = false           # bilateral: producers paid at a fresh key per deal
 //
 //   [[router]]                   # bilateral: backbone routers r0, r1, ... at
 //   host = "127.0.0.1"           #   these addresses, to run them apart
@@ -176,6 +177,7 @@ struct bilateral_scenario {
   std::vector<router_place> places;  // [[router]]: r0, r1, ... in order; empty: all in one process
   std::vector<std::string> negotiators{"patient"};
   std::size_t unreliable = 0;
+  bool fresh_keys = false;  // producers paid at a fresh key per deal
 };
 
 struct scenario_config {

@@ -4,7 +4,8 @@
 // the validator that writes them and the agents that read them.
 //
 // Anyone may ask: "open_ctps", "progress", "open_orders", "energy_accounts"
-// (what producers advertise, which SPB publishes on chain).
+// and "energy_account" (what producers advertise, all or one producer's:
+// SPB publishes it on chain).
 // Who may ask what (the question signed, core/signed_query.hpp):
 //   the key itself   its account, its holds, its outcome in a cycle
 //   the DSO          the cycle's per-bus channel (no order, no reserve price)
