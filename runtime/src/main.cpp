@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
                      "the carbon paper's case study instead: carbon validators, PV prosumers and CECs, one period");
   demo_cmd->add_option("--out", demo.out_dir, "directory for results and chains")->capture_default_str();
 
+  std::string status_config;
+  auto* status_cmd = app.add_subcommand("status", "Each validator's height, head, peers and lag");
+  status_cmd->add_option("--config", status_config, "run or scenario file (TOML)")->required();
   spb_compare_options spb_compare;
   auto* spb_cmd = app.add_subcommand("spb", "SPB's bilateral market: trades negotiated over backbone routers");
   spb_cmd->require_subcommand(1);
@@ -224,6 +227,7 @@ int main(int argc, char** argv) {
   if (*experiment_cmd) return run_experiment(experiment, std::cout, std::cerr);
   if (*carbon_clear_cmd) return run_carbon_clear(carbon_clear, std::cout, std::cerr);
   if (*spb_compare_cmd) return run_spb_compare(spb_compare, std::cout, std::cerr);
+  if (*status_cmd) return run_status(status_config, std::cout, std::cerr);
   if (*carbon_analyze_cmd) {
     if (*given_option) carbon_analyze.given_electricity = given_electricity;
     return run_carbon_analyze(carbon_analyze, std::cout, std::cerr);

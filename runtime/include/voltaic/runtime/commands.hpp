@@ -146,6 +146,11 @@ int run_chain_bench(const chain_bench_options& options, std::ostream& out, std::
 // that reading it crashes is reported the same way.
 int run_chain_verify(const std::string& dir, std::ostream& out, std::ostream& err);
 
+// Each validator of a run or scenario file: height, head, peers and lag
+// behind the highest, as a table; exit 1 when one is unreachable, 2 for a
+// bad file. Ends the process (it held handles to other processes).
+int run_status(const std::string& config, std::ostream& out, std::ostream& err);
+
 struct chain_inspect_options {
   std::string dir;
   std::int64_t height = -1;  // a block, or -1
