@@ -135,19 +135,16 @@ void when_committed(trader_actor* self, const chain::hash256& id, std::vector<ch
 // Signs `bodies` in order at the chain's nonce and height, submits them, and
 // calls `then` with their ids once all are committed.
 void submit_and_commit(trader_actor* self, const chain::hash256& id, std::vector<chain::tx_body> bodies,
-                       std::uint64_t expiry_from_height, std::function<void(std::uint64_t height)> signed_at,
+                       std::uint64_t expiry_from_height,
                        std::function<void(std::vector<chain::hash256>)> then) {
   auto& s = self->state;
   self->request(s.cfg.miner, s.cfg.miner_timeout, headnonce_atom::value, s.cfg.key.pub)
       .then(
           [=](std::uint64_t height, std::uint64_t nonce) {
             auto& st = self->state;
-            if (signed_at) signed_at(height);
             std::vector<chain::signed_transaction> txs;
             for (auto& b : bodies) txs.push_back(st.signer.sign(b, nonce, height + expiry_from_height));
             const std::size_t wanted = txs.size();
-            if (auto* d = deal_of(self, id))
-              for (const auto& t : txs) d->report.txs.push_back(t.id);
             detail::submit_all(self, st.cfg.miner, std::move(txs), st.cfg.name,
                                [=](std::vector<chain::hash256> ids) {
                                  if (ids.size() < wanted) return finish(self, id, "its validator refused the deal's transaction");
@@ -157,7 +154,7 @@ void submit_and_commit(trader_actor* self, const chain::hash256& id, std::vector
           [=](caf::error& e) { finish(self, id, "its validator did not answer: " + to_string(e)); });
 }
 
-// Bodies whose first field is filled in once the height is known.
+// What commits the buyer's payment: a CTP (SPB) or an escrow's deployment.
 chain::tx_body hold_of(const bilateral_trader_config& c, const buyer_deal& d, std::uint64_t expiry) {
   const std::int64_t amount = market::money_for(d.report.price_ucpkwh, d.report.energy_mwh);
   if (c.settlement == settlement_mode::spb)
@@ -222,14 +219,13 @@ void commit_payment(trader_actor* self, const chain::hash256& id) {
             auto hold = st.signer.sign(hold_of(st.cfg, *deal, deal->expiry), nonce, deal->expiry);
             const bool escrow = st.cfg.settlement == settlement_mode::escrow;
             if (escrow) deal->escrow = chain::escrow_id_of(hold.tx);
-            deal->report.txs.push_back(hold.id);
             detail::submit_all(self, st.cfg.miner, {hold}, st.cfg.name, [=](std::vector<chain::hash256> ids) {
               if (ids.empty()) return finish(self, id, "its validator refused the payment commitment");
               when_committed(self, id, ids, [=] {
                 auto* d = deal_of(self, id);
                 if (!d) return;
                 if (!escrow) return learn_ctp_id(self, id);
-                submit_and_commit(self, id, {chain::escrow_pay_body{{d->escrow}}}, life, {},
+                submit_and_commit(self, id, {chain::escrow_pay_body{{d->escrow}}}, life,
                                   [=](std::vector<chain::hash256>) { tell_committed(self, id, 0); });
               });
             });
@@ -255,7 +251,7 @@ void watch_expiry(trader_actor* self, const chain::hash256& id) {
             chain::tx_body back = self->state.cfg.settlement == settlement_mode::spb
                                       ? chain::tx_body{chain::ctp_timeout_body{d->report.ctp_id}}
                                       : chain::tx_body{chain::escrow_refund_body{{d->escrow}}};
-            submit_and_commit(self, id, {back}, 100, {}, [=](std::vector<chain::hash256>) { finish(self, id, "refunded"); });
+            submit_and_commit(self, id, {back}, 100, [=](std::vector<chain::hash256>) { finish(self, id, "refunded"); });
           },
           [=](caf::error&) { later(self, std::chrono::milliseconds(200), [=] { watch_expiry(self, id); }); });
 }
@@ -266,7 +262,7 @@ void settle_delivery(trader_actor* self, const chain::hash256& id, std::int64_t 
   auto* d = deal_of(self, id);
   if (!d) return;
   d->delivered = true;
-  const auto paid = [=](std::vector<chain::hash256> ids) {
+  const auto paid = [=](std::vector<chain::hash256>) {
     auto* now = deal_of(self, id);
     if (!now) return;
     now->report.paid_ms = now_ms();
@@ -274,7 +270,7 @@ void settle_delivery(trader_actor* self, const chain::hash256& id, std::int64_t 
   };
   if (self->state.cfg.settlement == settlement_mode::escrow) {
     d->report.delivered_mwh = std::min(delivered_mwh, d->report.energy_mwh);
-    return submit_and_commit(self, id, {chain::escrow_payout_body{d->escrow, d->report.delivered_mwh}}, 100, {}, paid);
+    return submit_and_commit(self, id, {chain::escrow_payout_body{d->escrow, d->report.delivered_mwh}}, 100, paid);
   }
   auto& s = self->state;
   self->request(s.cfg.miner, s.cfg.miner_timeout, headnonce_atom::value, s.cfg.key.pub)
@@ -299,7 +295,6 @@ void settle_delivery(trader_actor* self, const chain::hash256& id, std::int64_t 
                         return;
                       }
                       again->report.delivered_mwh = again->report.energy_mwh;
-                      for (const auto& t : ids) again->report.txs.push_back(t);
                       when_committed(self, id, ids, [=] { paid(ids); });
                     },
                     [=](caf::error& e) { finish(self, id, "its meter did not answer: " + to_string(e)); });

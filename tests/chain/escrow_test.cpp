@@ -111,10 +111,7 @@ TEST_CASE("escrows are state: a replica replaying the chain holds the same escro
   REQUIRE(l.propose({d1, d2, l.tx(l.buyer, escrow_pay_body{{id1}})}).empty());
   REQUIRE(l.propose({l.tx(l.buyer, escrow_payout_body{id1, 10'000'000})}).empty());
   CHECK(l.state().escrows.items().size() == 1);  // the second, deployed and unpaid
-  genesis_config g = l.state().genesis;
-  auto replica = std::move(ledger::open(make_memory_store(), &g)).value();
-  for (std::uint64_t h = 1; h <= l.state().height; ++h)
-    REQUIRE(replica->append(decode_block(*l.chain->store().block_bytes(h).value()).value(), {}).ok());
+  const auto replica = l.replay();
   CHECK(replica->state().head_hash == l.state().head_hash);
   CHECK(replica->state().all_records() == l.state().all_records());
   CHECK(replica->state().escrows.items().count(id2) == 1);

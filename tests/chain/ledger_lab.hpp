@@ -87,6 +87,15 @@ struct ledger_lab {
   }
 
   const ledger_state& state() const { return chain->state(); }
+  // Another replica fed every block of this chain from genesis, as one
+  // catching up would be.
+  std::unique_ptr<ledger> replay() const {
+    genesis_config g = state().genesis;
+    auto replica = std::move(ledger::open(make_memory_store(), &g)).value();
+    for (std::uint64_t h = 1; h <= state().height; ++h)
+      REQUIRE(replica->append(decode_block(*chain->store().block_bytes(h).value()).value(), {}).ok());
+    return replica;
+  }
   account acct(const key_pair& k) const {
     const account* a = state().accounts.find(k.pub);
     return a ? *a : account{};

@@ -159,10 +159,7 @@ TEST_CASE("a certified chain with receipts and side records replays to the same 
   CHECK(l.propose({l.erc(l.buyer_meter, 0, make_erc_body(l.buyer_meter, 0, l.ctp, 9'000'000)),
                    l.reading(l.producer_meter, 0, 8'000'000, l.producer.pub)})
             .empty());
-  genesis_config g = l.state().genesis;
-  auto replica = std::move(ledger::open(make_memory_store(), &g)).value();
-  for (std::uint64_t h = 1; h <= l.state().height; ++h)
-    REQUIRE(replica->append(decode_block(*l.chain->store().block_bytes(h).value()).value(), {}).ok());
+  const auto replica = l.replay();
   CHECK(replica->state().head_hash == l.state().head_hash);
   CHECK(replica->state().all_records() == l.state().all_records());
 }

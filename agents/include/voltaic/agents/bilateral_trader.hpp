@@ -87,14 +87,13 @@ struct deal_report {
   std::uint64_t ctp_id = 0;         // spb
   std::int64_t accepted_ms = 0;     // agreement
   std::int64_t paid_ms = 0;         // the paying transaction committed
-  std::vector<chain::hash256> txs;  // the deal's transactions, in order
   std::vector<deal_step> steps;     // the negotiation, word by word
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, deal_report& x) {
   return f(caf::meta::type_name("deal_report"), x.buyer, x.producer, x.payee, x.outcome, x.price_ucpkwh, x.energy_mwh,
-           x.delivered_mwh, x.words, x.ctp_id, x.accepted_ms, x.paid_ms, x.txs, x.steps);
+           x.delivered_mwh, x.words, x.ctp_id, x.accepted_ms, x.paid_ms, x.steps);
 }
 
 caf::actor spawn_bilateral_trader(caf::actor_system& system, const bilateral_trader_config& config);
